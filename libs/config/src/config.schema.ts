@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+
+/**
+ * One upstream that speaks OpenAI's chat-completions protocol (`type: openai`): OpenAI itself, Azure
+ * OpenAI deployments, CometAPI, vLLM, LiteLLM and the like.
+ *
+ * Azure OpenAI: set `baseUrl: https://<resource>.openai.azure.com/openai`,
+ * `chatCompletionsPath: /deployments/{model}/chat/completions`, `query: { api-version: <version> }` and
+ * `authHeader: api-key`; the model's `upstreamModel` is then the deployment name.
+ */
+export const ProviderConfigSchema = z.strictObject({
+  type: z.literal('openai'),
+  /** Base URL up to and including the API version segment, e.g. `https://api.openai.com/v1`. */
+  baseUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
+  /** Secret sent upstream; empty means "not configured" and requests routed here fail with 503. */
+  apiKey: z.string().default(''),
+  /** Path appended to `baseUrl`; `{model}` is replaced by the URL-encoded upstream model name. */
+  chatCompletionsPath: z.string().startsWith('/').default('/chat/completions'),
+  /** Query parameters added to every upstream URL (e.g. Azure's `api-version`). */
+  query: z.record(z.string(), z.string()).default({}),
+  /** `bearer`: `Authorization: Bearer <key>` (OpenAI, most servers); `api-key`: `api-key: <key>` (Azure). */
+  authHeader: z.enum(['bearer', 'api-key']).default('bearer'),
+  /** Extra static headers, e.g. `OpenAI-Organization`. Values may be secrets: they are never logged. */
+  headers: z.record(z.string(), z.string()).default({}),
+  /** Whole-request timeout for non-streaming calls, and the time to the first byte for streaming ones. */
+  timeoutMs: positiveInt.default(600_000),
+  /** Retries of a failed upstream call before any byte reached the client (connection errors, 408, 409, 429, 5xx). */
+  maxRetries: z.coerce.number().int().min(0).max(10).default(2),
+  /** Output audio formats the provider accepts with `stream: true`. OpenAI: pcm16 only. */
+  streamingAudioFormats: z.array(z.enum(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16'])).default(['pcm16']),
+});
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+
+/**
+ * A model clients may name. `id` is the dated snapshot returned in every response's `model`; `aliases`
+ * resolve to it; `upstreamModel` is the name sent to the provider (defaults to `id`).
+ */
+export const ModelConfigSchema = z.strictObject({
+  id: z.string().min(1),
+  aliases: z.array(z.string().min(1)).default([]),
+  provider: z.string().min(1),
+  upstreamModel: z.string().min(1).optional(),
+  /** Unix seconds shown as `created` in `/v1/models`. */
+  created: z.coerce.number().int().min(0).default(0),
+  ownedBy: z.string().default('system'),
+});
+export type ModelConfig = z.infer<typeof ModelConfigSchema>;
+
+export const GatewayConfigSchema = z
+  .strictObject({
+    server: z
+      .strictObject({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(8080),
+        /** Largest request body accepted (base64 audio is ~1.33× its bytes). */
+        bodyLimitBytes: positiveInt.default(25 * 1024 * 1024),
+        /** Cap on how long a graceful shutdown waits for in-flight requests. */
+        shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
+      })
+      .prefault({}),
+    redis: z
+      .strictObject({
+        url: z.string().min(1).default('redis://127.0.0.1:6379'),
+        /** Every key Voxgate writes starts with this; several deployments can share one Redis. */
+        keyPrefix: z.string().min(1).default('voxgate:'),
+      })
+      .prefault({}),
+    admin: z
+      .strictObject({
+        /** Bootstrap admin key for `/admin/*`; empty disables the admin API. */
+        key: z.string().default(''),
+      })
+      .prefault({}),
+    providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lower-case slugs'), ProviderConfigSchema),
+    models: z.array(ModelConfigSchema),
+  })
+  .superRefine((config, ctx) => {
+    const seen = new Map<string, string>();
+    config.models.forEach((model, index) => {
+      if (!(model.provider in config.providers)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['models', index, 'provider'],
+          message: `unknown provider '${model.provider}' (configured: ${Object.keys(config.providers).join(', ') || 'none'})`,
+        });
+      }
+      for (const name of [model.id, ...model.aliases]) {
+        const owner = seen.get(name);
+        if (owner !== undefined) {
+          ctx.addIssue({ code: 'custom', path: ['models', index], message: `model name '${name}' is already used by '${owner}'` });
+        }
+        seen.set(name, model.id);
+      }
+    });
+  });
+export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;

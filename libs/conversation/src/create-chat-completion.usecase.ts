@@ -1,0 +1,74 @@
+import type { ChatCompletionRequest, ChatCompletionResponse, Usage } from '@voxgate/openai-wire';
+import type { ProviderRegistry } from '@voxgate/providers';
+import { checkAudioRules } from './audio-rules';
+import type { ModelCatalog } from './model-catalog';
+import { type RelayEvent, type RelaySummary, relayStream } from './stream-relay';
+
+/** One chat completion, as the HTTP layer or a batch line hands it over. */
+export interface CreateChatCompletionCommand {
+  /** Body validated by `ChatCompletionRequestSchema`. */
+  readonly request: ChatCompletionRequest;
+  readonly requestId: string;
+  /** Aborted when the client disconnects: stops the upstream call. */
+  readonly signal: AbortSignal;
+}
+
+/** Facts every outcome carries, for response headers and logs. */
+export interface CompletionRoute {
+  readonly model: string;
+  readonly provider: string;
+  readonly upstreamRequestId: string | null;
+}
+
+export type CreateChatCompletionResult =
+  | { readonly kind: 'json'; readonly route: CompletionRoute; readonly body: ChatCompletionResponse; readonly usage: Usage | null }
+  | {
+      readonly kind: 'stream';
+      readonly route: CompletionRoute;
+      /** Client-bound events, to be written as they come. */
+      readonly events: AsyncIterable<RelayEvent>;
+      /** Filled in while `events` is consumed; final once iteration ends. */
+      readonly summary: RelaySummary;
+    };
+
+/**
+ * The relay: resolve the model, check the audio rules for its provider, call the provider with the
+ * upstream model name (and, when streaming, always with `include_usage` so metering never misses a
+ * stream), then shape the answer for the client with the dated snapshot as `model`.
+ *
+ * Throws `GatewayError` for anything that fails before a response starts.
+ */
+export class CreateChatCompletion {
+  constructor(
+    private readonly models: ModelCatalog,
+    private readonly providers: ProviderRegistry,
+  ) {}
+
+  async execute({ request, requestId, signal }: CreateChatCompletionCommand): Promise<CreateChatCompletionResult> {
+    const model = this.models.resolve(request.model);
+    const provider = this.providers.get(model.provider);
+    checkAudioRules(request, provider.capabilities);
+    const context = { requestId, signal };
+
+    if (!request.stream) {
+      const { body, upstreamRequestId } = await provider.chatCompletion({ ...request, model: model.upstreamModel }, context);
+      body.model = model.snapshot;
+      return { kind: 'json', route: { model: model.snapshot, provider: provider.id, upstreamRequestId }, body, usage: body.usage ?? null };
+    }
+
+    const upstreamRequest: ChatCompletionRequest = {
+      ...request,
+      model: model.upstreamModel,
+      stream_options: { ...request.stream_options, include_usage: true },
+    };
+    const started = await provider.streamChatCompletion(upstreamRequest, context);
+    const summary: RelaySummary = { usage: null, completed: false, error: null };
+    const shape = { model: model.snapshot, includeUsage: request.stream_options?.include_usage === true };
+    return {
+      kind: 'stream',
+      route: { model: model.snapshot, provider: provider.id, upstreamRequestId: started.upstreamRequestId },
+      events: relayStream(started.chunks, shape, summary),
+      summary,
+    };
+  }
+}

@@ -1,0 +1,4 @@
+export * from './audio-rules';
+export * from './create-chat-completion.usecase';
+export * from './model-catalog';
+export * from './stream-relay';

@@ -1,0 +1,45 @@
+import type { ModelConfig } from '@voxgate/config';
+import { Errors, type ModelObject } from '@voxgate/openai-wire';
+
+/** Where a model name leads: the snapshot clients are told about, and how to reach it upstream. */
+export interface ResolvedModel {
+  /** Dated snapshot id, echoed in every response's `model` even when the client named an alias. */
+  readonly snapshot: string;
+  readonly provider: string;
+  /** Model name sent upstream (Azure: the deployment). */
+  readonly upstreamModel: string;
+}
+
+/** The configured models and their aliases. Immutable after boot. */
+export class ModelCatalog {
+  private readonly byName = new Map<string, ResolvedModel>();
+  private readonly objects: ModelObject[] = [];
+
+  constructor(models: readonly ModelConfig[]) {
+    for (const model of models) {
+      const resolved = { snapshot: model.id, provider: model.provider, upstreamModel: model.upstreamModel ?? model.id };
+      for (const name of [model.id, ...model.aliases]) {
+        this.byName.set(name, resolved);
+        // OpenAI lists aliases and snapshots as separate, independent entries.
+        this.objects.push({ id: name, object: 'model', created: model.created, owned_by: model.ownedBy });
+      }
+    }
+  }
+
+  /** Resolves an id or alias, or throws OpenAI's 404 `model_not_found`. */
+  resolve(name: string): ResolvedModel {
+    const found = this.byName.get(name);
+    if (!found) throw Errors.modelNotFound(name);
+    return found;
+  }
+
+  list(): readonly ModelObject[] {
+    return this.objects;
+  }
+
+  get(name: string): ModelObject {
+    const found = this.objects.find((model) => model.id === name);
+    if (!found) throw Errors.modelNotFound(name);
+    return found;
+  }
+}

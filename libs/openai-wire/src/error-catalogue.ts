@@ -1,0 +1,85 @@
+import { GatewayError } from './gateway-error';
+
+/**
+ * Every error Voxgate writes, by stable code. Statuses and `type`s follow OpenAI's so the official SDKs
+ * raise the matching exception class and retry only what is worth retrying (408, 409, 429, 5xx).
+ */
+export const Errors = {
+  // 400 ─ the request itself is wrong; never retried.
+  invalidRequest: (message: string, param: string | null = null, code: string | null = 'invalid_value') =>
+    new GatewayError(400, 'invalid_request_error', code, message, param),
+  invalidJson: (detail: string) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'invalid_json',
+      `We could not parse the JSON body of your request: ${detail}. Send a valid JSON object with Content-Type: application/json.`,
+    ),
+  unsupportedMediaType: (contentType: string) =>
+    new GatewayError(
+      415,
+      'invalid_request_error',
+      'unsupported_media_type',
+      `Unsupported Content-Type '${contentType}'. Send the request body as application/json.`,
+    ),
+  bodyTooLarge: (limitBytes: number) =>
+    new GatewayError(
+      413,
+      'invalid_request_error',
+      'request_too_large',
+      `The request body is larger than the limit of ${limitBytes} bytes.`,
+    ),
+
+  // 401 / 403 ─ who is calling.
+  missingApiKey: () =>
+    new GatewayError(
+      401,
+      'invalid_request_error',
+      'invalid_api_key',
+      "You didn't provide an API key. Provide your Voxgate key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+    ),
+  invalidApiKey: () =>
+    new GatewayError(
+      401,
+      'invalid_request_error',
+      'invalid_api_key',
+      'Incorrect API key provided. The key is unknown or has been revoked; ask your Voxgate operator for a valid key.',
+    ),
+  invalidAdminKey: () =>
+    new GatewayError(401, 'invalid_request_error', 'invalid_api_key', 'Incorrect admin key provided.'),
+  adminDisabled: () =>
+    new GatewayError(
+      403,
+      'invalid_request_error',
+      'admin_api_disabled',
+      'The admin API is disabled: set VOXGATE_ADMIN_KEY on the gateway to enable it.',
+    ),
+
+  // 404
+  modelNotFound: (model: string) =>
+    new GatewayError(
+      404,
+      'invalid_request_error',
+      'model_not_found',
+      `The model \`${model}\` does not exist or you do not have access to it.`,
+      'model',
+    ),
+  notFound: (what: string, id: string) =>
+    new GatewayError(404, 'invalid_request_error', `${what}_not_found`, `No ${what.replace(/_/g, ' ')} found with id '${id}'.`),
+  routeNotFound: (method: string, url: string) =>
+    new GatewayError(404, 'invalid_request_error', 'unknown_url', `Unrecognized request URL (${method} ${url}).`),
+  methodNotAllowed: (method: string, url: string) =>
+    new GatewayError(405, 'invalid_request_error', 'method_not_allowed', `Method ${method} is not allowed on ${url}.`),
+
+  // 5xx ─ our side or the provider's; SDKs retry these.
+  upstreamError: (provider: string, detail: string) =>
+    new GatewayError(502, 'upstream_error', 'upstream_error', `The provider '${provider}' failed: ${detail}`),
+  upstreamTimeout: (provider: string, seconds: number) =>
+    new GatewayError(504, 'upstream_error', 'upstream_timeout', `The provider '${provider}' did not answer within ${seconds} s.`),
+  providerNotConfigured: (provider: string, detail: string) =>
+    new GatewayError(503, 'server_error', 'provider_not_configured', `The provider '${provider}' is not usable: ${detail}`),
+  storeUnavailable: () =>
+    new GatewayError(503, 'server_error', 'store_unavailable', 'The gateway cannot reach its data store right now. Please retry shortly.'),
+  internal: () =>
+    new GatewayError(500, 'server_error', null, 'The server had an error while processing your request. Sorry about that!'),
+} as const;

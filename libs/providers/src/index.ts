@@ -1,0 +1,6 @@
+export * from './openai-compatible/openai-compatible.adapter';
+export * from './openai-compatible/openai-compatible.api';
+export * from './provider-adapter';
+export * from './provider-registry';
+export * from './retry-policy';
+export * from './upstream-stream-error';

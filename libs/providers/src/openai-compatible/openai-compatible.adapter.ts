@@ -1,0 +1,183 @@
+import {
+  type ChatCompletionChunk,
+  ChatCompletionChunkSchema,
+  type ChatCompletionRequest,
+  type ChatCompletionResponse,
+  ChatCompletionResponseSchema,
+  decodeSse,
+  Errors,
+  GatewayError,
+  SSE_DONE,
+} from '@voxgate/openai-wire';
+import type {
+  ProviderAdapter,
+  ProviderCallContext,
+  ProviderCapabilities,
+  ProviderResult,
+  ProviderStream,
+} from '../provider-adapter';
+import { DEFAULT_RETRY_POLICY, isRetryableStatus, type RetryPolicy, retryDelayMs } from '../retry-policy';
+import { UpstreamStreamError } from '../upstream-stream-error';
+import { chatCompletionsUrl, type OpenAICompatibleSettings, requestHeaders, upstreamHttpError } from './openai-compatible.api';
+
+/** Everything an adapter touches outside itself, injected so tests never patch globals. */
+export interface OpenAICompatibleDeps {
+  readonly fetch: typeof fetch;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  readonly random: () => number;
+  readonly retry: RetryPolicy;
+}
+
+export const defaultDeps: OpenAICompatibleDeps = {
+  fetch: (input, init) => globalThis.fetch(input, init),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, ms);
+      signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    }),
+  random: Math.random,
+  retry: DEFAULT_RETRY_POLICY,
+};
+
+/** OpenAI, Azure OpenAI, CometAPI and every server that speaks OpenAI's chat-completions protocol. */
+export class OpenAICompatibleAdapter implements ProviderAdapter {
+  readonly capabilities: ProviderCapabilities;
+
+  constructor(
+    readonly id: string,
+    private readonly settings: OpenAICompatibleSettings,
+    capabilities: ProviderCapabilities,
+    private readonly deps: OpenAICompatibleDeps = defaultDeps,
+  ) {
+    this.capabilities = capabilities;
+  }
+
+  async chatCompletion(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ProviderResult<ChatCompletionResponse>> {
+    const { response, signal, done } = await this.send(request, context, false);
+    try {
+      const text = await response.text();
+      const parsed = ChatCompletionResponseSchema.safeParse(safeJson(text));
+      if (!parsed.success) throw Errors.upstreamError(this.id, 'it returned a body that is not a chat completion.');
+      return { body: parsed.data, upstreamRequestId: response.headers.get('x-request-id') };
+    } catch (error) {
+      throw this.translate(error, signal);
+    } finally {
+      done();
+    }
+  }
+
+  async streamChatCompletion(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ProviderStream> {
+    const { response, done } = await this.send(request, context, true);
+    const contentType = response.headers.get('content-type') ?? '';
+    if (!contentType.includes('text/event-stream') || !response.body) {
+      done();
+      await response.body?.cancel().catch(() => undefined);
+      throw Errors.upstreamError(this.id, `it answered a streaming request with '${contentType || 'no content type'}'.`);
+    }
+    // The time-to-first-byte timeout ends here; from now on the client's signal alone governs the stream.
+    done();
+    return { chunks: this.readChunks(response.body, context.signal), upstreamRequestId: response.headers.get('x-request-id') };
+  }
+
+  private async *readChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal): AsyncGenerator<ChatCompletionChunk> {
+    try {
+      for await (const event of decodeSse(body)) {
+        if (event.data === SSE_DONE) return;
+        const json = safeJson(event.data);
+        const error = errorOf(json);
+        if (event.event === 'error' || error) {
+          throw new UpstreamStreamError({
+            message: error?.message ?? 'The provider reported an error during streaming.',
+            type: error?.type ?? 'server_error',
+            param: error?.param ?? null,
+            code: error?.code ?? null,
+          });
+        }
+        const chunk = ChatCompletionChunkSchema.safeParse(json);
+        if (!chunk.success) throw streamFailure(this.id, 'it sent a stream event that is not a chat completion chunk.');
+        yield chunk.data;
+      }
+      throw streamFailure(this.id, 'it closed the stream before it was complete.');
+    } catch (error) {
+      if (error instanceof UpstreamStreamError || signal.aborted) throw error;
+      throw streamFailure(this.id, 'the connection broke during streaming.');
+    } finally {
+      await body.cancel().catch(() => undefined);
+    }
+  }
+
+  /**
+   * POSTs the request, retrying retryable failures. Returns the 2xx response and `done`, which must be
+   * called once the caller no longer needs the timeout (after the body was read, or once a stream started).
+   */
+  private async send(request: ChatCompletionRequest, context: ProviderCallContext, stream: boolean) {
+    if (!this.settings.apiKey) throw Errors.providerNotConfigured(this.id, 'it has no API key configured.');
+    const url = chatCompletionsUrl(this.settings, request.model);
+    const body = JSON.stringify(request);
+    const { retry } = this.deps;
+    for (let attempt = 0; ; attempt++) {
+      const timeout = new AbortController();
+      const timer = setTimeout(() => timeout.abort(new TimeoutError()), this.settings.timeoutMs);
+      const signal = AbortSignal.any([context.signal, timeout.signal]);
+      const done = () => clearTimeout(timer);
+      let response: Response;
+      try {
+        response = await this.deps.fetch(url, { method: 'POST', headers: requestHeaders(this.settings, context.requestId, stream), body, signal });
+      } catch (error) {
+        done();
+        const translated = this.translate(error, signal);
+        if (context.signal.aborted || attempt >= retry.maxRetries || isTimeout(translated)) throw translated;
+        await this.deps.sleep(retryDelayMs(retry, attempt, null, this.deps.random), context.signal);
+        continue;
+      }
+      if (response.ok) return { response, signal, done };
+      const text = await response.text().catch(() => '');
+      done();
+      if (attempt < retry.maxRetries && isRetryableStatus(response.status, response.headers)) {
+        await this.deps.sleep(retryDelayMs(retry, attempt, response.headers, this.deps.random), context.signal);
+        continue;
+      }
+      throw upstreamHttpError(this.id, response.status, response.headers, text);
+    }
+  }
+
+  private translate(error: unknown, signal: AbortSignal): unknown {
+    if (error instanceof GatewayError) return error;
+    if (signal.aborted && signal.reason instanceof TimeoutError) {
+      return Errors.upstreamTimeout(this.id, Math.round(this.settings.timeoutMs / 1000));
+    }
+    if (signal.aborted) return signal.reason;
+    return Errors.upstreamError(this.id, 'the connection to the provider failed.');
+  }
+}
+
+class TimeoutError extends Error {
+  constructor() {
+    super('upstream timeout');
+    this.name = 'TimeoutError';
+  }
+}
+
+function streamFailure(provider: string, detail: string): UpstreamStreamError {
+  return new UpstreamStreamError({ message: `The provider '${provider}' failed: ${detail}`, type: 'upstream_error', param: null, code: 'upstream_error' });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+function errorOf(json: unknown): { message?: string; type?: string; param?: string | null; code?: string | null } | null {
+  if (json === null || typeof json !== 'object' || !('error' in json)) return null;
+  const error = (json as { error: unknown }).error;
+  if (!error) return null;
+  if (typeof error === 'string') return { message: error };
+  return typeof error === 'object' ? (error as Record<string, string>) : null;
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof GatewayError && error.code === 'upstream_timeout';
+}

@@ -1,0 +1,71 @@
+import { Errors, GatewayError, UpstreamErrorEnvelopeSchema } from '@voxgate/openai-wire';
+
+/** The subset of provider config the OpenAI-compatible transport needs (see `ProviderConfigSchema`). */
+export interface OpenAICompatibleSettings {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  /** Appended to `baseUrl`; `{model}` becomes the URL-encoded upstream model (Azure deployments). */
+  readonly chatCompletionsPath: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly authHeader: 'bearer' | 'api-key';
+  readonly headers: Readonly<Record<string, string>>;
+  readonly timeoutMs: number;
+}
+
+export function chatCompletionsUrl(settings: OpenAICompatibleSettings, model: string): string {
+  const path = settings.chatCompletionsPath.replaceAll('{model}', encodeURIComponent(model));
+  const url = new URL(settings.baseUrl + path);
+  for (const [key, value] of Object.entries(settings.query)) url.searchParams.set(key, value);
+  return url.toString();
+}
+
+export function requestHeaders(settings: OpenAICompatibleSettings, requestId: string, stream: boolean): Record<string, string> {
+  const auth: Record<string, string> =
+    settings.authHeader === 'api-key' ? { 'api-key': settings.apiKey } : { authorization: `Bearer ${settings.apiKey}` };
+  return {
+    ...settings.headers,
+    ...auth,
+    'content-type': 'application/json',
+    accept: stream ? 'text/event-stream' : 'application/json',
+    'x-request-id': requestId,
+  };
+}
+
+/**
+ * Maps a non-2xx upstream answer to what the client sees. Client mistakes the provider caught (400, 413,
+ * 422) keep their status and OpenAI body; rate limits stay 429 so SDKs back off; the provider refusing
+ * *our* credentials, not finding a route, or failing is the gateway's problem: 502, with the provider's
+ * own words only where they cannot carry a credential.
+ */
+export function upstreamHttpError(provider: string, status: number, headers: Headers, bodyText: string): GatewayError {
+  const parsed = safeJson(bodyText);
+  const envelope = UpstreamErrorEnvelopeSchema.safeParse(parsed);
+  const upstream = envelope.success ? envelope.data.error : null;
+  if (status === 401 || status === 403) {
+    return Errors.upstreamError(provider, `it rejected the gateway's credentials (HTTP ${status}). An operator must fix the provider key.`);
+  }
+  if ((status === 400 || status === 413 || status === 422) && upstream) {
+    return new GatewayError(status, upstream.type, upstream.code, upstream.message, upstream.param);
+  }
+  if (status === 429) {
+    const retryAfter = headers.get('retry-after');
+    return new GatewayError(
+      429,
+      upstream?.type ?? 'rate_limit_error',
+      upstream?.code ?? 'rate_limit_exceeded',
+      `The provider '${provider}' is rate limiting requests: ${upstream?.message ?? 'try again later.'}`,
+      null,
+      retryAfter ? { 'retry-after': retryAfter } : {},
+    );
+  }
+  const detail = upstream ? `HTTP ${status}: ${upstream.message}` : `HTTP ${status}`;
+  return Errors.upstreamError(provider, detail);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

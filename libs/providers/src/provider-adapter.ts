@@ -1,0 +1,56 @@
+import type {
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatCompletionResponse,
+  InputAudioFormat,
+  OutputAudioFormat,
+} from '@voxgate/openai-wire';
+
+/** What a provider can take and give; the pipeline converts or refuses around these. */
+export interface ProviderCapabilities {
+  /** `input_audio.format` values the provider decodes itself. */
+  readonly inputAudioFormats: readonly InputAudioFormat[];
+  /** `audio.format` values the provider accepts together with `stream: true` (OpenAI: `pcm16` only). */
+  readonly streamingAudioFormats: readonly OutputAudioFormat[];
+}
+
+/** Per-call context. */
+export interface ProviderCallContext {
+  /** The gateway's request id, forwarded upstream as `x-request-id` for cross-system tracing. */
+  readonly requestId: string;
+  /** Aborted when the client goes away or the gateway shuts down; the upstream call must stop at once. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * A started upstream stream. `chunks` yields every chunk in upstream order and returns when the provider
+ * sent `data: [DONE]`; it throws `UpstreamStreamError` if the provider reports an error in-band, closes
+ * early or resets the connection. Breaking out of the loop cancels the upstream request.
+ */
+export interface ProviderStream {
+  readonly chunks: AsyncIterable<ChatCompletionChunk>;
+  /** Upstream `x-request-id`, kept for support tickets with the provider. */
+  readonly upstreamRequestId: string | null;
+}
+
+export interface ProviderResult<T> {
+  readonly body: T;
+  readonly upstreamRequestId: string | null;
+}
+
+/**
+ * One upstream model provider. The request is already validated and carries the *upstream* model name;
+ * adapters never change its meaning, only its transport.
+ *
+ * Errors before the first byte are thrown as `GatewayError`s ready for the client (an upstream 400 keeps
+ * its status and message; upstream auth failures, 5xx and network faults become 502, timeouts 504), so
+ * no upstream secret or credential detail can reach a client.
+ */
+export interface ProviderAdapter {
+  /** Config id of the provider, e.g. `openai`. */
+  readonly id: string;
+  readonly capabilities: ProviderCapabilities;
+  chatCompletion(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ProviderResult<ChatCompletionResponse>>;
+  /** Resolves once the provider accepted the stream (HTTP 200 with `text/event-stream`). */
+  streamChatCompletion(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ProviderStream>;
+}

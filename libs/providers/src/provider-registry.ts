@@ -1,0 +1,38 @@
+import type { ProviderConfig } from '@voxgate/config';
+import { defaultDeps, type OpenAICompatibleDeps, OpenAICompatibleAdapter } from './openai-compatible/openai-compatible.adapter';
+import type { ProviderAdapter } from './provider-adapter';
+
+/**
+ * Every configured provider, built once at boot. Adding a provider type means one `case` here and one
+ * folder beside `openai-compatible/`.
+ */
+export class ProviderRegistry {
+  private readonly adapters: ReadonlyMap<string, ProviderAdapter>;
+
+  constructor(adapters: Iterable<ProviderAdapter>) {
+    this.adapters = new Map([...adapters].map((adapter) => [adapter.id, adapter]));
+  }
+
+  static fromConfig(providers: Readonly<Record<string, ProviderConfig>>, deps: OpenAICompatibleDeps = defaultDeps): ProviderRegistry {
+    return new ProviderRegistry(Object.entries(providers).map(([id, config]) => createAdapter(id, config, deps)));
+  }
+
+  /** The adapter for a provider id; config validation guarantees every model's provider exists. */
+  get(id: string): ProviderAdapter {
+    const adapter = this.adapters.get(id);
+    if (!adapter) throw new Error(`provider '${id}' is not registered`);
+    return adapter;
+  }
+}
+
+function createAdapter(id: string, config: ProviderConfig, deps: OpenAICompatibleDeps): ProviderAdapter {
+  switch (config.type) {
+    case 'openai':
+      return new OpenAICompatibleAdapter(
+        id,
+        config,
+        { inputAudioFormats: ['wav', 'mp3'], streamingAudioFormats: config.streamingAudioFormats },
+        { ...deps, retry: { ...deps.retry, maxRetries: config.maxRetries } },
+      );
+  }
+}
