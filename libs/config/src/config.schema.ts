@@ -74,7 +74,10 @@ export const GatewayConfigSchema = z
         key: z.string().default(''),
       })
       .prefault({}),
-    providers: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lower-case slugs'), ProviderConfigSchema),
+    providers: z.record(
+      z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lower-case slugs'),
+      ProviderConfigSchema,
+    ),
     models: z.array(ModelConfigSchema),
   })
   .superRefine((config, ctx) => {
@@ -90,7 +93,11 @@ export const GatewayConfigSchema = z
       for (const name of [model.id, ...model.aliases]) {
         const owner = seen.get(name);
         if (owner !== undefined) {
-          ctx.addIssue({ code: 'custom', path: ['models', index], message: `model name '${name}' is already used by '${owner}'` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['models', index],
+            message: `model name '${name}' is already used by '${owner}'`,
+          });
         }
         seen.set(name, model.id);
       }

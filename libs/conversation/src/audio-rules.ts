@@ -14,7 +14,12 @@ export function checkAudioRules(request: ChatCompletionRequest, capabilities: Pr
       'missing_required_parameter',
     );
   }
-  if (wantsAudio && request.audio && request.stream && !capabilities.streamingAudioFormats.includes(request.audio.format)) {
+  if (
+    wantsAudio &&
+    request.audio &&
+    request.stream &&
+    !capabilities.streamingAudioFormats.includes(request.audio.format)
+  ) {
     const supported = capabilities.streamingAudioFormats.map((format) => `'${format}'`).join(', ');
     throw Errors.invalidRequest(
       `Unsupported value: 'audio.format' does not support '${request.audio.format}' when stream=true. Supported values are: ${supported}.`,

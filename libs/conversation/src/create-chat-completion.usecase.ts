@@ -21,7 +21,12 @@ export interface CompletionRoute {
 }
 
 export type CreateChatCompletionResult =
-  | { readonly kind: 'json'; readonly route: CompletionRoute; readonly body: ChatCompletionResponse; readonly usage: Usage | null }
+  | {
+      readonly kind: 'json';
+      readonly route: CompletionRoute;
+      readonly body: ChatCompletionResponse;
+      readonly usage: Usage | null;
+    }
   | {
       readonly kind: 'stream';
       readonly route: CompletionRoute;
@@ -51,9 +56,17 @@ export class CreateChatCompletion {
     const context = { requestId, signal };
 
     if (!request.stream) {
-      const { body, upstreamRequestId } = await provider.chatCompletion({ ...request, model: model.upstreamModel }, context);
+      const { body, upstreamRequestId } = await provider.chatCompletion(
+        { ...request, model: model.upstreamModel },
+        context,
+      );
       body.model = model.snapshot;
-      return { kind: 'json', route: { model: model.snapshot, provider: provider.id, upstreamRequestId }, body, usage: body.usage ?? null };
+      return {
+        kind: 'json',
+        route: { model: model.snapshot, provider: provider.id, upstreamRequestId },
+        body,
+        usage: body.usage ?? null,
+      };
     }
 
     const upstreamRequest: ChatCompletionRequest = {

@@ -10,7 +10,9 @@ export interface StreamShape {
 }
 
 /** One item for the HTTP layer: a chunk to write, or the terminal error event (then the stream ends without `[DONE]`). */
-export type RelayEvent = { readonly type: 'chunk'; readonly chunk: ChatCompletionChunk } | { readonly type: 'error'; readonly error: OpenAIError };
+export type RelayEvent =
+  | { readonly type: 'chunk'; readonly chunk: ChatCompletionChunk }
+  | { readonly type: 'error'; readonly error: OpenAIError };
 
 /** What the relay learned by the end of the stream, for metering and logs. */
 export interface RelaySummary {

@@ -32,7 +32,12 @@ export const FilePartSchema = z.strictObject({
 
 export const RefusalPartSchema = z.strictObject({ type: z.literal('refusal'), refusal: z.string() });
 
-const UserPartSchema = z.discriminatedUnion('type', [TextPartSchema, ImagePartSchema, InputAudioPartSchema, FilePartSchema]);
+const UserPartSchema = z.discriminatedUnion('type', [
+  TextPartSchema,
+  ImagePartSchema,
+  InputAudioPartSchema,
+  FilePartSchema,
+]);
 export type UserContentPart = z.infer<typeof UserPartSchema>;
 
 const textContent = z.union([z.string(), z.array(TextPartSchema).min(1)]);
@@ -52,8 +57,16 @@ export const CustomToolCallSchema = z.strictObject({
 export const ToolCallSchema = z.discriminatedUnion('type', [FunctionToolCallSchema, CustomToolCallSchema]);
 export type ToolCall = z.infer<typeof ToolCallSchema>;
 
-export const DeveloperMessageSchema = z.strictObject({ role: z.literal('developer'), content: textContent, name: z.string().optional() });
-export const SystemMessageSchema = z.strictObject({ role: z.literal('system'), content: textContent, name: z.string().optional() });
+export const DeveloperMessageSchema = z.strictObject({
+  role: z.literal('developer'),
+  content: textContent,
+  name: z.string().optional(),
+});
+export const SystemMessageSchema = z.strictObject({
+  role: z.literal('system'),
+  content: textContent,
+  name: z.string().optional(),
+});
 
 export const UserMessageSchema = z.strictObject({
   role: z.literal('user'),
@@ -68,7 +81,9 @@ export type UserMessage = z.infer<typeof UserMessageSchema>;
  */
 export const AssistantMessageSchema = z.strictObject({
   role: z.literal('assistant'),
-  content: z.union([z.string(), z.array(z.discriminatedUnion('type', [TextPartSchema, RefusalPartSchema])).min(1)]).nullish(),
+  content: z
+    .union([z.string(), z.array(z.discriminatedUnion('type', [TextPartSchema, RefusalPartSchema])).min(1)])
+    .nullish(),
   refusal: z.string().nullish(),
   name: z.string().optional(),
   audio: z.strictObject({ id: z.string().min(1) }).nullish(),
@@ -76,10 +91,18 @@ export const AssistantMessageSchema = z.strictObject({
   function_call: z.strictObject({ name: z.string(), arguments: z.string() }).nullish(),
 });
 
-export const ToolMessageSchema = z.strictObject({ role: z.literal('tool'), content: textContent, tool_call_id: z.string() });
+export const ToolMessageSchema = z.strictObject({
+  role: z.literal('tool'),
+  content: textContent,
+  tool_call_id: z.string(),
+});
 
 /** Deprecated `function` role, kept because the legacy `functions` parameter is still accepted. */
-export const FunctionMessageSchema = z.strictObject({ role: z.literal('function'), content: z.string().nullable(), name: z.string() });
+export const FunctionMessageSchema = z.strictObject({
+  role: z.literal('function'),
+  content: z.string().nullable(),
+  name: z.string(),
+});
 
 export const ChatMessageSchema = z.discriminatedUnion('role', [
   DeveloperMessageSchema,

@@ -27,7 +27,11 @@ const CustomToolFormatSchema = z.discriminatedUnion('type', [
 
 export const CustomToolSchema = z.strictObject({
   type: z.literal('custom'),
-  custom: z.strictObject({ name: z.string(), description: z.string().optional(), format: CustomToolFormatSchema.optional() }),
+  custom: z.strictObject({
+    name: z.string(),
+    description: z.string().optional(),
+    format: CustomToolFormatSchema.optional(),
+  }),
 });
 
 export const ToolSchema = z.discriminatedUnion('type', [FunctionToolSchema, CustomToolSchema]);

@@ -65,7 +65,12 @@ export const Errors = {
       'model',
     ),
   notFound: (what: string, id: string) =>
-    new GatewayError(404, 'invalid_request_error', `${what}_not_found`, `No ${what.replace(/_/g, ' ')} found with id '${id}'.`),
+    new GatewayError(
+      404,
+      'invalid_request_error',
+      `${what}_not_found`,
+      `No ${what.replace(/_/g, ' ')} found with id '${id}'.`,
+    ),
   routeNotFound: (method: string, url: string) =>
     new GatewayError(404, 'invalid_request_error', 'unknown_url', `Unrecognized request URL (${method} ${url}).`),
   methodNotAllowed: (method: string, url: string) =>
@@ -75,11 +80,31 @@ export const Errors = {
   upstreamError: (provider: string, detail: string) =>
     new GatewayError(502, 'upstream_error', 'upstream_error', `The provider '${provider}' failed: ${detail}`),
   upstreamTimeout: (provider: string, seconds: number) =>
-    new GatewayError(504, 'upstream_error', 'upstream_timeout', `The provider '${provider}' did not answer within ${seconds} s.`),
+    new GatewayError(
+      504,
+      'upstream_error',
+      'upstream_timeout',
+      `The provider '${provider}' did not answer within ${seconds} s.`,
+    ),
   providerNotConfigured: (provider: string, detail: string) =>
-    new GatewayError(503, 'server_error', 'provider_not_configured', `The provider '${provider}' is not usable: ${detail}`),
+    new GatewayError(
+      503,
+      'server_error',
+      'provider_not_configured',
+      `The provider '${provider}' is not usable: ${detail}`,
+    ),
   storeUnavailable: () =>
-    new GatewayError(503, 'server_error', 'store_unavailable', 'The gateway cannot reach its data store right now. Please retry shortly.'),
+    new GatewayError(
+      503,
+      'server_error',
+      'store_unavailable',
+      'The gateway cannot reach its data store right now. Please retry shortly.',
+    ),
   internal: () =>
-    new GatewayError(500, 'server_error', null, 'The server had an error while processing your request. Sorry about that!'),
+    new GatewayError(
+      500,
+      'server_error',
+      null,
+      'The server had an error while processing your request. Sorry about that!',
+    ),
 } as const;

@@ -19,8 +19,17 @@ export interface OpenAIErrorEnvelope {
 export const UpstreamErrorEnvelopeSchema = z.object({
   error: z.object({
     message: z.string().catch('The upstream provider returned an error.'),
-    type: z.string().nullish().transform((value) => value ?? 'upstream_error'),
-    param: z.string().nullish().transform((value) => value ?? null),
-    code: z.union([z.string(), z.number().transform(String)]).nullish().transform((value) => value ?? null),
+    type: z
+      .string()
+      .nullish()
+      .transform((value) => value ?? 'upstream_error'),
+    param: z
+      .string()
+      .nullish()
+      .transform((value) => value ?? null),
+    code: z
+      .union([z.string(), z.number().transform(String)])
+      .nullish()
+      .transform((value) => value ?? null),
   }),
 });

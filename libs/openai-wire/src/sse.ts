@@ -26,7 +26,8 @@ export async function* decodeSse(body: AsyncIterable<Uint8Array>): AsyncGenerato
   let data: string[] = [];
 
   const dispatch = (): SseEvent | undefined => {
-    const dispatched = data.length > 0 ? { ...(event === undefined ? {} : { event }), data: data.join('\n') } : undefined;
+    const dispatched =
+      data.length > 0 ? { ...(event === undefined ? {} : { event }), data: data.join('\n') } : undefined;
     event = undefined;
     data = [];
     return dispatched;

@@ -35,7 +35,11 @@ function fromIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): Gat
     }
     case 'invalid_type':
       if (issue.input === undefined) {
-        return Errors.invalidRequest(`Missing required parameter: ${quote(name)}.`, param, 'missing_required_parameter');
+        return Errors.invalidRequest(
+          `Missing required parameter: ${quote(name)}.`,
+          param,
+          'missing_required_parameter',
+        );
       }
       return Errors.invalidRequest(
         `Invalid type for ${quote(name)}: expected ${issue.expected}, but got ${describe(issue.input)} instead.`,

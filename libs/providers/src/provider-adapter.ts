@@ -50,7 +50,10 @@ export interface ProviderAdapter {
   /** Config id of the provider, e.g. `openai`. */
   readonly id: string;
   readonly capabilities: ProviderCapabilities;
-  chatCompletion(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ProviderResult<ChatCompletionResponse>>;
+  chatCompletion(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<ProviderResult<ChatCompletionResponse>>;
   /** Resolves once the provider accepted the stream (HTTP 200 with `text/event-stream`). */
   streamChatCompletion(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ProviderStream>;
 }

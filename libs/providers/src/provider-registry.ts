@@ -1,5 +1,9 @@
 import type { ProviderConfig } from '@voxgate/config';
-import { defaultDeps, type OpenAICompatibleDeps, OpenAICompatibleAdapter } from './openai-compatible/openai-compatible.adapter';
+import {
+  defaultDeps,
+  type OpenAICompatibleDeps,
+  OpenAICompatibleAdapter,
+} from './openai-compatible/openai-compatible.adapter';
 import type { ProviderAdapter } from './provider-adapter';
 
 /**
@@ -13,7 +17,10 @@ export class ProviderRegistry {
     this.adapters = new Map([...adapters].map((adapter) => [adapter.id, adapter]));
   }
 
-  static fromConfig(providers: Readonly<Record<string, ProviderConfig>>, deps: OpenAICompatibleDeps = defaultDeps): ProviderRegistry {
+  static fromConfig(
+    providers: Readonly<Record<string, ProviderConfig>>,
+    deps: OpenAICompatibleDeps = defaultDeps,
+  ): ProviderRegistry {
     return new ProviderRegistry(Object.entries(providers).map(([id, config]) => createAdapter(id, config, deps)));
   }
 

@@ -18,7 +18,12 @@ export function isRetryableStatus(status: number, headers: Headers): boolean {
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
-export function retryDelayMs(policy: RetryPolicy, attempt: number, headers: Headers | null, random: () => number): number {
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempt: number,
+  headers: Headers | null,
+  random: () => number,
+): number {
   const hinted = headers ? retryAfterMs(headers) : null;
   if (hinted !== null && hinted <= policy.maxDelayMs) return hinted;
   const exponential = Math.min(policy.baseDelayMs * 2 ** attempt, policy.maxDelayMs);

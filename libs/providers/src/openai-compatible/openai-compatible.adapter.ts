@@ -18,7 +18,12 @@ import type {
 } from '../provider-adapter';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, type RetryPolicy, retryDelayMs } from '../retry-policy';
 import { UpstreamStreamError } from '../upstream-stream-error';
-import { chatCompletionsUrl, type OpenAICompatibleSettings, requestHeaders, upstreamHttpError } from './openai-compatible.api';
+import {
+  chatCompletionsUrl,
+  type OpenAICompatibleSettings,
+  requestHeaders,
+  upstreamHttpError,
+} from './openai-compatible.api';
 
 /** Everything an adapter touches outside itself, injected so tests never patch globals. */
 export interface OpenAICompatibleDeps {
@@ -52,7 +57,10 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     this.capabilities = capabilities;
   }
 
-  async chatCompletion(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ProviderResult<ChatCompletionResponse>> {
+  async chatCompletion(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<ProviderResult<ChatCompletionResponse>> {
     const { response, signal, done } = await this.send(request, context, false);
     try {
       const text = await response.text();
@@ -72,14 +80,23 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     if (!contentType.includes('text/event-stream') || !response.body) {
       done();
       await response.body?.cancel().catch(() => undefined);
-      throw Errors.upstreamError(this.id, `it answered a streaming request with '${contentType || 'no content type'}'.`);
+      throw Errors.upstreamError(
+        this.id,
+        `it answered a streaming request with '${contentType || 'no content type'}'.`,
+      );
     }
     // The time-to-first-byte timeout ends here; from now on the client's signal alone governs the stream.
     done();
-    return { chunks: this.readChunks(response.body, context.signal), upstreamRequestId: response.headers.get('x-request-id') };
+    return {
+      chunks: this.readChunks(response.body, context.signal),
+      upstreamRequestId: response.headers.get('x-request-id'),
+    };
   }
 
-  private async *readChunks(body: ReadableStream<Uint8Array>, signal: AbortSignal): AsyncGenerator<ChatCompletionChunk> {
+  private async *readChunks(
+    body: ReadableStream<Uint8Array>,
+    signal: AbortSignal,
+  ): AsyncGenerator<ChatCompletionChunk> {
     try {
       for await (const event of decodeSse(body)) {
         if (event.data === SSE_DONE) return;
@@ -122,7 +139,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       const done = () => clearTimeout(timer);
       let response: Response;
       try {
-        response = await this.deps.fetch(url, { method: 'POST', headers: requestHeaders(this.settings, context.requestId, stream), body, signal });
+        response = await this.deps.fetch(url, {
+          method: 'POST',
+          headers: requestHeaders(this.settings, context.requestId, stream),
+          body,
+          signal,
+        });
       } catch (error) {
         done();
         const translated = this.translate(error, signal);
@@ -159,7 +181,12 @@ class TimeoutError extends Error {
 }
 
 function streamFailure(provider: string, detail: string): UpstreamStreamError {
-  return new UpstreamStreamError({ message: `The provider '${provider}' failed: ${detail}`, type: 'upstream_error', param: null, code: 'upstream_error' });
+  return new UpstreamStreamError({
+    message: `The provider '${provider}' failed: ${detail}`,
+    type: 'upstream_error',
+    param: null,
+    code: 'upstream_error',
+  });
 }
 
 function safeJson(text: string): unknown {
@@ -170,7 +197,9 @@ function safeJson(text: string): unknown {
   }
 }
 
-function errorOf(json: unknown): { message?: string; type?: string; param?: string | null; code?: string | null } | null {
+function errorOf(
+  json: unknown,
+): { message?: string; type?: string; param?: string | null; code?: string | null } | null {
   if (json === null || typeof json !== 'object' || !('error' in json)) return null;
   const error = (json as { error: unknown }).error;
   if (!error) return null;

@@ -19,7 +19,11 @@ export function chatCompletionsUrl(settings: OpenAICompatibleSettings, model: st
   return url.toString();
 }
 
-export function requestHeaders(settings: OpenAICompatibleSettings, requestId: string, stream: boolean): Record<string, string> {
+export function requestHeaders(
+  settings: OpenAICompatibleSettings,
+  requestId: string,
+  stream: boolean,
+): Record<string, string> {
   const auth: Record<string, string> =
     settings.authHeader === 'api-key' ? { 'api-key': settings.apiKey } : { authorization: `Bearer ${settings.apiKey}` };
   return {
@@ -42,7 +46,10 @@ export function upstreamHttpError(provider: string, status: number, headers: Hea
   const envelope = UpstreamErrorEnvelopeSchema.safeParse(parsed);
   const upstream = envelope.success ? envelope.data.error : null;
   if (status === 401 || status === 403) {
-    return Errors.upstreamError(provider, `it rejected the gateway's credentials (HTTP ${status}). An operator must fix the provider key.`);
+    return Errors.upstreamError(
+      provider,
+      `it rejected the gateway's credentials (HTTP ${status}). An operator must fix the provider key.`,
+    );
   }
   if ((status === 400 || status === 413 || status === 422) && upstream) {
     return new GatewayError(status, upstream.type, upstream.code, upstream.message, upstream.param);

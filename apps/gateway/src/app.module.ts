@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import type { GatewayConfig } from '@voxgate/config';
+import { CreateChatCompletion, ModelCatalog } from '@voxgate/conversation';
+import { ProviderRegistry } from '@voxgate/providers';
+import {
+  ApiKeyRepository,
+  AuthenticateApiKey,
+  CreateApiKey,
+  CreateTenant,
+  ListApiKeys,
+  RevokeApiKey,
+  type TenancyEnvironment,
+  TenantRepository,
+} from '@voxgate/tenancy';
+import type { Redis } from 'ioredis';
+import { KeysController } from './admin/keys.controller';
+import { TenantsController } from './admin/tenants.controller';
+import { AdminGuard } from './auth/admin.guard';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { HealthController } from './health/health.controller';
+import { AccessLog } from './infra/access-log';
+import { JsonLogger } from './infra/json-logger';
+import { createRedis } from './infra/redis.provider';
+import { RedisLifecycle } from './infra/redis-lifecycle';
+import { GATEWAY_CONFIG, REDIS, TENANCY_ENVIRONMENT } from './infra/tokens';
+import { ModelsController } from './models/models.controller';
+
+const tenancyEnvironment: TenancyEnvironment = {
+  now: () => new Date(),
+  newId: (prefix) => `${prefix}_${randomBytes(12).toString('hex')}`,
+};
+
+/** Builds a provider whose instance is `new Class(...injected)`; keeps the libs free of Nest decorators. */
+function construct<T>(token: abstract new (...args: never[]) => T, inject: unknown[], build: (...args: never[]) => T): Provider {
+  return { provide: token, useFactory: build, inject: inject as never[] };
+}
+
+/**
+ * The gateway process: HTTP controllers over the libs. Everything is built from the validated config
+ * handed to `forRoot`, so tests and `main.ts` boot the same graph.
+ */
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig, logger: JsonLogger): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [ChatCompletionsController, ModelsController, TenantsController, KeysController, HealthController],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: JsonLogger, useValue: logger },
+        { provide: TENANCY_ENVIRONMENT, useValue: tenancyEnvironment },
+        { provide: REDIS, useFactory: () => createRedis(config, logger) },
+        RedisLifecycle,
+        AccessLog,
+        ApiKeyGuard,
+        AdminGuard,
+        construct(TenantRepository, [REDIS], (redis: Redis) => new TenantRepository(redis)),
+        construct(ApiKeyRepository, [REDIS], (redis: Redis) => new ApiKeyRepository(redis)),
+        construct(
+          CreateTenant,
+          [TenantRepository, TENANCY_ENVIRONMENT],
+          (tenants: TenantRepository, env: TenancyEnvironment) => new CreateTenant(tenants, env),
+        ),
+        construct(
+          CreateApiKey,
+          [TenantRepository, ApiKeyRepository, TENANCY_ENVIRONMENT],
+          (tenants: TenantRepository, keys: ApiKeyRepository, env: TenancyEnvironment) => new CreateApiKey(tenants, keys, env),
+        ),
+        construct(
+          ListApiKeys,
+          [TenantRepository, ApiKeyRepository],
+          (tenants: TenantRepository, keys: ApiKeyRepository) => new ListApiKeys(tenants, keys),
+        ),
+        construct(RevokeApiKey, [ApiKeyRepository], (keys: ApiKeyRepository) => new RevokeApiKey(keys)),
+        construct(AuthenticateApiKey, [ApiKeyRepository], (keys: ApiKeyRepository) => new AuthenticateApiKey(keys)),
+        { provide: ModelCatalog, useValue: new ModelCatalog(config.models) },
+        { provide: ProviderRegistry, useValue: ProviderRegistry.fromConfig(config.providers) },
+        construct(
+          CreateChatCompletion,
+          [ModelCatalog, ProviderRegistry],
+          (models: ModelCatalog, providers: ProviderRegistry) => new CreateChatCompletion(models, providers),
+        ),
+      ],
+    };
+  }
+}

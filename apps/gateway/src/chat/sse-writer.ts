@@ -1,0 +1,58 @@
+import { once } from 'node:events';
+import { encodeSseData, SSE_DONE } from '@voxgate/openai-wire';
+import type { RelayEvent } from '@voxgate/conversation';
+import type { FastifyReply } from 'fastify';
+import { openaiHeaders } from '../http/response-headers';
+
+/** How a stream ended, for the access log and metering. */
+export type StreamEnd = 'completed' | 'upstream_error' | 'client_disconnected';
+
+/**
+ * Writes a chat-completion stream on a hijacked Fastify reply: headers at once, one `data:` event per
+ * chunk as it arrives (waiting on `drain` when the client reads slowly, so memory stays bounded), then
+ * `data: [DONE]`; or, after an in-band error event, just the end of the stream. When the client goes
+ * away the iterator is closed, which cancels the upstream request.
+ */
+export async function writeSse(
+  reply: FastifyReply,
+  events: AsyncIterable<RelayEvent>,
+  extraHeaders: Record<string, string>,
+  signal: AbortSignal,
+): Promise<StreamEnd> {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    ...openaiHeaders(reply),
+    ...extraHeaders,
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  raw.flushHeaders();
+
+  const iterator = events[Symbol.asyncIterator]();
+  const closed = new Promise<'closed'>((resolve) => signal.addEventListener('abort', () => resolve('closed'), { once: true }));
+  try {
+    for (;;) {
+      const next = await Promise.race([iterator.next(), closed]);
+      if (next === 'closed') return 'client_disconnected';
+      if (next.done) break;
+      const event = next.value;
+      if (event.type === 'error') {
+        raw.end(encodeSseData(JSON.stringify({ error: event.error })));
+        return 'upstream_error';
+      }
+      if (!raw.write(encodeSseData(JSON.stringify(event.chunk)))) {
+        const drained = await Promise.race([once(raw, 'drain').then(() => 'drained' as const), closed]);
+        if (drained === 'closed') return 'client_disconnected';
+      }
+    }
+    raw.end(encodeSseData(SSE_DONE));
+    return 'completed';
+  } finally {
+    // Closing the iterator runs the provider stream's cleanup, which cancels the upstream body.
+    void iterator.return?.(undefined)?.catch(() => undefined);
+    if (!raw.writableEnded) raw.end();
+  }
+}

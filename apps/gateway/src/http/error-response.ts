@@ -1,0 +1,46 @@
+import { HttpException } from '@nestjs/common';
+import { Errors, GatewayError } from '@voxgate/openai-wire';
+
+/** What the error mapping needs to know about the request that failed. */
+export interface FailedRequest {
+  method: string;
+  url: string;
+  contentType: string | undefined;
+  bodyLimit: number;
+}
+
+/**
+ * Any thrown value → the `GatewayError` to write. Known causes keep their meaning (Fastify's body
+ * errors, which Nest rewraps as bare `HttpException`s, routing 404s, Redis outages); anything unexpected
+ * is a generic 500 whose details go to the log only.
+ */
+export function toGatewayError(error: unknown, request: FailedRequest): { error: GatewayError; unexpected: boolean } {
+  if (error instanceof GatewayError) return { error, unexpected: false };
+  const known = fromHttpException(error, request) ?? fromRedis(error);
+  return known ? { error: known, unexpected: false } : { error: Errors.internal(), unexpected: true };
+}
+
+function fromHttpException(error: unknown, request: FailedRequest): GatewayError | null {
+  if (!(error instanceof HttpException)) return null;
+  const path = request.url.split('?')[0] ?? request.url;
+  switch (error.getStatus()) {
+    case 404:
+      return Errors.routeNotFound(request.method, path);
+    case 405:
+      return Errors.methodNotAllowed(request.method, path);
+    case 413:
+      return Errors.bodyTooLarge(request.bodyLimit);
+    case 415:
+      return Errors.unsupportedMediaType(request.contentType ?? 'none');
+    case 400:
+      return /JSON|body/i.test(error.message) ? Errors.invalidJson(error.message) : Errors.invalidRequest(error.message, null, null);
+  }
+  return error.getStatus() < 500 ? new GatewayError(error.getStatus(), 'invalid_request_error', null, error.message) : null;
+}
+
+function fromRedis(error: unknown): GatewayError | null {
+  if (!(error instanceof Error)) return null;
+  const outage =
+    error.name === 'MaxRetriesPerRequestError' || /ECONNREFUSED|Connection is closed|ETIMEDOUT|ENOTFOUND/.test(error.message);
+  return outage ? Errors.storeUnavailable() : null;
+}

@@ -1,0 +1,43 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { JsonLogger } from '../infra/json-logger';
+import { toGatewayError } from './error-response';
+import { openaiHeaders } from './response-headers';
+
+/**
+ * Every error leaves as OpenAI's envelope with the right status. Nest routes Fastify's own errors
+ * (unparsable or oversized bodies) and unknown routes through global filters too, so this is the
+ * single exit for failures.
+ */
+@Catch()
+export class OpenAIExceptionFilter implements ExceptionFilter {
+  constructor(
+    private readonly logger: JsonLogger,
+    private readonly bodyLimit: number,
+  ) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const context = host.switchToHttp();
+    this.send(exception, context.getRequest<FastifyRequest>(), context.getResponse<FastifyReply>());
+  }
+
+  send(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    const { error, unexpected } = toGatewayError(exception, {
+      method: request.method,
+      url: request.url,
+      contentType: request.headers['content-type'],
+      bodyLimit: this.bodyLimit,
+    });
+    if (unexpected) {
+      this.logger.event('error', 'unhandled error', {
+        requestId: request.id,
+        error: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception),
+      });
+    }
+    if (reply.sent || reply.raw.headersSent) return;
+    void reply
+      .status(error.status)
+      .headers({ ...openaiHeaders(reply), ...error.headers, 'content-type': 'application/json; charset=utf-8' })
+      .send(error.toJSON());
+  }
+}

@@ -1,0 +1,17 @@
+import type { FastifyReply } from 'fastify';
+
+/** The REST API version OpenAI reports in `openai-version`; clients and proxies sometimes log it. */
+const OPENAI_VERSION = '2020-10-01';
+
+/**
+ * Headers every response carries, streamed or not: `x-request-id` (exposed by the SDKs as
+ * `_request_id`), `openai-processing-ms` (time from receipt to the first byte of the answer) and
+ * `openai-version`.
+ */
+export function openaiHeaders(reply: FastifyReply): Record<string, string> {
+  return {
+    'x-request-id': reply.request.id,
+    'openai-processing-ms': String(Math.max(0, Math.round(reply.elapsedTime))),
+    'openai-version': OPENAI_VERSION,
+  };
+}

@@ -1,0 +1,26 @@
+import { Errors } from '@voxgate/openai-wire';
+import { hashSecret } from '../api-key-secret';
+import type { ApiKeyRepository } from '../repositories/api-key.repository';
+import type { Principal } from '../tenancy.types';
+
+/**
+ * `Authorization` header → principal, or OpenAI's 401 `invalid_api_key`. One Redis GET by the secret's
+ * hash; the secret itself is never logged, stored or compared in plain text.
+ */
+export class AuthenticateApiKey {
+  constructor(private readonly keys: ApiKeyRepository) {}
+
+  async execute(authorization: string | undefined): Promise<Principal> {
+    const secret = bearerToken(authorization);
+    if (!secret) throw Errors.missingApiKey();
+    const principal = await this.keys.findBySecretHash(hashSecret(secret));
+    if (!principal) throw Errors.invalidApiKey();
+    return principal;
+  }
+}
+
+export function bearerToken(authorization: string | undefined): string | null {
+  if (!authorization) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  return match?.[1] ?? null;
+}
