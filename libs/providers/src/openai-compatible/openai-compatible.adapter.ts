@@ -7,8 +7,11 @@ import {
   decodeSse,
   Errors,
   GatewayError,
+  type OpenAIError,
   SSE_DONE,
+  UpstreamErrorEnvelopeSchema,
 } from '@voxgate/openai-wire';
+import { z } from 'zod';
 import type {
   ProviderAdapter,
   ProviderCallContext,
@@ -38,7 +41,7 @@ export const defaultDeps: OpenAICompatibleDeps = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+      signal.addEventListener('abort', () => (clearTimeout(timer), reject(asError(signal.reason))), { once: true });
     }),
   random: Math.random,
   retry: DEFAULT_RETRY_POLICY,
@@ -103,12 +106,14 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         const json = safeJson(event.data);
         const error = errorOf(json);
         if (event.event === 'error' || error) {
-          throw new UpstreamStreamError({
-            message: error?.message ?? 'The provider reported an error during streaming.',
-            type: error?.type ?? 'server_error',
-            param: error?.param ?? null,
-            code: error?.code ?? null,
-          });
+          throw new UpstreamStreamError(
+            error ?? {
+              message: 'The provider reported an error during streaming.',
+              type: 'server_error',
+              param: null,
+              code: null,
+            },
+          );
         }
         const chunk = ChatCompletionChunkSchema.safeParse(json);
         if (!chunk.success) throw streamFailure(this.id, 'it sent a stream event that is not a chat completion chunk.');
@@ -197,16 +202,21 @@ function safeJson(text: string): unknown {
   }
 }
 
-function errorOf(
-  json: unknown,
-): { message?: string; type?: string; param?: string | null; code?: string | null } | null {
-  if (json === null || typeof json !== 'object' || !('error' in json)) return null;
-  const error = (json as { error: unknown }).error;
-  if (!error) return null;
-  if (typeof error === 'string') return { message: error };
-  return typeof error === 'object' ? (error as Record<string, string>) : null;
+/** An in-band error event: `{"error": {...}}` or `{"error": "text"}`; null for an ordinary chunk. */
+function errorOf(json: unknown): OpenAIError | null {
+  const parsed = InBandErrorSchema.safeParse(json);
+  if (!parsed.success) return null;
+  const error = parsed.data.error;
+  if (typeof error === 'string') return { message: error, type: 'server_error', param: null, code: null };
+  return UpstreamErrorEnvelopeSchema.parse({ error }).error;
 }
+
+const InBandErrorSchema = z.object({ error: z.union([z.string().min(1), z.record(z.string(), z.unknown())]) });
 
 function isTimeout(error: unknown): boolean {
   return error instanceof GatewayError && error.code === 'upstream_timeout';
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error('aborted');
 }

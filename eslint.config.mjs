@@ -1,0 +1,74 @@
+// Typed lint for the whole monorepo. Lib boundaries (ARCHITECTURE.md: openai-wire ← providers ← conversation
+// ← apps) are enforced with no-restricted-imports, so a wrong-way import fails CI rather than review.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const deepImports = {
+  group: ['@voxgate/*/*', '**/libs/*/src/**', '../../libs/**', '../../../libs/**'],
+  message: 'Import a lib through its public entry (@voxgate/<lib>), never its files.',
+};
+
+/** `libs/<name>` may not import the listed libs (nor anything Nest or Redis when `pure`). */
+const boundary = (name, forbidden, { pure = false } = {}) => ({
+  files: [`libs/${name}/**/*.ts`],
+  ignores: ['**/*.spec.ts', '**/*.test-d.ts'],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          deepImports,
+          ...(forbidden.length
+            ? [{ group: forbidden.map((lib) => `@voxgate/${lib}`), message: `libs/${name} must not depend on these libs.` }]
+            : []),
+          ...(pure ? [{ group: ['@nestjs/*', 'ioredis', 'bullmq', 'fastify'], message: `libs/${name} stays framework- and I/O-free.` }] : []),
+        ],
+      },
+    ],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js', 'eslint.config.mjs', '**/*.test-d.ts'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/require-await': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-extraneous-class': 'off',
+      // House rule: string-literal unions, never TS enums (they do not survive `z.infer` and erase poorly).
+      'no-restricted-syntax': ['error', { selector: 'TSEnumDeclaration', message: 'Use a string-literal union.' }],
+      'no-restricted-imports': ['error', { patterns: [deepImports] }],
+    },
+  },
+  boundary('openai-wire', ['providers', 'conversation', 'tenancy', 'config', 'testing'], { pure: true }),
+  boundary('config', ['openai-wire', 'providers', 'conversation', 'tenancy', 'testing'], { pure: true }),
+  boundary('providers', ['conversation', 'tenancy', 'testing'], { pure: true }),
+  boundary('conversation', ['tenancy', 'testing'], { pure: true }),
+  boundary('tenancy', ['providers', 'conversation', 'testing']),
+  {
+    files: ['apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [deepImports, { group: ['@voxgate/testing'], message: 'libs/testing is for tests only.' }] },
+      ],
+    },
+  },
+  {
+    files: ['**/*.spec.ts', 'test/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/unbound-method': 'off',
+    },
+  },
+);

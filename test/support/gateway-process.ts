@@ -1,0 +1,158 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { stringify } from 'yaml';
+
+const MAIN = path.resolve(__dirname, '../../dist/apps/gateway/src/main.js');
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface GatewayOptions {
+  /** Config merged over `config/default.yaml` through `VOXGATE_CONFIG`. */
+  config?: Record<string, unknown>;
+  /** Extra or overriding environment variables. */
+  env?: Record<string, string>;
+  /** Share a key prefix (and so tenants and keys) with another gateway, as replicas do. */
+  redisPrefix?: string;
+  adminKey?: string;
+}
+
+/**
+ * The built gateway (`dist/`, from `npm run build`) as a child process, exactly as `npm start` runs it:
+ * real HTTP on an ephemeral port, real Redis under a random key prefix, config through VOXGATE_CONFIG.
+ * Everything it logs is kept in `output` so tests can assert what never appears there.
+ */
+export class GatewayProcess {
+  output = '';
+  private exited: Promise<number | null>;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+    readonly adminKey: string,
+    readonly redisPrefix: string,
+    outputSoFar: string,
+    exited: Promise<number | null>,
+  ) {
+    this.output = outputSoFar;
+    this.exited = exited;
+    child.stdout?.on('data', (data: Buffer) => (this.output += data.toString()));
+    child.stderr?.on('data', (data: Buffer) => (this.output += data.toString()));
+  }
+
+  static async start(options: GatewayOptions = {}): Promise<GatewayProcess> {
+    const redisPrefix = options.redisPrefix ?? `vgtest:${randomBytes(6).toString('hex')}:`;
+    const adminKey = options.adminKey ?? `adm-${randomBytes(16).toString('hex')}`;
+    const env: Record<string, string> = {
+      ...pickEnv(['PATH', 'HOME', 'NODE_OPTIONS']),
+      PORT: '0',
+      HOST: '127.0.0.1',
+      REDIS_URL,
+      VOXGATE_REDIS_PREFIX: redisPrefix,
+      VOXGATE_ADMIN_KEY: adminKey,
+      ...(options.config ? { VOXGATE_CONFIG: writeConfig(options.config) } : {}),
+      ...options.env,
+    };
+    const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`gateway did not start in 15 s:\n${output}`)), 15_000);
+      const onData = (data: Buffer) => {
+        output += data.toString();
+        const match = /"msg":"listening","url":"([^"]+)"/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          child.stdout?.off('data', onData);
+          child.stderr?.off('data', onData);
+          resolve(match[1]);
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new GatewayExitError(code, output));
+      });
+    });
+    return new GatewayProcess(child, url, adminKey, redisPrefix, output, exited);
+  }
+
+  /** Boots the gateway expecting it to refuse to start; resolves with its exit code and output. */
+  static async startFailing(options: GatewayOptions = {}): Promise<GatewayExitError> {
+    try {
+      const gateway = await GatewayProcess.start(options);
+      await gateway.stop();
+    } catch (error) {
+      if (error instanceof GatewayExitError) return error;
+      throw error;
+    }
+    throw new Error('the gateway started although it should have refused to');
+  }
+
+  async stop({ flushRedis = true } = {}): Promise<void> {
+    if (this.child.exitCode === null) {
+      this.child.kill('SIGTERM');
+      const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+      await this.exited;
+      clearTimeout(timer);
+    }
+    if (flushRedis) await deleteKeys(this.redisPrefix);
+  }
+
+  /** Admin API call with the bootstrap key. */
+  async admin(method: string, pathName: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+    const response = await fetch(this.url + pathName, {
+      method,
+      headers: { authorization: `Bearer ${this.adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: response.status, body: await response.json() };
+  }
+
+  /** A fresh tenant with one key; returns the secret. */
+  async createTenantKey(name = 'test tenant'): Promise<{ tenantId: string; keyId: string; key: string }> {
+    const tenant = await this.admin('POST', '/admin/tenants', { name });
+    const tenantId = (tenant.body as { id: string }).id;
+    const created = await this.admin('POST', `/admin/tenants/${tenantId}/keys`, { name: 'test key' });
+    const { id, key } = created.body as { id: string; key: string };
+    return { tenantId, keyId: id, key };
+  }
+}
+
+export class GatewayExitError extends Error {
+  constructor(
+    readonly code: number | null,
+    readonly output: string,
+  ) {
+    super(`gateway exited with code ${code}:\n${output}`);
+  }
+}
+
+function writeConfig(config: Record<string, unknown>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'voxgate-e2e-'));
+  const file = path.join(dir, 'config.yaml');
+  writeFileSync(file, stringify(config));
+  return file;
+}
+
+function pickEnv(names: string[]): Record<string, string> {
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+}
+
+export async function deleteKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
