@@ -50,7 +50,10 @@ export const ChatCompletionResponseSchema = z.object({
       index: z.int(),
       message: ResponseMessageSchema,
       finish_reason: FinishReasonSchema,
-      logprobs: z.unknown().transform((value) => value ?? null),
+      logprobs: z
+        .unknown()
+        .optional()
+        .transform((value) => value ?? null),
     }),
   ),
   usage: absentIfNull(UsageSchema),

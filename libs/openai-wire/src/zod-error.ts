@@ -53,7 +53,8 @@ function fromIssue(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): Gat
       );
     case 'invalid_union': {
       if (issue.discriminator !== undefined) {
-        const field = toParamPath([...path, issue.discriminator]) ?? issue.discriminator;
+        const onField = path.at(-1) === issue.discriminator;
+        const field = toParamPath(onField ? path : [...path, issue.discriminator]) ?? issue.discriminator;
         const options = ('options' in issue ? (issue.options ?? []) : []).map((v) => quote(v)).join(', ');
         return Errors.invalidRequest(`Invalid value for ${quote(field)}. Supported values are: ${options}.`, field);
       }
@@ -93,7 +94,7 @@ export function parseInbound<T extends z.ZodType>(schema: T, body: unknown): z.i
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     throw Errors.invalidRequest('The request body must be a JSON object.', null, 'invalid_json');
   }
-  const result = schema.safeParse(body);
+  const result = schema.safeParse(body, { reportInput: true });
   if (!result.success) throw toInvalidRequest(result.error);
   return result.data;
 }
