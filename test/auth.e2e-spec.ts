@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import { FakeUpstream } from '@voxgate/testing';
 import { GatewayProcess } from './support/gateway-process';
 import { openaiClient, relayConfig, SNAPSHOT, UPSTREAM_KEY } from './support/relay-config';
-import { spec } from './support/e2e-env';
+import { spec, validator } from './support/e2e-env';
 
 describe('authentication and the admin API', () => {
   let upstream: FakeUpstream;
@@ -10,10 +10,14 @@ describe('authentication and the admin API', () => {
   let replica: GatewayProcess;
 
   beforeAll(async () => {
-    upstream = await FakeUpstream.start({ apiKey: UPSTREAM_KEY, validator: spec });
+    upstream = await FakeUpstream.start({ apiKey: UPSTREAM_KEY, validator });
     gateway = await GatewayProcess.start({ config: relayConfig(upstream.baseUrl) });
     // A second replica on the same Redis namespace, as behind a load balancer.
-    replica = await GatewayProcess.start({ config: relayConfig(upstream.baseUrl), redisPrefix: gateway.redisPrefix, adminKey: gateway.adminKey });
+    replica = await GatewayProcess.start({
+      config: relayConfig(upstream.baseUrl),
+      redisPrefix: gateway.redisPrefix,
+      adminKey: gateway.adminKey,
+    });
   });
   afterAll(async () => {
     await replica.stop({ flushRedis: false });
@@ -21,7 +25,8 @@ describe('authentication and the admin API', () => {
     await upstream.stop();
   });
 
-  const ask = (url: string, key: string) => openaiClient(url, key).chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }] });
+  const ask = (url: string, key: string) =>
+    openaiClient(url, key).chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }] });
 
   it.each([
     ['no key', undefined],
@@ -58,7 +63,16 @@ describe('authentication and the admin API', () => {
     expect(listed.status).toBe(200);
     expect(listed.body).toEqual({
       object: 'list',
-      data: [{ object: 'api_key', id: keyId, tenant_id: tenantId, name: 'ios', created_at: expect.any(Number), redacted_value: `sk-vg-...${key.slice(-4)}` }],
+      data: [
+        {
+          object: 'api_key',
+          id: keyId,
+          tenant_id: tenantId,
+          name: 'ios',
+          created_at: expect.any(Number),
+          redacted_value: `sk-vg-...${key.slice(-4)}`,
+        },
+      ],
     });
     expect(JSON.stringify(listed.body)).not.toContain(key);
 
@@ -79,7 +93,9 @@ describe('authentication and the admin API', () => {
     const asTenant = await fetch(`${gateway.url}/admin/tenants`, { headers: { authorization: `Bearer ${key}` } });
     expect(asTenant.status).toBe(401);
     expect((await gateway.admin('POST', '/admin/tenants', { name: '' })).status).toBe(400);
-    expect((await gateway.admin('POST', '/admin/tenants', { name: 'x', plan: 'gold' })).body).toMatchObject({ error: { code: 'unknown_parameter', param: 'plan' } });
+    expect((await gateway.admin('POST', '/admin/tenants', { name: 'x', plan: 'gold' })).body).toMatchObject({
+      error: { code: 'unknown_parameter', param: 'plan' },
+    });
     expect((await gateway.admin('POST', '/admin/tenants/ten_missing/keys', { name: 'k' })).status).toBe(404);
     expect((await gateway.admin('GET', `/admin/tenants/${tenantId}`)).body).toMatchObject({ id: tenantId });
   });

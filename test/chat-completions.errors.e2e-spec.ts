@@ -20,7 +20,11 @@ describe('POST /v1/chat/completions, bad input and upstream faults', () => {
     return { status: response.status, error: json.error, headers: response.headers };
   }
 
-  const text = (extra: Record<string, unknown> = {}) => ({ model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }], ...extra });
+  const text = (extra: Record<string, unknown> = {}) => ({
+    model: SNAPSHOT,
+    messages: [{ role: 'user', content: 'hi' }],
+    ...extra,
+  });
 
   it.each([
     ['invalid JSON', '{"model":', 400, null, 'invalid_json'],
@@ -30,16 +34,37 @@ describe('POST /v1/chat/completions, bad input and upstream faults', () => {
     ['an unknown parameter', text({ temprature: 1 }), 400, 'temprature', 'unknown_parameter'],
     ['temperature out of range', text({ temperature: 5 }), 400, 'temperature', 'invalid_value'],
     ['temperature as a string', text({ temperature: 'hot' }), 400, 'temperature', 'invalid_type'],
-    ['an unknown role', { model: SNAPSHOT, messages: [{ role: 'robot', content: 'x' }] }, 400, 'messages[0].role', 'invalid_value'],
+    [
+      'an unknown role',
+      { model: SNAPSHOT, messages: [{ role: 'robot', content: 'x' }] },
+      400,
+      'messages[0].role',
+      'invalid_value',
+    ],
     [
       'an unsupported input audio format',
-      { model: SNAPSHOT, messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'aiff' } }] }] },
+      {
+        model: SNAPSHOT,
+        messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'AAAA', format: 'aiff' } }] }],
+      },
       400,
       'messages[0].content[0].input_audio.format',
       'invalid_value',
     ],
-    ['audio modality without audio', text({ modalities: ['text', 'audio'] }), 400, 'audio', 'missing_required_parameter'],
-    ['stream_options without stream', text({ stream_options: { include_usage: true } }), 400, 'stream_options', 'invalid_value'],
+    [
+      'audio modality without audio',
+      text({ modalities: ['text', 'audio'] }),
+      400,
+      'audio',
+      'missing_required_parameter',
+    ],
+    [
+      'stream_options without stream',
+      text({ stream_options: { include_usage: true } }),
+      400,
+      'stream_options',
+      'invalid_value',
+    ],
   ])('rejects %s with a 400 naming the parameter', async (_name, body, status, param, code) => {
     const { upstream } = env();
     const before = upstream.requests.length;
@@ -52,11 +77,14 @@ describe('POST /v1/chat/completions, bad input and upstream faults', () => {
     expect(upstream.requests.length).toBe(before);
   });
 
-  it('rejects streaming audio in a format the provider cannot stream, with OpenAI\'s message', async () => {
-    const result = await post(text({ modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'wav' }, stream: true }));
+  it("rejects streaming audio in a format the provider cannot stream, with OpenAI's message", async () => {
+    const result = await post(
+      text({ modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'wav' }, stream: true }),
+    );
     expect(result.status).toBe(400);
     expect(result.error).toEqual({
-      message: "Unsupported value: 'audio.format' does not support 'wav' when stream=true. Supported values are: 'pcm16'.",
+      message:
+        "Unsupported value: 'audio.format' does not support 'wav' when stream=true. Supported values are: 'pcm16'.",
       type: 'invalid_request_error',
       param: 'audio.format',
       code: 'unsupported_value',
@@ -65,7 +93,9 @@ describe('POST /v1/chat/completions, bad input and upstream faults', () => {
 
   it('answers 404 model_not_found for an unknown model and 415 for a non-JSON body', async () => {
     const { client } = env();
-    const error = await client.chat.completions.create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: 'gpt-nope', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.NotFoundError);
     expect((error as InstanceType<typeof OpenAI.NotFoundError>).code).toBe('model_not_found');
     const plain = await post('hello', { 'content-type': 'text/plain' });
@@ -74,23 +104,36 @@ describe('POST /v1/chat/completions, bad input and upstream faults', () => {
 
   it('raises BadRequestError in the SDK with the param', async () => {
     const { client } = env();
-    const error = await client.chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'x' }], top_p: 3 }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'x' }], top_p: 3 })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as InstanceType<typeof OpenAI.BadRequestError>).param).toBe('top_p');
   });
 
   it('retries an upstream 500 once, then succeeds', async () => {
     const { client, upstream } = env();
-    upstream.enqueue({ kind: 'json', status: 500, body: { error: { message: 'boom', type: 'server_error', param: null, code: null } } });
+    upstream.enqueue({
+      kind: 'json',
+      status: 500,
+      body: { error: { message: 'boom', type: 'server_error', param: null, code: null } },
+    });
     const before = upstream.requests.length;
-    const completion = await client.chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'x' }] });
+    const completion = await client.chat.completions.create({
+      model: SNAPSHOT,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(completion.model).toBe(SNAPSHOT);
     expect(upstream.requests.length - before).toBe(2);
   });
 
   it('turns repeated upstream 5xx into a 502 after the retry budget', async () => {
     const { upstream } = env();
-    const failure = { kind: 'json' as const, status: 503, body: { error: { message: 'overloaded', type: 'server_error', param: null, code: null } } };
+    const failure = {
+      kind: 'json' as const,
+      status: 503,
+      body: { error: { message: 'overloaded', type: 'server_error', param: null, code: null } },
+    };
     upstream.enqueue(failure, failure);
     const result = await post(text());
     expect(result.status).toBe(502);
@@ -98,12 +141,19 @@ describe('POST /v1/chat/completions, bad input and upstream faults', () => {
     expect(result.error.message).toContain('overloaded');
   });
 
-  it('relays an upstream 400 with the provider\'s message and param', async () => {
+  it("relays an upstream 400 with the provider's message and param", async () => {
     const { upstream } = env();
     upstream.enqueue({
       kind: 'json',
       status: 400,
-      body: { error: { message: 'The audio file could not be decoded or its format is not supported.', type: 'invalid_request_error', param: 'messages', code: 'invalid_value' } },
+      body: {
+        error: {
+          message: 'The audio file could not be decoded or its format is not supported.',
+          type: 'invalid_request_error',
+          param: 'messages',
+          code: 'invalid_value',
+        },
+      },
     });
     const result = await post(text());
     expect(result.status).toBe(400);
@@ -120,7 +170,14 @@ describe('POST /v1/chat/completions, bad input and upstream faults', () => {
     upstream.enqueue({
       kind: 'json',
       status: 401,
-      body: { error: { message: `Incorrect API key provided: ${UPSTREAM_KEY}.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+      body: {
+        error: {
+          message: `Incorrect API key provided: ${UPSTREAM_KEY}.`,
+          type: 'invalid_request_error',
+          param: null,
+          code: 'invalid_api_key',
+        },
+      },
     });
     const result = await post(text());
     expect(result.status).toBe(502);
@@ -130,9 +187,17 @@ describe('POST /v1/chat/completions, bad input and upstream faults', () => {
 
   it('ends a stream with an in-band error event, without [DONE], when the upstream fails mid-stream', async () => {
     const { gateway, key, upstream, client } = env();
-    const upstreamError = { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null };
+    const upstreamError = {
+      message: 'The server had an error while processing your request. Sorry about that!',
+      type: 'server_error',
+      param: null,
+      code: null,
+    };
     upstream.enqueue({ kind: 'streamError', afterChunks: 3, error: upstreamError });
-    const { status, data } = await rawStream(gateway.url, key, { model: SNAPSHOT, messages: [{ role: 'user', content: 'x' }] });
+    const { status, data } = await rawStream(gateway.url, key, {
+      model: SNAPSHOT,
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(status).toBe(200);
     expect(data).not.toContain('[DONE]');
     expect(JSON.parse(data.at(-1)!)).toEqual({ error: upstreamError });
@@ -140,7 +205,11 @@ describe('POST /v1/chat/completions, bad input and upstream faults', () => {
     for (const chunk of chunksOf(data.slice(0, -1))) spec.assertValidStreamChunk(chunk);
 
     upstream.enqueue({ kind: 'streamError', afterChunks: 2, error: upstreamError });
-    const stream = await client.chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'x' }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: SNAPSHOT,
+      messages: [{ role: 'user', content: 'x' }],
+      stream: true,
+    });
     const consume = async () => {
       for await (const _chunk of stream) void _chunk;
     };
@@ -164,7 +233,13 @@ describe('POST /v1/chat/completions, bad input and upstream faults', () => {
       const response = await fetch(`${gateway.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: SNAPSHOT, modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'pcm16' }, messages: [{ role: 'user', content: 'x' }], stream: true }),
+        body: JSON.stringify({
+          model: SNAPSHOT,
+          modalities: ['text', 'audio'],
+          audio: { voice: 'alloy', format: 'pcm16' },
+          messages: [{ role: 'user', content: 'x' }],
+          stream: true,
+        }),
         signal: controller.signal,
       });
       const reader = response.body!.getReader();

@@ -12,7 +12,12 @@ describe('POST /v1/chat/completions, non-streaming, through the official SDK', (
   it('relays a text request, answers with the snapshot id, and sends the upstream model and key upstream', async () => {
     const { client, upstream } = env();
     const { data, response, request_id } = await client.chat.completions
-      .create({ model: ALIAS, messages: [{ role: 'user', content: 'Say hello' }], temperature: 0.7, max_completion_tokens: 50 })
+      .create({
+        model: ALIAS,
+        messages: [{ role: 'user', content: 'Say hello' }],
+        temperature: 0.7,
+        max_completion_tokens: 50,
+      })
       .withResponse();
 
     spec.assertValid('CreateChatCompletionResponse', data);
@@ -35,11 +40,17 @@ describe('POST /v1/chat/completions, non-streaming, through the official SDK', (
   it('keeps a well-formed client x-request-id and replaces a malformed one', async () => {
     const { client } = env();
     const kept = await client.chat.completions
-      .create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-request-id': 'client-trace-42' } })
+      .create(
+        { model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-request-id': 'client-trace-42' } },
+      )
       .withResponse();
     expect(kept.request_id).toBe('client-trace-42');
     const replaced = await client.chat.completions
-      .create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'x-request-id': 'bad id\twith spaces' } })
+      .create(
+        { model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }] },
+        { headers: { 'x-request-id': 'bad id\twith spaces' } },
+      )
       .withResponse();
     expect(replaced.request_id).toMatch(/^req_[0-9a-f]{32}$/);
   });
@@ -85,7 +96,10 @@ describe('POST /v1/chat/completions, non-streaming, through the official SDK', (
 
   it('passes client tool calls through with finish_reason tool_calls', async () => {
     const { client, upstream } = env();
-    upstream.enqueue({ kind: 'toolCalls', calls: [{ name: 'get_weather', arguments: { city: 'Paris' }, id: 'call_abc' }] });
+    upstream.enqueue({
+      kind: 'toolCalls',
+      calls: [{ name: 'get_weather', arguments: { city: 'Paris' }, id: 'call_abc' }],
+    });
     const completion = await client.chat.completions.create({
       model: SNAPSHOT,
       messages: [{ role: 'user', content: 'Weather in Paris?' }],
@@ -141,8 +155,20 @@ describe('POST /v1/chat/completions, non-streaming, through the official SDK', (
         created: 1729231143,
         model: 'whatever-upstream-calls-it',
         system_fingerprint: null,
-        choices: [{ index: 0, message: { role: 'assistant', content: 'ok', refusal: null }, finish_reason: 'stop', internal_metrics: [] }],
-        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4, prompt_tokens_details: { cached_tokens: 0, cached_tokens_internal: 0 } },
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: 'ok', refusal: null },
+            finish_reason: 'stop',
+            internal_metrics: [],
+          },
+        ],
+        usage: {
+          prompt_tokens: 3,
+          completion_tokens: 1,
+          total_tokens: 4,
+          prompt_tokens_details: { cached_tokens: 0, cached_tokens_internal: 0 },
+        },
       },
     });
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {

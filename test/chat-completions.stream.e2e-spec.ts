@@ -3,7 +3,12 @@ import { spec, useRelayEnv } from './support/e2e-env';
 import { chunksOf, rawStream } from './support/raw-stream';
 import { ALIAS, SNAPSHOT } from './support/relay-config';
 
-const audioStream = { model: ALIAS, modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'pcm16' }, messages: [{ role: 'user', content: 'Say something' }] };
+const audioStream = {
+  model: ALIAS,
+  modalities: ['text', 'audio'],
+  audio: { voice: 'alloy', format: 'pcm16' },
+  messages: [{ role: 'user', content: 'Say something' }],
+};
 
 describe('POST /v1/chat/completions, streaming', () => {
   const env = useRelayEnv();
@@ -42,7 +47,9 @@ describe('POST /v1/chat/completions, streaming', () => {
     expect(usage?.usage?.total_tokens).toBeGreaterThan(0);
     for (const chunk of typed.slice(0, -1)) expect(chunk.usage).toBeNull();
     const firstData = typed.findIndex((chunk) => chunk.choices[0]?.delta.audio?.data !== undefined);
-    const lastTranscript = typed.map((chunk) => chunk.choices[0]?.delta.audio?.transcript !== undefined).lastIndexOf(true);
+    const lastTranscript = typed
+      .map((chunk) => chunk.choices[0]?.delta.audio?.transcript !== undefined)
+      .lastIndexOf(true);
     expect(lastTranscript).toBeLessThan(firstData);
   });
 
@@ -58,7 +65,9 @@ describe('POST /v1/chat/completions, streaming', () => {
       expect(chunk.choices.length).toBe(1);
     }
     expect(chunks.at(-1)?.choices[0]).toEqual({ index: 0, delta: {}, finish_reason: 'stop' });
-    expect((upstream.lastRequest().body as { stream_options: unknown }).stream_options).toEqual({ include_usage: true });
+    expect((upstream.lastRequest().body as { stream_options: unknown }).stream_options).toEqual({
+      include_usage: true,
+    });
   });
 
   it('works with the SDK stream helper, which needs a finish_reason to finish', async () => {
@@ -76,7 +85,11 @@ describe('POST /v1/chat/completions, streaming', () => {
 
   it('streams text and client tool calls through', async () => {
     const { client, upstream } = env();
-    const text = await client.chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'hello' }], stream: true });
+    const text = await client.chat.completions.create({
+      model: SNAPSHOT,
+      messages: [{ role: 'user', content: 'hello' }],
+      stream: true,
+    });
     let content = '';
     let finish: string | null = null;
     for await (const chunk of text) {
@@ -87,15 +100,26 @@ describe('POST /v1/chat/completions, streaming', () => {
     expect(content.length).toBeGreaterThan(0);
     expect(finish).toBe('stop');
 
-    upstream.enqueue({ kind: 'toolCalls', calls: [{ name: 'get_weather', arguments: { city: 'Paris' }, id: 'call_1' }] });
+    upstream.enqueue({
+      kind: 'toolCalls',
+      calls: [{ name: 'get_weather', arguments: { city: 'Paris' }, id: 'call_1' }],
+    });
     const tools = client.chat.completions.stream({
       model: SNAPSHOT,
       messages: [{ role: 'user', content: 'Weather?' }],
-      tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+      tools: [
+        {
+          type: 'function',
+          function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } },
+        },
+      ],
     });
     const final = await tools.finalChatCompletion();
     expect(final.choices[0]?.finish_reason).toBe('tool_calls');
-    expect(final.choices[0]?.message.tool_calls?.[0]).toMatchObject({ id: 'call_1', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } });
+    expect(final.choices[0]?.message.tool_calls?.[0]).toMatchObject({
+      id: 'call_1',
+      function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+    });
   });
 
   it('relays chunks as they arrive instead of buffering the stream', async () => {

@@ -8,7 +8,9 @@ describe('upstream timeouts', () => {
   it('answers 504 upstream_timeout when the provider does not answer in time, and cancels the call', async () => {
     const { client, upstream } = env();
     upstream.enqueue({ kind: 'delay', ms: 5_000 });
-    const error = await client.chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const error = await client.chat.completions
+      .create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(OpenAI.APIError);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(504);
     expect((error as InstanceType<typeof OpenAI.APIError>).code).toBe('upstream_timeout');

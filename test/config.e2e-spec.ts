@@ -20,7 +20,11 @@ describe('configuration at boot', () => {
   });
 
   it('interpolates ${VAR} and fails, naming the key, when the variable is unset', async () => {
-    const config = { providers: { openai: { type: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: '${VOXGATE_TEST_UNSET_KEY}' } } };
+    const config = {
+      providers: {
+        openai: { type: 'openai', baseUrl: 'https://api.openai.com/v1', apiKey: '${VOXGATE_TEST_UNSET_KEY}' },
+      },
+    };
     const failure = await GatewayProcess.startFailing({ config });
     expect(failure.output).toContain('providers.openai.apiKey: environment variable VOXGATE_TEST_UNSET_KEY is not set');
 

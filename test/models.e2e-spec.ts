@@ -5,7 +5,7 @@ import { ALIAS, SNAPSHOT } from './support/relay-config';
 describe('GET /v1/models', () => {
   const env = useRelayEnv();
 
-  it('lists snapshots and aliases as separate entries in OpenAI\'s shape', async () => {
+  it("lists snapshots and aliases as separate entries in OpenAI's shape", async () => {
     const { client } = env();
     const ids: string[] = [];
     for await (const model of client.models.list()) {

@@ -4,7 +4,16 @@ import { GatewayProcess } from './gateway-process';
 import { openaiClient, relayConfig, UPSTREAM_KEY } from './relay-config';
 
 /** One validator per test file: loading the 3 MB spec is the slow part. */
-export const spec = new OpenApiValidator();
+export const validator = new OpenApiValidator();
+
+/**
+ * What the gateway writes must validate against the spec *and* carry no key the spec does not declare
+ * (the spec itself allows extra keys everywhere, so leaks would otherwise pass).
+ */
+export const spec = {
+  assertValid: (schema: string, value: unknown) => validator.assertValid(schema, value, { rejectUndeclaredKeys: true }),
+  assertValidStreamChunk: (chunk: unknown) => validator.assertValidStreamChunk(chunk, { rejectUndeclaredKeys: true }),
+};
 
 /**
  * A fake upstream, the built gateway relaying to it, a tenant key and an SDK client, for one test file.
@@ -21,7 +30,7 @@ export interface RelayEnv {
 export function useRelayEnv(provider: Record<string, unknown> = {}): () => RelayEnv {
   let env: RelayEnv | undefined;
   beforeAll(async () => {
-    const upstream = await FakeUpstream.start({ apiKey: UPSTREAM_KEY, validator: spec });
+    const upstream = await FakeUpstream.start({ apiKey: UPSTREAM_KEY, validator });
     const gateway = await GatewayProcess.start({ config: relayConfig(upstream.baseUrl, provider) });
     const { key, tenantId } = await gateway.createTenantKey();
     env = { upstream, gateway, client: openaiClient(gateway.url, key), key, tenantId };

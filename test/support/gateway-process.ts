@@ -106,7 +106,10 @@ export class GatewayProcess {
   async admin(method: string, pathName: string, body?: unknown): Promise<{ status: number; body: unknown }> {
     const response = await fetch(this.url + pathName, {
       method,
-      headers: { authorization: `Bearer ${this.adminKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${this.adminKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: await response.json() };

@@ -8,14 +8,23 @@ export type WireChunk = {
   model: string;
   choices: {
     index: number;
-    delta: { role?: string; content?: string | null; audio?: { id?: string; data?: string; transcript?: string; expires_at?: number }; tool_calls?: unknown[] };
+    delta: {
+      role?: string;
+      content?: string | null;
+      audio?: { id?: string; data?: string; transcript?: string; expires_at?: number };
+      tool_calls?: unknown[];
+    };
     finish_reason: string | null;
   }[];
   usage?: { prompt_tokens: number; completion_tokens: number; total_tokens: number } | null;
 };
 
 /** POSTs a streaming request with fetch and returns every SSE `data` payload in order, `[DONE]` included. */
-export async function rawStream(gatewayUrl: string, key: string, body: Record<string, unknown>): Promise<{ status: number; headers: Headers; data: string[] }> {
+export async function rawStream(
+  gatewayUrl: string,
+  key: string,
+  body: Record<string, unknown>,
+): Promise<{ status: number; headers: Headers; data: string[] }> {
   const response = await fetch(`${gatewayUrl}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },

@@ -13,7 +13,12 @@ export function relayConfig(upstreamBaseUrl: string, provider: Record<string, un
     },
     models: [
       { id: SNAPSHOT, aliases: [ALIAS], provider: 'openai', created: 1748908498 },
-      { id: 'gpt-4o-mini-audio-preview-2024-12-17', aliases: ['gpt-4o-mini-audio-preview'], provider: 'openai', created: 1734115920 },
+      {
+        id: 'gpt-4o-mini-audio-preview-2024-12-17',
+        aliases: ['gpt-4o-mini-audio-preview'],
+        provider: 'openai',
+        created: 1734115920,
+      },
     ],
   };
 }

@@ -1,0 +1,53 @@
+// Test-only helpers. Production code must never import '@voxgate/testing'.
+export {
+  OpenApiValidator,
+  type OpenApiValidatorOptions,
+  type StreamChunkOptions,
+  type ValidateOptions,
+  type ValidationResult,
+} from './openapi/openapi-validator';
+export { OPENAPI_SPEC_ENV, resolveOpenApiSpecPath } from './openapi/openapi-spec.loader';
+export { STREAM_AUDIO_DELTA_SCHEMA } from './openapi/stream-audio-delta.schema';
+export { UNDECLARED_KEY } from './openapi/openapi-undeclared-keys';
+
+export {
+  PCM16_BYTES_PER_SECOND,
+  PCM16_SAMPLE_RATE,
+  SPEECH_FIXTURE_PATH,
+  SPEECH_TRANSCRIPT,
+  speechPcm16,
+  speechWav,
+} from './audio/audio-fixtures';
+export { parseWav, type WavInfo, wavFromPcm16 } from './audio/wav.format';
+export { ffprobeAudio, hasFfprobe, type ProbedAudio } from './audio/ffprobe';
+
+export { FakeUpstream, type FakeUpstreamOptions } from './fake-upstream/fake-upstream.server';
+export type {
+  CompletionReply,
+  DelayReply,
+  FakeToolCallSpec,
+  JsonReply,
+  RecordedRequest,
+  ResetReply,
+  ScriptedReply,
+  StreamErrorReply,
+  StreamReply,
+  ToolCallsReply,
+} from './fake-upstream/fake-upstream.script';
+export type {
+  AssistantAudio,
+  AssistantMessage,
+  ChatCompletion,
+  ChatCompletionChunk,
+  CompletionUsage,
+  FinishReason,
+  OpenAiErrorBody,
+  ToolCall,
+} from './fake-upstream/fake-upstream.wire';
+export { DEFAULT_TEXT_ANSWER } from './fake-upstream/fake-upstream.answer';
+export { AUDIO_CHUNK_BYTES } from './fake-upstream/fake-upstream.chunks';
+export { AUDIO_TTL_SECONDS } from './fake-upstream/fake-upstream.responses';
+export { openAiError } from './fake-upstream/fake-upstream.errors';
+export { collectSseEvents, readSseEvents, type SseEvent } from './sse/sse-events.reader';
+
+export { createTestRedis, TEST_REDIS_URL, type TestRedis, useTestRedis } from './redis/test-redis';
