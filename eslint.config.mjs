@@ -34,7 +34,7 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -60,6 +60,15 @@ export default tseslint.config(
         'error',
         { patterns: [deepImports, { group: ['@voxgate/testing'], message: 'libs/testing is for tests only.' }] },
       ],
+    },
+  },
+  {
+    // Plain Node scripts: no type information, Node globals.
+    files: ['scripts/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false, project: false },
+      globals: { console: 'readonly', process: 'readonly' },
     },
   },
   {
