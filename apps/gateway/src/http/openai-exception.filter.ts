@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonLogger } from '../infra/json-logger';
+import { ClientDisconnectedError } from './client-abort';
 import { toGatewayError } from './error-response';
 import { openaiHeaders } from './response-headers';
 
@@ -22,6 +23,8 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
   }
 
   send(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
+    // Nobody is left to answer; the access log records the request's end.
+    if (exception instanceof ClientDisconnectedError) return;
     const { error, unexpected } = toGatewayError(exception, {
       method: request.method,
       url: request.url,
