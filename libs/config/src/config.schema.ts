@@ -49,58 +49,71 @@ export const ModelConfigSchema = z.strictObject({
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
-export const GatewayConfigSchema = z
-  .strictObject({
-    server: z
-      .strictObject({
-        host: z.string().min(1).default('127.0.0.1'),
-        port: port.default(8080),
-        /** Largest request body accepted (base64 audio is ~1.33× its bytes). */
-        bodyLimitBytes: positiveInt.default(25 * 1024 * 1024),
-        /** Cap on how long a graceful shutdown waits for in-flight requests. */
-        shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
-      })
-      .prefault({}),
-    redis: z
-      .strictObject({
-        url: z.string().min(1).default('redis://127.0.0.1:6379'),
-        /** Every key Voxgate writes starts with this; several deployments can share one Redis. */
-        keyPrefix: z.string().min(1).default('voxgate:'),
-      })
-      .prefault({}),
-    admin: z
-      .strictObject({
-        /** Bootstrap admin key for `/admin/*`; empty disables the admin API. */
-        key: z.string().default(''),
-      })
-      .prefault({}),
-    providers: z.record(
-      z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lower-case slugs'),
-      ProviderConfigSchema,
-    ),
-    models: z.array(ModelConfigSchema),
-  })
-  .superRefine((config, ctx) => {
-    const seen = new Map<string, string>();
-    config.models.forEach((model, index) => {
-      if (!(model.provider in config.providers)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['models', index, 'provider'],
-          message: `unknown provider '${model.provider}' (configured: ${Object.keys(config.providers).join(', ') || 'none'})`,
-        });
-      }
-      for (const name of [model.id, ...model.aliases]) {
-        const owner = seen.get(name);
-        if (owner !== undefined) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['models', index],
-            message: `model name '${name}' is already used by '${owner}'`,
-          });
-        }
-        seen.set(name, model.id);
-      }
-    });
-  });
+export const GatewayConfigSchema = z.strictObject({
+  server: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: port.default(8080),
+      /** Largest request body accepted (base64 audio is ~1.33× its bytes). */
+      bodyLimitBytes: positiveInt.default(25 * 1024 * 1024),
+      /** Cap on how long a graceful shutdown waits for in-flight requests. */
+      shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
+    })
+    .prefault({}),
+  redis: z
+    .strictObject({
+      url: z.string().min(1).default('redis://127.0.0.1:6379'),
+      /** Every key Voxgate writes starts with this; several deployments can share one Redis. */
+      keyPrefix: z.string().min(1).default('voxgate:'),
+    })
+    .prefault({}),
+  admin: z
+    .strictObject({
+      /** Bootstrap admin key for `/admin/*`; empty disables the admin API. */
+      key: z.string().default(''),
+    })
+    .prefault({}),
+  providers: z.record(
+    z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lower-case slugs'),
+    ProviderConfigSchema,
+  ),
+  models: z.array(ModelConfigSchema),
+});
 export type GatewayConfig = z.infer<typeof GatewayConfigSchema>;
+
+/** A problem zod cannot see field by field: references between providers and models. */
+export interface ConfigIssue {
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+/**
+ * Cross-field checks, run on the raw (interpolated) config even when other fields are invalid, so one
+ * boot failure lists every problem: models naming unknown providers, and model names used twice.
+ */
+export function crossCheckConfig(raw: unknown): ConfigIssue[] {
+  const config = (raw ?? {}) as { providers?: unknown; models?: unknown };
+  const providers = config.providers && typeof config.providers === 'object' ? Object.keys(config.providers) : [];
+  const models = Array.isArray(config.models) ? (config.models as unknown[]) : [];
+  const issues: ConfigIssue[] = [];
+  const seen = new Map<string, string>();
+  models.forEach((entry, index) => {
+    if (!entry || typeof entry !== 'object') return;
+    const model = entry as { id?: unknown; aliases?: unknown; provider?: unknown };
+    if (typeof model.provider === 'string' && !providers.includes(model.provider)) {
+      issues.push({
+        path: ['models', index, 'provider'],
+        message: `unknown provider '${model.provider}' (configured: ${providers.join(', ') || 'none'})`,
+      });
+    }
+    const aliases = Array.isArray(model.aliases) ? model.aliases : [];
+    for (const name of [model.id, ...aliases]) {
+      if (typeof name !== 'string') continue;
+      const owner = seen.get(name);
+      if (owner !== undefined)
+        issues.push({ path: ['models', index], message: `model name '${name}' is already used by '${owner}'` });
+      seen.set(name, typeof model.id === 'string' ? model.id : '?');
+    }
+  });
+  return issues;
+}

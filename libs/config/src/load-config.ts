@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import type { z } from 'zod';
-import { type GatewayConfig, GatewayConfigSchema } from './config.schema';
+import { crossCheckConfig, type GatewayConfig, GatewayConfigSchema } from './config.schema';
 import { interpolate, InterpolationError } from './interpolate';
 import { mergeConfig } from './merge';
 
@@ -38,7 +37,8 @@ export function loadConfig({ configDir, env }: LoadConfigOptions): GatewayConfig
     throw error;
   }
   const result = GatewayConfigSchema.safeParse(interpolated);
-  if (!result.success) throw new ConfigError(`Invalid configuration:\n${formatIssues(result.error)}`);
+  const issues = [...(result.success ? [] : result.error.issues), ...crossCheckConfig(interpolated)];
+  if (issues.length > 0 || !result.success) throw new ConfigError(`Invalid configuration:\n${formatIssues(issues)}`);
   return result.data;
 }
 
@@ -52,7 +52,11 @@ function readYaml(file: string): unknown {
   try {
     return parse(text) ?? {};
   } catch (error) {
-    throw new ConfigError(`Config file ${file} is not valid YAML: ${(error as Error).message}`);
+    // The parser's message quotes the surrounding lines, which may hold secrets: report the position only.
+    const position = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+    const code = (error as { code?: string }).code ?? 'YAML_ERROR';
+    const where = position ? ` at line ${position.line}, column ${position.col}` : '';
+    throw new ConfigError(`Config file ${file} is not valid YAML${where} (${code}).`);
   }
 }
 
@@ -66,8 +70,8 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   };
 }
 
-function formatIssues(error: z.ZodError): string {
-  return error.issues
+function formatIssues(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues
     .map((issue) => {
       const key = issue.path.map(String).join('.') || '(root)';
       return `  - ${key}: ${issue.message}`;

@@ -35,8 +35,10 @@ function retryAfterMs(headers: Headers): number | null {
   if (Number.isFinite(ms) && ms >= 0) return ms;
   const raw = headers.get('retry-after');
   if (raw === null) return null;
-  const seconds = Number.parseFloat(raw);
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  if (/^\s*-?\d+(\.\d+)?\s*$/.test(raw)) {
+    const seconds = Number.parseFloat(raw);
+    return seconds >= 0 ? seconds * 1000 : null;
+  }
   const date = Date.parse(raw);
   return Number.isNaN(date) ? null : Math.max(0, date - Date.now());
 }

@@ -26,8 +26,11 @@ export function requestHeaders(
 ): Record<string, string> {
   const auth: Record<string, string> =
     settings.authHeader === 'api-key' ? { 'api-key': settings.apiKey } : { authorization: `Bearer ${settings.apiKey}` };
+  const extra = Object.fromEntries(
+    Object.entries(settings.headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
   return {
-    ...settings.headers,
+    ...extra,
     ...auth,
     'content-type': 'application/json',
     accept: stream ? 'text/event-stream' : 'application/json',

@@ -1,0 +1,136 @@
+import path from 'node:path';
+import { ConfigDirs, DEFAULT_YAML } from './__fixtures__/config-dir';
+import { loadConfig } from './load-config';
+
+const REPO_CONFIG_DIR = path.resolve(__dirname, '../../../config');
+const dirs = new ConfigDirs();
+afterEach(() => dirs.cleanup());
+
+describe('loadConfig: layers', () => {
+  it('loads default.yaml and fills every default', () => {
+    const config = loadConfig({ configDir: dirs.create({ 'default.yaml': DEFAULT_YAML }), env: {} });
+    expect(config.server).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      bodyLimitBytes: 26_214_400,
+      shutdownGraceMs: 10_000,
+    });
+    expect(config.admin).toEqual({ key: '' });
+    expect(config.providers['openai']).toEqual({
+      type: 'openai',
+      baseUrl: 'https://api.openai.com/v1',
+      apiKey: '',
+      chatCompletionsPath: '/chat/completions',
+      query: {},
+      authHeader: 'bearer',
+      headers: {},
+      timeoutMs: 600_000,
+      maxRetries: 2,
+      streamingAudioFormats: ['pcm16'],
+    });
+    expect(config.models).toEqual([
+      {
+        id: 'gpt-4o-audio-preview-2025-06-03',
+        aliases: ['gpt-4o-audio-preview'],
+        provider: 'openai',
+        created: 1748908498,
+        ownedBy: 'system',
+      },
+    ]);
+  });
+
+  it('deep-merges the VOXGATE_CONFIG file over default.yaml, replacing lists', () => {
+    const configDir = dirs.create({ 'default.yaml': DEFAULT_YAML });
+    const override = path.join(
+      dirs.create({
+        'prod.yaml': `
+server:
+  port: 9000
+providers:
+  openai:
+    timeoutMs: 30000
+  azure:
+    type: openai
+    baseUrl: https://my-resource.openai.azure.com/openai/
+    chatCompletionsPath: /deployments/{model}/chat/completions
+    query: { api-version: 2025-01-01-preview }
+    authHeader: api-key
+    apiKey: azure-secret
+models:
+  - id: gpt-4o-audio-preview-2025-06-03
+    provider: azure
+    upstreamModel: my-audio-deployment
+`,
+      }),
+      'prod.yaml',
+    );
+    const config = loadConfig({ configDir, env: { VOXGATE_CONFIG: override } });
+    expect(config.server.port).toBe(9000);
+    expect(config.server.host).toBe('127.0.0.1');
+    expect(config.providers['openai']?.timeoutMs).toBe(30_000);
+    expect(config.providers['openai']?.baseUrl).toBe('https://api.openai.com/v1');
+    expect(config.providers['azure']).toMatchObject({
+      baseUrl: 'https://my-resource.openai.azure.com/openai',
+      chatCompletionsPath: '/deployments/{model}/chat/completions',
+      query: { 'api-version': '2025-01-01-preview' },
+      authHeader: 'api-key',
+      apiKey: 'azure-secret',
+    });
+    expect(config.models).toEqual([
+      expect.objectContaining({ provider: 'azure', upstreamModel: 'my-audio-deployment', aliases: [] }),
+    ]);
+  });
+
+  it('lets HOST, PORT, REDIS_URL, VOXGATE_REDIS_PREFIX and VOXGATE_ADMIN_KEY win over both files', () => {
+    const configDir = dirs.create({ 'default.yaml': DEFAULT_YAML });
+    const override = path.join(
+      dirs.create({ 'o.yaml': 'server: { host: 10.0.0.1, port: 7000 }\nadmin: { key: from-file }\n' }),
+      'o.yaml',
+    );
+    const config = loadConfig({
+      configDir,
+      env: {
+        VOXGATE_CONFIG: override,
+        HOST: '0.0.0.0',
+        PORT: '3000',
+        REDIS_URL: 'redis://cache:6380/2',
+        VOXGATE_REDIS_PREFIX: 'vg-test:',
+        VOXGATE_ADMIN_KEY: 'admin-from-env',
+      },
+    });
+    expect(config.server.host).toBe('0.0.0.0');
+    expect(config.server.port).toBe(3000);
+    expect(config.redis).toEqual({ url: 'redis://cache:6380/2', keyPrefix: 'vg-test:' });
+    expect(config.admin.key).toBe('admin-from-env');
+  });
+
+  it('ignores environment overrides that are set but empty', () => {
+    const configDir = dirs.create({ 'default.yaml': DEFAULT_YAML });
+    const config = loadConfig({ configDir, env: { HOST: '', PORT: '', VOXGATE_ADMIN_KEY: '' } });
+    expect(config.server.host).toBe('127.0.0.1');
+    expect(config.server.port).toBe(8080);
+    expect(config.admin.key).toBe('');
+  });
+
+  it('returns a config where every model names a configured provider', () => {
+    const config = loadConfig({ configDir: dirs.create({ 'default.yaml': DEFAULT_YAML }), env: {} });
+    for (const model of config.models) expect(Object.keys(config.providers)).toContain(model.provider);
+  });
+});
+
+describe('loadConfig: the real config/default.yaml', () => {
+  it('loads with an empty environment', () => {
+    const config = loadConfig({ configDir: REPO_CONFIG_DIR, env: {} });
+    expect(config.server).toMatchObject({ host: '127.0.0.1', port: 8080 });
+    expect(config.providers['openai']).toMatchObject({ baseUrl: 'https://api.openai.com/v1', apiKey: '' });
+    expect(config.models.map((model) => model.id)).toContain('gpt-4o-audio-preview-2025-06-03');
+    expect(config.models.find((model) => model.id === 'gpt-4o-audio-preview-2025-06-03')?.aliases).toEqual([
+      'gpt-4o-audio-preview',
+    ]);
+  });
+
+  it('takes the OpenAI key from OPENAI_API_KEY', () => {
+    const config = loadConfig({ configDir: REPO_CONFIG_DIR, env: { OPENAI_API_KEY: 'sk-test-123' } });
+    expect(config.providers['openai']?.apiKey).toBe('sk-test-123');
+  });
+});
