@@ -106,7 +106,7 @@ export function crossCheckConfig(raw: unknown): ConfigIssue[] {
         message: `unknown provider '${model.provider}' (configured: ${providers.join(', ') || 'none'})`,
       });
     }
-    const aliases = Array.isArray(model.aliases) ? model.aliases : [];
+    const aliases: unknown[] = Array.isArray(model.aliases) ? (model.aliases as unknown[]) : [];
     for (const name of [model.id, ...aliases]) {
       if (typeof name !== 'string') continue;
       const owner = seen.get(name);
