@@ -49,6 +49,7 @@ export default tseslint.config(
     },
   },
   boundary('openai-wire', ['providers', 'conversation', 'tenancy', 'config', 'testing'], { pure: true }),
+  boundary('audio', ['providers', 'conversation', 'tenancy', 'config', 'testing'], { pure: true }),
   boundary('config', ['openai-wire', 'providers', 'conversation', 'tenancy', 'testing'], { pure: true }),
   boundary('providers', ['conversation', 'tenancy', 'testing'], { pure: true }),
   boundary('conversation', ['tenancy', 'testing'], { pure: true }),

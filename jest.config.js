@@ -13,16 +13,38 @@ const swc = [
   },
 ];
 
+// ESM-only audio packages (research/node-deps.md §6, pitfall 2): Jest's CommonJS runtime cannot load them on
+// Node 20, so SWC transforms exactly these packages (and their ESM dependencies) to CommonJS; every other file
+// in node_modules stays untransformed.
+const esmPackages = [
+  '@echogarden/sonic-wasm',
+  '@echogarden/speex-resampler-wasm',
+  'mpg123-decoder',
+  '@wasm-audio-decoders/common',
+  '@eshaz/web-worker',
+  'wasm-media-encoders',
+  'mediabunny',
+  '@mediabunny/aac-encoder',
+];
+const swcEsm = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  },
+];
+
 const moduleNameMapper = {
-  '^@voxgate/(openai-wire|providers|conversation|tenancy|config|testing)$': '<rootDir>/libs/$1/src',
+  '^@voxgate/(openai-wire|providers|conversation|tenancy|metering|config|testing|audio)$': '<rootDir>/libs/$1/src',
 };
 
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swcEsm },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmPackages.join('|')})/)`],
   moduleNameMapper,
-  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
 };
 
 module.exports = {

@@ -3,22 +3,29 @@ import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import type { GatewayConfig } from '@voxgate/config';
 import { CreateChatCompletion, ModelCatalog } from '@voxgate/conversation';
 import { ProviderRegistry } from '@voxgate/providers';
+import { ExportUsage, QueryUsage, RecordUsage, UsageMetrics, UsageRepository } from '@voxgate/metering';
 import {
   ApiKeyRepository,
   AuthenticateApiKey,
   CreateApiKey,
   CreateTenant,
   ListApiKeys,
+  QuotaRepository,
+  ReserveQuota,
   RevokeApiKey,
+  SetQuotas,
+  SettleQuota,
   type TenancyEnvironment,
   TenantRepository,
 } from '@voxgate/tenancy';
 import type { Redis } from 'ioredis';
 import { KeysController } from './admin/keys.controller';
+import { QuotasController } from './admin/quotas.controller';
 import { TenantsController } from './admin/tenants.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { MeteredChat } from './chat/metered-chat';
 import { HealthController } from './health/health.controller';
 import { AccessLog } from './infra/access-log';
 import { JsonLogger } from './infra/json-logger';
@@ -26,6 +33,8 @@ import { createRedis } from './infra/redis.provider';
 import { RedisLifecycle } from './infra/redis-lifecycle';
 import { GATEWAY_CONFIG, REDIS, TENANCY_ENVIRONMENT } from './infra/tokens';
 import { ModelsController } from './models/models.controller';
+import { AdminUsageController } from './usage/admin-usage.controller';
+import { UsageController } from './usage/usage.controller';
 
 const tenancyEnvironment: TenancyEnvironment = {
   now: () => new Date(),
@@ -33,7 +42,11 @@ const tenancyEnvironment: TenancyEnvironment = {
 };
 
 /** Builds a provider whose instance is `new Class(...injected)`; keeps the libs free of Nest decorators. */
-function construct<T>(token: abstract new (...args: never[]) => T, inject: unknown[], build: (...args: never[]) => T): Provider {
+function construct<T>(
+  token: abstract new (...args: never[]) => T,
+  inject: unknown[],
+  build: (...args: never[]) => T,
+): Provider {
   return { provide: token, useFactory: build, inject: inject as never[] };
 }
 
@@ -46,7 +59,16 @@ export class AppModule {
   static forRoot(config: GatewayConfig, logger: JsonLogger): DynamicModule {
     return {
       module: AppModule,
-      controllers: [ChatCompletionsController, ModelsController, TenantsController, KeysController, HealthController],
+      controllers: [
+        ChatCompletionsController,
+        ModelsController,
+        UsageController,
+        TenantsController,
+        KeysController,
+        QuotasController,
+        AdminUsageController,
+        HealthController,
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
@@ -66,7 +88,8 @@ export class AppModule {
         construct(
           CreateApiKey,
           [TenantRepository, ApiKeyRepository, TENANCY_ENVIRONMENT],
-          (tenants: TenantRepository, keys: ApiKeyRepository, env: TenancyEnvironment) => new CreateApiKey(tenants, keys, env),
+          (tenants: TenantRepository, keys: ApiKeyRepository, env: TenancyEnvironment) =>
+            new CreateApiKey(tenants, keys, env),
         ),
         construct(
           ListApiKeys,
@@ -75,6 +98,34 @@ export class AppModule {
         ),
         construct(RevokeApiKey, [ApiKeyRepository], (keys: ApiKeyRepository) => new RevokeApiKey(keys)),
         construct(AuthenticateApiKey, [ApiKeyRepository], (keys: ApiKeyRepository) => new AuthenticateApiKey(keys)),
+        construct(QuotaRepository, [REDIS], (redis: Redis) => new QuotaRepository(redis)),
+        construct(
+          ReserveQuota,
+          [QuotaRepository],
+          (quotas: QuotaRepository) =>
+            new ReserveQuota(quotas, { dryRun: config.quotas.dryRun, streamLeaseMs: config.quotas.streamLeaseMs }),
+        ),
+        construct(SettleQuota, [QuotaRepository], (quotas: QuotaRepository) => new SettleQuota(quotas)),
+        construct(
+          SetQuotas,
+          [TenantRepository, ApiKeyRepository, QuotaRepository],
+          (tenants: TenantRepository, keys: ApiKeyRepository, quotas: QuotaRepository) =>
+            new SetQuotas(tenants, keys, quotas),
+        ),
+        { provide: UsageMetrics, useValue: new UsageMetrics() },
+        construct(
+          UsageRepository,
+          [REDIS],
+          (redis: Redis) => new UsageRepository(redis, config.metering.retentionDays * 86_400_000),
+        ),
+        construct(
+          RecordUsage,
+          [UsageRepository, UsageMetrics],
+          (usage: UsageRepository, metrics: UsageMetrics) => new RecordUsage(usage, metrics),
+        ),
+        construct(QueryUsage, [UsageRepository], (usage: UsageRepository) => new QueryUsage(usage)),
+        construct(ExportUsage, [UsageRepository], (usage: UsageRepository) => new ExportUsage(usage)),
+        MeteredChat,
         { provide: ModelCatalog, useValue: new ModelCatalog(config.models) },
         { provide: ProviderRegistry, useValue: ProviderRegistry.fromConfig(config.providers) },
         construct(

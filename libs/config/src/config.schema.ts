@@ -38,6 +38,38 @@ export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
  * A model clients may name. `id` is the dated snapshot returned in every response's `model`; `aliases`
  * resolve to it; `upstreamModel` is the name sent to the provider (defaults to `id`).
  */
+const usdPerMillion = z
+  .union([z.number().min(0), z.string()])
+  .transform((value, ctx) => {
+    const text = typeof value === 'number' ? String(value) : value.trim();
+    const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text);
+    if (!match) {
+      ctx.addIssue({ code: 'custom', message: `'${text}' is not a price in USD per 1M tokens with at most 6 decimals` });
+      return z.NEVER;
+    }
+    return Number(match[1]) * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
+  });
+
+/**
+ * Prices in USD per 1M tokens, as written on pricing pages (`2.50`); held as integer micro-USD per 1M so
+ * costs are computed without floating point. `cachedInput` defaults to `textInput`.
+ */
+export const PricingConfigSchema = z
+  .strictObject({
+    textInput: usdPerMillion,
+    textOutput: usdPerMillion,
+    audioInput: usdPerMillion.optional(),
+    audioOutput: usdPerMillion.optional(),
+    cachedInput: usdPerMillion.optional(),
+  })
+  .transform((price) => ({
+    textInput: price.textInput,
+    textOutput: price.textOutput,
+    audioInput: price.audioInput ?? price.textInput,
+    audioOutput: price.audioOutput ?? price.textOutput,
+    cachedInput: price.cachedInput ?? price.textInput,
+  }));
+
 export const ModelConfigSchema = z.strictObject({
   id: z.string().min(1),
   aliases: z.array(z.string().min(1)).default([]),
@@ -46,6 +78,8 @@ export const ModelConfigSchema = z.strictObject({
   /** Unix seconds shown as `created` in `/v1/models`. */
   created: z.coerce.number().int().min(0).default(0),
   ownedBy: z.string().default('system'),
+  /** Absent: usage is metered with cost 0 (and a warning at boot). */
+  pricing: PricingConfigSchema.optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
@@ -71,6 +105,22 @@ export const GatewayConfigSchema = z.strictObject({
     .strictObject({
       /** Bootstrap admin key for `/admin/*`; empty disables the admin API. */
       key: z.string().default(''),
+    })
+    .prefault({}),
+  quotas: z
+    .strictObject({
+      /** Decide and log refusals, but admit everything: for rolling out new limits safely. */
+      dryRun: z.boolean().default(false),
+      /** Lease of a concurrent-stream slot; renewed while the stream runs, freed when a replica dies. */
+      streamLeaseMs: positiveInt.default(120_000),
+      /** Output tokens reserved when a request sets neither max_completion_tokens nor max_tokens. */
+      defaultOutputTokens: positiveInt.default(1_024),
+    })
+    .prefault({}),
+  metering: z
+    .strictObject({
+      /** How long raw usage events and hourly aggregates are kept. */
+      retentionDays: positiveInt.default(400),
     })
     .prefault({}),
   providers: z.record(

@@ -144,7 +144,11 @@ describe('CreateChatCompletion: streams', () => {
     expect(chunks).toHaveLength(6);
     expect(chunks.filter((item) => 'usage' in item)).toEqual([]);
     expect(chunks.every((item) => item.model === SNAPSHOT)).toBe(true);
-    expect(result.kind === 'stream' ? result.summary : null).toEqual({ usage: USAGE, completed: true, error: null });
+    expect(result.kind === 'stream' ? result.summary : null).toMatchObject({
+      usage: USAGE,
+      completed: true,
+      error: null,
+    });
   });
 
   it('forwards the usage chunk last to a client that asked for it', async () => {

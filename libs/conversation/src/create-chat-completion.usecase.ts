@@ -2,7 +2,7 @@ import type { ChatCompletionRequest, ChatCompletionResponse, Usage } from '@voxg
 import type { ProviderRegistry } from '@voxgate/providers';
 import { checkAudioRules } from './audio-rules';
 import type { ModelCatalog } from './model-catalog';
-import { type RelayEvent, type RelaySummary, relayStream } from './stream-relay';
+import { emptySummary, type RelayEvent, type RelaySummary, relayStream } from './stream-relay';
 
 /** One chat completion, as the HTTP layer or a batch line hands it over. */
 export interface CreateChatCompletionCommand {
@@ -75,7 +75,7 @@ export class CreateChatCompletion {
       stream_options: { ...request.stream_options, include_usage: true },
     };
     const started = await provider.streamChatCompletion(upstreamRequest, context);
-    const summary: RelaySummary = { usage: null, completed: false, error: null };
+    const summary = emptySummary();
     const shape = { model: model.snapshot, includeUsage: request.stream_options?.include_usage === true };
     return {
       kind: 'stream',

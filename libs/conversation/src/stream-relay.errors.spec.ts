@@ -12,7 +12,12 @@ const UPSTREAM_ERROR = {
 };
 
 async function relay(upstream: AsyncIterable<ChatCompletionChunk>, includeUsage = true) {
-  const summary: RelaySummary = { usage: null, completed: false, error: null };
+  const summary: RelaySummary = {
+    usage: null,
+    completed: false,
+    error: null,
+    generated: { textChars: 0, audioBytes: 0 },
+  };
   const events: RelayEvent[] = [];
   for await (const event of relayStream(upstream, { model: SNAPSHOT, includeUsage }, summary)) events.push(event);
   return { events, summary };
@@ -25,7 +30,7 @@ describe('relayStream: upstream failures', () => {
     );
     expect(events.map((event) => event.type)).toEqual(['chunk', 'chunk', 'chunk', 'error']);
     expect(events.at(-1)).toEqual({ type: 'error', error: UPSTREAM_ERROR });
-    expect(summary).toEqual({ usage: null, completed: false, error: UPSTREAM_ERROR });
+    expect(summary).toMatchObject({ usage: null, completed: false, error: UPSTREAM_ERROR });
   });
 
   it('turns any other error into a generic server_error that reveals nothing', async () => {
@@ -70,7 +75,12 @@ describe('relayStream: incremental delivery', () => {
       upstreamFinished = true;
     }
 
-    const summary: RelaySummary = { usage: null, completed: false, error: null };
+    const summary: RelaySummary = {
+      usage: null,
+      completed: false,
+      error: null,
+      generated: { textChars: 0, audioBytes: 0 },
+    };
     const iterator = relayStream(blockingUpstream(), { model: SNAPSHOT, includeUsage: false }, summary)[
       Symbol.asyncIterator
     ]();

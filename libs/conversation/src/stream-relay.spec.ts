@@ -10,10 +10,15 @@ import {
   usageChunk,
 } from './__fixtures__/chunks.factory';
 import { SNAPSHOT } from './__fixtures__/models.factory';
-import { type RelayEvent, type RelaySummary, relayStream } from './stream-relay';
+import { emptySummary, type RelayEvent, type RelaySummary, relayStream } from './stream-relay';
 
 async function relay(upstream: readonly ChatCompletionChunk[], includeUsage: boolean) {
-  const summary: RelaySummary = { usage: null, completed: false, error: null };
+  const summary: RelaySummary = {
+    usage: null,
+    completed: false,
+    error: null,
+    generated: { textChars: 0, audioBytes: 0 },
+  };
   const events: RelayEvent[] = [];
   for await (const event of relayStream(upstreamOf(upstream), { model: SNAPSHOT, includeUsage }, summary))
     events.push(event);
@@ -64,7 +69,7 @@ describe('relayStream: usage', () => {
     const { chunks, summary } = await relay(audioStream(), true);
     expect(chunks.slice(0, -1).every((item) => item.usage === null)).toBe(true);
     expect(chunks.at(-1)).toMatchObject({ choices: [], usage: USAGE });
-    expect(summary).toEqual({ usage: USAGE, completed: true, error: null });
+    expect(summary).toMatchObject({ usage: USAGE, completed: true, error: null });
   });
 
   it('without includeUsage, sends no usage chunk and no usage key at all, but still records usage', async () => {
@@ -72,7 +77,7 @@ describe('relayStream: usage', () => {
     expect(chunks).toHaveLength(6);
     expect(chunks.filter((item) => 'usage' in item)).toEqual([]);
     expect(chunks.at(-1)?.choices).toEqual([{ index: 0, delta: {}, finish_reason: 'stop' }]);
-    expect(summary).toEqual({ usage: USAGE, completed: true, error: null });
+    expect(summary).toMatchObject({ usage: USAGE, completed: true, error: null });
   });
 
   it('moves usage carried on a content chunk to a separate final chunk', async () => {
@@ -97,7 +102,7 @@ describe('relayStream: usage', () => {
   it('sends no usage chunk when the upstream sent no usage', async () => {
     const { chunks, summary } = await relay([chunk({ content: 'Hi' }, { finishReason: 'stop' })], true);
     expect(chunks).toEqual([{ ...chunk({ content: 'Hi' }, { finishReason: 'stop' }), model: SNAPSHOT, usage: null }]);
-    expect(summary).toEqual({ usage: null, completed: true, error: null });
+    expect(summary).toMatchObject({ usage: null, completed: true, error: null });
   });
 });
 
@@ -151,3 +156,31 @@ describe('relayStream: finish reasons', () => {
     expect(chunks[3]).toEqual(finishChunk('stop', 1));
   });
 });
+
+describe('relayStream: generated output accounting', () => {
+  it('counts text, transcript and tool-argument characters and decoded audio bytes that reached the client', async () => {
+    const summary = emptySummary();
+    const upstream = [
+      chunkWith({ content: 'Hello' }),
+      chunkWith({ audio: { transcript: 'Hi there', data: Buffer.alloc(4800).toString('base64') } }),
+      chunkWith({ tool_calls: [{ index: 0, function: { arguments: '{"a":1}' } }] }),
+    ];
+    for await (const _event of relayStream(fromArray(upstream), { model: 'snap', includeUsage: false }, summary))
+      void _event;
+    expect(summary.generated).toEqual({ textChars: 5 + 8 + 7, audioBytes: 4800 });
+  });
+});
+
+function chunkWith(delta: ChatCompletionChunk['choices'][number]['delta']): ChatCompletionChunk {
+  return {
+    id: 'c',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model: 'up',
+    choices: [{ index: 0, delta, finish_reason: null }],
+  };
+}
+
+async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
+  for (const item of items) yield await Promise.resolve(item);
+}

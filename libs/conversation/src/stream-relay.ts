@@ -1,5 +1,6 @@
 import type { ChatCompletionChunk, OpenAIError, Usage } from '@voxgate/openai-wire';
 import { UpstreamStreamError } from '@voxgate/providers';
+import { base64Bytes } from './request-estimate';
 
 /** How the client asked to be streamed to. */
 export interface StreamShape {
@@ -19,6 +20,12 @@ export interface RelaySummary {
   usage: Usage | null;
   completed: boolean;
   error: OpenAIError | null;
+  /** What reached the client, for estimating usage the provider never reported (a cancelled stream). */
+  generated: { textChars: number; audioBytes: number };
+}
+
+export function emptySummary(): RelaySummary {
+  return { usage: null, completed: false, error: null, generated: { textChars: 0, audioBytes: 0 } };
 }
 
 const SERVER_ERROR: OpenAIError = {
@@ -74,6 +81,7 @@ export async function* relayStream(
       // Some OpenAI-compatible servers put usage on a content chunk; the contract wants it last, alone.
       if (chunk.choices.length === 0) continue;
       for (const choice of chunk.choices) {
+        countGenerated(summary.generated, choice.delta);
         if (choice.finish_reason !== null) open.delete(choice.index);
         else open.set(choice.index, expectedFinish(open.get(choice.index), choice.delta));
       }
@@ -88,6 +96,15 @@ export async function* relayStream(
     summary.error = error instanceof UpstreamStreamError ? error.error : SERVER_ERROR;
     yield { type: 'error', error: summary.error };
   }
+}
+
+function countGenerated(
+  generated: RelaySummary['generated'],
+  delta: ChatCompletionChunk['choices'][number]['delta'],
+): void {
+  generated.textChars += (delta.content?.length ?? 0) + (delta.audio?.transcript?.length ?? 0);
+  for (const call of delta.tool_calls ?? []) generated.textChars += call.function?.arguments?.length ?? 0;
+  if (delta.audio?.data) generated.audioBytes += base64Bytes(delta.audio.data);
 }
 
 function expectedFinish(

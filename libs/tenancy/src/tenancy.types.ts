@@ -7,12 +7,20 @@ export interface Tenant {
   readonly createdAt: number;
 }
 
+/**
+ * What a key may do. `client`: completions, models, sessions (what apps ship with). `billing`: read the
+ * tenant's usage and nothing else (what a billing system holds).
+ */
+export const KEY_SCOPES = ['client', 'billing'] as const;
+export type KeyScope = (typeof KEY_SCOPES)[number];
+
 /** A tenant's API key, as stored: never the secret itself. */
 export interface ApiKeyRecord {
   /** `key_…`, used by ops to revoke. */
   readonly id: string;
   readonly tenantId: string;
   readonly name: string;
+  readonly scope: KeyScope;
   /** Unix seconds. */
   readonly createdAt: number;
   /** `sk-vg-…abcd`: enough for a human to recognise the key, useless to an attacker. */
@@ -23,6 +31,7 @@ export interface ApiKeyRecord {
 export interface Principal {
   readonly tenantId: string;
   readonly keyId: string;
+  readonly scope: KeyScope;
 }
 
 /** Clock and id source, injected so tests are deterministic. */

@@ -46,7 +46,10 @@ export class TenantsController {
   /** The response is the only time the secret `key` is ever shown. */
   @Post(':tenantId/keys')
   @HttpCode(201)
-  async createKey(@Param('tenantId') tenantId: string, @Body(new ZodBody(CreateApiKeyInputSchema)) input: CreateApiKeyInput) {
+  async createKey(
+    @Param('tenantId') tenantId: string,
+    @Body(new ZodBody(CreateApiKeyInputSchema)) input: CreateApiKeyInput,
+  ) {
     const { record, secret } = await this.createApiKey.execute(tenantId, input);
     return { ...apiKeyView(record), key: secret };
   }

@@ -1,15 +1,38 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { AuthenticateApiKey } from '@voxgate/tenancy';
+import { Reflector } from '@nestjs/core';
+import { GatewayError } from '@voxgate/openai-wire';
+import { AuthenticateApiKey, type KeyScope } from '@voxgate/tenancy';
 import type { FastifyRequest } from 'fastify';
+import { REQUIRED_SCOPE } from './require-scope.decorator';
 
-/** Client routes (`/v1/*`): a tenant key in `Authorization: Bearer`, or OpenAI's 401 `invalid_api_key`. */
+/**
+ * Client routes (`/v1/*`): a tenant key in `Authorization: Bearer`, or OpenAI's 401 `invalid_api_key`;
+ * then the key's scope must match the route's (`@RequireScope`, default `client`), or 403.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly authenticate: AuthenticateApiKey) {}
+  constructor(
+    private readonly authenticate: AuthenticateApiKey,
+    private readonly reflector: Reflector,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    request.principal = await this.authenticate.execute(request.headers.authorization);
+    const principal = await this.authenticate.execute(request.headers.authorization);
+    const required =
+      this.reflector.getAllAndOverride<KeyScope | undefined>(REQUIRED_SCOPE, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? 'client';
+    if (principal.scope !== required) {
+      throw new GatewayError(
+        403,
+        'invalid_request_error',
+        'insufficient_permissions',
+        `This key has the '${principal.scope}' scope; this endpoint needs a key with the '${required}' scope.`,
+      );
+    }
+    request.principal = principal;
     return true;
   }
 }

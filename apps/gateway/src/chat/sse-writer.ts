@@ -32,7 +32,9 @@ export async function writeSse(
   raw.flushHeaders();
 
   const iterator = events[Symbol.asyncIterator]();
-  const closed = new Promise<'closed'>((resolve) => signal.addEventListener('abort', () => resolve('closed'), { once: true }));
+  const closed = new Promise<'closed'>((resolve) =>
+    signal.addEventListener('abort', () => resolve('closed'), { once: true }),
+  );
   try {
     for (;;) {
       const next = await Promise.race([iterator.next(), closed]);

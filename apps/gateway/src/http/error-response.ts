@@ -33,14 +33,19 @@ function fromHttpException(error: unknown, request: FailedRequest): GatewayError
     case 415:
       return Errors.unsupportedMediaType(request.contentType ?? 'none');
     case 400:
-      return /JSON|body/i.test(error.message) ? Errors.invalidJson(error.message) : Errors.invalidRequest(error.message, null, null);
+      return /JSON|body/i.test(error.message)
+        ? Errors.invalidJson(error.message)
+        : Errors.invalidRequest(error.message, null, null);
   }
-  return error.getStatus() < 500 ? new GatewayError(error.getStatus(), 'invalid_request_error', null, error.message) : null;
+  return error.getStatus() < 500
+    ? new GatewayError(error.getStatus(), 'invalid_request_error', null, error.message)
+    : null;
 }
 
 function fromRedis(error: unknown): GatewayError | null {
   if (!(error instanceof Error)) return null;
   const outage =
-    error.name === 'MaxRetriesPerRequestError' || /ECONNREFUSED|Connection is closed|ETIMEDOUT|ENOTFOUND/.test(error.message);
+    error.name === 'MaxRetriesPerRequestError' ||
+    /ECONNREFUSED|Connection is closed|ETIMEDOUT|ENOTFOUND/.test(error.message);
   return outage ? Errors.storeUnavailable() : null;
 }

@@ -34,7 +34,10 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
     if (unexpected) {
       this.logger.event('error', 'unhandled error', {
         requestId: request.id,
-        error: exception instanceof Error ? { name: exception.name, message: exception.message, stack: exception.stack } : String(exception),
+        error:
+          exception instanceof Error
+            ? { name: exception.name, message: exception.message, stack: exception.stack }
+            : String(exception),
       });
     }
     if (reply.sent || reply.raw.headersSent) return;

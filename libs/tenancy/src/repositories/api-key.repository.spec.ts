@@ -6,6 +6,7 @@ const record = (overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
   id: 'key_1',
   tenantId: 'ten_1',
   name: 'ios',
+  scope: 'client',
   createdAt: 1_700_000_000,
   redactedValue: 'sk-vg-...abcd',
   ...overrides,
@@ -21,7 +22,11 @@ describe('ApiKeyRepository (real Redis)', () => {
     await repository.create(record({ id: 'key_2', createdAt: 1_700_000_005, name: 'web' }), 'hash-2');
     await repository.create(record({ id: 'key_3', tenantId: 'ten_2' }), 'hash-3');
 
-    await expect(repository.findBySecretHash('hash-2')).resolves.toEqual({ keyId: 'key_2', tenantId: 'ten_1' });
+    await expect(repository.findBySecretHash('hash-2')).resolves.toEqual({
+      keyId: 'key_2',
+      tenantId: 'ten_1',
+      scope: 'client',
+    });
     await expect(repository.findBySecretHash('nope')).resolves.toBeNull();
     expect((await repository.listForTenant('ten_1')).map((key) => key.id)).toEqual(['key_1', 'key_2']);
     expect(await repository.listForTenant('ten_2')).toEqual([record({ id: 'key_3', tenantId: 'ten_2' })]);

@@ -1,11 +1,11 @@
 import type { Redis } from 'ioredis';
 import { execAll, isHash } from './redis-results';
-import type { ApiKeyRecord, Principal } from '../tenancy.types';
+import type { ApiKeyRecord, KeyScope, Principal } from '../tenancy.types';
 
 /**
  * Keys (under the client's key prefix):
- * - `apikey:{keyId}`         hash `{ id, tenant_id, name, created_at, redacted_value, secret_hash }`
- * - `apikey-secret:{sha256}` JSON `{ key_id, tenant_id }`: the one read on every authenticated request
+ * - `apikey:{keyId}`         hash `{ id, tenant_id, name, scope, created_at, redacted_value, secret_hash }`
+ * - `apikey-secret:{sha256}` JSON `{ key_id, tenant_id, scope }`: the one read on every authenticated request
  * - `tenant:{id}:apikeys`    set of the tenant's key ids
  *
  * Writes and revocations are MULTI transactions, so a key is either fully usable or fully gone.
@@ -21,11 +21,15 @@ export class ApiKeyRepository {
           id: record.id,
           tenant_id: record.tenantId,
           name: record.name,
+          scope: record.scope,
           created_at: record.createdAt,
           redacted_value: record.redactedValue,
           secret_hash: secretHash,
         })
-        .set(`apikey-secret:${secretHash}`, JSON.stringify({ key_id: record.id, tenant_id: record.tenantId }))
+        .set(
+          `apikey-secret:${secretHash}`,
+          JSON.stringify({ key_id: record.id, tenant_id: record.tenantId, scope: record.scope }),
+        )
         .sadd(`tenant:${record.tenantId}:apikeys`, record.id),
     );
   }
@@ -33,8 +37,13 @@ export class ApiKeyRepository {
   async findBySecretHash(secretHash: string): Promise<Principal | null> {
     const raw = await this.redis.get(`apikey-secret:${secretHash}`);
     if (raw === null) return null;
-    const parsed = JSON.parse(raw) as { key_id: string; tenant_id: string };
-    return { keyId: parsed.key_id, tenantId: parsed.tenant_id };
+    const parsed = JSON.parse(raw) as { key_id: string; tenant_id: string; scope?: KeyScope };
+    return { keyId: parsed.key_id, tenantId: parsed.tenant_id, scope: parsed.scope ?? 'client' };
+  }
+
+  async get(keyId: string): Promise<ApiKeyRecord | null> {
+    const hash = await this.redis.hgetall(`apikey:${keyId}`);
+    return hash.id ? toRecord(hash) : null;
   }
 
   async listForTenant(tenantId: string): Promise<ApiKeyRecord[]> {
@@ -68,6 +77,7 @@ function toRecord(hash: Record<string, string>): ApiKeyRecord {
     id: hash.id ?? '',
     tenantId: hash.tenant_id ?? '',
     name: hash.name ?? '',
+    scope: hash.scope === 'billing' ? 'billing' : 'client',
     createdAt: Number(hash.created_at),
     redactedValue: hash.redacted_value ?? '',
   };

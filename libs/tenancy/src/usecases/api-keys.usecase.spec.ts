@@ -40,16 +40,21 @@ describe('tenant and key use cases (real Redis)', () => {
     expect(tenant).toEqual({ id: 'ten_1', name: 'acme', createdAt: 1795435200 });
     await expect(tenants.list()).resolves.toEqual([tenant]);
 
-    const { record, secret } = await createApiKey.execute(tenant.id, { name: 'ios' });
+    const { record, secret } = await createApiKey.execute(tenant.id, { name: 'ios', scope: 'client' });
     expect(secret).toMatch(/^sk-vg-[A-Za-z0-9_-]{43}$/);
     expect(record).toEqual({
       id: 'key_2',
       tenantId: 'ten_1',
       name: 'ios',
+      scope: 'client',
       createdAt: 1795435200,
       redactedValue: `sk-vg-...${secret.slice(-4)}`,
     });
-    await expect(authenticate.execute(`Bearer ${secret}`)).resolves.toEqual({ tenantId: 'ten_1', keyId: 'key_2' });
+    await expect(authenticate.execute(`Bearer ${secret}`)).resolves.toEqual({
+      tenantId: 'ten_1',
+      keyId: 'key_2',
+      scope: 'client',
+    });
 
     const stored =
       JSON.stringify(await redis.hgetall('apikey:key_2')) + (await redis.get(`apikey-secret:${hashSecret(secret)}`));
@@ -58,14 +63,14 @@ describe('tenant and key use cases (real Redis)', () => {
 
   it('refuses keys for unknown tenants, and missing, wrong or revoked keys with 401 invalid_api_key', async () => {
     const { createTenant, createApiKey, revokeApiKey, authenticate, listApiKeys } = build();
-    await expect(createApiKey.execute('ten_404', { name: 'x' })).rejects.toMatchObject({
+    await expect(createApiKey.execute('ten_404', { name: 'x', scope: 'client' })).rejects.toMatchObject({
       status: 404,
       code: 'tenant_not_found',
     });
     await expect(listApiKeys.execute('ten_404')).rejects.toMatchObject({ status: 404 });
 
     const tenant = await createTenant.execute({ name: 'acme' });
-    const { record, secret } = await createApiKey.execute(tenant.id, { name: 'ios' });
+    const { record, secret } = await createApiKey.execute(tenant.id, { name: 'ios', scope: 'client' });
     await revokeApiKey.execute(record.id);
 
     for (const header of [undefined, '', 'Basic abc', `Bearer ${secret}`, `Bearer ${secret}x`]) {

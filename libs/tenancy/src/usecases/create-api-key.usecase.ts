@@ -25,6 +25,7 @@ export class CreateApiKey {
       id: this.environment.newId('key'),
       tenantId,
       name: input.name,
+      scope: input.scope,
       createdAt: Math.floor(this.environment.now().getTime() / 1000),
       redactedValue: redact(secret),
     };

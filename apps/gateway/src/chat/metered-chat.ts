@@ -1,0 +1,205 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { GatewayConfig } from '@voxgate/config';
+import {
+  AUDIO_TOKENS_PER_SECOND_OUT,
+  audioDurationMs,
+  base64Bytes,
+  estimateRequest,
+  ModelCatalog,
+  PCM16_BYTES_PER_SECOND,
+  type RelaySummary,
+  type RequestEstimate,
+  textTokensOf,
+} from '@voxgate/conversation';
+import {
+  costMicros,
+  FREE,
+  type ModelPricing,
+  RecordUsage,
+  type TokenBreakdown,
+  type UsageStatus,
+} from '@voxgate/metering';
+import {
+  type ChatCompletionRequest,
+  type ChatCompletionResponse,
+  GatewayError,
+  type Usage,
+} from '@voxgate/openai-wire';
+import {
+  type Principal,
+  QuotaRepository,
+  type Reservation,
+  ReserveQuota,
+  SettleQuota,
+  StreamLeaseKeeper,
+} from '@voxgate/tenancy';
+import { JsonLogger } from '../infra/json-logger';
+import { GATEWAY_CONFIG } from '../infra/tokens';
+
+/** An admitted request: its reservation and what is needed to meter it at the end. */
+export interface Admission {
+  readonly principal: Principal;
+  readonly requestId: string;
+  readonly model: string;
+  readonly provider: string;
+  readonly pricing: ModelPricing;
+  readonly estimate: RequestEstimate;
+  readonly reservation: Reservation;
+  readonly startedAtMs: number;
+  readonly stream: boolean;
+}
+
+/** How the request ended, as far as metering cares. */
+export interface Ending {
+  readonly status: UsageStatus;
+  /** Defaults to the provider the model routes to. */
+  readonly provider?: string;
+  readonly usage: Usage | null;
+  /** Streams: what reached the client, used when the provider never reported usage. */
+  readonly generated?: RelaySummary['generated'];
+  readonly audioOutMs?: number;
+}
+
+/**
+ * Quotas and metering around one chat completion: admit (estimate and reserve, or 429), then on every
+ * ending settle the reservation to the real consumption and record exactly one usage event. Lives in the
+ * app because it joins tenancy, metering and the pipeline; the decisions themselves are the libs' use
+ * cases.
+ */
+@Injectable()
+export class MeteredChat {
+  constructor(
+    private readonly models: ModelCatalog,
+    private readonly reserve: ReserveQuota,
+    private readonly settle: SettleQuota,
+    private readonly record: RecordUsage,
+    private readonly quotas: QuotaRepository,
+    private readonly logger: JsonLogger,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  async admit(principal: Principal, request: ChatCompletionRequest, requestId: string): Promise<Admission> {
+    const startedAtMs = Date.now();
+    const model = this.models.resolve(request.model);
+    const pricing = this.pricingOf(model.snapshot);
+    const estimate = estimateRequest(request, this.config.quotas.defaultOutputTokens);
+    const estimatedTokens = breakdownFromEstimate(estimate, estimate.outputTokens);
+    const stream = request.stream === true;
+    const reservation = await this.reserve.execute(
+      principal,
+      {
+        tokens: estimate.inputTextTokens + estimate.inputAudioTokens + estimate.outputTokens,
+        spendMicros: costMicros(estimatedTokens, pricing),
+        audioMs: Math.round(
+          estimate.audioInMs + (estimate.wantsAudio ? (estimate.outputTokens / AUDIO_TOKENS_PER_SECOND_OUT) * 1000 : 0),
+        ),
+      },
+      stream,
+    );
+    if (reservation.wouldRefuse) {
+      this.logger.event('warn', 'quota.dry_run_refusal', {
+        requestId,
+        tenantId: principal.tenantId,
+        limit: reservation.wouldRefuse,
+      });
+    }
+    return {
+      principal,
+      requestId,
+      model: model.snapshot,
+      provider: model.provider,
+      pricing,
+      estimate,
+      reservation,
+      startedAtMs,
+      stream,
+    };
+  }
+
+  /** Keeps a concurrent-stream slot alive while the stream runs. */
+  keepLease(admission: Admission): StreamLeaseKeeper {
+    return new StreamLeaseKeeper(this.quotas, admission.reservation, this.config.quotas.streamLeaseMs);
+  }
+
+  /** Settles and records; never throws (a metering outage must not turn a delivered answer into an error). */
+  async finish(admission: Admission, ending: Ending): Promise<void> {
+    // A stream that started and ended without usage (cancelled, broken) consumed its prompt and what it
+    // generated; a request that failed before starting consumed nothing billable.
+    const estimated =
+      ending.usage || !ending.generated ? undefined : estimateFromGenerated(admission.estimate, ending.generated);
+    const audioOutMs =
+      ending.audioOutMs ?? (ending.generated ? (ending.generated.audioBytes / PCM16_BYTES_PER_SECOND) * 1000 : 0);
+    try {
+      const { event } = await this.record.execute({
+        id: admission.requestId,
+        tenantId: admission.principal.tenantId,
+        keyId: admission.principal.keyId,
+        model: admission.model,
+        provider: ending.provider ?? admission.provider,
+        pricing: admission.pricing,
+        startedAtMs: admission.startedAtMs,
+        endedAtMs: Date.now(),
+        status: ending.status,
+        stream: admission.stream,
+        usage: ending.usage,
+        ...(estimated ? { estimatedTokens: estimated } : {}),
+        audioInMs: admission.estimate.audioInMs,
+        audioOutMs,
+      });
+      const tokens =
+        event.input_text_tokens + event.input_audio_tokens + event.output_text_tokens + event.output_audio_tokens;
+      await this.settle.execute(admission.reservation, {
+        tokens,
+        spendMicros: event.cost_micros,
+        audioMs: event.audio_in_ms + event.audio_out_ms,
+      });
+    } catch (error) {
+      this.logger.event('error', 'metering.failed', {
+        requestId: admission.requestId,
+        tenantId: admission.principal.tenantId,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  /** Maps a failure before any answer to its metering status. */
+  static statusOf(error: unknown): UsageStatus {
+    if (error instanceof GatewayError && error.status < 500) return 'failed';
+    if (error instanceof GatewayError) return 'upstream_error';
+    return error instanceof Error && error.name === 'ClientDisconnectedError' ? 'cancelled' : 'failed';
+  }
+
+  /** Duration of a non-streamed audio answer, where its format tells it. */
+  static audioOutMs(body: ChatCompletionResponse, format: string | undefined): number {
+    const audio = body.choices[0]?.message.audio;
+    if (!audio || !format) return 0;
+    const head = Buffer.from(audio.data.slice(0, 64), 'base64');
+    return audioDurationMs(format, base64Bytes(audio.data), head) ?? 0;
+  }
+
+  private pricingOf(snapshot: string): ModelPricing {
+    return this.config.models.find((model) => model.id === snapshot)?.pricing ?? FREE;
+  }
+}
+
+function breakdownFromEstimate(estimate: RequestEstimate, outputTokens: number): TokenBreakdown {
+  return {
+    inputText: estimate.inputTextTokens,
+    inputAudio: estimate.inputAudioTokens,
+    inputCached: 0,
+    outputText: estimate.wantsAudio ? 0 : outputTokens,
+    outputAudio: estimate.wantsAudio ? outputTokens : 0,
+  };
+}
+
+/** The provider reported nothing (cancelled stream): bill the prompt estimate and what was generated. */
+function estimateFromGenerated(estimate: RequestEstimate, generated: RelaySummary['generated']): TokenBreakdown {
+  const audioSeconds = generated.audioBytes / PCM16_BYTES_PER_SECOND;
+  return {
+    inputText: estimate.inputTextTokens,
+    inputAudio: estimate.inputAudioTokens,
+    inputCached: 0,
+    outputText: textTokensOf(generated.textChars),
+    outputAudio: Math.ceil(audioSeconds * AUDIO_TOKENS_PER_SECOND_OUT),
+  };
+}

@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Errors } from '@voxgate/openai-wire';
+import type { Redis } from 'ioredis';
+import { metricValues, USAGE_METRICS, type UsageEvent, UsageEventSchema, type UsageMetric } from '../usage-event';
+
+const RECORD_SCRIPT = readFileSync(path.join(__dirname, 'record-usage-event-3.lua'), 'utf8');
+const HOUR_MS = 3_600_000;
+
+/** One aggregate row of an hour: sums of every metric for a (model, key) pair. */
+export interface HourlyAggregate {
+  readonly hourStartMs: number;
+  readonly model: string;
+  /** `-` for events without a key. */
+  readonly keyId: string;
+  readonly metrics: Readonly<Record<UsageMetric, number>>;
+}
+
+/** A page of raw events, oldest first. `nextCursor` continues after the last one. */
+export interface EventPage {
+  readonly events: UsageEvent[];
+  readonly nextCursor: string | null;
+}
+
+type RecordCommand = (
+  eventKey: string,
+  indexKey: string,
+  hourKey: string,
+  ...args: (string | number)[]
+) => Promise<number>;
+
+/**
+ * Usage events and hourly aggregates, per tenant. All keys of a tenant share the `{t:<tenant>}` hash
+ * tag, so the record script stays single-slot on Redis Cluster.
+ */
+export class UsageRepository {
+  private readonly record: RecordCommand;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly retentionMs: number,
+  ) {
+    if (!('recordUsageEvent' in redis))
+      redis.defineCommand('recordUsageEvent', { numberOfKeys: 3, lua: RECORD_SCRIPT });
+    this.record = (redis as unknown as { recordUsageEvent: RecordCommand }).recordUsageEvent.bind(redis);
+  }
+
+  /** Records the event once; a second call with the same id changes nothing and returns false. */
+  async recordOnce(event: UsageEvent): Promise<boolean> {
+    const tag = `usage:{t:${event.tenant_id}}`;
+    const hour = Math.floor(event.created_at_ms / HOUR_MS) * HOUR_MS;
+    const pairs = USAGE_METRICS.flatMap((metric, index) => [metric, metricValues(event)[index] ?? 0]);
+    const recorded = await this.record(
+      `${tag}:event:${event.id}`,
+      `${tag}:events`,
+      `${tag}:hour:${hour}`,
+      JSON.stringify(event),
+      event.created_at_ms,
+      event.id,
+      this.retentionMs,
+      `${event.model}\t${event.key_id ?? '-'}`,
+      ...pairs,
+    );
+    return recorded === 1;
+  }
+
+  /** Aggregates of every hour in `[fromMs, toMs)`, hour-aligned. */
+  async hourly(tenantId: string, fromMs: number, toMs: number): Promise<HourlyAggregate[]> {
+    const hours: number[] = [];
+    for (let hour = Math.floor(fromMs / HOUR_MS) * HOUR_MS; hour < toMs; hour += HOUR_MS) hours.push(hour);
+    if (hours.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const hour of hours) pipeline.hgetall(`usage:{t:${tenantId}}:hour:${hour}`);
+    const results = (await pipeline.exec()) ?? [];
+    return hours.flatMap((hour, index) => {
+      const [error, hash] = results[index] ?? [null, {}];
+      if (error) throw error;
+      return rowsOf(hour, hash as Record<string, string>);
+    });
+  }
+
+  /** Raw events with `fromMs <= created_at_ms < toMs`, oldest first, `limit` per page. */
+  async events(
+    tenantId: string,
+    fromMs: number,
+    toMs: number,
+    limit: number,
+    cursor: string | null,
+  ): Promise<EventPage> {
+    const tag = `usage:{t:${tenantId}}`;
+    const after = cursor === null ? null : decodeCursor(cursor);
+    if (cursor !== null && !after) throw Errors.invalidRequest('Invalid page cursor.', 'page');
+    const start = after ? after.score : fromMs;
+    // Fetch a little more than a page so events sharing the cursor's millisecond can be skipped.
+    const raw = await this.redis.zrangebyscore(
+      `${tag}:events`,
+      start,
+      `(${toMs}`,
+      'WITHSCORES',
+      'LIMIT',
+      0,
+      limit + 1 + (after ? 1000 : 0),
+    );
+    const entries: { id: string; score: number }[] = [];
+    for (let i = 0; i < raw.length; i += 2) entries.push({ id: raw[i] ?? '', score: Number(raw[i + 1]) });
+    const startIndex = after ? entries.findIndex((entry) => entry.id === after.id) + 1 : 0;
+    const page = entries.slice(startIndex, startIndex + limit);
+    const hasMore = entries.length > startIndex + limit;
+    const bodies = page.length ? await this.redis.mget(...page.map((entry) => `${tag}:event:${entry.id}`)) : [];
+    const events = bodies.flatMap((body) => (body ? [UsageEventSchema.parse(JSON.parse(body))] : []));
+    const last = page.at(-1);
+    return { events, nextCursor: hasMore && last ? encodeCursor(last.score, last.id) : null };
+  }
+}
+
+function rowsOf(hourStartMs: number, hash: Record<string, string>): HourlyAggregate[] {
+  const groups = new Map<string, { model: string; keyId: string; metrics: Record<UsageMetric, number> }>();
+  for (const [field, value] of Object.entries(hash)) {
+    const [model = '', keyId = '-', metric = ''] = field.split('\t');
+    if (!(USAGE_METRICS as readonly string[]).includes(metric)) continue;
+    const id = `${model}\t${keyId}`;
+    let group = groups.get(id);
+    if (!group) {
+      group = {
+        model,
+        keyId,
+        metrics: Object.fromEntries(USAGE_METRICS.map((name) => [name, 0])) as Record<UsageMetric, number>,
+      };
+      groups.set(id, group);
+    }
+    group.metrics[metric as UsageMetric] += Number(value);
+  }
+  return [...groups.values()].map((group) => ({ hourStartMs, ...group }));
+}
+
+function encodeCursor(score: number, id: string): string {
+  return Buffer.from(JSON.stringify([score, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { score: number; id: string } | null {
+  try {
+    const [score, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [unknown, unknown];
+    return typeof score === 'number' && typeof id === 'string' ? { score, id } : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,65 @@
+import type { Usage } from '@voxgate/openai-wire';
+import { costMicros, type ModelPricing } from '../pricing';
+import type { UsageRepository } from '../repositories/usage.repository';
+import { breakdownOf, NO_TOKENS, type TokenBreakdown } from '../token-breakdown';
+import type { UsageEvent, UsageStatus } from '../usage-event';
+import type { UsageMetrics } from '../usage-metrics';
+
+/** What the pipeline knows when a request ends. */
+export interface RecordUsageCommand {
+  readonly id: string;
+  readonly tenantId: string;
+  readonly keyId: string | null;
+  readonly model: string;
+  readonly provider: string;
+  readonly pricing: ModelPricing;
+  readonly startedAtMs: number;
+  readonly endedAtMs: number;
+  readonly status: UsageStatus;
+  readonly stream: boolean;
+  /** The provider's usage; when absent, `estimatedTokens` is billed and the event is flagged `estimated`. */
+  readonly usage: Usage | null;
+  readonly estimatedTokens?: TokenBreakdown;
+  readonly audioInMs?: number;
+  readonly audioOutMs?: number;
+  readonly toolCalls?: number;
+}
+
+/**
+ * Prices and records one request's usage, exactly once per id, and counts it in the Prometheus metrics.
+ * Returns the event (also when it had already been recorded, in which case nothing is counted again).
+ */
+export class RecordUsage {
+  constructor(
+    private readonly usage: UsageRepository,
+    private readonly metrics: UsageMetrics,
+  ) {}
+
+  async execute(command: RecordUsageCommand): Promise<{ event: UsageEvent; recorded: boolean }> {
+    const tokens = command.usage ? breakdownOf(command.usage) : (command.estimatedTokens ?? NO_TOKENS);
+    const event: UsageEvent = {
+      id: command.id,
+      tenant_id: command.tenantId,
+      key_id: command.keyId,
+      model: command.model,
+      provider: command.provider,
+      created_at_ms: command.startedAtMs,
+      latency_ms: Math.max(0, Math.round(command.endedAtMs - command.startedAtMs)),
+      status: command.status,
+      stream: command.stream,
+      input_text_tokens: tokens.inputText,
+      input_audio_tokens: tokens.inputAudio,
+      input_cached_tokens: tokens.inputCached,
+      output_text_tokens: tokens.outputText,
+      output_audio_tokens: tokens.outputAudio,
+      audio_in_ms: Math.round(command.audioInMs ?? 0),
+      audio_out_ms: Math.round(command.audioOutMs ?? 0),
+      tool_calls: command.toolCalls ?? 0,
+      cost_micros: costMicros(tokens, command.pricing),
+      estimated: command.usage === null && command.estimatedTokens !== undefined,
+    };
+    const recorded = await this.usage.recordOnce(event);
+    if (recorded) this.metrics.count(event);
+    return { event, recorded };
+  }
+}

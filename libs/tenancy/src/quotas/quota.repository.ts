@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Principal } from '../tenancy.types';
+import { LIMIT_FIELDS, type LimitName, type QuotaLimits } from './quota-limits';
+import type { QuotaWindows } from './quota-windows';
+
+const RESERVE = readFileSync(path.join(__dirname, 'reserve-quota-14.lua'), 'utf8');
+const SETTLE = readFileSync(path.join(__dirname, 'settle-quota-10.lua'), 'utf8');
+
+/** Which limits a request is checked against. */
+export type QuotaScope =
+  | { readonly kind: 'tenant'; readonly tenantId: string }
+  | { readonly kind: 'key'; readonly tenantId: string; readonly keyId: string };
+
+/** What a request is expected to consume, reserved before the call. */
+export interface QuotaAmounts {
+  readonly tokens: number;
+  readonly spendMicros: number;
+  readonly audioMs: number;
+}
+
+export interface ReserveArgs {
+  readonly principal: Principal;
+  readonly estimate: QuotaAmounts;
+  readonly stream: boolean;
+  readonly leaseId: string;
+  readonly leaseExpiresAtMs: number;
+  readonly nowMs: number;
+  readonly windows: QuotaWindows;
+  readonly dryRun: boolean;
+}
+
+/** `-1` means "no limit configured" for the header fields. */
+export interface ReserveOutcome {
+  readonly admitted: boolean;
+  readonly refusal: { scope: 'tenant' | 'key'; limit: LimitName; max: number; used: number; resetMs: number } | null;
+  readonly requests: { limit: number; remaining: number; resetMs: number };
+  readonly tokens: { limit: number; remaining: number; resetMs: number };
+}
+
+type Script = (...args: (string | number)[]) => Promise<(string | number)[] | number>;
+
+/**
+ * Limits and counters of tenants and keys. Every key of a tenant carries the `{t:<tenant>}` hash tag,
+ * so each script touches one Redis Cluster slot.
+ *
+ * - `quota:{t:T}:limits`, `quota:{t:T}:key:K:limits`  hashes of `QuotaLimits` (absent field = unlimited)
+ * - `quota:{t:T}[:key:K]:rpm:<minute>`, `:tpm:<minute>`, `:tpd:<day>`, `:spend:<YYYYMM>`, `:audio:<day>`
+ * - `quota:{t:T}[:key:K]:streams`  sorted set of open stream leases, scored by expiry
+ */
+export class QuotaRepository {
+  private readonly reserveScript: Script;
+  private readonly settleScript: Script;
+
+  constructor(private readonly redis: Redis) {
+    if (!('reserveQuota' in redis)) redis.defineCommand('reserveQuota', { numberOfKeys: 14, lua: RESERVE });
+    if (!('settleQuota' in redis)) redis.defineCommand('settleQuota', { numberOfKeys: 10, lua: SETTLE });
+    const commands = redis as unknown as { reserveQuota: Script; settleQuota: Script };
+    this.reserveScript = commands.reserveQuota.bind(redis);
+    this.settleScript = commands.settleQuota.bind(redis);
+  }
+
+  async setLimits(scope: QuotaScope, limits: QuotaLimits): Promise<void> {
+    const key = `${base(scope)}:limits`;
+    const present = LIMIT_FIELDS.flatMap((field) => {
+      const value = limits[field];
+      return value === null || value === undefined ? [] : [[field, value] as const];
+    });
+    const multi = this.redis.multi().del(key);
+    if (present.length > 0) multi.hset(key, Object.fromEntries(present));
+    const results = (await multi.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  async getLimits(scope: QuotaScope): Promise<QuotaLimits> {
+    const hash = await this.redis.hgetall(`${base(scope)}:limits`);
+    return Object.fromEntries(
+      LIMIT_FIELDS.map((field) => [field, hash[field] === undefined ? null : Number(hash[field])]),
+    );
+  }
+
+  async reserve(args: ReserveArgs): Promise<ReserveOutcome> {
+    const scopes = scopesOf(args.principal);
+    const keys = scopes.flatMap((scope) => {
+      const prefix = base(scope);
+      return [
+        `${prefix}:limits`,
+        `${prefix}:rpm:${args.windows.minute}`,
+        `${prefix}:tpm:${args.windows.minute}`,
+        `${prefix}:tpd:${args.windows.day}`,
+        `${prefix}:spend:${args.windows.month}`,
+        `${prefix}:audio:${args.windows.day}`,
+        `${prefix}:streams`,
+      ];
+    });
+    const raw = (await this.reserveScript(
+      ...keys,
+      args.nowMs,
+      args.estimate.tokens,
+      args.estimate.spendMicros,
+      args.estimate.audioMs,
+      args.stream ? 1 : 0,
+      args.leaseId,
+      args.leaseExpiresAtMs,
+      args.windows.msToMinuteEnd,
+      args.windows.msToDayEnd,
+      args.windows.msToMonthEnd,
+      args.dryRun ? 1 : 0,
+    )) as (string | number)[];
+    const n = (index: number) => Number(raw[index]);
+    const refusedScope = n(1);
+    return {
+      admitted: n(0) === 1,
+      refusal:
+        refusedScope === -1
+          ? null
+          : {
+              scope: refusedScope === 0 ? 'tenant' : 'key',
+              limit: String(raw[2]) as LimitName,
+              max: n(3),
+              used: n(4),
+              resetMs: n(5),
+            },
+      requests: { limit: n(6), remaining: n(7), resetMs: n(8) },
+      tokens: { limit: n(9), remaining: n(10), resetMs: n(11) },
+    };
+  }
+
+  /** Adds `actual - estimate` to the reservation's windows and closes its lease. */
+  async settle(
+    principal: Principal,
+    windows: QuotaWindows,
+    delta: QuotaAmounts,
+    leaseId: string | null,
+  ): Promise<void> {
+    const keys = scopesOf(principal).flatMap((scope) => {
+      const prefix = base(scope);
+      return [
+        `${prefix}:tpm:${windows.minute}`,
+        `${prefix}:tpd:${windows.day}`,
+        `${prefix}:spend:${windows.month}`,
+        `${prefix}:audio:${windows.day}`,
+        `${prefix}:streams`,
+      ];
+    });
+    await this.settleScript(...keys, delta.tokens, delta.spendMicros, delta.audioMs, leaseId ?? '', 86_400_000);
+  }
+
+  /** Pushes a live stream's lease expiry forward (a crashed replica's leases expire on their own). */
+  async renewLease(principal: Principal, leaseId: string, expiresAtMs: number): Promise<void> {
+    const multi = this.redis.multi();
+    for (const scope of scopesOf(principal)) {
+      multi.zadd(`${base(scope)}:streams`, 'XX', expiresAtMs, leaseId);
+      multi.pexpireat(`${base(scope)}:streams`, expiresAtMs + 60_000);
+    }
+    await multi.exec();
+  }
+}
+
+function scopesOf(principal: Principal): [QuotaScope, QuotaScope] {
+  return [
+    { kind: 'tenant', tenantId: principal.tenantId },
+    { kind: 'key', tenantId: principal.tenantId, keyId: principal.keyId },
+  ];
+}
+
+function base(scope: QuotaScope): string {
+  return scope.kind === 'tenant' ? `quota:{t:${scope.tenantId}}` : `quota:{t:${scope.tenantId}}:key:${scope.keyId}`;
+}

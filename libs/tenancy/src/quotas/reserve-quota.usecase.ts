@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import type { Principal } from '../tenancy.types';
+import type { QuotaAmounts, QuotaRepository, ReserveOutcome } from './quota.repository';
+import { quotaRefusal } from './quota-refusal';
+import { formatResetDuration, type QuotaWindows, windowsAt } from './quota-windows';
+
+export interface QuotaSettings {
+  /** Decide and report, but never refuse (for rolling out new limits). */
+  readonly dryRun: boolean;
+  /** How long a stream lease lives without renewal; renewed at a third of it while the stream runs. */
+  readonly streamLeaseMs: number;
+}
+
+/** An admitted request's claim on its quotas; settle it exactly once. */
+export interface Reservation {
+  readonly principal: Principal;
+  readonly windows: QuotaWindows;
+  readonly estimate: QuotaAmounts;
+  readonly leaseId: string | null;
+  /** `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` for limits that exist. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Set when a dry run would have refused: which limit, for the log. */
+  readonly wouldRefuse: string | null;
+}
+
+/**
+ * Admission: reserves the request's estimate against the tenant's and the key's limits in one atomic
+ * script, or throws OpenAI's 429. The check and the charge are one step, so there is no
+ * check-then-charge race between replicas.
+ */
+export class ReserveQuota {
+  constructor(
+    private readonly quotas: QuotaRepository,
+    private readonly settings: QuotaSettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async execute(principal: Principal, estimate: QuotaAmounts, stream: boolean): Promise<Reservation> {
+    const nowMs = this.now();
+    const windows = windowsAt(nowMs);
+    const leaseId = stream ? randomBytes(8).toString('hex') : null;
+    const outcome = await this.quotas.reserve({
+      principal,
+      estimate,
+      stream,
+      leaseId: leaseId ?? '',
+      leaseExpiresAtMs: nowMs + this.settings.streamLeaseMs,
+      nowMs,
+      windows,
+      dryRun: this.settings.dryRun,
+    });
+    const headers = rateLimitHeaders(outcome);
+    if (!outcome.admitted) {
+      const requested = outcome.refusal?.limit.startsWith('tokens')
+        ? estimate.tokens
+        : outcome.refusal?.limit === 'audio_seconds_per_day'
+          ? estimate.audioMs
+          : 1;
+      throw quotaRefusal(outcome, requested, headers);
+    }
+    return {
+      principal,
+      windows,
+      estimate,
+      leaseId,
+      headers,
+      wouldRefuse: outcome.refusal ? outcome.refusal.limit : null,
+    };
+  }
+}
+
+function rateLimitHeaders(outcome: ReserveOutcome): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, window] of [
+    ['requests', outcome.requests],
+    ['tokens', outcome.tokens],
+  ] as const) {
+    if (window.limit < 0) continue;
+    headers[`x-ratelimit-limit-${name}`] = String(window.limit);
+    headers[`x-ratelimit-remaining-${name}`] = String(window.remaining);
+    headers[`x-ratelimit-reset-${name}`] = formatResetDuration(window.resetMs);
+  }
+  return headers;
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Copies the non-TypeScript files the built code reads at run time (Lua scripts next to their
+// repositories) from libs/ and apps/ into dist/, keeping their paths.
+import { cpSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+
+const ASSET = /\.(lua)$/;
+let copied = 0;
+function walk(dir) {
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (name === 'node_modules' || name === '__fixtures__') continue;
+    if (statSync(file).isDirectory()) walk(file);
+    else if (ASSET.test(name)) {
+      cpSync(file, path.join('dist', file));
+      copied++;
+    }
+  }
+}
+walk('libs');
+walk('apps');
+console.log(`copy-assets: ${copied} files`);
