@@ -49,6 +49,10 @@ async function bootstrap(): Promise<void> {
     });
   });
 
+  for (const model of config.models.filter((entry) => !entry.pricing)) {
+    logger.event('warn', 'model has no pricing: its usage is metered at cost 0', { model: model.id });
+  }
+
   app.enableShutdownHooks();
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = fastify.server.address();
