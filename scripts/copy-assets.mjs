@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Copies the non-TypeScript files the built code reads at run time (Lua scripts next to their
-// repositories) from libs/ and apps/ into dist/, keeping their paths.
+// repositories) from libs/ and apps/ into dist/ (or the directory given), keeping their paths.
 import { cpSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const ASSET = /\.(lua)$/;
+// Output root: `dist` (the build) or another tsc outDir given as the first argument (benchmarks).
+const OUT = process.argv[2] ?? 'dist';
 let copied = 0;
 function walk(dir) {
   for (const name of readdirSync(dir)) {
@@ -12,7 +14,7 @@ function walk(dir) {
     if (name === 'node_modules' || name === '__fixtures__') continue;
     if (statSync(file).isDirectory()) walk(file);
     else if (ASSET.test(name)) {
-      cpSync(file, path.join('dist', file));
+      cpSync(file, path.join(OUT, file));
       copied++;
     }
   }

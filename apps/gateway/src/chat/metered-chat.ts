@@ -130,7 +130,7 @@ export class MeteredChat {
     const audioOutMs =
       ending.audioOutMs ?? (ending.generated ? (ending.generated.audioBytes / PCM16_BYTES_PER_SECOND) * 1000 : 0);
     try {
-      const { event } = await this.record.execute({
+      const event = this.record.price({
         id: admission.requestId,
         tenantId: admission.principal.tenantId,
         keyId: admission.principal.keyId,

@@ -36,6 +36,12 @@ export class RecordUsage {
   ) {}
 
   async execute(command: RecordUsageCommand): Promise<{ event: UsageEvent; recorded: boolean }> {
+    const event = this.price(command);
+    return { event, recorded: await this.save(event) };
+  }
+
+  /** The priced event, without recording it (pure): lets callers settle quotas in the same round trip. */
+  price(command: RecordUsageCommand): UsageEvent {
     const tokens = command.usage ? breakdownOf(command.usage) : (command.estimatedTokens ?? NO_TOKENS);
     const event: UsageEvent = {
       id: command.id,
@@ -58,8 +64,13 @@ export class RecordUsage {
       cost_micros: costMicros(tokens, command.pricing),
       estimated: command.usage === null && command.estimatedTokens !== undefined,
     };
+    return event;
+  }
+
+  /** Records a priced event once; counts it in the metrics only the first time. */
+  async save(event: UsageEvent): Promise<boolean> {
     const recorded = await this.usage.recordOnce(event);
     if (recorded) this.metrics.count(event);
-    return { event, recorded };
+    return recorded;
   }
 }

@@ -1,0 +1,218 @@
+/**
+ * Gateway overhead benchmark (not a test): run with `npm run bench:overhead`.
+ *
+ * A. In-process, against the real Redis at REDIS_URL: the per-request work of authentication + quota
+ *    admission + metering (bearer lookup, reserve script, then record + settle pipelined), timed per request.
+ *    Target: p50 ≤ 0.5 ms on the project's 2-core machine.
+ * B. End to end: the built gateway (dist/) in front of a minimal local upstream, against calling that upstream
+ *    directly, in the same process tree and run; prints both latency distributions and their difference.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { FREE, RecordUsage, UsageMetrics, UsageRepository } from '@voxgate/metering';
+import {
+  ApiKeyRepository,
+  AuthenticateApiKey,
+  CreateApiKey,
+  CreateTenant,
+  QuotaRepository,
+  ReserveQuota,
+  SettleQuota,
+  TenantRepository,
+} from '@voxgate/tenancy';
+import { Redis } from 'ioredis';
+
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const WARMUP = 300;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3000);
+
+function percentiles(samples: number[]): { p50: number; p90: number; p99: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  return { p50: at(0.5), p90: at(0.9), p99: at(0.99) };
+}
+
+const ms = (value: number) => `${value.toFixed(3)} ms`;
+
+async function inProcess(): Promise<number> {
+  const prefix = `vgbench:${randomBytes(4).toString('hex')}:`;
+  const redis = new Redis(REDIS_URL, { keyPrefix: prefix, enableAutoPipelining: true });
+  try {
+    const env = { now: () => new Date(), newId: (p: 'ten' | 'key') => `${p}_${randomBytes(8).toString('hex')}` };
+    const tenants = new TenantRepository(redis);
+    const keys = new ApiKeyRepository(redis);
+    const quotas = new QuotaRepository(redis);
+    const tenant = await new CreateTenant(tenants, env).execute({ name: 'bench' });
+    const { secret } = await new CreateApiKey(tenants, keys, env).execute(tenant.id, {
+      name: 'bench',
+      scope: 'client',
+    });
+    await quotas.setLimits(
+      { kind: 'tenant', tenantId: tenant.id },
+      { requests_per_minute: 10_000_000, tokens_per_minute: 1_000_000_000 },
+    );
+    const authenticate = new AuthenticateApiKey(keys);
+    const reserve = new ReserveQuota(quotas, { dryRun: false, streamLeaseMs: 120_000 });
+    const settle = new SettleQuota(quotas);
+    const record = new RecordUsage(new UsageRepository(redis, 86_400_000), new UsageMetrics());
+    const samples: number[] = [];
+    for (let i = 0; i < WARMUP + ROUNDS; i++) {
+      const start = performance.now();
+      const principal = await authenticate.execute(`Bearer ${secret}`);
+      const reservation = await reserve.execute(principal, { tokens: 1100, spendMicros: 20_000, audioMs: 0 }, false);
+      const event = record.price({
+        id: `req_${i}`,
+        tenantId: principal.tenantId,
+        keyId: principal.keyId,
+        model: 'bench-model',
+        provider: 'bench',
+        pricing: FREE,
+        startedAtMs: Date.now(),
+        endedAtMs: Date.now(),
+        status: 'completed',
+        stream: false,
+        usage: { prompt_tokens: 20, completion_tokens: 30, total_tokens: 50 },
+      });
+      await Promise.all([record.save(event), settle.execute(reservation, { tokens: 50, spendMicros: 0, audioMs: 0 })]);
+      if (i >= WARMUP) samples.push(performance.now() - start);
+    }
+    const { p50, p90, p99 } = percentiles(samples);
+    console.log(`A. auth + quota + metering, in process (${ROUNDS} requests, real Redis)`);
+    console.log(
+      `   p50 ${ms(p50)}  p90 ${ms(p90)}  p99 ${ms(p99)}   target p50 ≤ 0.500 ms: ${p50 <= 0.5 ? 'MET' : 'MISSED'} (ratio ${(p50 / 0.5).toFixed(2)})`,
+    );
+    return p50;
+  } finally {
+    let cursor = '0';
+    do {
+      const [next, found] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      if (found.length) await redis.del(...found.map((key) => key.slice(prefix.length)));
+      cursor = next;
+    } while (cursor !== '0');
+    redis.disconnect();
+  }
+}
+
+/** An upstream that answers every chat completion at once with the same small body. */
+async function minimalUpstream(): Promise<{ server: Server; url: string }> {
+  const body = JSON.stringify({
+    id: 'chatcmpl-bench',
+    object: 'chat.completion',
+    created: 1,
+    model: 'bench-model',
+    choices: [
+      { index: 0, message: { role: 'assistant', content: 'ok', refusal: null }, finish_reason: 'stop', logprobs: null },
+    ],
+    usage: { prompt_tokens: 20, completion_tokens: 30, total_tokens: 50 },
+  });
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` };
+}
+
+async function endToEnd(): Promise<void> {
+  const upstream = await minimalUpstream();
+  const adminKey = randomBytes(16).toString('hex');
+  const prefix = `vgbench:${randomBytes(4).toString('hex')}:`;
+  const config = JSON.stringify({
+    providers: { bench: { type: 'openai', baseUrl: upstream.url, apiKey: 'sk-bench', maxRetries: 0 } },
+    models: [{ id: 'bench-model', provider: 'bench', pricing: { textInput: 1, textOutput: 2 } }],
+  });
+  const configFile = path.join(tmpdir(), `voxgate-bench-${process.pid}.yaml`);
+  writeFileSync(configFile, config);
+  const child = spawn(process.execPath, [path.resolve(__dirname, '../../apps/gateway/src/main.js')], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      VOXGATE_CONFIG: configFile,
+      VOXGATE_ADMIN_KEY: adminKey,
+      VOXGATE_REDIS_PREFIX: prefix,
+      REDIS_URL,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const gatewayUrl = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (data: Buffer) => {
+      output += data.toString();
+      const match = /"msg":"listening","url":"([^"]+)"/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once('exit', () => reject(new Error(`gateway exited:\n${output}`)));
+  });
+  child.stdout.resume();
+  try {
+    const admin = (route: string, body: unknown) =>
+      fetch(gatewayUrl + route, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((response) => response.json() as Promise<{ id: string; key: string }>);
+    const tenant = await admin('/admin/tenants', { name: 'bench' });
+    const { key } = await admin(`/admin/tenants/${tenant.id}/keys`, { name: 'bench' });
+    const request = JSON.stringify({
+      model: 'bench-model',
+      messages: [{ role: 'user', content: 'hi' }],
+      max_completion_tokens: 64,
+    });
+    const call = async (url: string, authorization: string) => {
+      const start = performance.now();
+      const response = await fetch(`${url}/chat/completions`, {
+        method: 'POST',
+        headers: { authorization, 'content-type': 'application/json' },
+        body: request,
+      });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+      return performance.now() - start;
+    };
+    const direct: number[] = [];
+    const viaGateway: number[] = [];
+    for (let i = 0; i < WARMUP + ROUNDS; i++) {
+      // Interleaved, so drift in machine load hits both series alike.
+      const d = await call(upstream.url, 'Bearer sk-bench');
+      const g = await call(`${gatewayUrl}/v1`, `Bearer ${key}`);
+      if (i >= WARMUP) {
+        direct.push(d);
+        viaGateway.push(g);
+      }
+    }
+    const a = percentiles(direct);
+    const b = percentiles(viaGateway);
+    console.log(`B. end to end (${ROUNDS} sequential requests each, interleaved)`);
+    console.log(`   direct upstream   p50 ${ms(a.p50)}  p90 ${ms(a.p90)}  p99 ${ms(a.p99)}`);
+    console.log(`   through gateway   p50 ${ms(b.p50)}  p90 ${ms(b.p90)}  p99 ${ms(b.p99)}`);
+    console.log(
+      `   added by gateway  p50 ${ms(b.p50 - a.p50)}  (gateway/direct p50 ratio ${(b.p50 / a.p50).toFixed(2)})`,
+    );
+  } finally {
+    child.kill('SIGTERM');
+    upstream.server.close();
+    rmSync(configFile, { force: true });
+    const redis = new Redis(REDIS_URL);
+    const found = await redis.keys(`${prefix}*`);
+    if (found.length) await redis.del(...found);
+    redis.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`Voxgate gateway overhead — node ${process.version}, ${cpus().length} cores\n`);
+  await inProcess();
+  console.log('');
+  await endToEnd();
+}
+
+void main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
