@@ -24,7 +24,7 @@ export function breakdownOf(usage: Usage): TokenBreakdown {
   return {
     inputText: Math.max(0, usage.prompt_tokens - inputAudio),
     inputAudio,
-    inputCached: Math.min(prompt?.cached_tokens ?? 0, usage.prompt_tokens),
+    inputCached: Math.min(prompt?.cached_tokens ?? 0, Math.max(0, usage.prompt_tokens - inputAudio)),
     outputText: Math.max(0, usage.completion_tokens - outputAudio),
     outputAudio,
   };

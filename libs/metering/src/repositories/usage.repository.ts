@@ -90,22 +90,29 @@ export class UsageRepository {
     const tag = `usage:{t:${tenantId}}`;
     const after = cursor === null ? null : decodeCursor(cursor);
     if (cursor !== null && !after) throw Errors.invalidRequest('Invalid page cursor.', 'page');
-    const start = after ? after.score : fromMs;
-    // Fetch a little more than a page so events sharing the cursor's millisecond can be skipped.
-    const raw = await this.redis.zrangebyscore(
-      `${tag}:events`,
-      start,
-      `(${toMs}`,
-      'WITHSCORES',
-      'LIMIT',
-      0,
-      limit + 1 + (after ? 1000 : 0),
-    );
+    // After a cursor, continue by rank: members with equal scores are ordered by id, so this never skips
+    // or repeats events that share a millisecond. A cursor whose event was trimmed restarts after its time.
+    const rank = after ? await this.redis.zrank(`${tag}:events`, after.id) : null;
+    const raw =
+      rank !== null
+        ? await this.redis.zrange(`${tag}:events`, String(rank + 1), String(rank + limit + 1), 'WITHSCORES')
+        : await this.redis.zrangebyscore(
+            `${tag}:events`,
+            after ? `(${after.score}` : Math.max(0, fromMs),
+            `(${toMs}`,
+            'WITHSCORES',
+            'LIMIT',
+            0,
+            limit + 1,
+          );
     const entries: { id: string; score: number }[] = [];
-    for (let i = 0; i < raw.length; i += 2) entries.push({ id: raw[i] ?? '', score: Number(raw[i + 1]) });
-    const startIndex = after ? entries.findIndex((entry) => entry.id === after.id) + 1 : 0;
-    const page = entries.slice(startIndex, startIndex + limit);
-    const hasMore = entries.length > startIndex + limit;
+    for (let i = 0; i < raw.length; i += 2) {
+      const score = Number(raw[i + 1]);
+      if (score >= fromMs && score < toMs) entries.push({ id: raw[i] ?? '', score });
+      else if (score >= toMs) break;
+    }
+    const page = entries.slice(0, limit);
+    const hasMore = entries.length > limit;
     const bodies = page.length ? await this.redis.mget(...page.map((entry) => `${tag}:event:${entry.id}`)) : [];
     const events = bodies.flatMap((body) => (body ? [UsageEventSchema.parse(JSON.parse(body))] : []));
     const last = page.at(-1);

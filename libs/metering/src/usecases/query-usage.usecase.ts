@@ -11,8 +11,11 @@ export interface UsageResult {
   object: 'organization.usage.completions.result';
   input_tokens: number;
   output_tokens: number;
+  /** Uncached text input. */
   input_text_tokens: number;
   input_cached_tokens: number;
+  input_cached_text_tokens: number;
+  input_uncached_tokens: number;
   input_audio_tokens: number;
   output_text_tokens: number;
   output_audio_tokens: number;
@@ -115,8 +118,11 @@ function groupRows(rows: Row[], groupBy: readonly string[]): UsageResult[] {
       object: 'organization.usage.completions.result',
       input_tokens: sums.input_text_tokens + sums.input_audio_tokens,
       output_tokens: sums.output_text_tokens + sums.output_audio_tokens,
-      input_text_tokens: sums.input_text_tokens,
+      // OpenAI's meaning: uncached text; text + cached + audio = input_tokens.
+      input_text_tokens: sums.input_text_tokens - sums.input_cached_tokens,
       input_cached_tokens: sums.input_cached_tokens,
+      input_cached_text_tokens: sums.input_cached_tokens,
+      input_uncached_tokens: sums.input_text_tokens + sums.input_audio_tokens - sums.input_cached_tokens,
       input_audio_tokens: sums.input_audio_tokens,
       output_text_tokens: sums.output_text_tokens,
       output_audio_tokens: sums.output_audio_tokens,

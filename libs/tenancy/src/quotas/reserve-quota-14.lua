@@ -35,6 +35,8 @@ local dry = ARGV[11] == '1'
 
 local refusal = nil
 local header = { -1, -1, -1, -1, -1, -1 }
+-- { header slot, limit, used, this request's amount, reset } of the requests and tokens windows of both scopes
+local windows = {}
 
 for s = 0, 1 do
   local base = s * 7
@@ -50,13 +52,7 @@ for s = 0, 1 do
         refusal = { s, names[c], limit, used, resets[c] }
       end
       if c <= 2 then
-        local remaining = math.max(0, limit - used - deltas[c])
-        local slot = (c - 1) * 3
-        if header[slot + 1] == -1 or remaining < header[slot + 2] then
-          header[slot + 1] = limit
-          header[slot + 2] = remaining
-          header[slot + 3] = resets[c]
-        end
+        windows[#windows + 1] = { (c - 1) * 3, limit, used, deltas[c], resets[c] }
       end
     end
   end
@@ -66,6 +62,17 @@ for s = 0, 1 do
     if stream and refusal == nil and redis.call('ZCARD', KEYS[base + 7]) + 1 > streamLimit then
       refusal = { s, 'concurrent_streams', streamLimit, redis.call('ZCARD', KEYS[base + 7]), 1000 }
     end
+  end
+end
+
+-- Remaining after this request if it is admitted, as it stands if refused; the tightest scope wins.
+local admitted = refusal == nil or dry
+for _, w in ipairs(windows) do
+  local remaining = math.max(0, w[2] - w[3] - (admitted and w[4] or 0))
+  if header[w[1] + 1] == -1 or remaining < header[w[1] + 2] then
+    header[w[1] + 1] = w[2]
+    header[w[1] + 2] = remaining
+    header[w[1] + 3] = w[5]
   end
 end
 
