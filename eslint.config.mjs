@@ -54,6 +54,7 @@ export default tseslint.config(
   boundary('providers', ['conversation', 'tenancy', 'testing'], { pure: true }),
   boundary('conversation', ['tenancy', 'testing'], { pure: true }),
   boundary('tenancy', ['providers', 'conversation', 'testing']),
+  boundary('tools', ['providers', 'conversation', 'tenancy', 'testing']),
   {
     files: ['apps/**/*.ts'],
     rules: {

@@ -35,7 +35,7 @@ const swcEsm = [
 ];
 
 const moduleNameMapper = {
-  '^@voxgate/(openai-wire|providers|conversation|tenancy|metering|config|testing|audio)$': '<rootDir>/libs/$1/src',
+  '^@voxgate/(openai-wire|providers|conversation|tenancy|metering|sessions|config|testing|audio|tools)$': '<rootDir>/libs/$1/src',
 };
 
 const common = {

@@ -80,6 +80,8 @@ export const ModelConfigSchema = z.strictObject({
   ownedBy: z.string().default('system'),
   /** Absent: usage is metered with cost 0 (and a warning at boot). */
   pricing: PricingConfigSchema.optional(),
+  /** Context window, in tokens; session history is trimmed to fit it. */
+  contextTokens: positiveInt.default(128_000),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
@@ -117,10 +119,50 @@ export const GatewayConfigSchema = z.strictObject({
       defaultOutputTokens: positiveInt.default(1_024),
     })
     .prefault({}),
+  sessions: z
+    .strictObject({
+      /** A session is forgotten this long after its last use. */
+      ttlSeconds: positiveInt.default(86_400),
+      /** Caps on stored history; the oldest turns are dropped beyond them. Audio is stored apart. */
+      maxTurns: positiveInt.default(200),
+      maxBytes: positiveInt.default(1_048_576),
+      /** How long Voxgate keeps assistant audio (and its id mapping) after answering. */
+      audioTtlSeconds: positiveInt.default(86_400),
+      /** How long a session keeps the client's input audio; 0 keeps none (a placeholder remains). */
+      inputAudioTtlSeconds: z.coerce.number().int().min(0).default(3_600),
+    })
+    .prefault({}),
   metering: z
     .strictObject({
       /** How long raw usage events and hourly aggregates are kept. */
       retentionDays: positiveInt.default(400),
+    })
+    .prefault({}),
+  tools: z
+    .strictObject({
+      /**
+       * Destinations HTTP and MCP tools may reach although they are private, loopback or link-local:
+       * CIDRs (`10.0.0.0/8`, `::1/128`) or host names (`billing.internal`, or `.internal` for a whole
+       * domain). Empty: only public addresses.
+       */
+      ssrfAllowList: z.array(z.string().min(1)).default([]),
+      /**
+       * HMAC key of payment confirmation tokens. Empty: a random key per process, so a token only works on
+       * the replica that minted it and dies with it; multi-replica deployments must set it.
+       */
+      confirmationSecret: z.string().default(''),
+      /** How long a payment confirmation token stays valid. */
+      confirmationTtlMs: positiveInt.default(300_000),
+      /** Timeout of a registered tool that names none. */
+      defaultTimeoutMs: positiveInt.default(10_000),
+      /** Largest timeout a tool may be registered with. */
+      maxTimeoutMs: positiveInt.default(120_000),
+      /** How long the tool list of an MCP server is cached per process. */
+      mcpToolsCacheMs: z.coerce.number().int().min(0).default(60_000),
+      /** How long the idempotency ledger remembers a side-effecting call (replays within that window). */
+      ledgerTtlMs: positiveInt.default(86_400_000),
+      /** Largest response body read from an HTTP tool; a larger one is a tool error. */
+      maxResponseBytes: positiveInt.default(1_048_576),
     })
     .prefault({}),
   providers: z.record(

@@ -35,6 +35,7 @@ describe('loadConfig: layers', () => {
         provider: 'openai',
         created: 1748908498,
         ownedBy: 'system',
+        contextTokens: 128_000,
       },
     ]);
   });

@@ -20,6 +20,10 @@ const everyError: Record<keyof typeof Errors, GatewayError> = {
   providerNotConfigured: Errors.providerNotConfigured('openai', 'it has no API key configured.'),
   storeUnavailable: Errors.storeUnavailable(),
   internal: Errors.internal(),
+  toolNameTaken: Errors.toolNameTaken('lookup_order'),
+  invalidToolSchema: Errors.invalidToolSchema('parameters must be a schema of type "object"'),
+  toolUrlNotAllowed: Errors.toolUrlNotAllowed('implementation.url', "'127.0.0.1' is a loopback address"),
+  toolServerUnreachable: Errors.toolServerUnreachable('tools.example.com', 'connection refused'),
 };
 
 const EXPECTED_STATUS: Record<keyof typeof Errors, number> = {
@@ -40,6 +44,10 @@ const EXPECTED_STATUS: Record<keyof typeof Errors, number> = {
   providerNotConfigured: 503,
   storeUnavailable: 503,
   internal: 500,
+  toolNameTaken: 409,
+  invalidToolSchema: 400,
+  toolUrlNotAllowed: 400,
+  toolServerUnreachable: 400,
 };
 
 const entries = Object.entries(everyError) as [keyof typeof Errors, GatewayError][];

@@ -107,4 +107,38 @@ export const Errors = {
       null,
       'The server had an error while processing your request. Sorry about that!',
     ),
+
+  // Tool registry (admin API). Messages never carry header values: they may be secrets.
+  toolNameTaken: (name: string) =>
+    new GatewayError(
+      409,
+      'invalid_request_error',
+      'tool_name_taken',
+      `A tool named '${name}' is already registered. Update it with PUT, or remove it first.`,
+      'name',
+    ),
+  invalidToolSchema: (detail: string) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'invalid_tool_schema',
+      `Invalid tool schema: ${detail}.`,
+      'parameters',
+    ),
+  toolUrlNotAllowed: (param: string, reason: string) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'tool_url_not_allowed',
+      `The tool URL is not allowed: ${reason}. Private, loopback and link-local destinations must be allow-listed in tools.ssrfAllowList.`,
+      param,
+    ),
+  toolServerUnreachable: (host: string, detail: string) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'tool_server_unreachable',
+      `The MCP server at '${host}' could not be reached or did not list its tools: ${detail}.`,
+      'implementation.url',
+    ),
 } as const;
