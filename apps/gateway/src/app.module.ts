@@ -5,6 +5,16 @@ import { CreateChatCompletion, ModelCatalog } from '@voxgate/conversation';
 import { ProviderRegistry } from '@voxgate/providers';
 import { ExportUsage, QueryUsage, RecordUsage, UsageMetrics, UsageRepository } from '@voxgate/metering';
 import {
+  AppendSessionTurn,
+  AudioStore,
+  DeleteSession,
+  GetSession,
+  LoadSessionHistory,
+  ResolveAudioReferences,
+  SessionRepository,
+  StoreAssistantAudio,
+} from '@voxgate/sessions';
+import {
   ApiKeyRepository,
   AuthenticateApiKey,
   CreateApiKey,
@@ -25,6 +35,7 @@ import { TenantsController } from './admin/tenants.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { ConversationTurns } from './chat/conversation-turns';
 import { MeteredChat } from './chat/metered-chat';
 import { HealthController } from './health/health.controller';
 import { AccessLog } from './infra/access-log';
@@ -33,6 +44,7 @@ import { createRedis } from './infra/redis.provider';
 import { RedisLifecycle } from './infra/redis-lifecycle';
 import { GATEWAY_CONFIG, REDIS, TENANCY_ENVIRONMENT } from './infra/tokens';
 import { ModelsController } from './models/models.controller';
+import { SessionsController } from './sessions/sessions.controller';
 import { AdminUsageController } from './usage/admin-usage.controller';
 import { UsageController } from './usage/usage.controller';
 
@@ -63,6 +75,7 @@ export class AppModule {
         ChatCompletionsController,
         ModelsController,
         UsageController,
+        SessionsController,
         TenantsController,
         KeysController,
         QuotasController,
@@ -126,6 +139,43 @@ export class AppModule {
         construct(QueryUsage, [UsageRepository], (usage: UsageRepository) => new QueryUsage(usage)),
         construct(ExportUsage, [UsageRepository], (usage: UsageRepository) => new ExportUsage(usage)),
         MeteredChat,
+        construct(AudioStore, [REDIS], (redis: Redis) => new AudioStore(redis)),
+        construct(
+          SessionRepository,
+          [REDIS],
+          (redis: Redis) =>
+            new SessionRepository(redis, {
+              ttlSeconds: config.sessions.ttlSeconds,
+              maxTurns: config.sessions.maxTurns,
+              maxBytes: config.sessions.maxBytes,
+            }),
+        ),
+        construct(ResolveAudioReferences, [AudioStore], (audio: AudioStore) => new ResolveAudioReferences(audio)),
+        construct(
+          LoadSessionHistory,
+          [SessionRepository, AudioStore, ResolveAudioReferences],
+          (sessions: SessionRepository, audio: AudioStore, resolve: ResolveAudioReferences) =>
+            new LoadSessionHistory(sessions, audio, resolve),
+        ),
+        construct(
+          AppendSessionTurn,
+          [SessionRepository, AudioStore],
+          (sessions: SessionRepository, audio: AudioStore) =>
+            new AppendSessionTurn(sessions, audio, config.sessions.inputAudioTtlSeconds),
+        ),
+        construct(StoreAssistantAudio, [AudioStore], (audio: AudioStore) => new StoreAssistantAudio(audio)),
+        construct(
+          GetSession,
+          [SessionRepository, AudioStore],
+          (sessions: SessionRepository, audio: AudioStore) =>
+            new GetSession(sessions, audio, config.sessions.ttlSeconds),
+        ),
+        construct(
+          DeleteSession,
+          [SessionRepository, AudioStore],
+          (sessions: SessionRepository, audio: AudioStore) => new DeleteSession(sessions, audio),
+        ),
+        ConversationTurns,
         { provide: ModelCatalog, useValue: new ModelCatalog(config.models) },
         { provide: ProviderRegistry, useValue: ProviderRegistry.fromConfig(config.providers) },
         construct(

@@ -61,6 +61,7 @@ describe('CreateChatCompletion: JSON answers', () => {
       route: { model: SNAPSHOT, provider: 'openai', upstreamRequestId: 'req_up_1' },
       body: { ...completion(), model: SNAPSHOT },
       usage: USAGE_OF_COMPLETION,
+      audioIds: [],
     });
   });
 

@@ -2,7 +2,14 @@ import type { ChatCompletionRequest, ChatCompletionResponse, Usage } from '@voxg
 import type { ProviderRegistry } from '@voxgate/providers';
 import { checkAudioRules } from './audio-rules';
 import type { ModelCatalog } from './model-catalog';
-import { emptySummary, type RelayEvent, type RelaySummary, relayStream } from './stream-relay';
+import {
+  type AudioIdMapping,
+  type AudioIdPolicy,
+  emptySummary,
+  type RelayEvent,
+  type RelaySummary,
+  relayStream,
+} from './stream-relay';
 
 /** One chat completion, as the HTTP layer or a batch line hands it over. */
 export interface CreateChatCompletionCommand {
@@ -11,6 +18,10 @@ export interface CreateChatCompletionCommand {
   readonly requestId: string;
   /** Aborted when the client disconnects: stops the upstream call. */
   readonly signal: AbortSignal;
+  /** Replace provider audio ids by Voxgate's (see `AudioIdPolicy`). */
+  readonly audioIds?: AudioIdPolicy;
+  /** Keep streamed audio bytes for storage (sessions). */
+  readonly keepAudio?: boolean;
 }
 
 /** Facts every outcome carries, for response headers and logs. */
@@ -26,6 +37,8 @@ export type CreateChatCompletionResult =
       readonly route: CompletionRoute;
       readonly body: ChatCompletionResponse;
       readonly usage: Usage | null;
+      /** Provider audio ids replaced under `audioIds`. */
+      readonly audioIds: AudioIdMapping[];
     }
   | {
       readonly kind: 'stream';
@@ -49,7 +62,13 @@ export class CreateChatCompletion {
     private readonly providers: ProviderRegistry,
   ) {}
 
-  async execute({ request, requestId, signal }: CreateChatCompletionCommand): Promise<CreateChatCompletionResult> {
+  async execute({
+    request,
+    requestId,
+    signal,
+    audioIds,
+    keepAudio,
+  }: CreateChatCompletionCommand): Promise<CreateChatCompletionResult> {
     const model = this.models.resolve(request.model);
     const provider = this.providers.get(model.provider);
     checkAudioRules(request, provider.capabilities);
@@ -66,6 +85,7 @@ export class CreateChatCompletion {
         route: { model: model.snapshot, provider: provider.id, upstreamRequestId },
         body,
         usage: body.usage ?? null,
+        audioIds: audioIds ? rewriteResponseAudioIds(body, audioIds) : [],
       };
     }
 
@@ -76,7 +96,12 @@ export class CreateChatCompletion {
     };
     const started = await provider.streamChatCompletion(upstreamRequest, context);
     const summary = emptySummary();
-    const shape = { model: model.snapshot, includeUsage: request.stream_options?.include_usage === true };
+    const shape = {
+      model: model.snapshot,
+      includeUsage: request.stream_options?.include_usage === true,
+      ...(audioIds ? { audioIds } : {}),
+      ...(keepAudio ? { keepAudio } : {}),
+    };
     return {
       kind: 'stream',
       route: { model: model.snapshot, provider: provider.id, upstreamRequestId: started.upstreamRequestId },
@@ -84,4 +109,17 @@ export class CreateChatCompletion {
       summary,
     };
   }
+}
+
+function rewriteResponseAudioIds(body: ChatCompletionResponse, policy: AudioIdPolicy): AudioIdMapping[] {
+  const mappings: AudioIdMapping[] = [];
+  for (const choice of body.choices) {
+    const audio = choice.message.audio;
+    if (!audio) continue;
+    const mapping = { upstreamId: audio.id, id: policy.newId(), upstreamExpiresAt: audio.expires_at };
+    mappings.push(mapping);
+    audio.id = mapping.id;
+    audio.expires_at = policy.expiresAt(audio.expires_at);
+  }
+  return mappings;
 }

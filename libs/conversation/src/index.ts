@@ -4,3 +4,5 @@ export * from './model-catalog';
 export * from './stream-relay';
 export * from './audio-duration';
 export * from './request-estimate';
+export * from './fit-history';
+export * from './message-assembler';

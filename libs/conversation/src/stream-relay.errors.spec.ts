@@ -2,7 +2,7 @@ import type { ChatCompletionChunk } from '@voxgate/openai-wire';
 import { UpstreamStreamError } from '@voxgate/providers';
 import { audioStream, chunk, upstreamOf, USAGE, usageChunk } from './__fixtures__/chunks.factory';
 import { SNAPSHOT } from './__fixtures__/models.factory';
-import { type RelayEvent, type RelaySummary, relayStream } from './stream-relay';
+import { emptySummary, type RelayEvent, type RelaySummary, relayStream } from './stream-relay';
 
 const UPSTREAM_ERROR = {
   message: 'The server had an error while processing your request. Sorry about that!',
@@ -12,12 +12,7 @@ const UPSTREAM_ERROR = {
 };
 
 async function relay(upstream: AsyncIterable<ChatCompletionChunk>, includeUsage = true) {
-  const summary: RelaySummary = {
-    usage: null,
-    completed: false,
-    error: null,
-    generated: { textChars: 0, audioBytes: 0 },
-  };
+  const summary: RelaySummary = emptySummary();
   const events: RelayEvent[] = [];
   for await (const event of relayStream(upstream, { model: SNAPSHOT, includeUsage }, summary)) events.push(event);
   return { events, summary };
@@ -75,12 +70,7 @@ describe('relayStream: incremental delivery', () => {
       upstreamFinished = true;
     }
 
-    const summary: RelaySummary = {
-      usage: null,
-      completed: false,
-      error: null,
-      generated: { textChars: 0, audioBytes: 0 },
-    };
+    const summary: RelaySummary = emptySummary();
     const iterator = relayStream(blockingUpstream(), { model: SNAPSHOT, includeUsage: false }, summary)[
       Symbol.asyncIterator
     ]();

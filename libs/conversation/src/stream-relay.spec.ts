@@ -13,12 +13,7 @@ import { SNAPSHOT } from './__fixtures__/models.factory';
 import { emptySummary, type RelayEvent, type RelaySummary, relayStream } from './stream-relay';
 
 async function relay(upstream: readonly ChatCompletionChunk[], includeUsage: boolean) {
-  const summary: RelaySummary = {
-    usage: null,
-    completed: false,
-    error: null,
-    generated: { textChars: 0, audioBytes: 0 },
-  };
+  const summary: RelaySummary = emptySummary();
   const events: RelayEvent[] = [];
   for await (const event of relayStream(upstreamOf(upstream), { model: SNAPSHOT, includeUsage }, summary))
     events.push(event);

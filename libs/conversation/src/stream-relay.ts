@@ -1,5 +1,6 @@
-import type { ChatCompletionChunk, OpenAIError, Usage } from '@voxgate/openai-wire';
+import type { ChatCompletionChunk, ChunkDelta, OpenAIError, Usage } from '@voxgate/openai-wire';
 import { UpstreamStreamError } from '@voxgate/providers';
+import { type AssembledMessage, MessageAssembler } from './message-assembler';
 import { base64Bytes } from './request-estimate';
 
 /** How the client asked to be streamed to. */
@@ -8,6 +9,26 @@ export interface StreamShape {
   readonly model: string;
   /** The client's `stream_options.include_usage`; the upstream is always asked for usage regardless. */
   readonly includeUsage: boolean;
+  /** When set, provider audio ids and expiries are replaced by Voxgate's before the client sees them. */
+  readonly audioIds?: AudioIdPolicy;
+  /** Keep the streamed audio bytes of choice 0 (sessions store them). */
+  readonly keepAudio?: boolean;
+}
+
+/**
+ * How provider audio ids become Voxgate ids: `newId` mints one per provider id (synchronously, so the first
+ * delta can carry it), `expiresAt` maps the provider expiry (unix s) to Voxgate's.
+ */
+export interface AudioIdPolicy {
+  newId(): string;
+  expiresAt(upstreamExpiresAt: number): number;
+}
+
+/** A provider audio id that was replaced, with what is needed to store the mapping. */
+export interface AudioIdMapping {
+  readonly upstreamId: string;
+  readonly id: string;
+  upstreamExpiresAt: number | null;
 }
 
 /** One item for the HTTP layer: a chunk to write, or the terminal error event (then the stream ends without `[DONE]`). */
@@ -22,10 +43,24 @@ export interface RelaySummary {
   error: OpenAIError | null;
   /** What reached the client, for estimating usage the provider never reported (a cancelled stream). */
   generated: { textChars: number; audioBytes: number };
+  /** Choice 0 as a whole message, once the stream ended. */
+  message: AssembledMessage | null;
+  /** Choice 0's audio bytes (only with `keepAudio`). */
+  audio: Buffer | null;
+  /** Provider audio ids replaced under `audioIds`. */
+  audioIds: AudioIdMapping[];
 }
 
 export function emptySummary(): RelaySummary {
-  return { usage: null, completed: false, error: null, generated: { textChars: 0, audioBytes: 0 } };
+  return {
+    usage: null,
+    completed: false,
+    error: null,
+    generated: { textChars: 0, audioBytes: 0 },
+    message: null,
+    audio: null,
+    audioIds: [],
+  };
 }
 
 const SERVER_ERROR: OpenAIError = {
@@ -70,6 +105,13 @@ export async function* relayStream(
   }
 
   let usageChunk: ChatCompletionChunk | null = null;
+  const assembler = new MessageAssembler(shape.keepAudio ?? false);
+  const mapped = new Map<string, AudioIdMapping>();
+  const finalize = () => {
+    summary.message = assembler.message();
+    summary.audio = shape.keepAudio ? assembler.audio() : null;
+    summary.audioIds = [...mapped.values()];
+  };
   try {
     for await (const chunk of upstream) {
       template ??= { id: chunk.id, created: chunk.created };
@@ -81,7 +123,9 @@ export async function* relayStream(
       // Some OpenAI-compatible servers put usage on a content chunk; the contract wants it last, alone.
       if (chunk.choices.length === 0) continue;
       for (const choice of chunk.choices) {
+        if (shape.audioIds && choice.delta.audio) rewriteAudioIds(choice.delta.audio, shape.audioIds, mapped);
         countGenerated(summary.generated, choice.delta);
+        if (choice.index === 0) assembler.add(choice.delta);
         if (choice.finish_reason !== null) open.delete(choice.index);
         else open.set(choice.index, expectedFinish(open.get(choice.index), choice.delta));
       }
@@ -92,9 +136,34 @@ export async function* relayStream(
     yield* finishOpenChoices();
     if (shape.includeUsage && usageChunk) yield { type: 'chunk', chunk: usageChunk };
     summary.completed = true;
+    finalize();
   } catch (error) {
     summary.error = error instanceof UpstreamStreamError ? error.error : SERVER_ERROR;
+    finalize();
     yield { type: 'error', error: summary.error };
+  } finally {
+    // A consumer that stops early (client gone) still gets what was assembled so far.
+    if (!summary.message) finalize();
+  }
+}
+
+/** Replaces the provider's audio id (and expiry) in a delta by Voxgate's, minting one id per provider id. */
+function rewriteAudioIds(
+  audio: NonNullable<ChunkDelta['audio']>,
+  policy: AudioIdPolicy,
+  mapped: Map<string, AudioIdMapping>,
+): void {
+  if (audio.id) {
+    let mapping = mapped.get(audio.id);
+    if (!mapping) {
+      mapping = { upstreamId: audio.id, id: policy.newId(), upstreamExpiresAt: null };
+      mapped.set(audio.id, mapping);
+    }
+    audio.id = mapping.id;
+  }
+  if (audio.expires_at !== undefined) {
+    for (const mapping of mapped.values()) mapping.upstreamExpiresAt = audio.expires_at;
+    audio.expires_at = policy.expiresAt(audio.expires_at);
   }
 }
 

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { type CompletionRoute, CreateChatCompletion } from '@voxgate/conversation';
+import { type AssembledMessage, type CompletionRoute, CreateChatCompletion } from '@voxgate/conversation';
 import {
   type ChatCompletionRequest,
   ChatCompletionRequestSchema,
@@ -12,6 +12,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator';
 import { clientAbortSignal } from '../http/client-abort';
 import { ZodBody } from '../http/zod-body.pipe';
 import { AccessLog } from '../infra/access-log';
+import { ConversationTurns } from './conversation-turns';
 import { MeteredChat } from './metered-chat';
 import { type StreamEnd, writeSse } from './sse-writer';
 
@@ -28,6 +29,7 @@ export class ChatCompletionsController {
   constructor(
     private readonly createChatCompletion: CreateChatCompletion,
     private readonly metered: MeteredChat,
+    private readonly turns: ConversationTurns,
     private readonly accessLog: AccessLog,
   ) {}
 
@@ -39,21 +41,39 @@ export class ChatCompletionsController {
     @Req() httpRequest: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ChatCompletionResponse | undefined> {
-    const admission = await this.metered.admit(principal, request, httpRequest.id);
-    void reply.headers(admission.reservation.headers);
+    const sessionId = ConversationTurns.sessionIdOf(httpRequest.headers['x-session-id']);
+    const prepared = await this.turns.prepare(principal, request, sessionId);
+    const admission = await this.metered.admit(principal, prepared.request, httpRequest.id);
+    void reply.headers({ ...admission.reservation.headers, ...(sessionId ? { 'x-session-id': sessionId } : {}) });
     const signal = clientAbortSignal(reply);
 
     let result;
     try {
-      result = await this.createChatCompletion.execute({ request, requestId: httpRequest.id, signal });
+      result = await this.createChatCompletion.execute({
+        request: prepared.request,
+        requestId: httpRequest.id,
+        signal,
+        audioIds: this.turns.audioIds,
+        keepAudio: sessionId !== null,
+      });
     } catch (error) {
       await this.metered.finish(admission, { status: MeteredChat.statusOf(error), usage: null });
       throw error;
     }
 
-    const headers = { ...admission.reservation.headers, ...routeHeaders(result.route) };
+    const headers = {
+      ...admission.reservation.headers,
+      ...(sessionId ? { 'x-session-id': sessionId } : {}),
+      ...routeHeaders(result.route),
+    };
     if (result.kind === 'json') {
       void reply.headers(headers);
+      const message = result.body.choices[0]?.message;
+      await this.turns.complete(principal, httpRequest.id, prepared, {
+        message: message ? assembledFrom(message) : null,
+        audioIds: result.audioIds,
+        audio: message?.audio ? { data: message.audio.data, format: request.audio?.format ?? 'wav' } : null,
+      });
       await this.metered.finish(admission, {
         status: 'completed',
         provider: result.route.provider,
@@ -72,6 +92,13 @@ export class ChatCompletionsController {
       lease.stop();
     }
     const { summary } = result;
+    if (end === 'completed') {
+      await this.turns.complete(principal, httpRequest.id, prepared, {
+        message: summary.message,
+        audioIds: summary.audioIds,
+        audio: summary.audio?.length ? { data: summary.audio.toString('base64'), format: 'pcm16' } : null,
+      });
+    }
     await this.metered.finish(admission, {
       status: STREAM_STATUS[end],
       provider: result.route.provider,
@@ -81,6 +108,20 @@ export class ChatCompletionsController {
     this.accessLog.completion(httpRequest, result.route, { usage: summary.usage, end, error: summary.error });
     return undefined;
   }
+}
+
+/** The stored form of a non-streamed answer's message (transcript kept beside the audio reference). */
+function assembledFrom(message: ChatCompletionResponse['choices'][number]['message']): AssembledMessage {
+  return {
+    role: 'assistant',
+    content: message.content,
+    refusal: message.refusal,
+    ...(message.audio ? { audio: { id: message.audio.id }, transcript: message.audio.transcript } : {}),
+    ...(message.tool_calls?.length
+      ? { tool_calls: message.tool_calls.flatMap((call) => (call.type === 'function' ? [call] : [])) }
+      : {}),
+    ...(message.function_call ? { function_call: message.function_call } : {}),
+  };
 }
 
 function routeHeaders(route: CompletionRoute): Record<string, string> {

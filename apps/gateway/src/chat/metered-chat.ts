@@ -148,11 +148,15 @@ export class MeteredChat {
       });
       const tokens =
         event.input_text_tokens + event.input_audio_tokens + event.output_text_tokens + event.output_audio_tokens;
-      await this.settle.execute(admission.reservation, {
-        tokens,
-        spendMicros: event.cost_micros,
-        audioMs: event.audio_in_ms + event.audio_out_ms,
-      });
+      // Issued together, so auto-pipelining sends both scripts in one round trip.
+      await Promise.all([
+        this.record.save(event),
+        this.settle.execute(admission.reservation, {
+          tokens,
+          spendMicros: event.cost_micros,
+          audioMs: event.audio_in_ms + event.audio_out_ms,
+        }),
+      ]);
     } catch (error) {
       this.logger.event('error', 'metering.failed', {
         requestId: admission.requestId,

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Redis } from 'ioredis';
+import type { SessionLimits, StoredMessage, StoredTurn } from '../session.types';
+
+const APPEND = readFileSync(path.join(__dirname, 'append-turn-3.lua'), 'utf8');
+
+type AppendCommand = (list: string, meta: string, audio: string, ...args: (string | number)[]) => Promise<number>;
+
+/** What a session holds, oldest turn first. */
+export interface SessionSnapshot {
+  readonly turns: StoredTurn[];
+  /** Unix ms; null for a session that does not exist. */
+  readonly createdAt: number | null;
+  readonly updatedAt: number | null;
+}
+
+/**
+ * Sessions of a tenant. Keys (all under the tenant's `{t:<tenant>}` hash tag):
+ * - `session:{t:T}:<sid>`        list of turns (JSON), oldest first
+ * - `session:{t:T}:<sid>:meta`   hash `{ created_at, updated_at, seq, bytes }`
+ * - `session:{t:T}:<sid>:audio`  set of audio-store ids the session owns (deleted with it)
+ */
+export class SessionRepository {
+  private readonly appendScript: AppendCommand;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly limits: SessionLimits,
+  ) {
+    if (!('appendSessionTurn' in redis)) redis.defineCommand('appendSessionTurn', { numberOfKeys: 3, lua: APPEND });
+    this.appendScript = (redis as unknown as { appendSessionTurn: AppendCommand }).appendSessionTurn.bind(redis);
+  }
+
+  /** Appends a turn atomically; returns its sequence number. */
+  async append(
+    tenantId: string,
+    sessionId: string,
+    turn: { requestId: string; at: number; messages: StoredMessage[] },
+    audioIds: string[],
+  ): Promise<number> {
+    const keys = this.keys(tenantId, sessionId);
+    const json = JSON.stringify({ at: turn.at, request_id: turn.requestId, messages: turn.messages });
+    return this.appendScript(
+      keys.turns,
+      keys.meta,
+      keys.audio,
+      json,
+      turn.at,
+      this.limits.ttlSeconds * 1000,
+      this.limits.maxBytes,
+      this.limits.maxTurns,
+      ...audioIds,
+    );
+  }
+
+  /** Reads the whole session and refreshes its TTL (a session lives as long as it is used). */
+  async read(tenantId: string, sessionId: string): Promise<SessionSnapshot> {
+    const keys = this.keys(tenantId, sessionId);
+    const ttl = this.limits.ttlSeconds * 1000;
+    const results =
+      (await this.redis
+        .multi()
+        .lrange(keys.turns, 0, -1)
+        .hgetall(keys.meta)
+        .pexpire(keys.turns, ttl)
+        .pexpire(keys.meta, ttl)
+        .pexpire(keys.audio, ttl)
+        .exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
+    const turns = ((results[0]?.[1] as string[] | undefined) ?? []).map((entry) => JSON.parse(entry) as StoredTurn);
+    const meta = (results[1]?.[1] as Record<string, string> | undefined) ?? {};
+    return {
+      turns,
+      createdAt: meta.created_at ? Number(meta.created_at) : null,
+      updatedAt: meta.updated_at ? Number(meta.updated_at) : null,
+    };
+  }
+
+  /** Deletes the session and every audio object it owns; returns whether it existed. */
+  async delete(tenantId: string, sessionId: string, audioKey: (id: string) => string): Promise<boolean> {
+    const keys = this.keys(tenantId, sessionId);
+    const audioIds = await this.redis.smembers(keys.audio);
+    const multi = this.redis.multi().del(keys.turns, keys.meta, keys.audio);
+    if (audioIds.length) multi.del(...audioIds.map(audioKey));
+    const results = (await multi.exec()) ?? [];
+    return Number(results[0]?.[1] ?? 0) > 0;
+  }
+
+  private keys(tenantId: string, sessionId: string) {
+    const base = `session:{t:${tenantId}}:${sessionId}`;
+    return { turns: base, meta: `${base}:meta`, audio: `${base}:audio` };
+  }
+}
