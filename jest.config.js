@@ -35,7 +35,8 @@ const swcEsm = [
 ];
 
 const moduleNameMapper = {
-  '^@voxgate/(openai-wire|providers|conversation|tenancy|metering|sessions|config|testing|audio|tools)$': '<rootDir>/libs/$1/src',
+  '^@voxgate/(openai-wire|providers|conversation|tenancy|metering|sessions|config|testing|audio|tools)$':
+    '<rootDir>/libs/$1/src',
 };
 
 const common = {

@@ -77,20 +77,6 @@ describe('POST /v1/chat/completions, bad input and upstream faults', () => {
     expect(upstream.requests.length).toBe(before);
   });
 
-  it("rejects streaming audio in a format the provider cannot stream, with OpenAI's message", async () => {
-    const result = await post(
-      text({ modalities: ['text', 'audio'], audio: { voice: 'alloy', format: 'wav' }, stream: true }),
-    );
-    expect(result.status).toBe(400);
-    expect(result.error).toEqual({
-      message:
-        "Unsupported value: 'audio.format' does not support 'wav' when stream=true. Supported values are: 'pcm16'.",
-      type: 'invalid_request_error',
-      param: 'audio.format',
-      code: 'unsupported_value',
-    });
-  });
-
   it('answers 404 model_not_found for an unknown model and 415 for a non-JSON body', async () => {
     const { client } = env();
     const error = await client.chat.completions

@@ -12,7 +12,8 @@ export const validator = new OpenApiValidator();
  */
 export const spec = {
   assertValid: (schema: string, value: unknown) => validator.assertValid(schema, value, { rejectUndeclaredKeys: true }),
-  assertValidStreamChunk: (chunk: unknown) => validator.assertValidStreamChunk(chunk, { rejectUndeclaredKeys: true }),
+  assertValidStreamChunk: (chunk: unknown, audioFormat = 'pcm16') =>
+    validator.assertValidStreamChunk(chunk, { rejectUndeclaredKeys: true, audioFormat }),
 };
 
 /**

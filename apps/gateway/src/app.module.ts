@@ -181,7 +181,11 @@ export class AppModule {
         construct(
           CreateChatCompletion,
           [ModelCatalog, ProviderRegistry],
-          (models: ModelCatalog, providers: ProviderRegistry) => new CreateChatCompletion(models, providers),
+          (models: ModelCatalog, providers: ProviderRegistry) =>
+            new CreateChatCompletion(models, providers, {
+              maxDurationSeconds: config.audio.maxInputSeconds,
+              maxDecodedBytes: config.audio.maxDecodedBytes,
+            }),
         ),
       ],
     };

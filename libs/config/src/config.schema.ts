@@ -31,6 +31,10 @@ export const ProviderConfigSchema = z.strictObject({
   maxRetries: z.coerce.number().int().min(0).max(10).default(2),
   /** Output audio formats the provider accepts with `stream: true`. OpenAI: pcm16 only. */
   streamingAudioFormats: z.array(z.enum(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16'])).default(['pcm16']),
+  /** Output audio formats the provider produces without streaming; others are converted by the gateway. */
+  audioFormats: z
+    .array(z.enum(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16']))
+    .default(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16']),
 });
 export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
 
@@ -38,17 +42,15 @@ export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
  * A model clients may name. `id` is the dated snapshot returned in every response's `model`; `aliases`
  * resolve to it; `upstreamModel` is the name sent to the provider (defaults to `id`).
  */
-const usdPerMillion = z
-  .union([z.number().min(0), z.string()])
-  .transform((value, ctx) => {
-    const text = typeof value === 'number' ? String(value) : value.trim();
-    const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text);
-    if (!match) {
-      ctx.addIssue({ code: 'custom', message: `'${text}' is not a price in USD per 1M tokens with at most 6 decimals` });
-      return z.NEVER;
-    }
-    return Number(match[1]) * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
-  });
+const usdPerMillion = z.union([z.number().min(0), z.string()]).transform((value, ctx) => {
+  const text = typeof value === 'number' ? String(value) : value.trim();
+  const match = /^(\d+)(?:\.(\d{1,6}))?$/.exec(text);
+  if (!match) {
+    ctx.addIssue({ code: 'custom', message: `'${text}' is not a price in USD per 1M tokens with at most 6 decimals` });
+    return z.NEVER;
+  }
+  return Number(match[1]) * 1_000_000 + Number((match[2] ?? '').padEnd(6, '0'));
+});
 
 /**
  * Prices in USD per 1M tokens, as written on pricing pages (`2.50`); held as integer micro-USD per 1M so
@@ -117,6 +119,14 @@ export const GatewayConfigSchema = z.strictObject({
       streamLeaseMs: positiveInt.default(120_000),
       /** Output tokens reserved when a request sets neither max_completion_tokens nor max_tokens. */
       defaultOutputTokens: positiveInt.default(1_024),
+    })
+    .prefault({}),
+  audio: z
+    .strictObject({
+      /** Longest client audio accepted per part, in seconds of playing time. */
+      maxInputSeconds: positiveInt.default(600),
+      /** Largest decoded size of one client audio part (mono 16-bit PCM), in bytes. */
+      maxDecodedBytes: positiveInt.default(64 * 1024 * 1024),
     })
     .prefault({}),
   sessions: z

@@ -27,6 +27,7 @@ describe('loadConfig: layers', () => {
       timeoutMs: 600_000,
       maxRetries: 2,
       streamingAudioFormats: ['pcm16'],
+      audioFormats: ['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16'],
     });
     expect(config.models).toEqual([
       {

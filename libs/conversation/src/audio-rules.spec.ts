@@ -46,23 +46,20 @@ describe('checkAudioRules', () => {
     expect(violation(request({ modalities: null, audio: undefined }))).toBeNull();
   });
 
-  it('rejects a non-pcm16 format with stream=true with OpenAI’s exact message', () => {
-    expect(violation(request({ stream: true, audio: { voice: 'alloy', format: 'wav' } }))).toEqual({
-      status: 400,
-      message:
-        "Unsupported value: 'audio.format' does not support 'wav' when stream=true. Supported values are: 'pcm16'.",
-      type: 'invalid_request_error',
-      param: 'audio.format',
-      code: 'unsupported_value',
-    });
+  it('accepts any gateway output format with stream=true: the audio engine converts', () => {
+    expect(violation(request({ stream: true, audio: { voice: 'alloy', format: 'wav' } }))).toBeNull();
+    expect(violation(request({ stream: true, audio: { voice: 'alloy', format: 'g711_ulaw' } }))).toBeNull();
   });
 
-  it('lists every streaming format the provider declares', () => {
-    const capabilities = { ...OPENAI_CAPABILITIES, streamingAudioFormats: ['pcm16', 'opus'] as const };
-    expect(violation(request({ stream: true, audio: { voice: 'alloy', format: 'mp3' } }), capabilities)?.message).toBe(
-      "Unsupported value: 'audio.format' does not support 'mp3' when stream=true. Supported values are: 'pcm16', 'opus'.",
-    );
-    expect(violation(request({ stream: true, audio: { voice: 'alloy', format: 'opus' } }), capabilities)).toBeNull();
+  it('rejects speed without audio output, naming where it was set', () => {
+    expect(violation(request({ modalities: ['text'], audio: undefined, speed: 1.5 }))).toMatchObject({
+      status: 400,
+      param: 'speed',
+    });
+    expect(
+      violation(request({ modalities: ['text'], audio: { voice: 'alloy', format: 'wav', speed: 2 } })),
+    ).toMatchObject({ status: 400, param: 'audio.speed' });
+    expect(violation(request({ speed: 0.5, audio: { voice: 'alloy', format: 'wav' } }))).toBeNull();
   });
 
   it('rejects stream_options without stream', () => {
@@ -76,28 +73,5 @@ describe('checkAudioRules', () => {
     expect(violation(request({ stream_options: { include_usage: true } }))).toEqual(expected);
     expect(violation(request({ stream: false, stream_options: { include_usage: true } }))).toEqual(expected);
     expect(violation(request({ stream: false, stream_options: null }))).toBeNull();
-  });
-
-  it('rejects an input_audio format the provider cannot decode, naming the part', () => {
-    const body = request({
-      messages: [
-        { role: 'system', content: 'Be brief.' },
-        {
-          role: 'user',
-          content: [
-            { type: 'text', text: 'Listen:' },
-            { type: 'input_audio', input_audio: { data: 'SUQzBAA', format: 'mp3' } },
-          ],
-        },
-      ],
-    });
-    expect(violation(body, { ...OPENAI_CAPABILITIES, inputAudioFormats: ['wav'] })).toEqual({
-      status: 400,
-      message: 'This model does not support the format you provided.',
-      type: 'invalid_request_error',
-      param: 'messages[1].content[1].input_audio.format',
-      code: 'unsupported_format',
-    });
-    expect(violation(body)).toBeNull();
   });
 });

@@ -2,10 +2,12 @@ import { type ChatCompletionRequest, Errors } from '@voxgate/openai-wire';
 import type { ProviderCapabilities } from '@voxgate/providers';
 
 /**
- * Rules OpenAI enforces on audio requests that the OpenAPI spec does not encode. Checked before the
- * provider is called so the client gets the same 400 it would get from OpenAI, without an upstream trip.
+ * Rules OpenAI enforces on audio requests that the OpenAPI spec does not encode, and the rules of
+ * Voxgate's `speed` extension. Checked before the provider is called so the client gets the same 400 it
+ * would get from OpenAI, without an upstream trip. Formats are not a rule here: the audio engine converts
+ * what a provider cannot take or give (`prepareAudioInput`, `planAudioOutput`).
  */
-export function checkAudioRules(request: ChatCompletionRequest, capabilities: ProviderCapabilities): void {
+export function checkAudioRules(request: ChatCompletionRequest, _capabilities: ProviderCapabilities): void {
   const wantsAudio = request.modalities?.includes('audio') ?? false;
   if (wantsAudio && !request.audio) {
     throw Errors.invalidRequest(
@@ -14,17 +16,10 @@ export function checkAudioRules(request: ChatCompletionRequest, capabilities: Pr
       'missing_required_parameter',
     );
   }
-  if (
-    wantsAudio &&
-    request.audio &&
-    request.stream &&
-    !capabilities.streamingAudioFormats.includes(request.audio.format)
-  ) {
-    const supported = capabilities.streamingAudioFormats.map((format) => `'${format}'`).join(', ');
+  if (!wantsAudio && (request.speed !== undefined || request.audio?.speed !== undefined)) {
     throw Errors.invalidRequest(
-      `Unsupported value: 'audio.format' does not support '${request.audio.format}' when stream=true. Supported values are: ${supported}.`,
-      'audio.format',
-      'unsupported_value',
+      "'speed' applies to audio answers: set 'modalities' to include 'audio'.",
+      request.speed !== undefined ? 'speed' : 'audio.speed',
     );
   }
   if (!request.stream && request.stream_options) {
@@ -33,17 +28,4 @@ export function checkAudioRules(request: ChatCompletionRequest, capabilities: Pr
       'stream_options',
     );
   }
-  request.messages.forEach((message, messageIndex) => {
-    if (message.role !== 'user' || typeof message.content === 'string') return;
-    message.content.forEach((part, partIndex) => {
-      if (part.type !== 'input_audio') return;
-      if (!capabilities.inputAudioFormats.includes(part.input_audio.format)) {
-        throw Errors.invalidRequest(
-          'This model does not support the format you provided.',
-          `messages[${messageIndex}].content[${partIndex}].input_audio.format`,
-          'unsupported_format',
-        );
-      }
-    });
-  });
 }

@@ -62,6 +62,7 @@ describe('CreateChatCompletion: JSON answers', () => {
       body: { ...completion(), model: SNAPSHOT },
       usage: USAGE_OF_COMPLETION,
       audioIds: [],
+      audio: { speed: 1, outputSeconds: null },
     });
   });
 
@@ -100,11 +101,11 @@ describe('CreateChatCompletion: JSON answers', () => {
   it('fails with the audio-rule 400 before calling the provider', async () => {
     const { usecase, openai } = setup({ chunks: audioStream() });
     const execution = usecase.execute({
-      request: streaming({ audio: { voice: 'alloy', format: 'wav' } }),
+      request: streaming({ modalities: ['text'], audio: undefined, speed: 2 }),
       requestId: 'r',
       signal: new AbortController().signal,
     });
-    await expect(execution).rejects.toMatchObject({ status: 400, param: 'audio.format', code: 'unsupported_value' });
+    await expect(execution).rejects.toMatchObject({ status: 400, param: 'speed' });
     expect(openai.calls).toHaveLength(0);
   });
 });

@@ -1,5 +1,8 @@
 import type { ChatCompletionRequest, ChatCompletionResponse, Usage } from '@voxgate/openai-wire';
 import type { ProviderRegistry } from '@voxgate/providers';
+import { type AudioLimits, DEFAULT_AUDIO_LIMITS } from '@voxgate/audio';
+import { prepareAudioInput, withoutExtensions } from './audio-input';
+import { type AudioOutputReport, convertResponseAudio, convertStreamAudio, planAudioOutput } from './audio-output';
 import { checkAudioRules } from './audio-rules';
 import type { ModelCatalog } from './model-catalog';
 import {
@@ -39,6 +42,7 @@ export type CreateChatCompletionResult =
       readonly usage: Usage | null;
       /** Provider audio ids replaced under `audioIds`. */
       readonly audioIds: AudioIdMapping[];
+      readonly audio: AudioOutputReport;
     }
   | {
       readonly kind: 'stream';
@@ -47,6 +51,8 @@ export type CreateChatCompletionResult =
       readonly events: AsyncIterable<RelayEvent>;
       /** Filled in while `events` is consumed; final once iteration ends. */
       readonly summary: RelaySummary;
+      /** Speed applied; output seconds once the stream ended (when the gateway converted). */
+      readonly audio: AudioOutputReport;
     };
 
 /**
@@ -60,6 +66,8 @@ export class CreateChatCompletion {
   constructor(
     private readonly models: ModelCatalog,
     private readonly providers: ProviderRegistry,
+    /** Bounds on client audio (duration, decoded size), checked before any work. */
+    private readonly audioLimits: AudioLimits = DEFAULT_AUDIO_LIMITS,
   ) {}
 
   async execute({
@@ -73,24 +81,34 @@ export class CreateChatCompletion {
     const provider = this.providers.get(model.provider);
     checkAudioRules(request, provider.capabilities);
     const context = { requestId, signal };
+    const plan = planAudioOutput(request, provider.capabilities);
+    const audio: AudioOutputReport = { speed: plan?.convert?.speed ?? 1, outputSeconds: null };
+    const { messages } = await prepareAudioInput(request, provider.capabilities, this.audioLimits);
+    const prepared = withoutExtensions({
+      ...request,
+      messages,
+      ...(plan && request.audio ? { audio: { ...request.audio, format: plan.upstreamFormat } } : {}),
+    });
 
     if (!request.stream) {
       const { body, upstreamRequestId } = await provider.chatCompletion(
-        { ...request, model: model.upstreamModel },
+        { ...prepared, model: model.upstreamModel },
         context,
       );
       body.model = model.snapshot;
+      if (plan) await convertResponseAudio(body, plan, audio);
       return {
         kind: 'json',
         route: { model: model.snapshot, provider: provider.id, upstreamRequestId },
         body,
         usage: body.usage ?? null,
         audioIds: audioIds ? rewriteResponseAudioIds(body, audioIds) : [],
+        audio,
       };
     }
 
     const upstreamRequest: ChatCompletionRequest = {
-      ...request,
+      ...prepared,
       model: model.upstreamModel,
       stream_options: { ...request.stream_options, include_usage: true },
     };
@@ -102,11 +120,13 @@ export class CreateChatCompletion {
       ...(audioIds ? { audioIds } : {}),
       ...(keepAudio ? { keepAudio } : {}),
     };
+    const chunks = plan ? convertStreamAudio(started.chunks, plan, audio) : started.chunks;
     return {
       kind: 'stream',
       route: { model: model.snapshot, provider: provider.id, upstreamRequestId: started.upstreamRequestId },
-      events: relayStream(started.chunks, shape, summary),
+      events: relayStream(chunks, shape, summary),
       summary,
+      audio,
     };
   }
 }

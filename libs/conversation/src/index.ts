@@ -6,3 +6,5 @@ export * from './audio-duration';
 export * from './request-estimate';
 export * from './fit-history';
 export * from './message-assembler';
+export * from './audio-input';
+export * from './audio-output';

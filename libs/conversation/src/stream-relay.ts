@@ -107,6 +107,7 @@ export async function* relayStream(
   let usageChunk: ChatCompletionChunk | null = null;
   const assembler = new MessageAssembler(shape.keepAudio ?? false);
   const mapped = new Map<string, AudioIdMapping>();
+  const lastByChoice = new Map<number, AudioIdMapping>();
   const finalize = () => {
     summary.message = assembler.message();
     summary.audio = shape.keepAudio ? assembler.audio() : null;
@@ -123,7 +124,9 @@ export async function* relayStream(
       // Some OpenAI-compatible servers put usage on a content chunk; the contract wants it last, alone.
       if (chunk.choices.length === 0) continue;
       for (const choice of chunk.choices) {
-        if (shape.audioIds && choice.delta.audio) rewriteAudioIds(choice.delta.audio, shape.audioIds, mapped);
+        if (shape.audioIds && choice.delta.audio) {
+          rewriteAudioIds(choice.delta.audio, shape.audioIds, mapped, lastByChoice, choice.index);
+        }
         countGenerated(summary.generated, choice.delta);
         if (choice.index === 0) assembler.add(choice.delta);
         if (choice.finish_reason !== null) open.delete(choice.index);
@@ -152,6 +155,8 @@ function rewriteAudioIds(
   audio: NonNullable<ChunkDelta['audio']>,
   policy: AudioIdPolicy,
   mapped: Map<string, AudioIdMapping>,
+  lastByChoice: Map<number, AudioIdMapping>,
+  choiceIndex: number,
 ): void {
   if (audio.id) {
     let mapping = mapped.get(audio.id);
@@ -159,10 +164,13 @@ function rewriteAudioIds(
       mapping = { upstreamId: audio.id, id: policy.newId(), upstreamExpiresAt: null };
       mapped.set(audio.id, mapping);
     }
+    lastByChoice.set(choiceIndex, mapping);
     audio.id = mapping.id;
   }
   if (audio.expires_at !== undefined) {
-    for (const mapping of mapped.values()) mapping.upstreamExpiresAt = audio.expires_at;
+    // The expiry belongs to the audio of the same choice.
+    const mapping = lastByChoice.get(choiceIndex);
+    if (mapping) mapping.upstreamExpiresAt = audio.expires_at;
     audio.expires_at = policy.expiresAt(audio.expires_at);
   }
 }

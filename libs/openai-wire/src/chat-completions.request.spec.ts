@@ -144,7 +144,7 @@ describe('ChatCompletionRequestSchema: invalid requests are rejected', () => {
 
   it.each<[string, unknown]>([
     ['an unknown top-level key', withKey(valid, 'voice', 'alloy')],
-    ['an unknown key in audio', withKey(valid, 'audio', { voice: 'alloy', format: 'wav', speed: 1.2 })],
+    ['an unknown key in audio', withKey(valid, 'audio', { voice: 'alloy', format: 'wav', pitch: 1.2 })],
     ['an unknown key in a message', withKey(valid, 'messages', [{ role: 'user', content: 'hi', lang: 'en' }])],
     [
       'an unknown key in input_audio',
@@ -176,8 +176,8 @@ describe('ChatCompletionRequestSchema: invalid requests are rejected', () => {
     ],
     ['a legacy function with a bad name', withKey(valid, 'functions', [{ name: 'bad name!' }])],
     [
-      'an input_audio format OpenAI does not decode',
-      withUserParts([{ type: 'input_audio', input_audio: { data: 'AA', format: 'ogg' } }]),
+      'an input_audio format no one decodes',
+      withUserParts([{ type: 'input_audio', input_audio: { data: 'AA', format: 'aiff' } }]),
     ],
     [
       'an input_audio part in a system message',

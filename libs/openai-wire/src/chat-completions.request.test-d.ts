@@ -2,8 +2,10 @@
  * Type-level contract, checked by `npm run typecheck`: every request Voxgate accepts is also a request
  * the official SDK can express, so the inbound schema never drifts into a private dialect.
  *
- * Known, deliberate difference: `service_tier: 'fast'` is in the OpenAPI spec (the oracle) but not yet in
- * openai-node 6.x, so that one key is compared without it.
+ * Known, deliberate differences, compared without them:
+ * - `service_tier: 'fast'` is in the OpenAPI spec (the oracle) but not yet in openai-node 6.x;
+ * - Voxgate's additive extensions: `speed`, `audio.speed`, G.711 output formats, and input audio formats
+ *   beyond wav/mp3 (the request *with OpenAI's formats* is checked by `OpenAIFormatsRequest`).
  */
 import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions/completions';
 import type { ChatCompletionRequest } from './chat-completions.request';
@@ -12,9 +14,10 @@ type AssertAssignable<T extends U, U> = T;
 
 type SpecOnlyServiceTier = 'fast';
 
-export type RequestIsSdkParams = AssertAssignable<
-  Omit<ChatCompletionRequest, 'service_tier'> & {
-    service_tier?: Exclude<ChatCompletionRequest['service_tier'], SpecOnlyServiceTier>;
-  },
-  ChatCompletionCreateParamsBase
->;
+type OpenAIFormatsRequest = Omit<ChatCompletionRequest, 'service_tier' | 'speed' | 'audio' | 'messages'> & {
+  service_tier?: Exclude<ChatCompletionRequest['service_tier'], SpecOnlyServiceTier>;
+  audio?: { voice: NonNullable<ChatCompletionRequest['audio']>['voice']; format: 'wav' | 'aac' | 'mp3' | 'flac' | 'opus' | 'pcm16' } | null;
+  messages: Exclude<ChatCompletionRequest['messages'][number], { role: 'user' }>[];
+};
+
+export type RequestIsSdkParams = AssertAssignable<OpenAIFormatsRequest, ChatCompletionCreateParamsBase>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AudioOutputOptionsSchema } from './audio';
+import { AudioOutputOptionsSchema, SpeedSchema } from './audio';
 import { ChatMessageSchema, TextPartSchema } from './chat-messages.request';
 import { LegacyFunctionCallSchema, LegacyFunctionSchema, ToolChoiceSchema, ToolSchema } from './chat-tools.request';
 import { MetadataSchema } from './common';
@@ -23,6 +23,8 @@ export const ChatCompletionRequestSchema = z.strictObject({
   model: z.string().min(1),
   messages: z.array(ChatMessageSchema).min(1),
   modalities: z.array(z.enum(['text', 'audio'])).nullish(),
+  /** Extension: playback speed 0.25–4 of the audio answer (or `audio.speed`); never sent upstream. */
+  speed: SpeedSchema.optional(),
   audio: AudioOutputOptionsSchema.nullish(),
   temperature: nullableNumber(0, 2),
   top_p: nullableNumber(0, 1),

@@ -74,9 +74,9 @@ describe('parseInbound', () => {
   });
 
   it('reports an unknown nested key with its full path', () => {
-    expect(rejection(withKey(audioRequest(), 'audio', { voice: 'alloy', format: 'wav', speed: 1 }))).toMatchObject({
-      message: 'Unrecognized request argument supplied: audio.speed',
-      param: 'audio.speed',
+    expect(rejection(withKey(audioRequest(), 'audio', { voice: 'alloy', format: 'wav', pitch: 1 }))).toMatchObject({
+      message: 'Unrecognized request argument supplied: audio.pitch',
+      param: 'audio.pitch',
       code: 'unknown_parameter',
     });
     expect(
@@ -85,7 +85,7 @@ describe('parseInbound', () => {
   });
 
   it('reports a bad content part with the deep path, not just messages[0].content', () => {
-    const error = rejection(withUserParts([{ type: 'input_audio', input_audio: { data: 'AA', format: 'ogg' } }]));
+    const error = rejection(withUserParts([{ type: 'input_audio', input_audio: { data: 'AA', format: 'aiff' } }]));
     expect(error).toMatchObject({
       status: 400,
       type: 'invalid_request_error',
@@ -93,12 +93,12 @@ describe('parseInbound', () => {
       code: 'invalid_value',
     });
     expect(error.message).toContain("'messages[0].content[1].input_audio.format'");
-    expect(error.message).toContain("Supported values are: 'wav', 'mp3'.");
+    expect(error.message).toContain("Supported values are: 'wav', 'mp3', 'flac',");
   });
 
   it('quotes the rejected value of an enum, never "undefined"', () => {
-    const error = rejection(withUserParts([{ type: 'input_audio', input_audio: { data: 'AA', format: 'ogg' } }]));
-    expect(error.message).toContain('ogg');
+    const error = rejection(withUserParts([{ type: 'input_audio', input_audio: { data: 'AA', format: 'aiff' } }]));
+    expect(error.message).toContain('aiff');
     expect(error.message).not.toContain('undefined');
   });
 

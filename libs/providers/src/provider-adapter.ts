@@ -12,6 +12,8 @@ export interface ProviderCapabilities {
   readonly inputAudioFormats: readonly InputAudioFormat[];
   /** `audio.format` values the provider accepts together with `stream: true` (OpenAI: `pcm16` only). */
   readonly streamingAudioFormats: readonly OutputAudioFormat[];
+  /** `audio.format` values the provider produces without streaming. Absent: every format OpenAI has. */
+  readonly audioFormats?: readonly OutputAudioFormat[];
 }
 
 /** Per-call context. */

@@ -38,7 +38,11 @@ function createAdapter(id: string, config: ProviderConfig, deps: OpenAICompatibl
       return new OpenAICompatibleAdapter(
         id,
         config,
-        { inputAudioFormats: ['wav', 'mp3'], streamingAudioFormats: config.streamingAudioFormats },
+        {
+          inputAudioFormats: ['wav', 'mp3'],
+          streamingAudioFormats: config.streamingAudioFormats,
+          audioFormats: config.audioFormats,
+        },
         { ...deps, retry: { ...deps.retry, maxRetries: config.maxRetries } },
       );
   }

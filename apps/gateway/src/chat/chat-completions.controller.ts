@@ -65,6 +65,9 @@ export class ChatCompletionsController {
       ...admission.reservation.headers,
       ...(sessionId ? { 'x-session-id': sessionId } : {}),
       ...routeHeaders(result.route),
+      ...(request.audio && request.modalities?.includes('audio')
+        ? { 'x-voxgate-audio-speed': String(result.audio.speed) }
+        : {}),
     };
     if (result.kind === 'json') {
       void reply.headers(headers);
@@ -78,7 +81,10 @@ export class ChatCompletionsController {
         status: 'completed',
         provider: result.route.provider,
         usage: result.usage,
-        audioOutMs: MeteredChat.audioOutMs(result.body, request.audio?.format),
+        audioOutMs:
+          result.audio.outputSeconds !== null
+            ? result.audio.outputSeconds * 1000
+            : MeteredChat.audioOutMs(result.body, request.audio?.format),
       });
       this.accessLog.completion(httpRequest, result.route, { usage: result.usage, end: 'completed' });
       return result.body;
@@ -96,7 +102,9 @@ export class ChatCompletionsController {
       await this.turns.complete(principal, httpRequest.id, prepared, {
         message: summary.message,
         audioIds: summary.audioIds,
-        audio: summary.audio?.length ? { data: summary.audio.toString('base64'), format: 'pcm16' } : null,
+        audio: summary.audio?.length
+          ? { data: summary.audio.toString('base64'), format: request.audio?.format ?? 'pcm16' }
+          : null,
       });
     }
     await this.metered.finish(admission, {
@@ -104,6 +112,7 @@ export class ChatCompletionsController {
       provider: result.route.provider,
       usage: summary.usage,
       generated: summary.generated,
+      ...(result.audio.outputSeconds !== null ? { audioOutMs: result.audio.outputSeconds * 1000 } : {}),
     });
     this.accessLog.completion(httpRequest, result.route, { usage: summary.usage, end, error: summary.error });
     return undefined;

@@ -33,12 +33,14 @@ export class LoadSessionHistory {
   private async render(tenantId: string, turn: StoredTurn): Promise<HistoryTurn> {
     const full: ChatMessage[] = [];
     const compact: ChatMessage[] = [];
+    const transcripts: (string | undefined)[] = [];
     for (const stored of turn.messages) {
       const { message, compactMessage } = await this.renderMessage(tenantId, stored);
       full.push(message);
       compact.push(compactMessage);
+      transcripts.push(typeof stored.transcript === 'string' ? stored.transcript : undefined);
     }
-    return { seq: turn.seq, full: await this.resolveAudio.execute(tenantId, full, 'history'), compact };
+    return { seq: turn.seq, full: await this.resolveAudio.execute(tenantId, full, 'history', transcripts), compact };
   }
 
   private async renderMessage(

@@ -16,12 +16,26 @@ export class ResolveAudioReferences {
     private readonly now: () => number = Date.now,
   ) {}
 
-  async execute(tenantId: string, messages: readonly ChatMessage[], paramPrefix = 'messages'): Promise<ChatMessage[]> {
+  /**
+   * `fallbacks[i]` is the transcript to use for message `i` when its Voxgate audio is no longer stored (a
+   * session's own history): instead of a 400, the turn continues as text.
+   */
+  async execute(
+    tenantId: string,
+    messages: readonly ChatMessage[],
+    paramPrefix = 'messages',
+    fallbacks: readonly (string | undefined)[] = [],
+  ): Promise<ChatMessage[]> {
     const nowSeconds = Math.floor(this.now() / 1000);
     return Promise.all(
       messages.map(async (message, index) => {
         if (message.role !== 'assistant' || !message.audio || !isVoxgateAudioId(message.audio.id)) return message;
         const stored = await this.audio.get(tenantId, message.audio.id);
+        const fallback = fallbacks[index];
+        if (!stored && fallback !== undefined) {
+          const { audio: _gone, ...text } = message;
+          return { ...text, content: typeof text.content === 'string' && text.content ? text.content : fallback };
+        }
         if (!stored) {
           throw Errors.invalidRequest(
             `Audio with id '${message.audio.id}' not found or expired.`,

@@ -27,7 +27,8 @@ export class GetSession {
       id: sessionId,
       created_at: Math.floor(snapshot.createdAt / 1000),
       updated_at: Math.floor((snapshot.updatedAt ?? snapshot.createdAt) / 1000),
-      expires_at: Math.floor((snapshot.updatedAt ?? snapshot.createdAt) / 1000) + this.ttlSeconds,
+      // Reading refreshed the TTL: the session now lives `ttlSeconds` from this moment.
+      expires_at: Math.floor(Date.now() / 1000) + this.ttlSeconds,
       turns,
     };
   }

@@ -33,6 +33,11 @@ export interface StreamChunkOptions extends ValidateOptions {
    * checking what Voxgate sends to its clients.
    */
   allowMissingFinishReason?: boolean;
+  /**
+   * Format of the streamed audio (default `pcm16`). Only pcm16 fragments must be whole 16-bit samples; an
+   * encoded format (mp3, opus, …) is cut wherever the encoder produced bytes.
+   */
+  audioFormat?: string;
 }
 
 const SPEC_ID = 'https://voxgate.invalid/openai-openapi.json';
@@ -130,6 +135,7 @@ export class OpenApiValidator {
       const prefix = `/choices/${choiceIndex}/delta/audio`;
       if (!audioValidator(audio)) errors.push(...formatAjvErrors(audioValidator.errors, prefix));
       else if (
+        (options.audioFormat ?? 'pcm16') === 'pcm16' &&
         isRecord(audio) &&
         typeof audio['data'] === 'string' &&
         Buffer.from(audio['data'], 'base64').length % 2 !== 0
