@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { ConfigError, type GatewayConfig, loadConfig } from '@voxgate/config';
 import { AppModule } from './app.module';
 import { OpenAIExceptionFilter } from './http/openai-exception.filter';
+import { registerMultipartChat } from './http/multipart-body';
 import { requestIdFor } from './http/request-id';
 import { openaiHeaders } from './http/response-headers';
 import { JsonLogger } from './infra/json-logger';
@@ -35,6 +36,7 @@ async function bootstrap(): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // The API speaks JSON only; other bodies get a 415 instead of being handed to handlers as strings.
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  await registerMultipartChat(fastify, config.server.bodyLimitBytes);
   fastify.addHook('onSend', async (_request, reply, payload) => {
     void reply.headers(openaiHeaders(reply));
     return payload;
