@@ -44,6 +44,8 @@ import { createRedis } from './infra/redis.provider';
 import { RedisLifecycle } from './infra/redis-lifecycle';
 import { GATEWAY_CONFIG, REDIS, TENANCY_ENVIRONMENT } from './infra/tokens';
 import { ModelsController } from './models/models.controller';
+import { ToolsAdminController } from './tools/tools-admin.controller';
+import { GatewayTools } from './tools/tools-runtime.provider';
 import { SessionsController } from './sessions/sessions.controller';
 import { AdminUsageController } from './usage/admin-usage.controller';
 import { UsageController } from './usage/usage.controller';
@@ -79,6 +81,7 @@ export class AppModule {
         TenantsController,
         KeysController,
         QuotasController,
+        ToolsAdminController,
         AdminUsageController,
         HealthController,
       ],
@@ -176,6 +179,7 @@ export class AppModule {
           (sessions: SessionRepository, audio: AudioStore) => new DeleteSession(sessions, audio),
         ),
         ConversationTurns,
+        GatewayTools,
         { provide: ModelCatalog, useValue: new ModelCatalog(config.models) },
         { provide: ProviderRegistry, useValue: ProviderRegistry.fromConfig(config.providers) },
         construct(

@@ -4,6 +4,8 @@ import { type AudioLimits, DEFAULT_AUDIO_LIMITS } from '@voxgate/audio';
 import { prepareAudioInput, withoutExtensions } from './audio-input';
 import { type AudioOutputReport, convertResponseAudio, convertStreamAudio, planAudioOutput } from './audio-output';
 import { checkAudioRules } from './audio-rules';
+import { DEFAULT_MAX_TOOL_ROUNDS, type ServerToolRun, type ServerTools } from './server-tools';
+import { runToolLoop } from './tool-loop';
 import type { ModelCatalog } from './model-catalog';
 import {
   type AudioIdMapping,
@@ -25,6 +27,11 @@ export interface CreateChatCompletionCommand {
   readonly audioIds?: AudioIdPolicy;
   /** Keep streamed audio bytes for storage (sessions). */
   readonly keepAudio?: boolean;
+  /**
+   * The tenant's server tools. Run by the loop on non-streaming requests; streaming requests are not
+   * offered server tools yet.
+   */
+  readonly serverTools?: ServerTools;
 }
 
 /** Facts every outcome carries, for response headers and logs. */
@@ -43,6 +50,8 @@ export type CreateChatCompletionResult =
       /** Provider audio ids replaced under `audioIds`. */
       readonly audioIds: AudioIdMapping[];
       readonly audio: AudioOutputReport;
+      /** Server tool calls the loop executed (empty without server tools). */
+      readonly toolRuns: ServerToolRun[];
     }
   | {
       readonly kind: 'stream';
@@ -68,6 +77,8 @@ export class CreateChatCompletion {
     private readonly providers: ProviderRegistry,
     /** Bounds on client audio (duration, decoded size), checked before any work. */
     private readonly audioLimits: AudioLimits = DEFAULT_AUDIO_LIMITS,
+    /** Tool rounds before the model is made to answer. */
+    private readonly maxToolRounds: number = DEFAULT_MAX_TOOL_ROUNDS,
   ) {}
 
   async execute({
@@ -76,6 +87,7 @@ export class CreateChatCompletion {
     signal,
     audioIds,
     keepAudio,
+    serverTools,
   }: CreateChatCompletionCommand): Promise<CreateChatCompletionResult> {
     const model = this.models.resolve(request.model);
     const provider = this.providers.get(model.provider);
@@ -91,10 +103,21 @@ export class CreateChatCompletion {
     });
 
     if (!request.stream) {
-      const { body, upstreamRequestId } = await provider.chatCompletion(
-        { ...prepared, model: model.upstreamModel },
-        context,
-      );
+      let upstreamRequestId: string | null = null;
+      const callModel = async (next: ChatCompletionRequest) => {
+        const result = await provider.chatCompletion({ ...next, model: model.upstreamModel }, context);
+        upstreamRequestId = result.upstreamRequestId;
+        return result.body;
+      };
+      let toolRuns: ServerToolRun[] = [];
+      let body: ChatCompletionResponse;
+      if (serverTools && serverTools.definitions.length > 0) {
+        const looped = await runToolLoop(prepared, serverTools, callModel, this.maxToolRounds);
+        body = looped.response;
+        toolRuns = looped.report.runs;
+      } else {
+        body = await callModel(prepared);
+      }
       body.model = model.snapshot;
       if (plan) await convertResponseAudio(body, plan, audio);
       return {
@@ -104,6 +127,7 @@ export class CreateChatCompletion {
         usage: body.usage ?? null,
         audioIds: audioIds ? rewriteResponseAudioIds(body, audioIds) : [],
         audio,
+        toolRuns,
       };
     }
 

@@ -8,3 +8,5 @@ export * from './fit-history';
 export * from './message-assembler';
 export * from './audio-input';
 export * from './audio-output';
+export * from './server-tools';
+export * from './tool-loop';

@@ -1,5 +1,10 @@
 import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { type AssembledMessage, type CompletionRoute, CreateChatCompletion } from '@voxgate/conversation';
+import {
+  type AssembledMessage,
+  type CompletionRoute,
+  CreateChatCompletion,
+  type ServerToolRun,
+} from '@voxgate/conversation';
 import {
   type ChatCompletionRequest,
   ChatCompletionRequestSchema,
@@ -13,6 +18,7 @@ import { clientAbortSignal } from '../http/client-abort';
 import { ZodBody } from '../http/zod-body.pipe';
 import { AccessLog } from '../infra/access-log';
 import { ConversationTurns } from './conversation-turns';
+import { GatewayTools } from '../tools/tools-runtime.provider';
 import { MeteredChat } from './metered-chat';
 import { type StreamEnd, writeSse } from './sse-writer';
 
@@ -30,6 +36,7 @@ export class ChatCompletionsController {
     private readonly createChatCompletion: CreateChatCompletion,
     private readonly metered: MeteredChat,
     private readonly turns: ConversationTurns,
+    private readonly tools: GatewayTools,
     private readonly accessLog: AccessLog,
   ) {}
 
@@ -49,7 +56,17 @@ export class ChatCompletionsController {
 
     let result;
     try {
+      const serverTools = request.stream
+        ? undefined
+        : await this.tools.forRequest({
+            tenantId: principal.tenantId,
+            sessionId,
+            requestId: idempotencyKeyOf(httpRequest) ?? httpRequest.id,
+            confirmationToken: headerOf(httpRequest, 'x-voxgate-confirmation'),
+            signal,
+          });
       result = await this.createChatCompletion.execute({
+        ...(serverTools ? { serverTools } : {}),
         request: prepared.request,
         requestId: httpRequest.id,
         signal,
@@ -70,7 +87,7 @@ export class ChatCompletionsController {
         : {}),
     };
     if (result.kind === 'json') {
-      void reply.headers(headers);
+      void reply.headers({ ...headers, ...toolHeaders(result.toolRuns) });
       const message = result.body.choices[0]?.message;
       await this.turns.complete(principal, httpRequest.id, prepared, {
         message: message ? assembledFrom(message) : null,
@@ -81,6 +98,7 @@ export class ChatCompletionsController {
         status: 'completed',
         provider: result.route.provider,
         usage: result.usage,
+        toolCalls: result.toolRuns.filter((run) => !run.replayed).length,
         audioOutMs:
           result.audio.outputSeconds !== null
             ? result.audio.outputSeconds * 1000
@@ -131,6 +149,30 @@ function assembledFrom(message: ChatCompletionResponse['choices'][number]['messa
       : {}),
     ...(message.function_call ? { function_call: message.function_call } : {}),
   };
+}
+
+/**
+ * `x-voxgate-tool-runs`: which server tools ran, as JSON `[{"name","status","replayed"}]` (status `ok`,
+ * `error`, `pending`, `confirmation_required`, …), so a client app can show or audit them.
+ */
+function toolHeaders(runs: readonly ServerToolRun[]): Record<string, string> {
+  if (runs.length === 0) return {};
+  return {
+    'x-voxgate-tool-runs': JSON.stringify(
+      runs.map((run) => ({ name: run.name, status: run.status, replayed: run.replayed })),
+    ),
+  };
+}
+
+function headerOf(request: FastifyRequest, name: string): string | null {
+  const value = request.headers[name];
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/** A client's `Idempotency-Key`, if well-formed: its retries replay recorded side effects. */
+function idempotencyKeyOf(request: FastifyRequest): string | null {
+  const key = headerOf(request, 'idempotency-key');
+  return key && /^[A-Za-z0-9._:-]{1,128}$/.test(key) ? `idem:${key}` : null;
 }
 
 function routeHeaders(route: CompletionRoute): Record<string, string> {

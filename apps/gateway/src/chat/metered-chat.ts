@@ -58,6 +58,8 @@ export interface Ending {
   /** Streams: what reached the client, used when the provider never reported usage. */
   readonly generated?: RelaySummary['generated'];
   readonly audioOutMs?: number;
+  /** Server tool calls executed (replays excluded). */
+  readonly toolCalls?: number;
 }
 
 /**
@@ -145,6 +147,7 @@ export class MeteredChat {
         ...(estimated ? { estimatedTokens: estimated } : {}),
         audioInMs: admission.estimate.audioInMs,
         audioOutMs,
+        toolCalls: ending.toolCalls ?? 0,
       });
       const tokens =
         event.input_text_tokens + event.input_audio_tokens + event.output_text_tokens + event.output_audio_tokens;

@@ -1,0 +1,63 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { GatewayConfig } from '@voxgate/config';
+import type { ServerToolRun, ServerTools } from '@voxgate/conversation';
+import { createToolsRuntime, type ToolsRuntime } from '@voxgate/tools';
+import type { Redis } from 'ioredis';
+import { JsonLogger } from '../infra/json-logger';
+import { GATEWAY_CONFIG, REDIS } from '../infra/tokens';
+
+/** Who a tool call runs for, from the HTTP request. */
+export interface ToolCallOrigin {
+  readonly tenantId: string;
+  readonly sessionId: string | null;
+  /** The client's `Idempotency-Key` when sent, else the request id: retries replay side effects by it. */
+  readonly requestId: string;
+  /** `X-Voxgate-Confirmation`: a token the client app got back from a charge that needed confirming. */
+  readonly confirmationToken: string | null;
+  readonly signal: AbortSignal;
+}
+
+/** The tool library, wired once per process, and the per-request view the completion loop uses. */
+@Injectable()
+export class GatewayTools implements OnApplicationShutdown {
+  readonly runtime: ToolsRuntime;
+
+  constructor(@Inject(REDIS) redis: Redis, @Inject(GATEWAY_CONFIG) config: GatewayConfig, logger: JsonLogger) {
+    this.runtime = createToolsRuntime({
+      redis,
+      settings: config.tools,
+      onWarning: (message) => logger.event('warn', 'tools', { message }),
+    });
+  }
+
+  /** The tenant's enabled tools as the loop's `ServerTools`, or undefined when it has none. */
+  async forRequest(origin: ToolCallOrigin): Promise<ServerTools | undefined> {
+    const toolset = await this.runtime.resolveTenantTools.execute(origin.tenantId);
+    const definitions = toolset.toOpenAITools();
+    if (definitions.length === 0) return undefined;
+    return {
+      definitions,
+      has: (name) => toolset.has(name),
+      execute: async (calls) => {
+        const executed = await this.runtime.executor.executeAll(toolset, calls, {
+          tenantId: origin.tenantId,
+          sessionId: origin.sessionId,
+          requestId: origin.requestId,
+          confirmationToken: origin.confirmationToken,
+          clientSignal: origin.signal,
+        });
+        return executed.map((run): ServerToolRun => ({
+          toolCallId: run.toolCallId,
+          name: run.name,
+          content: run.content,
+          status: run.outcome.status,
+          replayed: run.replayed,
+        }));
+      },
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.runtime.close();
+  }
+}

@@ -1,0 +1,142 @@
+import type { ChatCompletionRequest, ChatCompletionResponse } from '@voxgate/openai-wire';
+import type { ServerTools } from './server-tools';
+import { runToolLoop } from './tool-loop';
+
+const request: ChatCompletionRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
+
+function answer(calls: { name: string; args: string }[] | null, tokens = 10): ChatCompletionResponse {
+  return {
+    id: 'c',
+    object: 'chat.completion',
+    created: 1,
+    model: 'm',
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: 'assistant',
+          content: calls ? null : 'done',
+          refusal: null,
+          ...(calls
+            ? {
+                tool_calls: calls.map((call, i) => ({
+                  id: `call_${i}`,
+                  type: 'function' as const,
+                  function: { name: call.name, arguments: call.args },
+                })),
+              }
+            : {}),
+        },
+        finish_reason: calls ? 'tool_calls' : 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: { prompt_tokens: tokens, completion_tokens: 1, total_tokens: tokens + 1 },
+  };
+}
+
+function serverTools(names: string[]): ServerTools & { executed: string[][] } {
+  const executed: string[][] = [];
+  return {
+    executed,
+    definitions: names.map((name) => ({ type: 'function' as const, function: { name } })),
+    has: (name) => names.includes(name),
+    execute: async (calls) => {
+      executed.push(calls.map((call) => `${call.name}:${call.arguments}`));
+      return Promise.resolve(
+        calls.map((call) => ({
+          toolCallId: call.id,
+          name: call.name,
+          content: `result of ${call.name}`,
+          status: 'ok',
+          replayed: false,
+        })),
+      );
+    },
+  };
+}
+
+function scripted(responses: ChatCompletionResponse[]) {
+  const seen: ChatCompletionRequest[] = [];
+  return {
+    seen,
+    call: async (next: ChatCompletionRequest) => {
+      seen.push(structuredClone(next));
+      const response = responses.shift();
+      if (!response) throw new Error('no more scripted responses');
+      return Promise.resolve(response);
+    },
+  };
+}
+
+describe('runToolLoop', () => {
+  it('executes server calls concurrently, feeds results back, answers, and sums usage', async () => {
+    const tools = serverTools(['a', 'b']);
+    const model = scripted([
+      answer(
+        [
+          { name: 'a', args: '{}' },
+          { name: 'b', args: '{"x":1}' },
+        ],
+        10,
+      ),
+      answer(null, 20),
+    ]);
+    const { response, report } = await runToolLoop(request, tools, model.call, 8);
+    expect(response.choices[0]?.message.content).toBe('done');
+    expect(response.usage).toMatchObject({ prompt_tokens: 30, completion_tokens: 2, total_tokens: 32 });
+    expect(tools.executed).toEqual([['a:{}', 'b:{"x":1}']]);
+    expect(report).toMatchObject({ rounds: 1, stop: 'answered' });
+    expect(model.seen[1]?.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool', 'tool']);
+  });
+
+  it('returns client tool calls to the client after running the server ones', async () => {
+    const tools = serverTools(['a']);
+    const model = scripted([
+      answer([
+        { name: 'a', args: '{}' },
+        { name: 'client_fn', args: '{}' },
+      ]),
+    ]);
+    const { response, report } = await runToolLoop(
+      { ...request, tools: [{ type: 'function', function: { name: 'client_fn' } }] },
+      tools,
+      model.call,
+      8,
+    );
+    expect(
+      response.choices[0]?.message.tool_calls?.map((call) => (call.type === 'function' ? call.function.name : '')),
+    ).toEqual(['client_fn']);
+    expect(report.stop).toBe('client_tools');
+    expect(tools.executed).toHaveLength(1);
+  });
+
+  it('stops a model that repeats the same calls, forcing an answer without tools', async () => {
+    const tools = serverTools(['a']);
+    const same = () => answer([{ name: 'a', args: '{"q":1}' }]);
+    const model = scripted([same(), same(), answer(null)]);
+    const { report } = await runToolLoop(request, tools, model.call, 8);
+    expect(report.stop).toBe('repeated_call');
+    expect(model.seen.at(-1)?.tool_choice).toBe('none');
+    expect(tools.executed).toHaveLength(2);
+  });
+
+  it('stops at the round budget with tool_choice none', async () => {
+    const tools = serverTools(['a']);
+    const model = scripted([answer([{ name: 'a', args: '1' }]), answer([{ name: 'a', args: '2' }]), answer(null)]);
+    const { report } = await runToolLoop(request, tools, model.call, 2);
+    expect(report).toMatchObject({ stop: 'round_budget', rounds: 2 });
+    expect(model.seen[2]?.tool_choice).toBe('none');
+  });
+
+  it('rejects a client tool named like a server tool', async () => {
+    await expect(
+      runToolLoop(
+        { ...request, tools: [{ type: 'function', function: { name: 'a' } }] },
+        serverTools(['a']),
+        scripted([]).call,
+        8,
+      ),
+    ).rejects.toMatchObject({ status: 400, param: 'tools' });
+  });
+});
