@@ -63,6 +63,7 @@ describe('CreateChatCompletion: JSON answers', () => {
       usage: USAGE_OF_COMPLETION,
       audioIds: [],
       audio: { speed: 1, outputSeconds: null },
+      toolRuns: [],
     });
   });
 

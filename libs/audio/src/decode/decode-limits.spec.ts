@@ -92,7 +92,8 @@ describe('decode limits', () => {
   });
 
   it('yields to the event loop while decoding a long file', async () => {
-    const wav = encodeWav({ sampleRate: 48_000, samples: sine(300, 60, 48_000) });
+    // Long enough (2 min at 48 kHz) that decoding spans many 4 ms slices even on a fast, idle machine.
+    const wav = encodeWav({ sampleRate: 48_000, samples: sine(300, 120, 48_000) });
     const encoder = await createAudioEncoder('opus', { sampleRate: 24_000 });
     const opus = new Uint8Array([...encoder.push(sine(300, 20, 24_000)), ...(await encoder.end())]);
     for (const [bytes, declared] of [
@@ -110,7 +111,7 @@ describe('decode limits', () => {
       running = false;
       expect(turns).toBeGreaterThan(3);
     }
-  });
+  }, 30_000);
 
   it('rejects invalid limits as a caller error', async () => {
     const error = await rejection(
