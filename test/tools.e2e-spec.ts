@@ -53,6 +53,31 @@ describe('server-side tools (non-streaming loop)', () => {
     expect(data.usage!.total_tokens).toBeGreaterThan(0);
   });
 
+  it('stores the tool round in the session with the answer', async () => {
+    const { client, upstream, gateway, key } = env();
+    upstream.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'kb', arguments: { query: 'parking' }, id: 'call_p' }] },
+      { kind: 'completion', message: { content: 'Parking is free.' } },
+    );
+    await client.chat.completions.create(
+      { model: SNAPSHOT, messages: [{ role: 'user', content: 'Parking?' }] },
+      { headers: { 'x-session-id': 'tools-1' } },
+    );
+    const session = (await (
+      await fetch(`${gateway.url}/v1/sessions/tools-1`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as {
+      turns: { messages: { role: string; tool_call_id?: string; content?: unknown }[] }[];
+    };
+    expect(session.turns[0]!.messages.map((message) => message.role)).toEqual([
+      'user',
+      'assistant',
+      'tool',
+      'assistant',
+    ]);
+    expect(session.turns[0]!.messages[2]).toMatchObject({ role: 'tool', tool_call_id: 'call_p' });
+    expect(session.turns[0]!.messages[3]).toMatchObject({ role: 'assistant', content: 'Parking is free.' });
+  });
+
   it('rejects a client tool whose name clashes with a server tool', async () => {
     const { client } = env();
     const error = await client.chat.completions

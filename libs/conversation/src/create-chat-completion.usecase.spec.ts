@@ -64,6 +64,7 @@ describe('CreateChatCompletion: JSON answers', () => {
       audioIds: [],
       audio: { speed: 1, outputSeconds: null },
       toolRuns: [],
+      toolMessages: [],
     });
   });
 

@@ -1,4 +1,4 @@
-import type { ChatCompletionRequest, ChatCompletionResponse, Usage } from '@voxgate/openai-wire';
+import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage, Usage } from '@voxgate/openai-wire';
 import type { ProviderRegistry } from '@voxgate/providers';
 import { type AudioLimits, DEFAULT_AUDIO_LIMITS } from '@voxgate/audio';
 import { prepareAudioInput, withoutExtensions } from './audio-input';
@@ -52,6 +52,8 @@ export type CreateChatCompletionResult =
       readonly audio: AudioOutputReport;
       /** Server tool calls the loop executed (empty without server tools). */
       readonly toolRuns: ServerToolRun[];
+      /** The loop's assistant tool calls and tool results, before the final answer (sessions store them). */
+      readonly toolMessages: ChatMessage[];
     }
   | {
       readonly kind: 'stream';
@@ -110,11 +112,13 @@ export class CreateChatCompletion {
         return result.body;
       };
       let toolRuns: ServerToolRun[] = [];
+      let toolMessages: ChatMessage[] = [];
       let body: ChatCompletionResponse;
       if (serverTools && serverTools.definitions.length > 0) {
         const looped = await runToolLoop(prepared, serverTools, callModel, this.maxToolRounds);
         body = looped.response;
         toolRuns = looped.report.runs;
+        toolMessages = looped.report.messages;
       } else {
         body = await callModel(prepared);
       }
@@ -128,6 +132,7 @@ export class CreateChatCompletion {
         audioIds: audioIds ? rewriteResponseAudioIds(body, audioIds) : [],
         audio,
         toolRuns,
+        toolMessages,
       };
     }
 

@@ -140,3 +140,19 @@ describe('runToolLoop', () => {
     ).rejects.toMatchObject({ status: 400, param: 'tools' });
   });
 });
+
+describe('runToolLoop: the messages it adds', () => {
+  it('reports the assistant tool calls and tool results it appended, for sessions to store', async () => {
+    const tools = serverTools(['a']);
+    const model = scripted([answer([{ name: 'a', args: '{}' }]), answer(null)]);
+    const { report } = await runToolLoop(request, tools, model.call, 8);
+    expect(report.messages).toEqual([
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'a', arguments: '{}' } }],
+      },
+      { role: 'tool', tool_call_id: 'call_0', content: 'result of a' },
+    ]);
+  });
+});

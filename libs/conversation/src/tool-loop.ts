@@ -16,6 +16,8 @@ export interface ToolLoopReport {
   readonly runs: ServerToolRun[];
   /** Why the loop stopped calling tools: the model answered, called client tools, repeated itself, or ran out of rounds. */
   readonly stop: 'answered' | 'client_tools' | 'repeated_call' | 'round_budget';
+  /** Messages the loop added before the final answer: assistant tool calls and tool results (sessions store them). */
+  readonly messages: ChatMessage[];
 }
 
 /**
@@ -63,7 +65,7 @@ export async function runToolLoop(
     const serverCalls = calls.filter((toolCall) => tools.has(toolCall.function.name));
     const finish = (stop: ToolLoopReport['stop']) => ({
       response: { ...response, ...(usage ? { usage } : {}) },
-      report: { rounds: round, runs, stop },
+      report: { rounds: round, runs, stop, messages: messages.slice(request.messages.length) },
     });
     if (!choice || serverCalls.length === 0 || forceAnswer) return finish(forceAnswer ? 'round_budget' : 'answered');
 
@@ -100,7 +102,7 @@ export async function runToolLoop(
       usage = addUsage(usage, final.usage ?? null);
       return {
         response: { ...final, ...(usage ? { usage } : {}) },
-        report: { rounds: round + 1, runs, stop: 'repeated_call' },
+        report: { rounds: round + 1, runs, stop: 'repeated_call', messages: messages.slice(request.messages.length) },
       };
     }
     previous = signature;

@@ -91,6 +91,7 @@ export class ChatCompletionsController {
       const message = result.body.choices[0]?.message;
       await this.turns.complete(principal, httpRequest.id, prepared, {
         message: message ? assembledFrom(message) : null,
+        toolMessages: result.toolMessages,
         audioIds: result.audioIds,
         audio: message?.audio ? { data: message.audio.data, format: request.audio?.format ?? 'wav' } : null,
       });

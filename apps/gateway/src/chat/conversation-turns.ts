@@ -32,6 +32,8 @@ export interface PreparedTurn {
 /** What a finished answer left for storage. */
 export interface TurnOutcome {
   readonly message: AssembledMessage | null;
+  /** Server tool calls and results that came before the final message. */
+  readonly toolMessages?: readonly ChatMessage[];
   readonly audioIds: readonly AudioIdMapping[];
   /** Base64 audio of choice 0 (sessions keep it), and its format. */
   readonly audio: { data: string; format: string } | null;
@@ -116,7 +118,9 @@ export class ConversationTurns {
         sessionId: prepared.sessionId,
         requestId,
         clientMessages: prepared.clientMessages,
-        generated: [outcome.message as unknown as StoredMessage],
+        generated: [...(outcome.toolMessages ?? []), outcome.message].map(
+          (message) => message as unknown as StoredMessage,
+        ),
         assistantAudioIds: outcome.audioIds.map((mapping) => mapping.id),
       });
     } catch (error) {
