@@ -95,7 +95,7 @@ describe('decode limits', () => {
     // Long enough (2 min at 48 kHz) that decoding spans many 4 ms slices even on a fast, idle machine.
     const wav = encodeWav({ sampleRate: 48_000, samples: sine(300, 120, 48_000) });
     const encoder = await createAudioEncoder('opus', { sampleRate: 24_000 });
-    const opus = new Uint8Array([...encoder.push(sine(300, 20, 24_000)), ...(await encoder.end())]);
+    const opus = new Uint8Array([...encoder.push(sine(300, 120, 24_000)), ...(await encoder.end())]);
     for (const [bytes, declared] of [
       [wav, 'wav'],
       [opus, 'opus'],
