@@ -96,6 +96,11 @@ export const GatewayConfigSchema = z.strictObject({
       bodyLimitBytes: positiveInt.default(25 * 1024 * 1024),
       /** Cap on how long a graceful shutdown waits for in-flight requests. */
       shutdownGraceMs: z.coerce.number().int().min(0).default(10_000),
+      /**
+       * A stream that has written nothing for this long gets an SSE comment (`: keep-alive`), so proxies
+       * and clients do not time it out while the model thinks or server tools run. 0 disables it.
+       */
+      sseKeepAliveMs: z.coerce.number().int().min(0).default(10_000),
     })
     .prefault({}),
   redis: z
@@ -173,6 +178,20 @@ export const GatewayConfigSchema = z.strictObject({
       ledgerTtlMs: positiveInt.default(86_400_000),
       /** Largest response body read from an HTTP tool; a larger one is a tool error. */
       maxResponseBytes: positiveInt.default(1_048_576),
+      /**
+       * Budget of the server-side tool loop of one request. When any is spent the model is asked once
+       * more without tools (`tool_choice: "none"`), so the client still gets an answer.
+       */
+      loop: z
+        .strictObject({
+          /** Rounds of model calls that execute server tools. */
+          maxRounds: positiveInt.default(8),
+          /** Wall time from the first model call; no new tool round starts after it. */
+          maxWallMs: positiveInt.default(60_000),
+          /** Total tokens (prompt + completion, summed over rounds); no new tool round starts past it. */
+          maxTokens: positiveInt.default(200_000),
+        })
+        .prefault({}),
     })
     .prefault({}),
   providers: z.record(
