@@ -186,10 +186,12 @@ export class AppModule {
           CreateChatCompletion,
           [ModelCatalog, ProviderRegistry],
           (models: ModelCatalog, providers: ProviderRegistry) =>
-            new CreateChatCompletion(models, providers, {
-              maxDurationSeconds: config.audio.maxInputSeconds,
-              maxDecodedBytes: config.audio.maxDecodedBytes,
-            }),
+            new CreateChatCompletion(
+              models,
+              providers,
+              { maxDurationSeconds: config.audio.maxInputSeconds, maxDecodedBytes: config.audio.maxDecodedBytes },
+              config.tools.loop,
+            ),
         ),
       ],
     };

@@ -32,10 +32,13 @@ export interface AudioOutputReport {
 export function planAudioOutput(
   request: ChatCompletionRequest,
   capabilities: ProviderCapabilities,
+  /** The answer may span tool rounds: their audio is joined, which only raw pcm16 allows. */
+  spansRounds = false,
 ): AudioOutputPlan | null {
   if (!request.audio || !(request.modalities?.includes('audio') ?? false)) return null;
   const format = request.audio.format;
   const speed = requestedSpeed(request);
+  if (spansRounds) return { upstreamFormat: 'pcm16', convert: { format, speed } };
   const native = request.stream
     ? capabilities.streamingAudioFormats
     : (capabilities.audioFormats ?? OPENAI_OUTPUT_AUDIO_FORMATS);
@@ -109,7 +112,9 @@ export async function* convertStreamAudio(
         else delete audio.data;
         const delta = chunk.choices[0]!.delta;
         const empty = Object.keys(audio).length === 0 && delta.content == null && !delta.role && !delta.tool_calls;
-        if (empty && chunk.choices.length === 1 && chunk.choices[0]!.finish_reason === null && !chunk.usage) continue;
+        const extended = 'voxgate' in chunk;
+        if (empty && chunk.choices.length === 1 && chunk.choices[0]!.finish_reason === null && !chunk.usage && !extended)
+          continue;
         if (Object.keys(audio).length === 0) delete delta.audio;
       }
       yield chunk;

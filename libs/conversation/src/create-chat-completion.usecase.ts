@@ -4,8 +4,11 @@ import { type AudioLimits, DEFAULT_AUDIO_LIMITS } from '@voxgate/audio';
 import { prepareAudioInput, withoutExtensions } from './audio-input';
 import { type AudioOutputReport, convertResponseAudio, convertStreamAudio, planAudioOutput } from './audio-output';
 import { checkAudioRules } from './audio-rules';
-import { DEFAULT_MAX_TOOL_ROUNDS, type ServerToolRun, type ServerTools } from './server-tools';
+import type { ServerToolRun, ServerTools } from './server-tools';
+import { emptyStreamToolLoopReport, streamToolLoop, type StreamToolLoopReport } from './stream-tool-loop';
 import { runToolLoop } from './tool-loop';
+import { DEFAULT_TOOL_LOOP_LIMITS, type ToolLoopLimits } from './tool-loop-budget';
+import { offeredTools } from './tool-round';
 import type { ModelCatalog } from './model-catalog';
 import {
   type AudioIdMapping,
@@ -28,8 +31,8 @@ export interface CreateChatCompletionCommand {
   /** Keep streamed audio bytes for storage (sessions). */
   readonly keepAudio?: boolean;
   /**
-   * The tenant's server tools. Run by the loop on non-streaming requests; streaming requests are not
-   * offered server tools yet.
+   * The tenant's server tools: offered beside the client's and run by the tool loop (streaming or not).
+   * Not offered when the client asks for several choices (`n` > 1): the loop follows one conversation.
    */
   readonly serverTools?: ServerTools;
 }
@@ -64,6 +67,8 @@ export type CreateChatCompletionResult =
       readonly summary: RelaySummary;
       /** Speed applied; output seconds once the stream ended (when the gateway converted). */
       readonly audio: AudioOutputReport;
+      /** The tool loop's rounds, runs and stored messages (empty without server tools); final once `events` ended. */
+      readonly tools: StreamToolLoopReport;
     };
 
 /**
@@ -79,8 +84,8 @@ export class CreateChatCompletion {
     private readonly providers: ProviderRegistry,
     /** Bounds on client audio (duration, decoded size), checked before any work. */
     private readonly audioLimits: AudioLimits = DEFAULT_AUDIO_LIMITS,
-    /** Tool rounds before the model is made to answer. */
-    private readonly maxToolRounds: number = DEFAULT_MAX_TOOL_ROUNDS,
+    /** Budget of the server-side tool loop. */
+    private readonly toolLoop: ToolLoopLimits = DEFAULT_TOOL_LOOP_LIMITS,
   ) {}
 
   async execute({
@@ -95,7 +100,8 @@ export class CreateChatCompletion {
     const provider = this.providers.get(model.provider);
     checkAudioRules(request, provider.capabilities);
     const context = { requestId, signal };
-    const plan = planAudioOutput(request, provider.capabilities);
+    const tools = serverTools && serverTools.definitions.length > 0 && (request.n ?? 1) === 1 ? serverTools : null;
+    const plan = planAudioOutput(request, provider.capabilities, tools !== null);
     const audio: AudioOutputReport = { speed: plan?.convert?.speed ?? 1, outputSeconds: null };
     const { messages } = await prepareAudioInput(request, provider.capabilities, this.audioLimits);
     const prepared = withoutExtensions({
@@ -114,8 +120,8 @@ export class CreateChatCompletion {
       let toolRuns: ServerToolRun[] = [];
       let toolMessages: ChatMessage[] = [];
       let body: ChatCompletionResponse;
-      if (serverTools && serverTools.definitions.length > 0) {
-        const looped = await runToolLoop(prepared, serverTools, callModel, this.maxToolRounds);
+      if (tools) {
+        const looped = await runToolLoop(prepared, tools, callModel, this.toolLoop);
         body = looped.response;
         toolRuns = looped.report.runs;
         toolMessages = looped.report.messages;
@@ -138,10 +144,22 @@ export class CreateChatCompletion {
 
     const upstreamRequest: ChatCompletionRequest = {
       ...prepared,
+      ...(tools ? { tools: offeredTools(prepared, tools) } : {}),
       model: model.upstreamModel,
       stream_options: { ...request.stream_options, include_usage: true },
     };
     const started = await provider.streamChatCompletion(upstreamRequest, context);
+    const toolReport = emptyStreamToolLoopReport();
+    const upstreamChunks = tools
+      ? streamToolLoop({
+          request: upstreamRequest,
+          first: started.chunks,
+          tools,
+          start: async (next) => (await provider.streamChatCompletion(next, context)).chunks,
+          limits: this.toolLoop,
+          report: toolReport,
+        })
+      : started.chunks;
     const summary = emptySummary();
     const shape = {
       model: model.snapshot,
@@ -149,13 +167,14 @@ export class CreateChatCompletion {
       ...(audioIds ? { audioIds } : {}),
       ...(keepAudio ? { keepAudio } : {}),
     };
-    const chunks = plan ? convertStreamAudio(started.chunks, plan, audio) : started.chunks;
+    const chunks = plan ? convertStreamAudio(upstreamChunks, plan, audio) : upstreamChunks;
     return {
       kind: 'stream',
       route: { model: model.snapshot, provider: provider.id, upstreamRequestId: started.upstreamRequestId },
       events: relayStream(chunks, shape, summary),
       summary,
       audio,
+      tools: toolReport,
     };
   }
 }

@@ -10,3 +10,6 @@ export * from './audio-input';
 export * from './audio-output';
 export * from './server-tools';
 export * from './tool-loop';
+export * from './stream-tool-loop';
+export * from './tool-loop-budget';
+export * from './tool-round';

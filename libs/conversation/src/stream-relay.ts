@@ -26,7 +26,8 @@ export interface AudioIdPolicy {
 
 /** A provider audio id that was replaced, with what is needed to store the mapping. */
 export interface AudioIdMapping {
-  readonly upstreamId: string;
+  /** The provider id the Voxgate id stands for: the latest of the choice (a tool loop speaks in rounds). */
+  upstreamId: string;
   readonly id: string;
   upstreamExpiresAt: number | null;
 }
@@ -106,12 +107,11 @@ export async function* relayStream(
 
   let usageChunk: ChatCompletionChunk | null = null;
   const assembler = new MessageAssembler(shape.keepAudio ?? false);
-  const mapped = new Map<string, AudioIdMapping>();
-  const lastByChoice = new Map<number, AudioIdMapping>();
+  const byChoice = new Map<number, AudioIdMapping>();
   const finalize = () => {
     summary.message = assembler.message();
     summary.audio = shape.keepAudio ? assembler.audio() : null;
-    summary.audioIds = [...mapped.values()];
+    summary.audioIds = [...byChoice.values()];
   };
   try {
     for await (const chunk of upstream) {
@@ -125,7 +125,7 @@ export async function* relayStream(
       if (chunk.choices.length === 0) continue;
       for (const choice of chunk.choices) {
         if (shape.audioIds && choice.delta.audio) {
-          rewriteAudioIds(choice.delta.audio, shape.audioIds, mapped, lastByChoice, choice.index);
+          rewriteAudioIds(choice.delta.audio, shape.audioIds, byChoice, choice.index);
         }
         countGenerated(summary.generated, choice.delta);
         if (choice.index === 0) assembler.add(choice.delta);
@@ -150,26 +150,29 @@ export async function* relayStream(
   }
 }
 
-/** Replaces the provider's audio id (and expiry) in a delta by Voxgate's, minting one id per provider id. */
+/**
+ * Replaces the provider's audio id (and expiry) in a delta by Voxgate's. A choice has one Voxgate id for
+ * the whole response: when the provider's id changes mid-stream (the tool loop's next round speaks), the
+ * mapping follows the latest provider id, whose audio ends the answer.
+ */
 function rewriteAudioIds(
   audio: NonNullable<ChunkDelta['audio']>,
   policy: AudioIdPolicy,
-  mapped: Map<string, AudioIdMapping>,
-  lastByChoice: Map<number, AudioIdMapping>,
+  byChoice: Map<number, AudioIdMapping>,
   choiceIndex: number,
 ): void {
   if (audio.id) {
-    let mapping = mapped.get(audio.id);
+    const mapping = byChoice.get(choiceIndex);
     if (!mapping) {
-      mapping = { upstreamId: audio.id, id: policy.newId(), upstreamExpiresAt: null };
-      mapped.set(audio.id, mapping);
+      byChoice.set(choiceIndex, { upstreamId: audio.id, id: policy.newId(), upstreamExpiresAt: null });
+    } else if (mapping.upstreamId !== audio.id) {
+      mapping.upstreamId = audio.id;
+      mapping.upstreamExpiresAt = null;
     }
-    lastByChoice.set(choiceIndex, mapping);
-    audio.id = mapping.id;
+    audio.id = byChoice.get(choiceIndex)!.id;
   }
   if (audio.expires_at !== undefined) {
-    // The expiry belongs to the audio of the same choice.
-    const mapping = lastByChoice.get(choiceIndex);
+    const mapping = byChoice.get(choiceIndex);
     if (mapping) mapping.upstreamExpiresAt = audio.expires_at;
     audio.expires_at = policy.expiresAt(audio.expires_at);
   }

@@ -1,6 +1,9 @@
 import type { ChatCompletionRequest, ChatCompletionResponse } from '@voxgate/openai-wire';
 import type { ServerTools } from './server-tools';
 import { runToolLoop } from './tool-loop';
+import { DEFAULT_TOOL_LOOP_LIMITS, type ToolLoopLimits } from './tool-loop-budget';
+
+const limits = (overrides: Partial<ToolLoopLimits> = {}): ToolLoopLimits => ({ ...DEFAULT_TOOL_LOOP_LIMITS, ...overrides });
 
 const request: ChatCompletionRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
 
@@ -82,7 +85,7 @@ describe('runToolLoop', () => {
       ),
       answer(null, 20),
     ]);
-    const { response, report } = await runToolLoop(request, tools, model.call, 8);
+    const { response, report } = await runToolLoop(request, tools, model.call, limits());
     expect(response.choices[0]?.message.content).toBe('done');
     expect(response.usage).toMatchObject({ prompt_tokens: 30, completion_tokens: 2, total_tokens: 32 });
     expect(tools.executed).toEqual([['a:{}', 'b:{"x":1}']]);
@@ -102,7 +105,7 @@ describe('runToolLoop', () => {
       { ...request, tools: [{ type: 'function', function: { name: 'client_fn' } }] },
       tools,
       model.call,
-      8,
+      limits(),
     );
     expect(
       response.choices[0]?.message.tool_calls?.map((call) => (call.type === 'function' ? call.function.name : '')),
@@ -115,7 +118,7 @@ describe('runToolLoop', () => {
     const tools = serverTools(['a']);
     const same = () => answer([{ name: 'a', args: '{"q":1}' }]);
     const model = scripted([same(), same(), answer(null)]);
-    const { report } = await runToolLoop(request, tools, model.call, 8);
+    const { report } = await runToolLoop(request, tools, model.call, limits());
     expect(report.stop).toBe('repeated_call');
     expect(model.seen.at(-1)?.tool_choice).toBe('none');
     expect(tools.executed).toHaveLength(2);
@@ -124,7 +127,7 @@ describe('runToolLoop', () => {
   it('stops at the round budget with tool_choice none', async () => {
     const tools = serverTools(['a']);
     const model = scripted([answer([{ name: 'a', args: '1' }]), answer([{ name: 'a', args: '2' }]), answer(null)]);
-    const { report } = await runToolLoop(request, tools, model.call, 2);
+    const { report } = await runToolLoop(request, tools, model.call, limits({ maxRounds: 2 }));
     expect(report).toMatchObject({ stop: 'round_budget', rounds: 2 });
     expect(model.seen[2]?.tool_choice).toBe('none');
   });
@@ -135,7 +138,7 @@ describe('runToolLoop', () => {
         { ...request, tools: [{ type: 'function', function: { name: 'a' } }] },
         serverTools(['a']),
         scripted([]).call,
-        8,
+        limits(),
       ),
     ).rejects.toMatchObject({ status: 400, param: 'tools' });
   });
@@ -145,7 +148,7 @@ describe('runToolLoop: the messages it adds', () => {
   it('reports the assistant tool calls and tool results it appended, for sessions to store', async () => {
     const tools = serverTools(['a']);
     const model = scripted([answer([{ name: 'a', args: '{}' }]), answer(null)]);
-    const { report } = await runToolLoop(request, tools, model.call, 8);
+    const { report } = await runToolLoop(request, tools, model.call, limits());
     expect(report.messages).toEqual([
       {
         role: 'assistant',

@@ -1,130 +1,120 @@
-import {
-  type ChatCompletionRequest,
-  type ChatCompletionResponse,
-  type ChatMessage,
-  Errors,
-  type Usage,
-} from '@voxgate/openai-wire';
+import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage, Usage } from '@voxgate/openai-wire';
 import type { ServerToolRun, ServerTools } from './server-tools';
+import { DEFAULT_TOOL_LOOP_LIMITS, ToolLoopBudget, type ToolLoopLimits, type ToolLoopStop } from './tool-loop-budget';
+import {
+  addUsage,
+  type FunctionCall,
+  joinSpoken,
+  offeredTools,
+  runServerCalls,
+  toolRoundMessages,
+} from './tool-round';
 
 /** One provider call of the loop: the request with the conversation so far, the answer back. */
 export type ModelCall = (request: ChatCompletionRequest) => Promise<ChatCompletionResponse>;
 
 /** What the loop did besides answering. */
 export interface ToolLoopReport {
+  /** Tool rounds executed. */
   readonly rounds: number;
   readonly runs: ServerToolRun[];
-  /** Why the loop stopped calling tools: the model answered, called client tools, repeated itself, or ran out of rounds. */
-  readonly stop: 'answered' | 'client_tools' | 'repeated_call' | 'round_budget';
-  /** Messages the loop added before the final answer: assistant tool calls and tool results (sessions store them). */
+  readonly stop: ToolLoopStop;
+  /**
+   * Messages the loop added before the final answer, as a session stores them: each round's assistant
+   * server calls (content null: what the model said in that round is part of the final message) and the
+   * tool results.
+   */
   readonly messages: ChatMessage[];
 }
 
+type Message = ChatCompletionResponse['choices'][number]['message'];
+
 /**
  * Server-side function calling, non-streaming. The enabled server tools are offered beside the client's
- * (a name clash is a 400). While the model's answer calls server tools, they run (concurrently, through
- * `ServerTools.execute`), the assistant message and the tool results are appended, and the model is asked
- * again. Client tool calls are returned to the client exactly as OpenAI would, with the server calls of the
- * same message executed and left out. The loop stops after `maxRounds` tool rounds, or when the model
- * repeats a round's exact calls; it then asks once more with `tool_choice: "none"` so the client still gets
- * an answer. Usage is the sum over every call.
+ * (a name clash is a 400). While the model's answer calls server tools, they run (concurrently unless
+ * `parallel_tool_calls: false`, through `ServerTools.execute`), the assistant message and the tool results
+ * are appended, and the model is asked again. Client tool calls are returned to the client exactly as
+ * OpenAI would, with the server calls of the same message executed and left out.
+ *
+ * The budget (`ToolLoopLimits`: rounds, wall time, tokens) and a round repeating the previous round's
+ * exact calls end the loop: the model is then asked once more with `tool_choice: "none"`, so the client
+ * still gets an answer. The final message carries the whole turn: the text and the audio (data and
+ * transcript concatenated, which needs pcm16 from the provider) of every round. Usage is the sum over
+ * every call.
  */
 export async function runToolLoop(
   request: ChatCompletionRequest,
   tools: ServerTools,
   call: ModelCall,
-  maxRounds: number,
+  limits: ToolLoopLimits = DEFAULT_TOOL_LOOP_LIMITS,
+  now: () => number = Date.now,
 ): Promise<{ response: ChatCompletionResponse; report: ToolLoopReport }> {
-  const clientNames = new Set(
-    (request.tools ?? []).flatMap((tool) => (tool.type === 'function' ? [tool.function.name] : [tool.custom.name])),
-  );
-  const clash = tools.definitions.find((tool) => clientNames.has(tool.function.name));
-  if (clash) {
-    throw Errors.invalidRequest(
-      `Tool '${clash.function.name}' is also a server tool of this tenant; rename the client tool.`,
-      'tools',
-    );
-  }
+  const offered = offeredTools(request, tools);
+  const budget = new ToolLoopBudget(limits, now);
+  const parallel = request.parallel_tool_calls !== false;
   const messages: ChatMessage[] = [...request.messages];
+  const stored: ChatMessage[] = [];
   const runs: ServerToolRun[] = [];
+  const earlier: Message[] = [];
   let usage: Usage | null = null;
-  let previous = '';
-  for (let round = 0; ; round++) {
-    const forceAnswer = round >= maxRounds;
+  for (;;) {
+    const forced = budget.forcedStop();
     const response = await call({
       ...request,
       messages,
-      tools: [...(request.tools ?? []), ...tools.definitions],
-      ...(forceAnswer ? { tool_choice: 'none' as const } : {}),
+      tools: offered,
+      ...(forced ? { tool_choice: 'none' as const } : {}),
     });
     usage = addUsage(usage, response.usage ?? null);
+    budget.addTokens(response.usage?.total_tokens ?? 0);
     const choice = response.choices[0];
-    const calls = (choice?.message.tool_calls ?? []).flatMap((toolCall) =>
-      toolCall.type === 'function' ? [toolCall] : [],
+    const calls = choice?.message.tool_calls ?? [];
+    const serverCalls = calls.filter(
+      (toolCall): toolCall is FunctionCall => toolCall.type === 'function' && tools.has(toolCall.function.name),
     );
-    const serverCalls = calls.filter((toolCall) => tools.has(toolCall.function.name));
-    const finish = (stop: ToolLoopReport['stop']) => ({
-      response: { ...response, ...(usage ? { usage } : {}) },
-      report: { rounds: round, runs, stop, messages: messages.slice(request.messages.length) },
-    });
-    if (!choice || serverCalls.length === 0 || forceAnswer) return finish(forceAnswer ? 'round_budget' : 'answered');
-
-    const signature = JSON.stringify(
-      serverCalls.map((toolCall) => [toolCall.function.name, toolCall.function.arguments]),
-    );
-    const executed = await tools.execute(
-      serverCalls.map((toolCall) => ({
-        id: toolCall.id,
-        name: toolCall.function.name,
-        arguments: toolCall.function.arguments,
-      })),
-    );
-    runs.push(...executed);
-    const clientCalls = (choice.message.tool_calls ?? []).filter(
-      (toolCall) => toolCall.type !== 'function' || !tools.has(toolCall.function.name),
-    );
-    if (clientCalls.length > 0) {
-      choice.message.tool_calls = clientCalls;
-      return finish('client_tools');
-    }
-    messages.push(
-      { role: 'assistant', content: choice.message.content, tool_calls: serverCalls },
-      ...executed.map((run): ChatMessage => ({ role: 'tool', tool_call_id: run.toolCallId, content: run.content })),
-    );
-    if (signature === previous) {
-      // The model asked for exactly what it just got: one last call without tools instead of spinning.
-      const final = await call({
-        ...request,
-        messages,
-        tools: [...(request.tools ?? []), ...tools.definitions],
-        tool_choice: 'none',
-      });
-      usage = addUsage(usage, final.usage ?? null);
+    const clientCalls = calls.filter((toolCall) => toolCall.type !== 'function' || !tools.has(toolCall.function.name));
+    const finish = (stop: ToolLoopStop) => {
+      if (choice) {
+        // A model that calls server tools despite `tool_choice: "none"` gets no more rounds; its server
+        // calls are never shown to the client.
+        if (clientCalls.length > 0) choice.message.tool_calls = clientCalls;
+        else if (serverCalls.length > 0) {
+          delete choice.message.tool_calls;
+          choice.finish_reason = 'stop';
+        }
+        mergeTurn(choice.message, earlier);
+      }
       return {
-        response: { ...final, ...(usage ? { usage } : {}) },
-        report: { rounds: round + 1, runs, stop: 'repeated_call', messages: messages.slice(request.messages.length) },
+        response: { ...response, ...(usage ? { usage } : {}) },
+        report: { rounds: budget.completedRounds, runs, stop, messages: stored },
       };
-    }
-    previous = signature;
+    };
+    if (!choice || serverCalls.length === 0 || forced) return finish(forced ?? 'answered');
+
+    const executed = await runServerCalls(tools, serverCalls, parallel);
+    runs.push(...executed);
+    if (clientCalls.length > 0) return finish('client_tools');
+    const said = joinSpoken([choice.message.content, choice.message.audio?.transcript]);
+    messages.push(...toolRoundMessages(said, serverCalls, executed));
+    stored.push(...toolRoundMessages(null, serverCalls, executed));
+    earlier.push(choice.message);
+    budget.completeRound(serverCalls.map((toolCall) => toolCall.function));
   }
 }
 
-function addUsage(total: Usage | null, next: Usage | null): Usage | null {
-  if (!next) return total;
-  if (!total) return next;
-  const sum = (a?: number, b?: number) => (a === undefined && b === undefined ? undefined : (a ?? 0) + (b ?? 0));
-  const details = <T extends Record<string, number | undefined>>(a?: T, b?: T): T | undefined => {
-    if (!a && !b) return undefined;
-    const keys = new Set([...Object.keys(a ?? {}), ...Object.keys(b ?? {})]);
-    return Object.fromEntries([...keys].map((key) => [key, sum(a?.[key], b?.[key])])) as T;
-  };
-  const prompt = details(total.prompt_tokens_details, next.prompt_tokens_details);
-  const completion = details(total.completion_tokens_details, next.completion_tokens_details);
-  return {
-    prompt_tokens: total.prompt_tokens + next.prompt_tokens,
-    completion_tokens: total.completion_tokens + next.completion_tokens,
-    total_tokens: total.total_tokens + next.total_tokens,
-    ...(prompt ? { prompt_tokens_details: prompt } : {}),
-    ...(completion ? { completion_tokens_details: completion } : {}),
+/** Folds the text and audio of earlier rounds into the final message (in place). */
+function mergeTurn(final: Message, earlier: readonly Message[]): void {
+  if (earlier.length === 0) return;
+  const all = [...earlier, final];
+  const content = joinSpoken(all.map((message) => message.content));
+  if (content !== null || final.content !== null) final.content = content;
+  const spoken = all.filter((message) => message.audio);
+  const last = spoken.at(-1)?.audio;
+  if (!last) return;
+  final.audio = {
+    id: last.id,
+    expires_at: last.expires_at,
+    data: Buffer.concat(spoken.map((message) => Buffer.from(message.audio?.data ?? '', 'base64'))).toString('base64'),
+    transcript: joinSpoken(spoken.map((message) => message.audio?.transcript)) ?? '',
   };
 }

@@ -1,9 +1,11 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { GatewayConfig } from '@voxgate/config';
 import {
   type AssembledMessage,
   type CompletionRoute,
   CreateChatCompletion,
   type ServerToolRun,
+  toolRunView,
 } from '@voxgate/conversation';
 import {
   type ChatCompletionRequest,
@@ -17,6 +19,7 @@ import { CurrentPrincipal } from '../auth/principal.decorator';
 import { clientAbortSignal } from '../http/client-abort';
 import { ZodBody } from '../http/zod-body.pipe';
 import { AccessLog } from '../infra/access-log';
+import { GATEWAY_CONFIG } from '../infra/tokens';
 import { ConversationTurns } from './conversation-turns';
 import { GatewayTools } from '../tools/tools-runtime.provider';
 import { MeteredChat } from './metered-chat';
@@ -38,7 +41,12 @@ export class ChatCompletionsController {
     private readonly turns: ConversationTurns,
     private readonly tools: GatewayTools,
     private readonly accessLog: AccessLog,
-  ) {}
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    this.keepAliveMs = config.server.sseKeepAliveMs;
+  }
+
+  private readonly keepAliveMs: number;
 
   @Post()
   @HttpCode(200)
@@ -56,9 +64,7 @@ export class ChatCompletionsController {
 
     let result;
     try {
-      const serverTools = request.stream
-        ? undefined
-        : await this.tools.forRequest({
+      const serverTools = await this.tools.forRequest({
             tenantId: principal.tenantId,
             sessionId,
             requestId: idempotencyKeyOf(httpRequest) ?? httpRequest.id,
@@ -88,6 +94,9 @@ export class ChatCompletionsController {
     };
     if (result.kind === 'json') {
       void reply.headers({ ...headers, ...toolHeaders(result.toolRuns) });
+      if (result.toolRuns.length > 0) {
+        Object.assign(result.body, { voxgate: { tool_runs: result.toolRuns.map(toolRunView) } });
+      }
       const message = result.body.choices[0]?.message;
       await this.turns.complete(principal, httpRequest.id, prepared, {
         message: message ? assembledFrom(message) : null,
@@ -112,7 +121,7 @@ export class ChatCompletionsController {
     const lease = this.metered.keepLease(admission);
     let end: StreamEnd;
     try {
-      end = await writeSse(reply, result.events, headers, signal);
+      end = await writeSse(reply, result.events, headers, signal, this.keepAliveMs);
     } finally {
       lease.stop();
     }
@@ -120,6 +129,7 @@ export class ChatCompletionsController {
     if (end === 'completed') {
       await this.turns.complete(principal, httpRequest.id, prepared, {
         message: summary.message,
+        toolMessages: result.tools.messages,
         audioIds: summary.audioIds,
         audio: summary.audio?.length
           ? { data: summary.audio.toString('base64'), format: request.audio?.format ?? 'pcm16' }
@@ -131,6 +141,7 @@ export class ChatCompletionsController {
       provider: result.route.provider,
       usage: summary.usage,
       generated: summary.generated,
+      toolCalls: result.tools.runs.filter((run) => !run.replayed).length,
       ...(result.audio.outputSeconds !== null ? { audioOutMs: result.audio.outputSeconds * 1000 } : {}),
     });
     this.accessLog.completion(httpRequest, result.route, { usage: summary.usage, end, error: summary.error });
@@ -154,14 +165,18 @@ function assembledFrom(message: ChatCompletionResponse['choices'][number]['messa
 
 /**
  * `x-voxgate-tool-runs`: which server tools ran, as JSON `[{"name","status","replayed"}]` (status `ok`,
- * `error`, `pending`, `confirmation_required`, …), so a client app can show or audit them.
+ * `error`, `pending`, `confirmation_required`, …), so a client app can show or audit them; and
+ * `x-voxgate-confirmation-required`: the token(s) of calls that wait for the user's confirmation
+ * (comma-separated), to send back in `X-Voxgate-Confirmation` once the user agreed.
  */
 function toolHeaders(runs: readonly ServerToolRun[]): Record<string, string> {
   if (runs.length === 0) return {};
+  const tokens = runs.flatMap((run) => (run.confirmation ? [run.confirmation.token] : []));
   return {
     'x-voxgate-tool-runs': JSON.stringify(
       runs.map((run) => ({ name: run.name, status: run.status, replayed: run.replayed })),
     ),
+    ...(tokens.length > 0 ? { 'x-voxgate-confirmation-required': tokens.join(',') } : {}),
   };
 }
 

@@ -7,17 +7,22 @@ import { openaiHeaders } from '../http/response-headers';
 /** How a stream ended, for the access log and metering. */
 export type StreamEnd = 'completed' | 'upstream_error' | 'client_disconnected';
 
+/** An SSE comment: ignored by every SSE client (the SDKs too), but it keeps idle connections open. */
+const KEEP_ALIVE = ': keep-alive\n\n';
+
 /**
  * Writes a chat-completion stream on a hijacked Fastify reply: headers at once, one `data:` event per
  * chunk as it arrives (waiting on `drain` when the client reads slowly, so memory stays bounded), then
  * `data: [DONE]`; or, after an in-band error event, just the end of the stream. When the client goes
- * away the iterator is closed, which cancels the upstream request.
+ * away the iterator is closed, which cancels the upstream request. While no event comes for
+ * `keepAliveMs` (the model thinks, server tools run), a `: keep-alive` comment is written each time.
  */
 export async function writeSse(
   reply: FastifyReply,
   events: AsyncIterable<RelayEvent>,
   extraHeaders: Record<string, string>,
   signal: AbortSignal,
+  keepAliveMs = 0,
 ): Promise<StreamEnd> {
   reply.hijack();
   const raw = reply.raw;
@@ -32,6 +37,13 @@ export async function writeSse(
   raw.flushHeaders();
 
   const iterator = events[Symbol.asyncIterator]();
+  const keepAlive =
+    keepAliveMs > 0
+      ? setInterval(() => {
+          if (!raw.writableEnded && raw.writableLength === 0) raw.write(KEEP_ALIVE);
+        }, keepAliveMs)
+      : null;
+  const quiet = () => keepAlive?.refresh();
   const closed = new Promise<'closed'>((resolve) =>
     signal.addEventListener('abort', () => resolve('closed'), { once: true }),
   );
@@ -45,6 +57,7 @@ export async function writeSse(
         raw.end(encodeSseData(JSON.stringify({ error: event.error })));
         return 'upstream_error';
       }
+      quiet();
       if (!raw.write(encodeSseData(JSON.stringify(event.chunk)))) {
         const drained = await Promise.race([once(raw, 'drain').then(() => 'drained' as const), closed]);
         if (drained === 'closed') return 'client_disconnected';
@@ -53,6 +66,7 @@ export async function writeSse(
     raw.end(encodeSseData(SSE_DONE));
     return 'completed';
   } finally {
+    if (keepAlive) clearInterval(keepAlive);
     // Closing the iterator runs the provider stream's cleanup, which cancels the upstream body.
     void iterator.return?.(undefined)?.catch(() => undefined);
     if (!raw.writableEnded) raw.end();

@@ -52,6 +52,15 @@ export class GatewayTools implements OnApplicationShutdown {
           content: run.content,
           status: run.outcome.status,
           replayed: run.replayed,
+          ...(run.outcome.status === 'confirmation_required'
+            ? {
+                confirmation: {
+                  token: run.outcome.token,
+                  expiresAt: run.outcome.expiresAt,
+                  summary: run.outcome.summary,
+                },
+              }
+            : {}),
         }));
       },
     };

@@ -12,6 +12,7 @@ export function testSettings(overrides: Partial<ToolsSettings> = {}): ToolsSetti
     mcpToolsCacheMs: 60_000,
     ledgerTtlMs: 3_600_000,
     maxResponseBytes: 64 * 1024,
+    loop: { maxRounds: 8, maxWallMs: 60_000, maxTokens: 200_000 },
     ...overrides,
   };
 }
