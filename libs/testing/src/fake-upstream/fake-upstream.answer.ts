@@ -35,6 +35,8 @@ export interface Answer {
   scriptedFinish: boolean;
   messageOverride: Partial<AssistantMessage>;
   usageOverride: Partial<CompletionUsage>;
+  /** Words said before the tool calls of a `toolCalls` reply (then `text`/`pcm` hold them). */
+  say?: string;
 }
 
 export function newCompletionContext(request: ChatRequestView): CompletionContext {
@@ -68,7 +70,11 @@ export function planAnswer(request: ChatRequestView, reply?: CompletionReply | T
       },
     }));
     const text = toolCalls.map((call) => call.function.name + call.function.arguments).join('');
-    return { ...base(text, undefined), toolCalls, finishReason: 'tool_calls' };
+    const usageOverride = reply.usage ?? {};
+    if (reply.say === undefined)
+      return { ...base(text, undefined), toolCalls, finishReason: 'tool_calls', usageOverride };
+    const pcm = request.wantsAudio ? speechPcm16().subarray(0, PCM16_BYTES_PER_SECOND) : undefined;
+    return { ...base(reply.say, pcm), toolCalls, finishReason: 'tool_calls', say: reply.say, usageOverride };
   }
   const override = reply?.message ?? {};
   const scriptedText =

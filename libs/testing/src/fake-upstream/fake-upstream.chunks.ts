@@ -24,7 +24,8 @@ type Choice = Record<string, unknown>;
  */
 export function buildChunkSequence(context: CompletionContext, answer: Answer): ChatCompletionChunk[] {
   let choices: Choice[];
-  if (answer.toolCalls.length > 0) choices = toolCallChoices(answer);
+  if (answer.toolCalls.length > 0)
+    choices = [...leadChoices(context, answer), ...toolCallChoices(answer, answer.say === undefined)];
   else if (answer.pcm !== undefined) choices = audioChoices(context, answer, answer.pcm);
   else choices = textChoices(answer);
   const chunks = choices.map((choice) => envelope(context, [choice], null));
@@ -76,11 +77,19 @@ function textChoices(answer: Answer): Choice[] {
   return choices;
 }
 
-function toolCallChoices(answer: Answer): Choice[] {
+/** What a `toolCalls` reply says before its calls: text deltas, or audio deltas up to `expires_at`. */
+function leadChoices(context: CompletionContext, answer: Answer): Choice[] {
+  if (answer.say === undefined) return [];
+  if (answer.pcm !== undefined) return audioChoices(context, { ...answer, scriptedFinish: false }, answer.pcm);
+  return textChoices(answer).slice(0, -1);
+}
+
+function toolCallChoices(answer: Answer, first: boolean): Choice[] {
   const choices: Choice[] = [];
   answer.toolCalls.forEach((call, index) => {
     const head = { index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } };
-    const delta = index === 0 ? { role: 'assistant', content: null, tool_calls: [head] } : { tool_calls: [head] };
+    const delta =
+      index === 0 && first ? { role: 'assistant', content: null, tool_calls: [head] } : { tool_calls: [head] };
     choices.push({ index: 0, delta, logprobs: null, finish_reason: null });
     const args = call.function.arguments;
     for (let offset = 0; offset < args.length; offset += ARGUMENT_FRAGMENT_CHARS) {

@@ -26,11 +26,9 @@ export function buildCompletion(context: CompletionContext, answer: Answer): Cha
 
 function buildMessage(context: CompletionContext, answer: Answer): AssistantMessage {
   const message: AssistantMessage = { role: 'assistant', content: null, refusal: null, annotations: [] };
-  if (answer.toolCalls.length > 0) {
-    message.tool_calls = answer.toolCalls;
-  } else if (answer.pcm === undefined) {
-    message.content = answer.text;
-  } else {
+  const calls = answer.toolCalls.length > 0;
+  if (calls) message.tool_calls = answer.toolCalls;
+  if (answer.pcm !== undefined) {
     const audio = context.request.audioFormat === 'wav' ? wavFromPcm16(answer.pcm, PCM16_SAMPLE_RATE) : answer.pcm;
     message.audio = {
       id: context.audioId,
@@ -38,6 +36,8 @@ function buildMessage(context: CompletionContext, answer: Answer): AssistantMess
       expires_at: context.created + AUDIO_TTL_SECONDS,
       transcript: answer.text,
     };
+  } else if (!calls || answer.say !== undefined) {
+    message.content = answer.text;
   }
   return { ...message, ...answer.messageOverride };
 }

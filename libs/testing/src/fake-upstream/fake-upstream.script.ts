@@ -39,6 +39,13 @@ export interface CompletionReply {
 export interface ToolCallsReply {
   kind: 'toolCalls';
   calls: FakeToolCallSpec[];
+  /**
+   * What the model says before calling ("Let me check…"): `content` in text mode; in audio mode the
+   * transcript, spoken as the first second of the speech fixture, before the tool call deltas.
+   */
+  say?: string;
+  /** Shallow-merged over the computed usage. */
+  usage?: Partial<CompletionUsage>;
 }
 
 export interface FakeToolCallSpec {

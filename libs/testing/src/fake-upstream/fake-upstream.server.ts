@@ -37,6 +37,7 @@ export class FakeUpstream {
   chunkDelayMs: number;
 
   private readonly queue: ScriptedReply[] = [];
+  private responder: ((body: unknown) => ScriptedReply | undefined) | undefined;
   private readonly validator: OpenApiValidator | undefined;
   private readonly apiKey: string | undefined;
   private origin = '';
@@ -82,6 +83,16 @@ export class FakeUpstream {
     return this;
   }
 
+  /**
+   * Decides the reply from the (validated) request body whenever nothing is queued, e.g. a tool call
+   * first and an answer once a tool result is in the conversation: scripts that stay right however
+   * concurrent requests interleave. `undefined` (from the function, or to remove it) means the default.
+   */
+  respondWith(responder: ((body: unknown) => ScriptedReply | undefined) | undefined): this {
+    this.responder = responder;
+    return this;
+  }
+
   /** Scripted replies not consumed yet. */
   get pendingReplies(): number {
     return this.queue.length;
@@ -112,6 +123,7 @@ export class FakeUpstream {
     this.requests.length = 0;
     this.violations.length = 0;
     this.queue.length = 0;
+    this.responder = undefined;
   }
 
   /** Resolves once `count` requests have arrived. */
@@ -174,7 +186,8 @@ export class FakeUpstream {
     exchange.record.body = check.body;
     this.violations.push(...check.violations.map((violation) => `${method} ${path}: ${violation}`));
     if (check.error !== undefined) return refuse(exchange, check.error);
-    await answerChat(exchange, readChatRequest(check.body), this.queue.shift(), this.chunkDelayMs);
+    const reply = this.queue.shift() ?? this.responder?.(check.body);
+    await answerChat(exchange, readChatRequest(check.body), reply, this.chunkDelayMs);
   }
 }
 
