@@ -55,6 +55,8 @@ export default tseslint.config(
   boundary('conversation', ['tenancy', 'testing'], { pure: true }),
   boundary('tenancy', ['providers', 'conversation', 'testing']),
   boundary('tools', ['providers', 'conversation', 'tenancy', 'testing']),
+  // Knows neither HTTP nor Nest: lines run through the BatchLineExecutor the apps provide.
+  boundary('batch', ['providers', 'conversation', 'tenancy', 'tools', 'testing']),
   {
     files: ['apps/**/*.ts'],
     rules: {

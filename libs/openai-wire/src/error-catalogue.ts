@@ -30,6 +30,15 @@ export const Errors = {
       `The request body is larger than the limit of ${limitBytes} bytes.`,
     ),
 
+  fileTooLarge: (limitBytes: number) =>
+    new GatewayError(
+      413,
+      'invalid_request_error',
+      'file_too_large',
+      `File is too large: the limit for batch input files is ${limitBytes} bytes.`,
+      'file',
+    ),
+
   // 401 / 403 ─ who is calling.
   missingApiKey: () =>
     new GatewayError(
@@ -75,6 +84,17 @@ export const Errors = {
     new GatewayError(404, 'invalid_request_error', 'unknown_url', `Unrecognized request URL (${method} ${url}).`),
   methodNotAllowed: (method: string, url: string) =>
     new GatewayError(405, 'invalid_request_error', 'method_not_allowed', `Method ${method} is not allowed on ${url}.`),
+
+  // 409 ─ the object is in a state that forbids the call; `x-should-retry: false` stops SDK retries.
+  batchNotCancellable: (id: string, status: string) =>
+    new GatewayError(
+      409,
+      'invalid_request_error',
+      'batch_not_cancellable',
+      `Batch '${id}' cannot be cancelled: its status is '${status}'.`,
+      null,
+      { 'x-should-retry': 'false' },
+    ),
 
   // 5xx ─ our side or the provider's; SDKs retry these.
   upstreamError: (provider: string, detail: string) =>

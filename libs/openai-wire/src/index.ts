@@ -1,4 +1,5 @@
 export * from './audio';
+export * from './batches';
 export * from './chat-completions.chunk';
 export * from './chat-completions.request';
 export * from './chat-completions.response';
@@ -7,6 +8,7 @@ export * from './chat-tools.request';
 export * from './common';
 export * from './error-catalogue';
 export * from './errors';
+export * from './files';
 export * from './gateway-error';
 export * from './models';
 export * from './sse';

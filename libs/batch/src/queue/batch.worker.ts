@@ -1,0 +1,82 @@
+import { type Job, WaitingError, Worker } from 'bullmq';
+import type { ProcessBatch } from '../processing/process-batch.usecase';
+import { BATCH_QUEUE, ProcessBatchJobSchema } from './batch-jobs';
+import type { BatchQueueConnection } from './batch-job.queue';
+
+/** Structured log line: level, message, fields (the gateway's JSON logger fits). */
+export type BatchLog = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
+
+export interface BatchWorkerOptions {
+  /** Batches this process runs at the same time (each runs its lines `lineConcurrency` at a time). */
+  readonly concurrency: number;
+  /** How often a job whose worker died may be picked up again before BullMQ gives up on it. */
+  readonly maxStalledCount?: number;
+}
+
+/**
+ * Consumer side of the batch queue: runs `process-batch` jobs with `ProcessBatch`.
+ *
+ * - A worker that dies mid-batch loses its job lock; BullMQ's stalled check hands the job to another
+ *   worker, which resumes from the recorded lines (up to `maxStalledCount` times, 100 by default).
+ * - `close()` is graceful: running batches stop starting lines, let running ones finish, and put their
+ *   job back in the wait list for another worker (`moveToWait` + `WaitingError`).
+ * - A processor that throws on its last attempt marks the batch `failed` (`internal_error`), so no batch
+ *   stays `in_progress` for ever.
+ *
+ * Its connections use `maxRetriesPerRequest: null`, which BullMQ requires for blocking commands.
+ */
+export class BatchWorker {
+  private worker: Worker | null = null;
+  private closing = false;
+
+  constructor(
+    private readonly processBatch: ProcessBatch,
+    private readonly connection: BatchQueueConnection,
+    private readonly options: BatchWorkerOptions,
+    private readonly log: BatchLog,
+  ) {}
+
+  start(): void {
+    if (this.worker) return;
+    this.worker = new Worker(BATCH_QUEUE, (job, token) => this.process(job, token), {
+      connection: { url: this.connection.url, maxRetriesPerRequest: null },
+      prefix: this.connection.prefix,
+      concurrency: this.options.concurrency,
+      maxStalledCount: this.options.maxStalledCount ?? 100,
+    });
+    this.worker.on('error', (error) => this.log('warn', 'batch worker error', { error: error.message }));
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    await this.worker?.close();
+    this.worker = null;
+  }
+
+  private async process(job: Job, token: string | undefined): Promise<void> {
+    const data = ProcessBatchJobSchema.parse(job.data);
+    const attempts = job.opts.attempts ?? 1;
+    try {
+      const result = await this.processBatch.execute(data, { shouldYield: () => this.closing });
+      if (result === 'yielded') {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      this.log('info', 'batch job finished', { batchId: data.batchId, tenantId: data.tenantId });
+    } catch (error) {
+      if (error instanceof WaitingError) throw error;
+      const last = job.attemptsMade + 1 >= attempts;
+      this.log('error', 'batch job failed', {
+        batchId: data.batchId,
+        attempt: job.attemptsMade + 1,
+        last,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      if (last)
+        await this.processBatch.fail({ tenantId: data.tenantId, id: data.batchId }, [
+          { code: 'internal_error', message: 'The batch could not be processed.', param: null, line: null },
+        ]);
+      throw error;
+    }
+  }
+}
