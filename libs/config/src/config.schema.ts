@@ -194,6 +194,32 @@ export const GatewayConfigSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
+  batch: z
+    .strictObject({
+      /** Largest batch input file, in bytes. Files live in Redis, so the default (100 MiB) is half OpenAI's 200 MB. */
+      maxFileBytes: positiveInt.default(100 * 1024 * 1024),
+      /** Most requests in one input file (OpenAI: 50,000); more fails the batch with `too_many_tasks`. */
+      maxLines: positiveInt.default(50_000),
+      /** Lifetime of an uploaded batch input file unless the upload sets `expires_after` (30 days, as OpenAI). */
+      inputFileTtlSeconds: positiveInt.default(2_592_000),
+      /** Lifetime of output and error files unless the batch sets `output_expires_after`. */
+      outputFileTtlSeconds: positiveInt.default(2_592_000),
+      /** How long a finished batch stays readable through `GET /v1/batches`. */
+      retentionSeconds: positiveInt.default(2_592_000),
+      /** Lines of one batch running at the same time (lines of one session always run one by one). */
+      lineConcurrency: positiveInt.default(4),
+      /** Batches one worker process runs at the same time. */
+      workerConcurrency: positiveInt.default(2),
+      /** Longest single wait on a 429's retry-after before a line is tried again (429s never fail a line). */
+      rateLimitMaxWaitMs: positiveInt.default(60_000),
+      /** Retries of a line that got a 5xx, before its error is recorded. */
+      serverErrorRetries: z.coerce.number().int().min(0).max(10).default(3),
+      /** First backoff of those retries, doubled each time. */
+      serverErrorBackoffMs: positiveInt.default(2_000),
+      /** Run the batch worker inside the gateway process, so `npm start` alone processes batches. */
+      runWorkerInGateway: z.boolean().default(true),
+    })
+    .prefault({}),
   providers: z.record(
     z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lower-case slugs'),
     ProviderConfigSchema,
