@@ -33,6 +33,7 @@ import { KeysController } from './admin/keys.controller';
 import { QuotasController } from './admin/quotas.controller';
 import { TenantsController } from './admin/tenants.controller';
 import { AdminGuard } from './auth/admin.guard';
+import { BATCH_CONTROLLERS, batchProviders } from './batch/batch.providers';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { ConversationTurns } from './chat/conversation-turns';
@@ -84,8 +85,10 @@ export class AppModule {
         ToolsAdminController,
         AdminUsageController,
         HealthController,
+        ...BATCH_CONTROLLERS,
       ],
       providers: [
+        ...batchProviders(config),
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
         { provide: TENANCY_ENVIRONMENT, useValue: tenancyEnvironment },

@@ -4,6 +4,7 @@ export * from './repositories/tenant.repository';
 export * from './tenancy.types';
 export * from './usecases/admin-inputs';
 export * from './usecases/authenticate-api-key.usecase';
+export * from './usecases/authenticate-key-id.usecase';
 export * from './usecases/create-api-key.usecase';
 export * from './usecases/create-tenant.usecase';
 export * from './usecases/list-api-keys.usecase';

@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError, type GatewayConfig, loadConfig } from '@voxgate/config';
+import { AppModule } from './app.module';
+import { OpenAIExceptionFilter } from './http/openai-exception.filter';
+import { registerMultipartChat } from './http/multipart-body';
+import { requestIdFor } from './http/request-id';
+import { openaiHeaders } from './http/response-headers';
+import { JsonLogger } from './infra/json-logger';
+
+const CONFIG_DIR = process.env.VOXGATE_CONFIG_DIR ?? path.resolve(__dirname, '../../../../config');
+
+/** The logger every process uses: JSON lines, `LOG_LEVEL=debug` for more. */
+export function createLogger(): JsonLogger {
+  return new JsonLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info');
+}
+
+/** The validated config, or exit 1 naming every bad key. */
+export function loadGatewayConfig(): GatewayConfig {
+  try {
+    return loadConfig({ configDir: CONFIG_DIR, env: process.env });
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`voxgate: ${error.message}\n`);
+    process.exit(1);
+  }
+}
+
+/**
+ * The gateway's Nest application on Fastify, fully configured (error filter, content types, multipart,
+ * OpenAI headers, access log) but not listening: `main.ts` listens on it, the worker only `init`s it and
+ * injects batch lines into it, so both run the exact same HTTP pipeline.
+ */
+export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.server.bodyLimitBytes,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    logger: false,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { logger });
+  app.useGlobalFilters(new OpenAIExceptionFilter(logger, config.server.bodyLimitBytes));
+
+  const fastify = app.getHttpAdapter().getInstance();
+  // The API speaks JSON only; other bodies get a 415 instead of being handed to handlers as strings.
+  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
+  await registerMultipartChat(fastify, config.server.bodyLimitBytes);
+  fastify.addHook('onSend', async (_request, reply, payload) => {
+    void reply.headers(openaiHeaders(reply));
+    return payload;
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    logger.event('info', 'http.request', {
+      requestId: request.id,
+      method: request.method,
+      path: request.url.split('?')[0],
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+    });
+  });
+
+  for (const model of config.models.filter((entry) => !entry.pricing)) {
+    logger.event('warn', 'model has no pricing: its usage is metered at cost 0', { model: model.id });
+  }
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { BatchRuntime } from '../../gateway/src/batch/batch-runtime';
+import { createGatewayApp, createLogger, loadGatewayConfig } from '../../gateway/src/gateway-app';
+
+/**
+ * A dedicated batch worker (`npm run start:worker`): the gateway's application, initialised but not
+ * listening, consuming the batch queue. Lines run through the same in-process HTTP pipeline as the
+ * gateway's own worker (ADR 0005). Scale by running more of these; SIGTERM lets running lines finish and
+ * hands unfinished batches back to the queue.
+ */
+async function bootstrap(): Promise<void> {
+  const logger = createLogger();
+  const config = loadGatewayConfig();
+  const app = await createGatewayApp(config, logger);
+  await app.init();
+  app.get(BatchRuntime).startWorker(app);
+  logger.event('info', 'worker ready', { concurrency: config.batch.workerConcurrency });
+}
+
+void bootstrap().catch((error: unknown) => {
+  process.stderr.write(`voxgate-worker: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
