@@ -123,7 +123,7 @@ describe('server-side tools on streaming completions', () => {
   ): Promise<Chunk[]> {
     const stream = await client.chat.completions.create({ model: SNAPSHOT, stream: true, ...params }, { headers });
     const chunks: Chunk[] = [];
-    for await (const chunk of stream) chunks.push(chunk as Chunk);
+    for await (const chunk of stream) chunks.push(chunk);
     return chunks;
   }
 

@@ -113,7 +113,13 @@ export async function* convertStreamAudio(
         const delta = chunk.choices[0]!.delta;
         const empty = Object.keys(audio).length === 0 && delta.content == null && !delta.role && !delta.tool_calls;
         const extended = 'voxgate' in chunk;
-        if (empty && chunk.choices.length === 1 && chunk.choices[0]!.finish_reason === null && !chunk.usage && !extended)
+        if (
+          empty &&
+          chunk.choices.length === 1 &&
+          chunk.choices[0]!.finish_reason === null &&
+          !chunk.usage &&
+          !extended
+        )
           continue;
         if (Object.keys(audio).length === 0) delete delta.audio;
       }

@@ -4,7 +4,6 @@ import {
   type ChatMessage,
   type ChunkDelta,
   GatewayError,
-  type Tool,
   type Usage,
 } from '@voxgate/openai-wire';
 import { UpstreamStreamError } from '@voxgate/providers';
@@ -115,7 +114,10 @@ export async function* streamToolLoop(options: StreamToolLoopOptions): AsyncGene
             let route = routes.get(call.index);
             if (!route) {
               const name = call.function?.name;
-              route = name !== undefined && tools.has(name) ? { server: true } : { server: false, clientIndex: clientCalls++ };
+              route =
+                name !== undefined && tools.has(name)
+                  ? { server: true }
+                  : { server: false, clientIndex: clientCalls++ };
               routes.set(call.index, route);
             }
             return route.server ? [] : [{ ...call, index: route.clientIndex }];
@@ -164,7 +166,8 @@ export async function* streamToolLoop(options: StreamToolLoopOptions): AsyncGene
     // The last round: what it held back (expiry, finish) ends the stream.
     if (serverCalls.length > 0 && clientCalls === 0) {
       // Server calls despite `tool_choice: "none"`: not run, not shown; the answer ends here.
-      for (const chunk of held) for (const choice of chunk.choices) if (choice.finish_reason) choice.finish_reason = 'stop';
+      for (const chunk of held)
+        for (const choice of chunk.choices) if (choice.finish_reason) choice.finish_reason = 'stop';
     }
     report.stop = forced ?? (clientCalls > 0 ? 'client_tools' : 'answered');
     const ending = !ownExpiry && lastExpiry ? [lastExpiry, ...held] : held;
@@ -183,7 +186,10 @@ export async function* streamToolLoop(options: StreamToolLoopOptions): AsyncGene
   }
 }
 
-async function startRound(start: StartStream, request: ChatCompletionRequest): Promise<AsyncIterable<ChatCompletionChunk>> {
+async function startRound(
+  start: StartStream,
+  request: ChatCompletionRequest,
+): Promise<AsyncIterable<ChatCompletionChunk>> {
   try {
     return await start(request);
   } catch (error) {

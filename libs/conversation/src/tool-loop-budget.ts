@@ -15,12 +15,7 @@ export const DEFAULT_TOOL_LOOP_LIMITS: ToolLoopLimits = { maxRounds: 8, maxWallM
  * it repeated a round's exact calls, or a budget ran out (rounds, wall time, tokens).
  */
 export type ToolLoopStop =
-  | 'answered'
-  | 'client_tools'
-  | 'repeated_call'
-  | 'round_budget'
-  | 'time_budget'
-  | 'token_budget';
+  'answered' | 'client_tools' | 'repeated_call' | 'round_budget' | 'time_budget' | 'token_budget';
 
 /**
  * The loop's budget, shared by the streaming and non-streaming loops. Once `forcedStop()` names a reason,

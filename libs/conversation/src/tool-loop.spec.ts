@@ -3,7 +3,10 @@ import type { ServerTools } from './server-tools';
 import { runToolLoop } from './tool-loop';
 import { DEFAULT_TOOL_LOOP_LIMITS, type ToolLoopLimits } from './tool-loop-budget';
 
-const limits = (overrides: Partial<ToolLoopLimits> = {}): ToolLoopLimits => ({ ...DEFAULT_TOOL_LOOP_LIMITS, ...overrides });
+const limits = (overrides: Partial<ToolLoopLimits> = {}): ToolLoopLimits => ({
+  ...DEFAULT_TOOL_LOOP_LIMITS,
+  ...overrides,
+});
 
 const request: ChatCompletionRequest = { model: 'm', messages: [{ role: 'user', content: 'hi' }] };
 
@@ -157,5 +160,54 @@ describe('runToolLoop: the messages it adds', () => {
       },
       { role: 'tool', tool_call_id: 'call_0', content: 'result of a' },
     ]);
+  });
+});
+
+describe('runToolLoop: budget and the whole turn', () => {
+  it('stops on the token budget with tool_choice none', async () => {
+    const tools = serverTools(['a']);
+    const model = scripted([answer([{ name: 'a', args: '1' }], 500), answer(null)]);
+    const { report } = await runToolLoop(request, tools, model.call, limits({ maxTokens: 400 }));
+    expect(report).toMatchObject({ stop: 'token_budget', rounds: 1 });
+    expect(model.seen[1]?.tool_choice).toBe('none');
+  });
+
+  it('stops on the wall-time budget with tool_choice none', async () => {
+    let clock = 0;
+    const tools = serverTools(['a']);
+    const model = scripted([answer([{ name: 'a', args: '1' }]), answer(null)]);
+    const slowCall = async (next: ChatCompletionRequest) => {
+      clock += 40_000;
+      return model.call(next);
+    };
+    const { report } = await runToolLoop(request, tools, slowCall, limits({ maxWallMs: 30_000 }), () => clock);
+    expect(report.stop).toBe('time_budget');
+    expect(model.seen[1]?.tool_choice).toBe('none');
+  });
+
+  it('puts the text and audio of every round into the final message', async () => {
+    const tools = serverTools(['a']);
+    const first = answer([{ name: 'a', args: '{}' }]);
+    first.choices[0]!.message.audio = { id: 'audio_1', expires_at: 10, data: 'AAAA', transcript: 'One moment.' };
+    const last = answer(null);
+    last.choices[0]!.message.content = null;
+    last.choices[0]!.message.audio = { id: 'audio_2', expires_at: 20, data: 'BBBB', transcript: 'Booked.' };
+    const { response, report } = await runToolLoop(request, tools, scripted([first, last]).call, limits());
+    expect(response.choices[0]?.message.audio).toEqual({
+      id: 'audio_2',
+      expires_at: 20,
+      data: Buffer.concat([Buffer.from('AAAA', 'base64'), Buffer.from('BBBB', 'base64')]).toString('base64'),
+      transcript: 'One moment. Booked.',
+    });
+    expect(report.messages[0]).toMatchObject({ role: 'assistant', content: null });
+  });
+
+  it('never shows server calls the model makes despite tool_choice none', async () => {
+    const tools = serverTools(['a']);
+    const model = scripted([answer([{ name: 'a', args: '1' }]), answer([{ name: 'a', args: '2' }])]);
+    const { response } = await runToolLoop(request, tools, model.call, limits({ maxRounds: 1 }));
+    expect(response.choices[0]?.message.tool_calls).toBeUndefined();
+    expect(response.choices[0]?.finish_reason).toBe('stop');
+    expect(tools.executed).toEqual([['a:1']]);
   });
 });

@@ -1,14 +1,7 @@
 import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage, Usage } from '@voxgate/openai-wire';
 import type { ServerToolRun, ServerTools } from './server-tools';
 import { DEFAULT_TOOL_LOOP_LIMITS, ToolLoopBudget, type ToolLoopLimits, type ToolLoopStop } from './tool-loop-budget';
-import {
-  addUsage,
-  type FunctionCall,
-  joinSpoken,
-  offeredTools,
-  runServerCalls,
-  toolRoundMessages,
-} from './tool-round';
+import { addUsage, type FunctionCall, joinSpoken, offeredTools, runServerCalls, toolRoundMessages } from './tool-round';
 
 /** One provider call of the loop: the request with the conversation so far, the answer back. */
 export type ModelCall = (request: ChatCompletionRequest) => Promise<ChatCompletionResponse>;

@@ -53,7 +53,11 @@ export function toolRoundMessages(
   runs: readonly ServerToolRun[],
 ): ChatMessage[] {
   return [
-    { role: 'assistant', content: said, tool_calls: calls.map((call) => ({ ...call, function: { ...call.function } })) },
+    {
+      role: 'assistant',
+      content: said,
+      tool_calls: calls.map((call) => ({ ...call, function: { ...call.function } })),
+    },
     ...runs.map((run): ChatMessage => ({ role: 'tool', tool_call_id: run.toolCallId, content: run.content })),
   ];
 }
