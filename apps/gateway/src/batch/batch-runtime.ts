@@ -87,7 +87,7 @@ export class BatchRuntime implements BeforeApplicationShutdown, OnApplicationShu
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker?.close();
+    await this.worker?.close(this.config.server.shutdownGraceMs);
   }
 
   async onApplicationShutdown(): Promise<void> {

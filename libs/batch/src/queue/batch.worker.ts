@@ -19,7 +19,9 @@ export interface BatchWorkerOptions {
  * - A worker that dies mid-batch loses its job lock; BullMQ's stalled check hands the job to another
  *   worker, which resumes from the recorded lines (up to `maxStalledCount` times, 100 by default).
  * - `close()` is graceful: running batches stop starting lines, let running ones finish, and put their
- *   job back in the wait list for another worker (`moveToWait` + `WaitingError`).
+ *   job back in the wait list for another worker (`moveToWait` + `WaitingError`). It waits at most
+ *   `graceMs` for that (one second when no job runs: BullMQ's close hangs while Redis is unreachable);
+ *   a job abandoned then is resumed by another worker once its lock expires.
  * - A processor that throws on its last attempt marks the batch `failed` (`internal_error`), so no batch
  *   stays `in_progress` for ever.
  *
@@ -28,6 +30,7 @@ export interface BatchWorkerOptions {
 export class BatchWorker {
   private worker: Worker | null = null;
   private closing = false;
+  private active = 0;
 
   constructor(
     private readonly processBatch: ProcessBatch,
@@ -47,13 +50,29 @@ export class BatchWorker {
     this.worker.on('error', (error) => this.log('warn', 'batch worker error', { error: error.message }));
   }
 
-  async close(): Promise<void> {
+  async close(graceMs = 30_000): Promise<void> {
     this.closing = true;
-    await this.worker?.close();
+    const worker = this.worker;
     this.worker = null;
+    if (!worker) return;
+    // BullMQ's graceful close stops fetching and waits for the running jobs (which now yield). It also
+    // waits on Redis, so it is bounded: by the grace with jobs running, by a second without.
+    await within(
+      this.active > 0 ? graceMs : 1_000,
+      worker.close().catch(() => undefined),
+    );
   }
 
   private async process(job: Job, token: string | undefined): Promise<void> {
+    this.active += 1;
+    try {
+      await this.run(job, token);
+    } finally {
+      this.active -= 1;
+    }
+  }
+
+  private async run(job: Job, token: string | undefined): Promise<void> {
     const data = ProcessBatchJobSchema.parse(job.data);
     const attempts = job.opts.attempts ?? 1;
     try {
@@ -79,4 +98,11 @@ export class BatchWorker {
       throw error;
     }
   }
+}
+
+/** Waits for `promise`, but no longer than `ms`. */
+async function within(ms: number, promise: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
