@@ -14,7 +14,9 @@ describe('loadConfig: layers', () => {
       port: 8080,
       bodyLimitBytes: 26_214_400,
       shutdownGraceMs: 10_000,
+      sseKeepAliveMs: 10_000,
     });
+    expect(config.tools.loop).toEqual({ maxRounds: 8, maxWallMs: 60_000, maxTokens: 200_000 });
     expect(config.admin).toEqual({ key: '' });
     expect(config.providers['openai']).toEqual({
       type: 'openai',
