@@ -178,6 +178,12 @@ describe('Batch API (/v1/files, /v1/batches) with the worker in the gateway', ()
     expect(
       await refused(client.files.create({ file: await toFile(Buffer.from('{}\n'), 'a.jsonl'), purpose: 'assistants' })),
     ).toMatchObject({ status: 400, param: 'purpose' });
+    const shortLived = await client.files.create({
+      file: await toFile(Buffer.from('{}\n'), 'short.jsonl'),
+      purpose: 'batch',
+      expires_after: { anchor: 'created_at', seconds: 3600 },
+    });
+    expect(shortLived.expires_at! - shortLived.created_at).toBe(3600);
     const tooBig = Buffer.alloc(MAX_FILE_BYTES + 1024, 'a');
     expect(
       await refused(client.files.create({ file: await toFile(tooBig, 'big.jsonl'), purpose: 'batch' })),
