@@ -65,12 +65,12 @@ export class ChatCompletionsController {
     let result;
     try {
       const serverTools = await this.tools.forRequest({
-            tenantId: principal.tenantId,
-            sessionId,
-            requestId: idempotencyKeyOf(httpRequest) ?? httpRequest.id,
-            confirmationToken: headerOf(httpRequest, 'x-voxgate-confirmation'),
-            signal,
-          });
+        tenantId: principal.tenantId,
+        sessionId,
+        requestId: idempotencyKeyOf(httpRequest) ?? httpRequest.id,
+        confirmationToken: headerOf(httpRequest, 'x-voxgate-confirmation'),
+        signal,
+      });
       result = await this.createChatCompletion.execute({
         ...(serverTools ? { serverTools } : {}),
         request: prepared.request,
