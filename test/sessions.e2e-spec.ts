@@ -217,6 +217,22 @@ describe('sessions (X-Session-Id)', () => {
     expect(body.turns.map((turn) => turn.messages[0]?.content).sort()).toEqual(['first', 'second', 'third']);
   });
 
+  it('stores a retried request (same Idempotency-Key) once', async () => {
+    const { client, gateway, key } = env();
+    const send = (idempotencyKey: string, text: string) =>
+      client.chat.completions.create(
+        { model: SNAPSHOT, messages: [{ role: 'user', content: text }] },
+        { headers: { 'x-session-id': 'retry-1', 'idempotency-key': idempotencyKey } },
+      );
+    await send('turn-a', 'book a table');
+    await send('turn-a', 'book a table');
+    await send('turn-b', 'for two');
+    const body = (await (
+      await fetch(`${gateway.url}/v1/sessions/retry-1`, { headers: { authorization: `Bearer ${key}` } })
+    ).json()) as { turns: { messages: { content: unknown }[] }[] };
+    expect(body.turns.map((turn) => turn.messages[0]?.content)).toEqual(['book a table', 'for two']);
+  });
+
   it('rejects a malformed session id', async () => {
     const { client } = env();
     const error = await client.chat.completions

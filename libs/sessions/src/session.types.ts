@@ -28,6 +28,8 @@ export interface StoredTurn {
   /** Unix ms. */
   at: number;
   request_id: string;
+  /** The request's idempotency key, when it sent one: a turn is stored once per key. */
+  idempotency_key?: string;
   messages: StoredMessage[];
 }
 

@@ -61,13 +61,14 @@ export class ChatCompletionsController {
     const admission = await this.metered.admit(principal, prepared.request, httpRequest.id);
     void reply.headers({ ...admission.reservation.headers, ...(sessionId ? { 'x-session-id': sessionId } : {}) });
     const signal = clientAbortSignal(reply);
+    const idempotencyKey = idempotencyKeyOf(httpRequest);
 
     let result;
     try {
       const serverTools = await this.tools.forRequest({
         tenantId: principal.tenantId,
         sessionId,
-        requestId: idempotencyKeyOf(httpRequest) ?? httpRequest.id,
+        requestId: idempotencyKey ?? httpRequest.id,
         confirmationToken: headerOf(httpRequest, 'x-voxgate-confirmation'),
         signal,
       });
@@ -98,12 +99,18 @@ export class ChatCompletionsController {
         Object.assign(result.body, { voxgate: { tool_runs: result.toolRuns.map(toolRunView) } });
       }
       const message = result.body.choices[0]?.message;
-      await this.turns.complete(principal, httpRequest.id, prepared, {
-        message: message ? assembledFrom(message) : null,
-        toolMessages: result.toolMessages,
-        audioIds: result.audioIds,
-        audio: message?.audio ? { data: message.audio.data, format: request.audio?.format ?? 'wav' } : null,
-      });
+      await this.turns.complete(
+        principal,
+        httpRequest.id,
+        prepared,
+        {
+          message: message ? assembledFrom(message) : null,
+          toolMessages: result.toolMessages,
+          audioIds: result.audioIds,
+          audio: message?.audio ? { data: message.audio.data, format: request.audio?.format ?? 'wav' } : null,
+        },
+        idempotencyKey,
+      );
       await this.metered.finish(admission, {
         status: 'completed',
         provider: result.route.provider,
@@ -127,14 +134,20 @@ export class ChatCompletionsController {
     }
     const { summary } = result;
     if (end === 'completed') {
-      await this.turns.complete(principal, httpRequest.id, prepared, {
-        message: summary.message,
-        toolMessages: result.tools.messages,
-        audioIds: summary.audioIds,
-        audio: summary.audio?.length
-          ? { data: summary.audio.toString('base64'), format: request.audio?.format ?? 'pcm16' }
-          : null,
-      });
+      await this.turns.complete(
+        principal,
+        httpRequest.id,
+        prepared,
+        {
+          message: summary.message,
+          toolMessages: result.tools.messages,
+          audioIds: summary.audioIds,
+          audio: summary.audio?.length
+            ? { data: summary.audio.toString('base64'), format: request.audio?.format ?? 'pcm16' }
+            : null,
+        },
+        idempotencyKey,
+      );
     }
     await this.metered.finish(admission, {
       status: STREAM_STATUS[end],

@@ -95,8 +95,17 @@ export class ConversationTurns {
     };
   }
 
-  /** Stores audio-id mappings and the session turn. Never throws: the answer was already delivered. */
-  async complete(principal: Principal, requestId: string, prepared: PreparedTurn, outcome: TurnOutcome): Promise<void> {
+  /**
+   * Stores audio-id mappings and the session turn (once per `idempotencyKey`: a retried request whose turn
+   * is stored adds nothing). Never throws: the answer was already delivered.
+   */
+  async complete(
+    principal: Principal,
+    requestId: string,
+    prepared: PreparedTurn,
+    outcome: TurnOutcome,
+    idempotencyKey: string | null = null,
+  ): Promise<void> {
     try {
       const transcript = outcome.message?.transcript ?? '';
       await Promise.all(
@@ -117,6 +126,7 @@ export class ConversationTurns {
         tenantId: principal.tenantId,
         sessionId: prepared.sessionId,
         requestId,
+        idempotencyKey,
         clientMessages: prepared.clientMessages,
         generated: [...(outcome.toolMessages ?? []), outcome.message].map(
           (message) => message as unknown as StoredMessage,

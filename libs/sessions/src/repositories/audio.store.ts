@@ -29,6 +29,10 @@ export class AudioStore {
     if (failed?.[0]) throw failed[0];
   }
 
+  async delete(tenantId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.redis.del(...ids.map((id) => this.key(tenantId, id)));
+  }
+
   /** The audio, without its data unless asked (data can be megabytes). */
   async get(tenantId: string, id: string, withData = false): Promise<StoredAudio | null> {
     const key = this.key(tenantId, id);

@@ -38,6 +38,26 @@ describe('SessionRepository.append (real Redis)', () => {
     expect(snapshot).toMatchObject({ createdAt: T0, updatedAt: T0 + 2 });
   });
 
+  it('stores a turn once per idempotency key: a retry appends nothing and returns 0', async () => {
+    const { sessions } = repositories(testRedis().redis);
+    const turn = (requestId: string, key: string | null) => ({
+      requestId,
+      idempotencyKey: key,
+      at: T0,
+      messages: [userText(requestId)],
+    });
+    const results = [
+      await sessions.append(TENANT, SESSION, turn('req_a', 'idem:pay-1'), []),
+      await sessions.append(TENANT, SESSION, turn('req_b', 'idem:pay-1'), []),
+      await sessions.append(TENANT, SESSION, turn('req_c', 'idem:pay-10'), []),
+      await sessions.append(TENANT, SESSION, turn('req_d', null), []),
+      await sessions.append(TENANT, SESSION, turn('req_e', null), []),
+    ];
+    expect(results).toEqual([1, 0, 2, 3, 4]);
+    const snapshot = await sessions.read(TENANT, SESSION);
+    expect(snapshot.turns.map((stored) => stored.request_id)).toEqual(['req_a', 'req_c', 'req_d', 'req_e']);
+  });
+
   it('reads a session that does not exist as empty, with null timestamps, and creates no keys', async () => {
     const { sessions } = repositories(testRedis().redis);
     await expect(sessions.read(TENANT, 'nobody')).resolves.toEqual({ turns: [], createdAt: null, updatedAt: null });

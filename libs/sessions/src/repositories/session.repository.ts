@@ -32,15 +32,27 @@ export class SessionRepository {
     this.appendScript = (redis as unknown as { appendSessionTurn: AppendCommand }).appendSessionTurn.bind(redis);
   }
 
-  /** Appends a turn atomically; returns its sequence number. */
+  /**
+   * Appends a turn atomically; returns its sequence number, or 0 when a turn with the same
+   * `idempotencyKey` is already in the session (then nothing changes).
+   */
   async append(
     tenantId: string,
     sessionId: string,
-    turn: { requestId: string; at: number; messages: StoredMessage[] },
+    turn: { requestId: string; idempotencyKey?: string | null; at: number; messages: StoredMessage[] },
     audioIds: string[],
   ): Promise<number> {
     const keys = this.keys(tenantId, sessionId);
-    const json = JSON.stringify({ at: turn.at, request_id: turn.requestId, messages: turn.messages });
+    const idempotencyKey = turn.idempotencyKey ?? '';
+    if (idempotencyKey !== '' && !/^[A-Za-z0-9._:-]+$/.test(idempotencyKey)) {
+      throw new Error('idempotency keys of session turns are [A-Za-z0-9._:-]+');
+    }
+    const json = JSON.stringify({
+      at: turn.at,
+      request_id: turn.requestId,
+      ...(idempotencyKey ? { idempotency_key: idempotencyKey } : {}),
+      messages: turn.messages,
+    });
     return this.appendScript(
       keys.turns,
       keys.meta,
@@ -50,6 +62,7 @@ export class SessionRepository {
       this.limits.ttlSeconds * 1000,
       this.limits.maxBytes,
       this.limits.maxTurns,
+      idempotencyKey,
       ...audioIds,
     );
   }

@@ -41,6 +41,17 @@ describe('AppendSessionTurn (real Redis)', () => {
     return turns[0]!.messages;
   }
 
+  it('stores a retried turn once and leaves none of its input audio behind', async () => {
+    const { redis, sessions, append } = build();
+    const retry = command({ idempotencyKey: 'idem:turn-1', clientMessages: [userAudio()] });
+    await expect(append.execute(retry)).resolves.toBe(1);
+    const audioKeys = async () => (await redis.keys(`*audio:{t:${TENANT}}:*`)).length;
+    const before = await audioKeys();
+    await expect(append.execute({ ...retry, requestId: 'req_2' })).resolves.toBe(0);
+    expect(await audioKeys()).toBe(before);
+    expect((await storedMessages(sessions)).length).toBe(1);
+  });
+
   it('stores the client messages without system and developer messages, then what was generated', async () => {
     const { sessions, append } = build();
     const clientMessages: ChatMessage[] = [

@@ -8,6 +8,11 @@ export interface AppendTurnCommand {
   readonly tenantId: string;
   readonly sessionId: string;
   readonly requestId: string;
+  /**
+   * The request's `Idempotency-Key` (or a batch line's): a retry of a request whose turn is already stored
+   * stores nothing more.
+   */
+  readonly idempotencyKey?: string | null;
   /** The client's new messages (system and developer messages are not stored: send them every time). */
   readonly clientMessages: readonly ChatMessage[];
   /** What the gateway and model added: tool calls and results, the final assistant message. */
@@ -66,11 +71,20 @@ export class AppendSessionTurn {
       stored.push({ ...message, content });
     }
     stored.push(...command.generated);
-    return this.sessions.append(
+    const seq = await this.sessions.append(
       command.tenantId,
       command.sessionId,
-      { requestId: command.requestId, at: this.now(), messages: stored },
+      {
+        requestId: command.requestId,
+        idempotencyKey: command.idempotencyKey ?? null,
+        at: this.now(),
+        messages: stored,
+      },
       audioIds,
     );
+    // A duplicate: the input audio just stored belongs to no session and must not outlive a delete.
+    const inputAudio = audioIds.filter((id) => !command.assistantAudioIds.includes(id));
+    if (seq === 0 && inputAudio.length > 0) await this.audio.delete(command.tenantId, inputAudio);
+    return seq;
   }
 }
