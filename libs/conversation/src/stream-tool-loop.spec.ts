@@ -138,6 +138,10 @@ describe('streamToolLoop', () => {
     expect(finish?.voxgate?.tool_runs.map((r) => r.name)).toEqual(['lookup']);
     expect(tools.executed).toEqual(['lookup:{}']);
     expect(report.stop).toBe('client_tools');
+    expect(report.messages).toMatchObject([
+      { role: 'assistant', content: null, tool_calls: [{ id: 'call_s' }] },
+      { role: 'tool', tool_call_id: 'call_s' },
+    ]);
   });
 
   it('asks with tool_choice none once the round budget is spent, and never runs the disobeyed calls', async () => {

@@ -147,6 +147,8 @@ export async function* streamToolLoop(options: StreamToolLoopOptions): AsyncGene
       const runs = await runServerCalls(tools, serverCalls, parallel);
       report.runs.push(...runs);
       unreported.push(...runs);
+      // With client calls too, the stream ends here; a session still keeps the server calls' results.
+      if (clientCalls > 0) report.messages.push(...toolRoundMessages(null, serverCalls, runs));
       if (clientCalls === 0) {
         for (const chunk of held) if (isExpiryOnly(chunk)) lastExpiry = chunk;
         messages.push(...toolRoundMessages(joinSpoken([said.content, said.transcript ?? null]), serverCalls, runs));

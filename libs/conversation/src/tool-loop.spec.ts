@@ -115,6 +115,7 @@ describe('runToolLoop', () => {
     ).toEqual(['client_fn']);
     expect(report.stop).toBe('client_tools');
     expect(tools.executed).toHaveLength(1);
+    expect(report.messages.map((message) => message.role)).toEqual(['assistant', 'tool']);
   });
 
   it('stops a model that repeats the same calls, forcing an answer without tools', async () => {

@@ -86,7 +86,11 @@ export async function runToolLoop(
 
     const executed = await runServerCalls(tools, serverCalls, parallel);
     runs.push(...executed);
-    if (clientCalls.length > 0) return finish('client_tools');
+    if (clientCalls.length > 0) {
+      // The client never sees server calls, so only a session can keep their results for the next turn.
+      stored.push(...toolRoundMessages(null, serverCalls, executed));
+      return finish('client_tools');
+    }
     const said = joinSpoken([choice.message.content, choice.message.audio?.transcript]);
     messages.push(...toolRoundMessages(said, serverCalls, executed));
     stored.push(...toolRoundMessages(null, serverCalls, executed));
