@@ -68,7 +68,7 @@ export function planAnswer(request: ChatRequestView, reply?: CompletionReply | T
       },
     }));
     const text = toolCalls.map((call) => call.function.name + call.function.arguments).join('');
-    return { ...base(text, undefined), toolCalls, finishReason: 'tool_calls' };
+    return { ...base(text, undefined), toolCalls, finishReason: 'tool_calls', usageOverride: reply.usage ?? {} };
   }
   const override = reply?.message ?? {};
   const scriptedText =

@@ -39,6 +39,8 @@ export interface CompletionReply {
 export interface ToolCallsReply {
   kind: 'toolCalls';
   calls: FakeToolCallSpec[];
+  /** Shallow-merged over the computed usage (e.g. to make a tool round expensive). */
+  usage?: Partial<CompletionUsage>;
 }
 
 export interface FakeToolCallSpec {
