@@ -4,7 +4,6 @@ import {
   type ChatMessage,
   type ChunkDelta,
   GatewayError,
-  type Tool,
   type Usage,
 } from '@voxgate/openai-wire';
 import { UpstreamStreamError } from '@voxgate/providers';
