@@ -164,7 +164,7 @@ describe('server tools: HTTP tools', () => {
     const calls = [1, 2, 3].map((id) => ({ name: 'work', arguments: { order_id: id }, id: `call_${id}` }));
     await turn(calls);
     expect(tools.hitsOf('/work')).toHaveLength(3);
-    expect(tools.maxInFlight).toBe(3);
+    expect(tools.maxInFlightOf('/work')).toBe(3);
     expect(fedBack().map((message) => message.tool_call_id)).toEqual(['call_1', 'call_2', 'call_3']);
   });
 
@@ -173,7 +173,7 @@ describe('server tools: HTTP tools', () => {
     await turn(calls, { parallel: false });
     expect(sentRequests(env().upstream)[0]?.parallel_tool_calls).toBe(false);
     expect(tools.hitsOf('/work').map((hit) => (hit.body as { order_id: number }).order_id)).toEqual([1, 2, 3]);
-    expect(tools.maxInFlight).toBe(1);
+    expect(tools.maxInFlightOf('/work')).toBe(1);
     expect(fedBack().map((message) => message.tool_call_id)).toEqual(['call_1', 'call_2', 'call_3']);
   });
 

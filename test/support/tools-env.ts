@@ -112,12 +112,12 @@ type Handler = (hit: ToolServerHit, response: ServerResponse) => void | Promise<
 
 /**
  * A remote HTTP tool on a loopback port: routes scripted per test, every request recorded, with how many
- * requests were in flight at once (`maxInFlight`) and which ones the caller aborted.
+ * requests of a route were in flight at once (`maxInFlightOf`) and which ones the caller aborted.
  */
 export class ToolServer {
   readonly hits: ToolServerHit[] = [];
-  inFlight = 0;
-  maxInFlight = 0;
+  private readonly inFlight = new Map<string, number>();
+  private readonly maxInFlight = new Map<string, number>();
   private readonly routes = new Map<string, Handler>();
 
   private constructor(private readonly server: Server) {}
@@ -143,9 +143,14 @@ export class ToolServer {
     return this.hits.filter((hit) => hit.path === path);
   }
 
+  /** The most requests to `path` in flight at the same time since the last `resetCounters()`. */
+  maxInFlightOf(path: string): number {
+    return this.maxInFlight.get(path) ?? 0;
+  }
+
   resetCounters(): void {
     this.hits.length = 0;
-    this.maxInFlight = 0;
+    this.maxInFlight.clear();
   }
 
   async stop(): Promise<void> {
@@ -165,10 +170,11 @@ export class ToolServer {
       aborted: false,
     };
     this.hits.push(hit);
-    this.inFlight++;
-    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    const now = (this.inFlight.get(hit.path) ?? 0) + 1;
+    this.inFlight.set(hit.path, now);
+    this.maxInFlight.set(hit.path, Math.max(this.maxInFlightOf(hit.path), now));
     response.on('close', () => {
-      this.inFlight--;
+      this.inFlight.set(hit.path, (this.inFlight.get(hit.path) ?? 1) - 1);
       if (!response.writableFinished) hit.aborted = true;
     });
     const handler = this.routes.get(url.pathname);
