@@ -14,6 +14,7 @@ describe('loadConfig: layers', () => {
       port: 8080,
       bodyLimitBytes: 26_214_400,
       shutdownGraceMs: 10_000,
+      sseKeepAliveMs: 10_000,
     });
     expect(config.admin).toEqual({ key: '' });
     expect(config.providers['openai']).toEqual({
