@@ -45,6 +45,8 @@ import { createRedis } from './infra/redis.provider';
 import { RedisLifecycle } from './infra/redis-lifecycle';
 import { GATEWAY_CONFIG, REDIS, TENANCY_ENVIRONMENT } from './infra/tokens';
 import { ModelsController } from './models/models.controller';
+import { BookingAdminController } from './tools/booking-admin.controller';
+import { PaymentAdminController } from './tools/payment-admin.controller';
 import { ToolsAdminController } from './tools/tools-admin.controller';
 import { GatewayTools } from './tools/tools-runtime.provider';
 import { SessionsController } from './sessions/sessions.controller';
@@ -83,6 +85,8 @@ export class AppModule {
         KeysController,
         QuotasController,
         ToolsAdminController,
+        BookingAdminController,
+        PaymentAdminController,
         AdminUsageController,
         HealthController,
         ...BATCH_CONTROLLERS,

@@ -83,6 +83,32 @@ describe('ChatCompletionRequestSchema: realistic SDK requests are accepted', () 
     expect(accepts(textRequest({ tool_choice: 'required' })).success).toBe(true);
   });
 
+  it('accepts an answer sent back unchanged as history, dropping its output-only annotations', () => {
+    const answer = {
+      role: 'assistant' as const,
+      content: null,
+      refusal: null,
+      annotations: [],
+      tool_calls: [{ id: 'call_abc', type: 'function' as const, function: { name: 'f', arguments: '{}' } }],
+    };
+    const parsed = accepts(
+      textRequest({
+        messages: [
+          { role: 'user', content: 'Hi' },
+          answer,
+          { role: 'tool', tool_call_id: 'call_abc', content: '{}' },
+        ],
+      }),
+    );
+    expect(parsed.success).toBe(true);
+    expect(JSON.parse(JSON.stringify(parsed.data?.messages[1]))).toEqual({
+      role: 'assistant',
+      content: null,
+      refusal: null,
+      tool_calls: answer.tool_calls,
+    });
+  });
+
   it('accepts the deprecated functions / function_call parameters and the function role', () => {
     const body = textRequest({
       functions: [{ name: 'lookup', parameters: { type: 'object', properties: {} } }],

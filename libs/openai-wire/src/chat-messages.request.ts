@@ -89,6 +89,16 @@ export const AssistantMessageSchema = z.strictObject({
   audio: z.strictObject({ id: z.string().min(1) }).nullish(),
   tool_calls: z.array(ToolCallSchema).optional(),
   function_call: z.strictObject({ name: z.string(), arguments: z.string() }).nullish(),
+  /**
+   * Output-only (citations in an answer). The SDKs send a returned message back as history unchanged
+   * (`messages.push(completion.choices[0].message)`, openai-node's `runTools`), and every answer carries
+   * `annotations: []`; so it is accepted and dropped here, never forwarded.
+   */
+  annotations: z
+    .array(z.unknown())
+    .nullish()
+    .transform(() => undefined)
+    .optional(),
 });
 
 export const ToolMessageSchema = z.strictObject({

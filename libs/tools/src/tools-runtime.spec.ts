@@ -1,6 +1,5 @@
 import { GatewayError } from '@voxgate/openai-wire';
-import { useTestRedis } from '@voxgate/testing';
-import { startMcpTestServer, type McpTestServer } from './__fixtures__/mcp-test-server';
+import { startMcpTestServer, type McpTestServer, useTestRedis } from '@voxgate/testing';
 import { testSettings } from './__fixtures__/tool-fixtures';
 import type { ToolCallScope } from './execution/execute-tool-call';
 import { createToolsRuntime, type ToolsRuntime } from './tools-runtime';

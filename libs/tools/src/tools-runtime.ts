@@ -1,11 +1,25 @@
 import type { GatewayConfig } from '@voxgate/config';
 import type { Redis } from 'ioredis';
 import type { BuiltinCatalogue } from './builtin/builtin-catalogue';
-import { AddBookingSlots, UpsertBookingResource } from './builtin/booking/booking-admin.usecase';
+import {
+  AddBookingSlots,
+  CancelBooking,
+  GetBooking,
+  ListBookingResources,
+  ListBookingSlots,
+  UpsertBookingResource,
+} from './builtin/booking/booking-admin.usecase';
 import { BookingRepository } from './builtin/booking/booking.repository';
 import { createBookingOperations } from './builtin/booking/booking.tool';
 import { ConfirmationTokens } from './builtin/payment/confirmation-token';
-import { GetPaymentPolicy, SetCustomerBalance, SetPaymentPolicy } from './builtin/payment/payment-admin.usecase';
+import {
+  GetCustomerBalances,
+  GetPayment,
+  GetPaymentPolicy,
+  ListCustomerPayments,
+  SetCustomerBalance,
+  SetPaymentPolicy,
+} from './builtin/payment/payment-admin.usecase';
 import type { PaymentConnector } from './builtin/payment/payment-connector';
 import { PaymentLedgerRepository } from './builtin/payment/payment-ledger.repository';
 import { createPaymentOperations } from './builtin/payment/payment.tool';
@@ -109,9 +123,17 @@ export function createToolsRuntime(options: ToolsRuntimeOptions) {
       removeSearchDocument: new RemoveSearchDocument(search),
       upsertBookingResource: new UpsertBookingResource(booking),
       addBookingSlots: new AddBookingSlots(booking),
+      listBookingResources: new ListBookingResources(booking),
+      listBookingSlots: new ListBookingSlots(booking),
+      getBooking: new GetBooking(booking),
+      cancelBooking: new CancelBooking(booking),
       setCustomerBalance: new SetCustomerBalance(payments),
+      getCustomerBalances: new GetCustomerBalances(payments),
       setPaymentPolicy: new SetPaymentPolicy(payments),
       getPaymentPolicy: new GetPaymentPolicy(payments),
+      /** Reads the built-in ledger only (not a `paymentConnector` that replaces it). */
+      listCustomerPayments: new ListCustomerPayments(payments),
+      getPayment: new GetPayment(payments),
     },
     repositories: { registry, search, booking, payments, ledger },
     confirmations,

@@ -98,6 +98,16 @@ describe('FakeUpstream: scripted replies', () => {
     });
   });
 
+  it('overrides the usage of a tool-call answer', async () => {
+    upstream.enqueue({
+      kind: 'toolCalls',
+      calls: [{ name: 'get_weather', arguments: { city: 'Paris' } }],
+      usage: { prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 },
+    });
+    const completion = await sdkClient(upstream).chat.completions.create(textRequest);
+    expect(completion.usage).toMatchObject({ prompt_tokens: 100, completion_tokens: 10, total_tokens: 110 });
+  });
+
   it('sends stream chunks verbatim', async () => {
     const chunk = { id: 'chatcmpl-x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [] };
     upstream.enqueue({ kind: 'stream', chunks: [chunk, chunk], done: false });

@@ -1,4 +1,4 @@
-import { startMcpTestServer, type McpTestServer } from '../__fixtures__/mcp-test-server';
+import { startMcpTestServer, type McpTestServer } from '@voxgate/testing';
 import { createGuardedFetch } from '../http/guarded-fetch';
 import { SsrfGuard } from '../http/ssrf-guard';
 import { McpToolSource, namespacedToolName } from './mcp-tool-source';

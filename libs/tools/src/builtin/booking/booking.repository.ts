@@ -28,6 +28,8 @@ export interface Booking {
   readonly status: 'confirmed' | 'cancelled';
   /** Unix ms. */
   readonly createdAt: number;
+  /** Unix ms; `null` while confirmed. */
+  readonly cancelledAt: number | null;
   readonly idempotencyKey: string;
   readonly argumentsHash: string;
 }
@@ -42,7 +44,8 @@ export type BookOutcome =
  * - `booking:{t:T}:resource:<r>`           hash `{ id, name, created_at }`
  * - `booking:{t:T}:slots:<r>`              sorted set of slot ids by start (unix ms)
  * - `booking:{t:T}:slot:<r>:<slot>`        hash `{ start, end, capacity, booked }` (start/end unix ms)
- * - `booking:{t:T}:booking:<id>`           hash, see book-slot-3.lua
+ * - `booking:{t:T}:booking:<id>`           hash, see book-slot-4.lua
+ * - `booking:{t:T}:slot-bookings:<r>:<slot>` sorted set of the slot's booking ids by creation (unix ms)
  * - `booking:{t:T}:idempotency:<key>`      string: the booking id made with that key
  */
 export class BookingRepository {
@@ -53,7 +56,7 @@ export class BookingRepository {
     private readonly redis: Redis,
     private readonly now: () => number = Date.now,
   ) {
-    this.bookScript = defineScript(redis, __dirname, 'book-slot-3.lua');
+    this.bookScript = defineScript(redis, __dirname, 'book-slot-4.lua');
     this.cancelScript = defineScript(redis, __dirname, 'cancel-booking-2.lua');
   }
 
@@ -136,6 +139,7 @@ export class BookingRepository {
       `${prefix}slot:${request.resourceId}:${request.slotId}`,
       `${prefix}idempotency:${request.idempotencyKey}`,
       `${prefix}booking:${id}`,
+      `${prefix}slot-bookings:${request.resourceId}:${request.slotId}`,
       id,
       request.resourceId,
       request.slotId,
@@ -162,9 +166,36 @@ export class BookingRepository {
       customer: hash.customer ?? '',
       status: hash.status === 'cancelled' ? 'cancelled' : 'confirmed',
       createdAt: Number(hash.created_at),
+      cancelledAt: hash.cancelled_at ? Number(hash.cancelled_at) : null,
       idempotencyKey: hash.idempotency_key ?? '',
       argumentsHash: hash.arguments_hash ?? '',
     };
+  }
+
+  /** The tenant's resources, by id. */
+  async resources(tenantId: string): Promise<BookingResource[]> {
+    const ids = (await this.redis.smembers(`${base(tenantId)}resources`)).sort();
+    const found = await Promise.all(ids.map((id) => this.getResource(tenantId, id)));
+    return found.filter((resource): resource is BookingResource => resource !== null);
+  }
+
+  /** The bookings (confirmed and cancelled) of each given slot, oldest first, keyed by slot id. */
+  async bookingsOfSlots(
+    tenantId: string,
+    resourceId: string,
+    slotIds: readonly string[],
+  ): Promise<Map<string, Booking[]>> {
+    const prefix = base(tenantId);
+    const pipeline = this.redis.pipeline();
+    for (const slotId of slotIds) pipeline.zrange(`${prefix}slot-bookings:${resourceId}:${slotId}`, '0', '-1');
+    const idLists = (await execAll(pipeline)) as string[][];
+    const entries = await Promise.all(
+      slotIds.map(async (slotId, index) => {
+        const bookings = await Promise.all((idLists[index] ?? []).map((id) => this.getBooking(tenantId, id)));
+        return [slotId, bookings.filter((booking): booking is Booking => booking !== null)] as const;
+      }),
+    );
+    return new Map(entries);
   }
 
   async cancel(tenantId: string, bookingId: string): Promise<'cancelled' | 'already_cancelled' | 'not_found'> {

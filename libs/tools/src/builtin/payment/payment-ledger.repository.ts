@@ -17,7 +17,9 @@ import type { PaymentPolicy } from './payment-policy';
  *
  * - `payment:{t:T}:policy`                 string, JSON `PaymentPolicy`
  * - `payment:{t:T}:balance:<customer>`     hash currency → minor units
- * - `payment:{t:T}:payment:<id>`           hash, see charge-payment-3.lua
+ * - `payment:{t:T}:payment:<id>`           hash, see charge-payment-4.lua
+ * - `payment:{t:T}:customer-payments:<c>`  sorted set of the customer's payment ids by creation (unix ms)
+ * - `payment:{t:T}:refunds:<payment>`      list of the payment's refunds (JSON), oldest first
  * - `payment:{t:T}:charge-key:<key>`       string: payment id charged with that idempotency key
  * - `payment:{t:T}:refund-key:<key>`       string: JSON refund made with that idempotency key
  */
@@ -29,8 +31,8 @@ export class PaymentLedgerRepository implements PaymentConnector {
     private readonly redis: Redis,
     private readonly now: () => number = Date.now,
   ) {
-    this.chargeScript = defineScript(redis, __dirname, 'charge-payment-3.lua');
-    this.refundScript = defineScript(redis, __dirname, 'refund-payment-3.lua');
+    this.chargeScript = defineScript(redis, __dirname, 'charge-payment-4.lua');
+    this.refundScript = defineScript(redis, __dirname, 'refund-payment-4.lua');
   }
 
   async setPolicy(tenantId: string, policy: PaymentPolicy): Promise<void> {
@@ -58,6 +60,7 @@ export class PaymentLedgerRepository implements PaymentConnector {
       `${prefix}charge-key:${request.idempotencyKey}`,
       `${prefix}balance:${request.customerId}`,
       `${prefix}payment:${id}`,
+      `${prefix}customer-payments:${request.customerId}`,
       id,
       request.customerId,
       request.amountMinor,
@@ -81,6 +84,7 @@ export class PaymentLedgerRepository implements PaymentConnector {
       `${prefix}refund-key:${request.idempotencyKey}`,
       `${prefix}payment:${request.paymentId}`,
       `${prefix}balance:${payment?.customerId ?? ''}`,
+      `${prefix}refunds:${request.paymentId}`,
       `rfd_${randomBytes(9).toString('base64url')}`,
       request.amountMinor ?? 0,
       this.now(),
@@ -88,28 +92,25 @@ export class PaymentLedgerRepository implements PaymentConnector {
     )) as [string, string];
     switch (kind) {
       case 'refunded':
-      case 'existing': {
-        const raw = JSON.parse(value) as {
-          id: string;
-          payment_id: string;
-          amount: number;
-          currency: string;
-          created_at: number;
-        };
-        const refund: RefundRecord = {
-          id: raw.id,
-          paymentId: raw.payment_id,
-          amountMinor: raw.amount,
-          currency: raw.currency,
-          createdAt: raw.created_at,
-        };
-        return { kind, refund };
-      }
+      case 'existing':
+        return { kind, refund: parseRefund(value) };
       case 'exceeds':
         return { kind, remainingMinor: Number(value) };
       default:
         return { kind: kind as 'no_payment' | 'fully_refunded' };
     }
+  }
+
+  /** The customer's payments, newest first, at most `limit`. */
+  async paymentsOf(tenantId: string, customerId: string, limit: number): Promise<PaymentRecord[]> {
+    const ids = await this.redis.zrevrange(`${base(tenantId)}customer-payments:${customerId}`, 0, limit - 1);
+    const payments = await Promise.all(ids.map((id) => this.lookup(tenantId, id)));
+    return payments.filter((payment): payment is PaymentRecord => payment !== null);
+  }
+
+  /** The refunds of a payment, oldest first. */
+  async refundsOf(tenantId: string, paymentId: string): Promise<RefundRecord[]> {
+    return (await this.redis.lrange(`${base(tenantId)}refunds:${paymentId}`, 0, -1)).map(parseRefund);
   }
 
   async lookup(tenantId: string, paymentId: string): Promise<PaymentRecord | null> {
@@ -127,6 +128,18 @@ export class PaymentLedgerRepository implements PaymentConnector {
       argumentsHash: hash.arguments_hash ?? '',
     };
   }
+}
+
+/** A refund as the refund script encodes it. */
+function parseRefund(json: string): RefundRecord {
+  const raw = JSON.parse(json) as { id: string; payment_id: string; amount: number; currency: string; created_at: number };
+  return {
+    id: raw.id,
+    paymentId: raw.payment_id,
+    amountMinor: raw.amount,
+    currency: raw.currency,
+    createdAt: raw.created_at,
+  };
 }
 
 function base(tenantId: string): string {

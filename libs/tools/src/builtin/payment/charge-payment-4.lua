@@ -5,6 +5,7 @@
 -- KEYS[2]  customer's balances: hash currency -> minor units
 -- KEYS[3]  payment hash to create { id, customer_id, amount, currency, refunded, status, description,
 --          created_at, idempotency_key, arguments_hash }
+-- KEYS[4]  the customer's payments: sorted set of payment ids by creation time (unix ms), for ops' views
 --
 -- ARGV[1]  new payment id
 -- ARGV[2]  customer id
@@ -27,4 +28,5 @@ redis.call('HSET', KEYS[3], 'id', ARGV[1], 'customer_id', ARGV[2], 'amount', amo
   'refunded', 0, 'status', 'succeeded', 'description', ARGV[5], 'created_at', ARGV[6],
   'idempotency_key', ARGV[7], 'arguments_hash', ARGV[8])
 redis.call('SET', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[6], ARGV[1])
 return { 'charged', ARGV[1] }

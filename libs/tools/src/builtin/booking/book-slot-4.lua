@@ -5,6 +5,7 @@
 -- KEYS[2]  idempotency entry: string, the booking id made with this key
 -- KEYS[3]  booking hash to create { id, resource_id, slot_id, start, end, customer, status, created_at,
 --          idempotency_key, arguments_hash }
+-- KEYS[4]  the slot's bookings: sorted set of booking ids by creation time (unix ms), for ops' views
 --
 -- ARGV[1]  new booking id
 -- ARGV[2]  resource id
@@ -26,4 +27,5 @@ redis.call('HSET', KEYS[3], 'id', ARGV[1], 'resource_id', ARGV[2], 'slot_id', AR
   'end', slot[2], 'customer', ARGV[4], 'status', 'confirmed', 'created_at', ARGV[5], 'idempotency_key', ARGV[6],
   'arguments_hash', ARGV[7])
 redis.call('SET', KEYS[2], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
 return { 'booked', ARGV[1] }

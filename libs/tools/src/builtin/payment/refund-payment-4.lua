@@ -2,8 +2,9 @@
 -- idempotency key. The refunds of a payment never add up to more than it charged.
 --
 -- KEYS[1]  refund idempotency entry: string, JSON of the refund made with this key
--- KEYS[2]  payment hash (see charge-payment-3.lua)
+-- KEYS[2]  payment hash (see charge-payment-4.lua)
 -- KEYS[3]  the payment's customer's balances: hash currency -> minor units
+-- KEYS[4]  the payment's refunds: list of refund JSON, oldest first, for ops' views
 --
 -- ARGV[1]  new refund id
 -- ARGV[2]  amount, minor units; 0 = everything not yet refunded
@@ -28,4 +29,5 @@ redis.call('HINCRBY', KEYS[3], payment[4], amount)
 local refund = cjson.encode({ id = ARGV[1], payment_id = payment[1], amount = amount, currency = payment[4],
   created_at = tonumber(ARGV[3]) })
 redis.call('SET', KEYS[1], refund)
+redis.call('RPUSH', KEYS[4], refund)
 return { 'refunded', refund }
