@@ -74,7 +74,7 @@ describe('server tools: loop budget and client tools', () => {
     expect(toolRunsOf(data)).toHaveLength(3);
   });
 
-  it('stops when the model repeats the same call: the repeat is the last round', async () => {
+  it('stops when the model repeats the same call: the repeat is not run, the model answers without tools', async () => {
     const { upstream } = env();
     upstream.enqueue(
       { kind: 'toolCalls', calls: [kb('hours')] },
@@ -84,7 +84,8 @@ describe('server tools: loop budget and client tools', () => {
     const { data } = await ask();
     const sent = sentRequests(upstream);
     expect(sent.map((request) => request.tool_choice)).toEqual([undefined, undefined, 'none']);
-    expect(toolRunsOf(data)).toHaveLength(2);
+    expect(toolRunsOf(data)).toHaveLength(1);
+    expect(sent[2]!.messages.filter((message) => message.role === 'tool')).toHaveLength(1);
     expect(data.choices[0]?.message.content).toBe('We open at 7 pm.');
   });
 

@@ -163,6 +163,8 @@ describe('streamToolLoop', () => {
     const same = () => round([call(0, 'c', 'a', '{"q":1}')], 'tool_calls');
     const { started, report } = await run([same(), same(), round([{ content: 'ok' }], 'stop')], tools);
     expect(started.map((r) => r.tool_choice)).toEqual([undefined, 'none']);
+    expect(tools.executed).toEqual(['a:{"q":1}']);
+    expect(started[1]!.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool']);
     expect(report.stop).toBe('repeated_call');
   });
 

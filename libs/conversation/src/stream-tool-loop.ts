@@ -143,6 +143,18 @@ export async function* streamToolLoop(options: StreamToolLoopOptions): AsyncGene
 
     const said = assembler.message();
     const serverCalls = (said.tool_calls ?? []).filter((call): call is FunctionCall => tools.has(call.function.name));
+    if (
+      serverCalls.length > 0 &&
+      forced === null &&
+      clientCalls === 0 &&
+      budget.repeats(serverCalls.map((call) => call.function))
+    ) {
+      // Asked for exactly what it just got: not run again; one more round, without tools, answers.
+      for (const chunk of held) if (isExpiryOnly(chunk)) lastExpiry = chunk;
+      forced = budget.forcedStop();
+      upstream = await startRound(options.start, { ...request, messages, tool_choice: 'none' });
+      continue;
+    }
     if (serverCalls.length > 0 && forced === null) {
       const runs = await runServerCalls(tools, serverCalls, parallel);
       report.runs.push(...runs);

@@ -43,12 +43,20 @@ export class ToolLoopBudget {
     this.tokens += total;
   }
 
-  /** Records an executed round; its calls (name + arguments, in order) are compared with the previous round's. */
+  /**
+   * Whether a round's calls (name + arguments, in order) are exactly the previous round's. Then they are
+   * not run again: `forcedStop()` says `repeated_call` from now on, and the model must answer.
+   */
+  repeats(calls: readonly { name: string; arguments: string }[]): boolean {
+    if (signatureOf(calls) !== this.previous) return false;
+    this.repeated = true;
+    return true;
+  }
+
+  /** Records an executed round. */
   completeRound(calls: readonly { name: string; arguments: string }[]): void {
     this.rounds++;
-    const signature = JSON.stringify(calls.map((call) => [call.name, call.arguments]));
-    if (signature === this.previous) this.repeated = true;
-    this.previous = signature;
+    this.previous = signatureOf(calls);
   }
 
   /** The reason the next call must answer without tools, or null while tools may still run. */
@@ -59,4 +67,8 @@ export class ToolLoopBudget {
     if (this.tokens >= this.limits.maxTokens) return 'token_budget';
     return null;
   }
+}
+
+function signatureOf(calls: readonly { name: string; arguments: string }[]): string {
+  return JSON.stringify(calls.map((call) => [call.name, call.arguments]));
 }

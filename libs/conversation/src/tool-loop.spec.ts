@@ -125,7 +125,8 @@ describe('runToolLoop', () => {
     const { report } = await runToolLoop(request, tools, model.call, limits());
     expect(report.stop).toBe('repeated_call');
     expect(model.seen.at(-1)?.tool_choice).toBe('none');
-    expect(tools.executed).toHaveLength(2);
+    expect(tools.executed).toHaveLength(1);
+    expect(model.seen.at(-1)?.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool']);
   });
 
   it('stops at the round budget with tool_choice none', async () => {

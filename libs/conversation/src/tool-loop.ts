@@ -83,6 +83,11 @@ export async function runToolLoop(
       };
     };
     if (!choice || serverCalls.length === 0 || forced) return finish(forced ?? 'answered');
+    if (clientCalls.length === 0 && budget.repeats(serverCalls.map((toolCall) => toolCall.function))) {
+      // Asked for exactly what it just got: not run again; the next call answers without tools.
+      earlier.push({ ...choice.message, tool_calls: undefined });
+      continue;
+    }
 
     const executed = await runServerCalls(tools, serverCalls, parallel);
     runs.push(...executed);
