@@ -153,6 +153,8 @@ describe('server tools: loop budget and client tools', () => {
       ],
     });
     expect(followUp.choices[0]?.message.content).toBe('The nearest branch opens at 7 pm.');
-    expect(toolMessages(sentRequests(upstream)[1])).toEqual([{ tool_call_id: 'call_client', content: { city: 'Lyon' } }]);
+    expect(toolMessages(sentRequests(upstream)[1])).toEqual([
+      { tool_call_id: 'call_client', content: { city: 'Lyon' } },
+    ]);
   });
 });
