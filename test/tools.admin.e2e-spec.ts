@@ -22,7 +22,10 @@ describe('admin API: booking and payment data', () => {
         body: { object: 'booking_resource', id: 'room-1', name: 'Room 1', created_at: expect.any(String) },
       });
       const renamed = await admin('PUT', '/admin/tenants/{t}/booking/resources/room-1', { name: 'Blue room' });
-      expect(renamed.body).toMatchObject({ name: 'Blue room', created_at: (created.body as { created_at: string }).created_at });
+      expect(renamed.body).toMatchObject({
+        name: 'Blue room',
+        created_at: (created.body as { created_at: string }).created_at,
+      });
 
       const added = await admin('POST', '/admin/tenants/{t}/booking/resources/room-1/slots', {
         slots: [
@@ -37,7 +40,16 @@ describe('admin API: booking and payment data', () => {
         body: {
           object: 'list',
           data: [
-            { object: 'booking_slot', slot_id: TEN, start: TEN, end: ELEVEN, capacity: 4, booked: 0, available: 4, bookings: [] },
+            {
+              object: 'booking_slot',
+              slot_id: TEN,
+              start: TEN,
+              end: ELEVEN,
+              capacity: 4,
+              booked: 0,
+              available: 4,
+              bookings: [],
+            },
             {
               object: 'booking_slot',
               slot_id: ELEVEN,
@@ -60,7 +72,12 @@ describe('admin API: booking and payment data', () => {
 
     it('answers 400 naming the param for bad bodies, ids and queries; 404 for unknown resources and bookings', async () => {
       const cases: [string, string, unknown, string | null][] = [
-        ['PUT', '/admin/tenants/{t}/booking/resources/room-2', { name: 'x', slots: [{ start: ELEVEN, end: TEN }] }, 'slots[0].end'],
+        [
+          'PUT',
+          '/admin/tenants/{t}/booking/resources/room-2',
+          { name: 'x', slots: [{ start: ELEVEN, end: TEN }] },
+          'slots[0].end',
+        ],
         ['PUT', '/admin/tenants/{t}/booking/resources/room-2', { name: 'x', color: 'red' }, 'color'],
         ['PUT', '/admin/tenants/{t}/booking/resources/bad%20id', { name: 'x' }, 'resource_id'],
         ['GET', '/admin/tenants/{t}/booking/resources/room-1/slots?limit=0', undefined, 'limit'],
@@ -68,7 +85,11 @@ describe('admin API: booking and payment data', () => {
       ];
       for (const [method, path, body, param] of cases) {
         const response = await admin(method, path, body);
-        expect({ path, status: response.status, param: (response.body as { error: { param: string } }).error?.param }).toEqual({
+        expect({
+          path,
+          status: response.status,
+          param: (response.body as { error: { param: string } }).error?.param,
+        }).toEqual({
           path,
           status: 400,
           param,
@@ -79,8 +100,11 @@ describe('admin API: booking and payment data', () => {
         status: 404,
         body: { error: { code: 'booking_resource_not_found' } },
       });
-      expect(await admin('POST', '/admin/tenants/{t}/booking/resources/nope/slots', { slots: [{ start: TEN, end: ELEVEN }] }))
-        .toMatchObject({ status: 404, body: { error: { code: 'booking_resource_not_found' } } });
+      expect(
+        await admin('POST', '/admin/tenants/{t}/booking/resources/nope/slots', {
+          slots: [{ start: TEN, end: ELEVEN }],
+        }),
+      ).toMatchObject({ status: 404, body: { error: { code: 'booking_resource_not_found' } } });
       expect(await admin('POST', '/admin/tenants/{t}/booking/bookings/bkg_nope/cancel')).toMatchObject({
         status: 404,
         body: { error: { code: 'booking_not_found' } },
@@ -110,14 +134,20 @@ describe('admin API: booking and payment data', () => {
       };
       expect(set).toEqual({ status: 200, body: expected });
       expect(await admin('GET', '/admin/tenants/{t}/payment/policy')).toEqual({ status: 200, body: expected });
-      const bad = await admin('PUT', '/admin/tenants/{t}/payment/policy', { currencies: { EUR: { max_amount: '1.234' } } });
+      const bad = await admin('PUT', '/admin/tenants/{t}/payment/policy', {
+        currencies: { EUR: { max_amount: '1.234' } },
+      });
       expect(bad).toMatchObject({ status: 400, body: { error: { param: 'currencies' } } });
-      const lower = await admin('PUT', '/admin/tenants/{t}/payment/policy', { currencies: { eur: { max_amount: '1' } } });
+      const lower = await admin('PUT', '/admin/tenants/{t}/payment/policy', {
+        currencies: { eur: { max_amount: '1' } },
+      });
       expect(lower).toMatchObject({ status: 400, body: { error: { type: 'invalid_request_error' } } });
     });
 
     it('sets and reads balances; payments of a customer and one payment; 400s and 404s', async () => {
-      expect(await admin('PUT', '/admin/tenants/{t}/payment/customers/cust_9/balances/EUR', { amount: '12.5' })).toEqual({
+      expect(
+        await admin('PUT', '/admin/tenants/{t}/payment/customers/cust_9/balances/EUR', { amount: '12.5' }),
+      ).toEqual({
         status: 200,
         body: { object: 'customer_balances', customer_id: 'cust_9', balances: { EUR: '12.50' } },
       });
@@ -129,13 +159,15 @@ describe('admin API: booking and payment data', () => {
         status: 200,
         body: { object: 'list', data: [] },
       });
-      expect(await admin('PUT', '/admin/tenants/{t}/payment/customers/cust_9/balances/euro', { amount: '1' })).toMatchObject(
-        { status: 400, body: { error: { param: 'currency' } } },
-      );
-      expect(await admin('PUT', '/admin/tenants/{t}/payment/customers/cust_9/balances/EUR', { amount: '1.001' })).toMatchObject(
-        { status: 400, body: { error: { param: 'amount' } } },
-      );
-      expect(await admin('PUT', '/admin/tenants/{t}/payment/customers/cust_9/balances/EUR', { amount: -5 })).toMatchObject({
+      expect(
+        await admin('PUT', '/admin/tenants/{t}/payment/customers/cust_9/balances/euro', { amount: '1' }),
+      ).toMatchObject({ status: 400, body: { error: { param: 'currency' } } });
+      expect(
+        await admin('PUT', '/admin/tenants/{t}/payment/customers/cust_9/balances/EUR', { amount: '1.001' }),
+      ).toMatchObject({ status: 400, body: { error: { param: 'amount' } } });
+      expect(
+        await admin('PUT', '/admin/tenants/{t}/payment/customers/cust_9/balances/EUR', { amount: -5 }),
+      ).toMatchObject({
         status: 400,
         body: { error: { param: 'amount' } },
       });
@@ -171,7 +203,14 @@ describe('admin API: booking and payment data', () => {
       expect({ path, status: response.status, body: response.body }).toEqual({
         path,
         status: 404,
-        body: { error: { message: "No tenant found with id 'ten_missing'.", type: 'invalid_request_error', param: null, code: 'tenant_not_found' } },
+        body: {
+          error: {
+            message: "No tenant found with id 'ten_missing'.",
+            type: 'invalid_request_error',
+            param: null,
+            code: 'tenant_not_found',
+          },
+        },
       });
     }
   });

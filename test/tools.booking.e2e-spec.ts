@@ -63,7 +63,10 @@ describe('server tools: booking via the model', () => {
         },
       });
     }
-    upstream.enqueue({ kind: 'completion', message: { content: 'Done.' } }, { kind: 'completion', message: { content: 'Done.' } });
+    upstream.enqueue(
+      { kind: 'completion', message: { content: 'Done.' } },
+      { kind: 'completion', message: { content: 'Done.' } },
+    );
 
     const answers = await Promise.all([ask('Ada'), ask('Grace')]);
 
@@ -114,7 +117,9 @@ describe('server tools: booking via the model', () => {
     await createTable('table-cancel');
     const book = (customer: string) => ({
       kind: 'toolCalls' as const,
-      calls: [{ name: 'book_table', arguments: { resource_id: 'table-cancel', slot_id: SLOT, customer_name: customer } }],
+      calls: [
+        { name: 'book_table', arguments: { resource_id: 'table-cancel', slot_id: SLOT, customer_name: customer } },
+      ],
     });
     upstream.enqueue(book('Ada'), { kind: 'completion' });
     await ask('Ada');

@@ -39,7 +39,11 @@ describe('server tools: HTTP tools', () => {
           additionalProperties: false,
         },
         effect: 'read',
-        implementation: { type: 'http', url: `${tools.url}${path}`, headers: { authorization: 'Bearer tool-SECRET-77' } },
+        implementation: {
+          type: 'http',
+          url: `${tools.url}${path}`,
+          headers: { authorization: 'Bearer tool-SECRET-77' },
+        },
         ...extra,
       });
     await http('lookup_order', '/orders');

@@ -36,11 +36,9 @@ describe('server tools: payment confirmation flow', () => {
     const { gateway, tenantId } = env();
     customer = `cust_${++customers}`;
     CHARGE = chargeOf(customer);
-    const opened = await gateway.admin(
-      'PUT',
-      `/admin/tenants/${tenantId}/payment/customers/${customer}/balances/EUR`,
-      { amount: '1000.00' },
-    );
+    const opened = await gateway.admin('PUT', `/admin/tenants/${tenantId}/payment/customers/${customer}/balances/EUR`, {
+      amount: '1000.00',
+    });
     expect(opened.status).toBe(200);
   });
 

@@ -55,7 +55,10 @@ describe('server tools: SSRF refusals at registration', () => {
     await expectRefused(loopbackAllowed, httpTool('http://[fd00::1]/'), /unique local|private/i);
     await expectRefused(
       loopbackAllowed,
-      { name: 'meta_mcp', implementation: { type: 'mcp', url: 'http://169.254.169.254/mcp', headers: { 'x-key': SECRET } } },
+      {
+        name: 'meta_mcp',
+        implementation: { type: 'mcp', url: 'http://169.254.169.254/mcp', headers: { 'x-key': SECRET } },
+      },
       /link-local/i,
     );
     expect((await loopbackAllowed.admin('GET', '/admin/tools')).body).toEqual({ object: 'list', data: [] });
@@ -86,7 +89,10 @@ describe('server tools: SSRF refusals at registration', () => {
     const url = `${new URL(mcp.url).origin}/thing`;
     expect((await loopbackAllowed.admin('POST', '/admin/tools', httpTool(url))).status).toBe(201);
     const update = await loopbackAllowed.admin('PUT', '/admin/tools/fetch_thing', httpTool('http://192.168.1.10/'));
-    expect(update).toMatchObject({ status: 400, body: { error: { code: 'tool_url_not_allowed', param: 'implementation.url' } } });
+    expect(update).toMatchObject({
+      status: 400,
+      body: { error: { code: 'tool_url_not_allowed', param: 'implementation.url' } },
+    });
     expect(JSON.stringify(update.body)).not.toContain('SECRET');
     expect(await loopbackAllowed.admin('GET', '/admin/tools/fetch_thing')).toMatchObject({
       status: 200,

@@ -93,11 +93,7 @@ describe('ChatCompletionRequestSchema: realistic SDK requests are accepted', () 
     };
     const parsed = accepts(
       textRequest({
-        messages: [
-          { role: 'user', content: 'Hi' },
-          answer,
-          { role: 'tool', tool_call_id: 'call_abc', content: '{}' },
-        ],
+        messages: [{ role: 'user', content: 'Hi' }, answer, { role: 'tool', tool_call_id: 'call_abc', content: '{}' }],
       }),
     );
     expect(parsed.success).toBe(true);

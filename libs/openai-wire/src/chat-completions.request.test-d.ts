@@ -16,7 +16,10 @@ type SpecOnlyServiceTier = 'fast';
 
 type OpenAIFormatsRequest = Omit<ChatCompletionRequest, 'service_tier' | 'speed' | 'audio' | 'messages'> & {
   service_tier?: Exclude<ChatCompletionRequest['service_tier'], SpecOnlyServiceTier>;
-  audio?: { voice: NonNullable<ChatCompletionRequest['audio']>['voice']; format: 'wav' | 'aac' | 'mp3' | 'flac' | 'opus' | 'pcm16' } | null;
+  audio?: {
+    voice: NonNullable<ChatCompletionRequest['audio']>['voice'];
+    format: 'wav' | 'aac' | 'mp3' | 'flac' | 'opus' | 'pcm16';
+  } | null;
   messages: Exclude<ChatCompletionRequest['messages'][number], { role: 'user' }>[];
 };
 

@@ -36,7 +36,10 @@ describe('booking admin use cases (real Redis)', () => {
     const created = await new UpsertBookingResource(repository()).execute(
       'ten_a',
       'table-1',
-      UpsertBookingResourceInputSchema.parse({ name: 'Window table', slots: [{ start: TEN, end: ELEVEN, capacity: 2 }] }),
+      UpsertBookingResourceInputSchema.parse({
+        name: 'Window table',
+        slots: [{ start: TEN, end: ELEVEN, capacity: 2 }],
+      }),
     );
     expect(created).toEqual({
       object: 'booking_resource',
@@ -121,7 +124,9 @@ describe('booking admin use cases (real Redis)', () => {
     const ada = await book('Ada');
     for (const attempt of [
       new ListBookingSlots(repository()).execute('ten_a', 'nope', query()),
-      new AddBookingSlots(repository()).execute('ten_b', 'table-1', { slots: [{ start: TEN, end: ELEVEN, capacity: 1 }] }),
+      new AddBookingSlots(repository()).execute('ten_b', 'table-1', {
+        slots: [{ start: TEN, end: ELEVEN, capacity: 1 }],
+      }),
       new CancelBooking(repository()).execute('ten_b', ada),
       new GetBooking(repository()).execute('ten_a', 'bkg_nope'),
     ]) {

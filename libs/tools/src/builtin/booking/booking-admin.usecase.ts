@@ -74,11 +74,7 @@ export interface BookingSlotView {
 export class UpsertBookingResource {
   constructor(private readonly bookings: BookingRepository) {}
 
-  async execute(
-    tenantId: string,
-    resourceId: string,
-    input: UpsertBookingResourceInput,
-  ): Promise<BookingResourceView> {
+  async execute(tenantId: string, resourceId: string, input: UpsertBookingResourceInput): Promise<BookingResourceView> {
     const resource = await this.bookings.upsertResource(tenantId, { id: resourceId, name: input.name });
     if (input.slots.length > 0) await this.bookings.upsertSlots(tenantId, resourceId, toSlots(input.slots));
     return resourceView(resource);

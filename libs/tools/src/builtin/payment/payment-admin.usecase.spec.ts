@@ -89,8 +89,20 @@ describe('payment admin reads (real Redis)', () => {
       description: 'charge c2',
       created_at: '2030-01-01T00:00:01.000Z',
       refunds: [
-        { object: 'refund', id: expect.stringMatching(/^rfd_/), amount: '5.00', currency: 'EUR', created_at: '2030-01-01T00:00:02.000Z' },
-        { object: 'refund', id: expect.stringMatching(/^rfd_/), amount: '5.00', currency: 'EUR', created_at: '2030-01-01T00:00:03.000Z' },
+        {
+          object: 'refund',
+          id: expect.stringMatching(/^rfd_/),
+          amount: '5.00',
+          currency: 'EUR',
+          created_at: '2030-01-01T00:00:02.000Z',
+        },
+        {
+          object: 'refund',
+          id: expect.stringMatching(/^rfd_/),
+          amount: '5.00',
+          currency: 'EUR',
+          created_at: '2030-01-01T00:00:03.000Z',
+        },
       ],
     });
     expect(payments[1]).toMatchObject({ amount: '10.00', refunded: '0.00', status: 'succeeded', refunds: [] });

@@ -132,7 +132,13 @@ export class PaymentLedgerRepository implements PaymentConnector {
 
 /** A refund as the refund script encodes it. */
 function parseRefund(json: string): RefundRecord {
-  const raw = JSON.parse(json) as { id: string; payment_id: string; amount: number; currency: string; created_at: number };
+  const raw = JSON.parse(json) as {
+    id: string;
+    payment_id: string;
+    amount: number;
+    currency: string;
+    created_at: number;
+  };
   return {
     id: raw.id,
     paymentId: raw.payment_id,
