@@ -119,7 +119,7 @@ describe('streamToolLoop', () => {
       },
       { role: 'tool', tool_call_id: 'call_1', content: 'result of book' },
     ]);
-    expect(report).toMatchObject({ rounds: 1, stop: 'answered' });
+    expect(report).toMatchObject({ rounds: 1, stop: 'answered', usage: { total_tokens: 44 } });
     expect(report.messages[0]).toMatchObject({ role: 'assistant', content: null });
   });
 

@@ -26,10 +26,12 @@ export interface StreamToolLoopReport {
   stop: ToolLoopStop | null;
   /** Each round's assistant server calls (content null) and tool results, as a session stores them. */
   messages: ChatMessage[];
+  /** Usage of the rounds that reported it so far (what a stream cut short had already consumed). */
+  usage: Usage | null;
 }
 
 export function emptyStreamToolLoopReport(): StreamToolLoopReport {
-  return { rounds: 0, runs: [], stop: null, messages: [] };
+  return { rounds: 0, runs: [], stop: null, messages: [], usage: null };
 }
 
 export interface StreamToolLoopOptions {
@@ -98,6 +100,7 @@ export async function* streamToolLoop(options: StreamToolLoopOptions): AsyncGene
       chunk.created = template.created;
       if (chunk.usage) {
         usage = addUsage(usage, chunk.usage);
+        report.usage = usage;
         budget.addTokens(chunk.usage.total_tokens);
         usageChunk = { ...chunk, choices: [] };
       }

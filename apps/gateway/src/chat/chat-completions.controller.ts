@@ -152,7 +152,8 @@ export class ChatCompletionsController {
     await this.metered.finish(admission, {
       status: STREAM_STATUS[end],
       provider: result.route.provider,
-      usage: summary.usage,
+      // A stream cut short during the tool loop still consumed the rounds that completed.
+      usage: summary.usage ?? result.tools.usage,
       generated: summary.generated,
       toolCalls: result.tools.runs.filter((run) => !run.replayed).length,
       ...(result.audio.outputSeconds !== null ? { audioOutMs: result.audio.outputSeconds * 1000 } : {}),
