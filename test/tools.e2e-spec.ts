@@ -1,3 +1,5 @@
+import { PCM16_BYTES_PER_SECOND, SPEECH_TRANSCRIPT, speechPcm16 } from '@voxgate/testing';
+import { ffmpegSeconds } from './support/decode';
 import { useRelayEnv } from './support/e2e-env';
 import { SNAPSHOT } from './support/relay-config';
 
@@ -76,6 +78,29 @@ describe('server-side tools (non-streaming loop)', () => {
     ]);
     expect(session.turns[0]!.messages[2]).toMatchObject({ role: 'tool', tool_call_id: 'call_p' });
     expect(session.turns[0]!.messages[3]).toMatchObject({ role: 'assistant', content: 'Parking is free.' });
+  });
+
+  it('answers a spoken turn with the audio and transcript of every round in one file', async () => {
+    const { client, upstream } = env();
+    upstream.enqueue(
+      { kind: 'toolCalls', say: 'One moment.', calls: [{ name: 'kb', arguments: { query: 'open' }, id: 'call_w' }] },
+      { kind: 'completion' },
+    );
+    const completion = await client.chat.completions.create({
+      model: SNAPSHOT,
+      messages: [{ role: 'user', content: 'When do you open?' }],
+      modalities: ['text', 'audio'],
+      audio: { voice: 'alloy', format: 'wav' },
+    });
+    const audio = completion.choices[0]!.message.audio!;
+    expect(audio.transcript).toBe(`One moment. ${SPEECH_TRANSCRIPT}`);
+    const expected = 1 + speechPcm16().length / PCM16_BYTES_PER_SECOND;
+    expect(Math.abs(ffmpegSeconds(Buffer.from(audio.data, 'base64'), 'wav') - expected)).toBeLessThan(0.05);
+    // Both rounds were asked for pcm16, so their audio could be joined before encoding the wav once.
+    const formats = upstream.requests
+      .slice(-2)
+      .map((request) => (request.body as { audio: { format: string } }).audio.format);
+    expect(formats).toEqual(['pcm16', 'pcm16']);
   });
 
   it('rejects a client tool whose name clashes with a server tool', async () => {
