@@ -57,6 +57,12 @@ export default tseslint.config(
   boundary('tools', ['providers', 'conversation', 'tenancy', 'testing']),
   // Knows neither HTTP nor Nest: lines run through the BatchLineExecutor the apps provide.
   boundary('batch', ['providers', 'conversation', 'tenancy', 'tools', 'testing']),
+  // Depends on no other lib: the gateway adapts its shapes (e.g. the conversation's UpstreamCallObserver).
+  boundary(
+    'telemetry',
+    ['openai-wire', 'audio', 'providers', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'testing'],
+    { pure: true },
+  ),
   {
     files: ['apps/**/*.ts'],
     rules: {

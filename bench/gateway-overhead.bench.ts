@@ -6,6 +6,8 @@
  *    Target: p50 ≤ 0.5 ms on the project's 2-core machine.
  * B. End to end: the built gateway (dist/) in front of a minimal local upstream, against calling that upstream
  *    directly, in the same process tree and run; prints both latency distributions and their difference.
+ * C. As B, with tracing on (`telemetry.exporter: otlp`, every trace sampled, exported to a local sink that
+ *    discards it), and the ratio of its gateway p50 to B's: the cost of tracing against `exporter: none`.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -119,13 +121,24 @@ async function minimalUpstream(): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` };
 }
 
-async function endToEnd(): Promise<void> {
+/** A collector that accepts OTLP exports and discards them. */
+async function otlpSink(): Promise<{ server: Server; url: string }> {
+  const server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => response.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function endToEnd(label: string, telemetry?: Record<string, unknown>): Promise<number> {
   const upstream = await minimalUpstream();
   const adminKey = randomBytes(16).toString('hex');
   const prefix = `vgbench:${randomBytes(4).toString('hex')}:`;
   const config = JSON.stringify({
     providers: { bench: { type: 'openai', baseUrl: upstream.url, apiKey: 'sk-bench', maxRetries: 0 } },
     models: [{ id: 'bench-model', provider: 'bench', pricing: { textInput: 1, textOutput: 2 } }],
+    ...(telemetry ? { telemetry } : {}),
   });
   const configFile = path.join(tmpdir(), `voxgate-bench-${process.pid}.yaml`);
   writeFileSync(configFile, config);
@@ -188,12 +201,13 @@ async function endToEnd(): Promise<void> {
     }
     const a = percentiles(direct);
     const b = percentiles(viaGateway);
-    console.log(`B. end to end (${ROUNDS} sequential requests each, interleaved)`);
+    console.log(`${label} (${ROUNDS} sequential requests each, interleaved)`);
     console.log(`   direct upstream   p50 ${ms(a.p50)}  p90 ${ms(a.p90)}  p99 ${ms(a.p99)}`);
     console.log(`   through gateway   p50 ${ms(b.p50)}  p90 ${ms(b.p90)}  p99 ${ms(b.p99)}`);
     console.log(
       `   added by gateway  p50 ${ms(b.p50 - a.p50)}  (gateway/direct p50 ratio ${(b.p50 / a.p50).toFixed(2)})`,
     );
+    return b.p50;
   } finally {
     child.kill('SIGTERM');
     upstream.server.close();
@@ -209,7 +223,20 @@ async function main(): Promise<void> {
   console.log(`Voxgate gateway overhead — node ${process.version}, ${cpus().length} cores\n`);
   await inProcess();
   console.log('');
-  await endToEnd();
+  const untraced = await endToEnd('B. end to end, tracing off (exporter: none)');
+  console.log('');
+  const sink = await otlpSink();
+  try {
+    const traced = await endToEnd('C. end to end, tracing on (exporter: otlp to a local sink, sampleRatio 1)', {
+      exporter: 'otlp',
+      otlpEndpoint: sink.url,
+    });
+    console.log(
+      `   tracing adds      p50 ${ms(traced - untraced)}  (traced/untraced gateway p50 ratio ${(traced / untraced).toFixed(2)})`,
+    );
+  } finally {
+    sink.server.close();
+  }
 }
 
 void main().catch((error: unknown) => {

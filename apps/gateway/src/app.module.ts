@@ -28,6 +28,7 @@ import {
   type TenancyEnvironment,
   TenantRepository,
 } from '@voxgate/tenancy';
+import { ToolMetrics, UpstreamCallTracer } from '@voxgate/telemetry';
 import type { Redis } from 'ioredis';
 import { KeysController } from './admin/keys.controller';
 import { QuotasController } from './admin/quotas.controller';
@@ -136,6 +137,7 @@ export class AppModule {
             new SetQuotas(tenants, keys, quotas),
         ),
         { provide: UsageMetrics, useValue: new UsageMetrics() },
+        { provide: ToolMetrics, useValue: new ToolMetrics() },
         construct(
           UsageRepository,
           [REDIS],
@@ -198,6 +200,8 @@ export class AppModule {
               providers,
               { maxDurationSeconds: config.audio.maxInputSeconds, maxDecodedBytes: config.audio.maxDecodedBytes },
               config.tools.loop,
+              // Without tracing, upstream calls and streams are not wrapped at all.
+              config.telemetry.exporter === 'none' ? undefined : new UpstreamCallTracer(),
             ),
         ),
       ],

@@ -1,12 +1,22 @@
 import 'reflect-metadata';
+import path from 'node:path';
+import { serviceVersionOf, startTelemetry } from '@voxgate/telemetry';
 import { BatchRuntime } from './batch/batch-runtime';
 import { createGatewayApp, createLogger, loadGatewayConfig } from './gateway-app';
 
 async function bootstrap(): Promise<void> {
   const logger = createLogger();
   const config = loadGatewayConfig();
+  // Before Nest boots, so every span of the process reaches the configured exporter.
+  const telemetry = startTelemetry(
+    config.telemetry,
+    { version: serviceVersionOf(path.resolve(__dirname, '../../../../package.json')) },
+    { onWarning: (message) => logger.event('warn', 'telemetry', { message }) },
+  );
   const app = await createGatewayApp(config, logger);
   const fastify = app.getHttpAdapter().getInstance();
+  // Shutdown hooks (SIGTERM/SIGINT) close Fastify: flush pending spans then.
+  fastify.addHook('onClose', () => telemetry.shutdown());
   await app.listen({ host: config.server.host, port: config.server.port });
   const address = fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;

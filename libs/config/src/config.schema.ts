@@ -220,6 +220,25 @@ export const GatewayConfigSchema = z.strictObject({
       runWorkerInGateway: z.boolean().default(true),
     })
     .prefault({}),
+  telemetry: z
+    .strictObject({
+      /**
+       * Where traces go: `none` (nothing is started; the tracing API stays a no-op), `otlp` (OTLP over
+       * HTTP, JSON, to `otlpEndpoint`) or `console` (spans printed to stdout, for debugging).
+       */
+      exporter: z.enum(['none', 'otlp', 'console']).default('none'),
+      /**
+       * Collector base URL for `otlp` (`http://collector:4318`; `/v1/traces` is appended unless the path
+       * already ends with it). Empty: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, else
+       * `OTEL_EXPORTER_OTLP_ENDPOINT`, else `http://localhost:4318/v1/traces`.
+       */
+      otlpEndpoint: z.string().default(''),
+      /** Share of new traces recorded, 0..1; a client's `traceparent` decides for its own trace. */
+      sampleRatio: z.coerce.number().min(0).max(1).default(1),
+      /** `service.name` on every span. */
+      serviceName: z.string().min(1).default('voxgate-gateway'),
+    })
+    .prefault({}),
   providers: z.record(
     z.string().regex(/^[a-z0-9][a-z0-9_-]*$/, 'provider ids are lower-case slugs'),
     ProviderConfigSchema,

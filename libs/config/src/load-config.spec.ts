@@ -43,6 +43,16 @@ describe('loadConfig: layers', () => {
     ]);
   });
 
+  it('leaves tracing off by default', () => {
+    const config = loadConfig({ configDir: dirs.create({ 'default.yaml': DEFAULT_YAML }), env: {} });
+    expect(config.telemetry).toEqual({
+      exporter: 'none',
+      otlpEndpoint: '',
+      sampleRatio: 1,
+      serviceName: 'voxgate-gateway',
+    });
+  });
+
   it('deep-merges the VOXGATE_CONFIG file over default.yaml, replacing lists', () => {
     const configDir = dirs.create({ 'default.yaml': DEFAULT_YAML });
     const override = path.join(

@@ -69,6 +69,12 @@ models: [{ id: m, provider: nowhere }]
     expect(error.message).toContain('api_key');
   });
 
+  it('names telemetry.exporter and telemetry.sampleRatio when they are out of range', () => {
+    const error = overrideError('telemetry: { exporter: jaeger, sampleRatio: 1.5 }');
+    expect(error.message).toContain('telemetry.exporter');
+    expect(error.message).toContain('telemetry.sampleRatio');
+  });
+
   it('rejects an upper-case provider id', () => {
     expect(overrideError('providers: { OpenAI: { type: openai, baseUrl: "https://x.example/v1" } }').message).toContain(
       'providers.OpenAI',

@@ -1,5 +1,5 @@
 import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage, Usage } from '@voxgate/openai-wire';
-import type { ProviderRegistry } from '@voxgate/providers';
+import type { ProviderAdapter, ProviderCallContext, ProviderRegistry, ProviderStream } from '@voxgate/providers';
 import { type AudioLimits, DEFAULT_AUDIO_LIMITS } from '@voxgate/audio';
 import { prepareAudioInput, withoutExtensions } from './audio-input';
 import { type AudioOutputReport, convertResponseAudio, convertStreamAudio, planAudioOutput } from './audio-output';
@@ -9,6 +9,7 @@ import { emptyStreamToolLoopReport, streamToolLoop, type StreamToolLoopReport } 
 import { runToolLoop } from './tool-loop';
 import { DEFAULT_TOOL_LOOP_LIMITS, type ToolLoopLimits } from './tool-loop-budget';
 import { offeredTools } from './tool-round';
+import { observedChunks, type UpstreamCallObserver } from './upstream-call-observer';
 import type { ModelCatalog } from './model-catalog';
 import {
   type AudioIdMapping,
@@ -86,6 +87,8 @@ export class CreateChatCompletion {
     private readonly audioLimits: AudioLimits = DEFAULT_AUDIO_LIMITS,
     /** Budget of the server-side tool loop. */
     private readonly toolLoop: ToolLoopLimits = DEFAULT_TOOL_LOOP_LIMITS,
+    /** Told about every provider call (tracing); absent: calls and streams are not wrapped. */
+    private readonly upstream?: UpstreamCallObserver,
   ) {}
 
   async execute({
@@ -113,7 +116,7 @@ export class CreateChatCompletion {
     if (!request.stream) {
       let upstreamRequestId: string | null = null;
       const callModel = async (next: ChatCompletionRequest) => {
-        const result = await provider.chatCompletion({ ...next, model: model.upstreamModel }, context);
+        const result = await this.complete(provider, { ...next, model: model.upstreamModel }, context);
         upstreamRequestId = result.upstreamRequestId;
         return result.body;
       };
@@ -148,14 +151,14 @@ export class CreateChatCompletion {
       model: model.upstreamModel,
       stream_options: { ...request.stream_options, include_usage: true },
     };
-    const started = await provider.streamChatCompletion(upstreamRequest, context);
+    const started = await this.startStream(provider, upstreamRequest, context);
     const toolReport = emptyStreamToolLoopReport();
     const upstreamChunks = tools
       ? streamToolLoop({
           request: upstreamRequest,
           first: started.chunks,
           tools,
-          start: async (next) => (await provider.streamChatCompletion(next, context)).chunks,
+          start: async (next) => (await this.startStream(provider, next, context)).chunks,
           limits: this.toolLoop,
           report: toolReport,
         })
@@ -176,6 +179,38 @@ export class CreateChatCompletion {
       audio,
       tools: toolReport,
     };
+  }
+
+  /** `provider.chatCompletion`, reported to the upstream observer. */
+  private async complete(provider: ProviderAdapter, request: ChatCompletionRequest, context: ProviderCallContext) {
+    const finish = this.upstream?.upstreamCall({ provider: provider.id, model: request.model, stream: false });
+    if (!finish) return provider.chatCompletion(request, context);
+    try {
+      const result = await provider.chatCompletion(request, context);
+      finish({ outcome: 'ok', upstreamRequestId: result.upstreamRequestId, usage: result.body.usage ?? null });
+      return result;
+    } catch (error) {
+      finish({ outcome: 'error', error });
+      throw error;
+    }
+  }
+
+  /** `provider.streamChatCompletion`, reported to the upstream observer once its chunks are consumed. */
+  private async startStream(
+    provider: ProviderAdapter,
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<ProviderStream> {
+    const finish = this.upstream?.upstreamCall({ provider: provider.id, model: request.model, stream: true });
+    if (!finish) return provider.streamChatCompletion(request, context);
+    let started: ProviderStream;
+    try {
+      started = await provider.streamChatCompletion(request, context);
+    } catch (error) {
+      finish({ outcome: 'error', error });
+      throw error;
+    }
+    return { ...started, chunks: observedChunks(started.chunks, started.upstreamRequestId, finish) };
   }
 }
 

@@ -13,3 +13,4 @@ export * from './tool-loop';
 export * from './stream-tool-loop';
 export * from './tool-loop-budget';
 export * from './tool-round';
+export * from './upstream-call-observer';

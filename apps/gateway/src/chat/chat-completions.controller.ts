@@ -13,6 +13,7 @@ import {
   type ChatCompletionResponse,
 } from '@voxgate/openai-wire';
 import type { Principal } from '@voxgate/tenancy';
+import { ATTR_OUTCOME, type CompletionSpan, traceChatCompletion } from '@voxgate/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -20,6 +21,7 @@ import { clientAbortSignal } from '../http/client-abort';
 import { ZodBody } from '../http/zod-body.pipe';
 import { AccessLog } from '../infra/access-log';
 import { GATEWAY_CONFIG } from '../infra/tokens';
+import { completionEndAttributes, completionStartAttributes } from './completion-tracing';
 import { ConversationTurns } from './conversation-turns';
 import { GatewayTools } from '../tools/tools-runtime.provider';
 import { MeteredChat } from './metered-chat';
@@ -50,11 +52,30 @@ export class ChatCompletionsController {
 
   @Post()
   @HttpCode(200)
-  async create(
+  create(
     @Body(new ZodBody(ChatCompletionRequestSchema)) request: ChatCompletionRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() httpRequest: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ChatCompletionResponse | undefined> {
+    // One `voxgate.chat.completion` span around the whole request, continuing the client's `traceparent`.
+    const attributes = completionStartAttributes(request, principal, httpRequest);
+    return traceChatCompletion(httpRequest.headers, attributes, async (span) => {
+      try {
+        return await this.respond(request, principal, httpRequest, reply, span);
+      } catch (error) {
+        span.set({ [ATTR_OUTCOME]: MeteredChat.statusOf(error) });
+        throw error;
+      }
+    });
+  }
+
+  private async respond(
+    request: ChatCompletionRequest,
+    principal: Principal,
+    httpRequest: FastifyRequest,
+    reply: FastifyReply,
+    span: CompletionSpan,
   ): Promise<ChatCompletionResponse | undefined> {
     const sessionId = ConversationTurns.sessionIdOf(httpRequest.headers['x-session-id']);
     const prepared = await this.turns.prepare(principal, request, sessionId);
@@ -122,6 +143,7 @@ export class ChatCompletionsController {
             : MeteredChat.audioOutMs(result.body, request.audio?.format),
       });
       this.accessLog.completion(httpRequest, result.route, { usage: result.usage, end: 'completed' });
+      span.set(completionEndAttributes('completed', result.route, result.usage, result.toolRuns.length));
       return result.body;
     }
 
@@ -159,6 +181,8 @@ export class ChatCompletionsController {
       ...(result.audio.outputSeconds !== null ? { audioOutMs: result.audio.outputSeconds * 1000 } : {}),
     });
     this.accessLog.completion(httpRequest, result.route, { usage: summary.usage, end, error: summary.error });
+    span.set(completionEndAttributes(STREAM_STATUS[end], result.route, summary.usage, result.tools.runs.length));
+    if (end === 'upstream_error') span.fail(summary.error);
     return undefined;
   }
 }

@@ -1,10 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { GatewayConfig } from '@voxgate/config';
 import type { ServerToolRun, ServerTools } from '@voxgate/conversation';
+import { ToolMetrics } from '@voxgate/telemetry';
 import { createToolsRuntime, type ToolsRuntime } from '@voxgate/tools';
 import type { Redis } from 'ioredis';
 import { JsonLogger } from '../infra/json-logger';
 import { GATEWAY_CONFIG, REDIS } from '../infra/tokens';
+import { recordToolRuns } from './tool-run-telemetry';
 
 /** Who a tool call runs for, from the HTTP request. */
 export interface ToolCallOrigin {
@@ -22,7 +24,12 @@ export interface ToolCallOrigin {
 export class GatewayTools implements OnApplicationShutdown {
   readonly runtime: ToolsRuntime;
 
-  constructor(@Inject(REDIS) redis: Redis, @Inject(GATEWAY_CONFIG) config: GatewayConfig, logger: JsonLogger) {
+  constructor(
+    @Inject(REDIS) redis: Redis,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    logger: JsonLogger,
+    private readonly metrics: ToolMetrics,
+  ) {
     this.runtime = createToolsRuntime({
       redis,
       settings: config.tools,
@@ -39,6 +46,7 @@ export class GatewayTools implements OnApplicationShutdown {
       definitions,
       has: (name) => toolset.has(name),
       execute: async (calls) => {
+        const startedAt = Date.now();
         const executed = await this.runtime.executor.executeAll(toolset, calls, {
           tenantId: origin.tenantId,
           sessionId: origin.sessionId,
@@ -46,6 +54,7 @@ export class GatewayTools implements OnApplicationShutdown {
           confirmationToken: origin.confirmationToken,
           clientSignal: origin.signal,
         });
+        recordToolRuns(toolset, executed, startedAt, this.metrics);
         return executed.map((run): ServerToolRun => ({
           toolCallId: run.toolCallId,
           name: run.name,

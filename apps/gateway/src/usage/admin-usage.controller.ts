@@ -9,6 +9,7 @@ import {
   UsageQueryInputSchema,
   UsageMetrics,
 } from '@voxgate/metering';
+import { ToolMetrics } from '@voxgate/telemetry';
 import { TenantRepository } from '@voxgate/tenancy';
 import type { FastifyReply } from 'fastify';
 import { AdminGuard } from '../auth/admin.guard';
@@ -25,6 +26,7 @@ export class AdminUsageController {
     private readonly exporter: ExportUsage,
     private readonly tenants: TenantRepository,
     private readonly metrics: UsageMetrics,
+    private readonly toolMetrics: ToolMetrics,
   ) {}
 
   @Get('admin/usage')
@@ -44,10 +46,11 @@ export class AdminUsageController {
     );
   }
 
-  /** Prometheus scrape endpoint (bearer: the admin key). */
+  /** Prometheus scrape endpoint (bearer: the admin key): usage counters, then tool-call metrics. */
   @Get('metrics')
   metricsText(@Res() reply: FastifyReply): void {
-    void reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(this.metrics.render());
+    const text = this.metrics.render() + this.toolMetrics.render();
+    void reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(text);
   }
 
   private async tenantIds(filter: string[] | undefined): Promise<string[]> {
