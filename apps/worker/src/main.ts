@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import path from 'node:path';
+import { serviceVersionOf, startTelemetry } from '@voxgate/telemetry';
 import { BatchRuntime } from '../../gateway/src/batch/batch-runtime';
 import { createGatewayApp, createLogger, loadGatewayConfig } from '../../gateway/src/gateway-app';
 
@@ -11,7 +13,14 @@ import { createGatewayApp, createLogger, loadGatewayConfig } from '../../gateway
 async function bootstrap(): Promise<void> {
   const logger = createLogger();
   const config = loadGatewayConfig();
+  // Batch lines are traced like HTTP requests; the worker names itself so its spans are told apart.
+  const telemetry = startTelemetry(
+    { ...config.telemetry, serviceName: `${config.telemetry.serviceName}-worker` },
+    { version: serviceVersionOf(path.resolve(__dirname, '../../../../package.json')) },
+    { onWarning: (message) => logger.event('warn', 'telemetry', { message }) },
+  );
   const app = await createGatewayApp(config, logger);
+  app.getHttpAdapter().getInstance().addHook('onClose', () => telemetry.shutdown());
   await app.init();
   app.get(BatchRuntime).startWorker(app);
   logger.event('info', 'worker ready', { concurrency: config.batch.workerConcurrency });
