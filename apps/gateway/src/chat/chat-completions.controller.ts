@@ -1,12 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { GatewayConfig } from '@voxgate/config';
-import {
-  type AssembledMessage,
-  type CompletionRoute,
-  CreateChatCompletion,
-  type ServerToolRun,
-  toolRunView,
-} from '@voxgate/conversation';
+import { CreateChatCompletion, toolRunView } from '@voxgate/conversation';
 import {
   type ChatCompletionRequest,
   ChatCompletionRequestSchema,
@@ -25,6 +19,7 @@ import { completionEndAttributes, completionStartAttributes } from './completion
 import { ConversationTurns } from './conversation-turns';
 import { GatewayTools } from '../tools/tools-runtime.provider';
 import { MeteredChat } from './metered-chat';
+import { assembledFrom, headerOf, idempotencyKeyOf, routeHeaders, toolHeaders } from './completion-http';
 import { type StreamEnd, writeSse } from './sse-writer';
 
 const STREAM_STATUS = {
@@ -185,54 +180,4 @@ export class ChatCompletionsController {
     if (end === 'upstream_error') span.fail(summary.error);
     return undefined;
   }
-}
-
-/** The stored form of a non-streamed answer's message (transcript kept beside the audio reference). */
-function assembledFrom(message: ChatCompletionResponse['choices'][number]['message']): AssembledMessage {
-  return {
-    role: 'assistant',
-    content: message.content,
-    refusal: message.refusal,
-    ...(message.audio ? { audio: { id: message.audio.id }, transcript: message.audio.transcript } : {}),
-    ...(message.tool_calls?.length
-      ? { tool_calls: message.tool_calls.flatMap((call) => (call.type === 'function' ? [call] : [])) }
-      : {}),
-    ...(message.function_call ? { function_call: message.function_call } : {}),
-  };
-}
-
-/**
- * `x-voxgate-tool-runs`: which server tools ran, as JSON `[{"name","status","replayed"}]` (status `ok`,
- * `error`, `pending`, `confirmation_required`, …), so a client app can show or audit them; and
- * `x-voxgate-confirmation-required`: the token(s) of calls that wait for the user's confirmation
- * (comma-separated), to send back in `X-Voxgate-Confirmation` once the user agreed.
- */
-function toolHeaders(runs: readonly ServerToolRun[]): Record<string, string> {
-  if (runs.length === 0) return {};
-  const tokens = runs.flatMap((run) => (run.confirmation ? [run.confirmation.token] : []));
-  return {
-    'x-voxgate-tool-runs': JSON.stringify(
-      runs.map((run) => ({ name: run.name, status: run.status, replayed: run.replayed })),
-    ),
-    ...(tokens.length > 0 ? { 'x-voxgate-confirmation-required': tokens.join(',') } : {}),
-  };
-}
-
-function headerOf(request: FastifyRequest, name: string): string | null {
-  const value = request.headers[name];
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
-/** A client's `Idempotency-Key`, if well-formed: its retries replay recorded side effects. */
-function idempotencyKeyOf(request: FastifyRequest): string | null {
-  const key = headerOf(request, 'idempotency-key');
-  return key && /^[A-Za-z0-9._:-]{1,128}$/.test(key) ? `idem:${key}` : null;
-}
-
-function routeHeaders(route: CompletionRoute): Record<string, string> {
-  return {
-    'x-voxgate-model': route.model,
-    'x-voxgate-provider': route.provider,
-    ...(route.upstreamRequestId ? { 'x-voxgate-upstream-request-id': route.upstreamRequestId } : {}),
-  };
 }
