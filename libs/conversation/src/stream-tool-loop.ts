@@ -110,7 +110,7 @@ export async function* streamToolLoop(options: StreamToolLoopOptions): AsyncGene
       for (const choice of chunk.choices) {
         if (choice.index !== 0) continue;
         const delta = choice.delta;
-        assembler.add(structuredClone(delta));
+        assembler.add(delta); // reads values only; the edits below make new objects or replace strings
         if (round > 0) delete delta.role;
         if (delta.tool_calls) {
           delta.tool_calls = delta.tool_calls.flatMap((call) => {
