@@ -72,6 +72,7 @@ export class ChatCompletionsController {
     reply: FastifyReply,
     span: CompletionSpan,
   ): Promise<ChatCompletionResponse | undefined> {
+    const started = performance.now();
     const sessionId = ConversationTurns.sessionIdOf(httpRequest.headers['x-session-id']);
     const prepared = await this.turns.prepare(principal, request, sessionId);
     const admission = await this.metered.admit(principal, prepared.request, httpRequest.id);
@@ -137,7 +138,11 @@ export class ChatCompletionsController {
             ? result.audio.outputSeconds * 1000
             : MeteredChat.audioOutMs(result.body, request.audio?.format),
       });
-      this.accessLog.completion(httpRequest, result.route, { usage: result.usage, end: 'completed' });
+      this.accessLog.completion(httpRequest, result.route, {
+        usage: result.usage,
+        end: 'completed',
+        durationMs: performance.now() - started,
+      });
       span.set(completionEndAttributes('completed', result.route, result.usage, result.toolRuns.length));
       return result.body;
     }
@@ -175,7 +180,12 @@ export class ChatCompletionsController {
       toolCalls: result.tools.runs.filter((run) => !run.replayed).length,
       ...(result.audio.outputSeconds !== null ? { audioOutMs: result.audio.outputSeconds * 1000 } : {}),
     });
-    this.accessLog.completion(httpRequest, result.route, { usage: summary.usage, end, error: summary.error });
+    this.accessLog.completion(httpRequest, result.route, {
+      usage: summary.usage,
+      end,
+      error: summary.error,
+      durationMs: performance.now() - started,
+    });
     span.set(completionEndAttributes(STREAM_STATUS[end], result.route, summary.usage, result.tools.runs.length));
     if (end === 'upstream_error') span.fail(summary.error);
     return undefined;

@@ -15,7 +15,8 @@ export class AccessLog {
   completion(
     request: FastifyRequest,
     route: CompletionRoute,
-    outcome: { usage: Usage | null; end: string; error?: OpenAIError | null },
+    /** `durationMs`: from the validated body to the last byte (stream) or the response object (JSON). */
+    outcome: { usage: Usage | null; end: string; error?: OpenAIError | null; durationMs?: number },
   ): void {
     this.logger.event('info', 'chat.completion', {
       requestId: request.id,
@@ -27,6 +28,7 @@ export class AccessLog {
       end: outcome.end,
       ...(outcome.error ? { error: { type: outcome.error.type, code: outcome.error.code } } : {}),
       usage: outcome.usage,
+      ...(outcome.durationMs !== undefined ? { durationMs: Math.round(outcome.durationMs * 100) / 100 } : {}),
     });
   }
 }
