@@ -195,3 +195,19 @@ describe('otlpTracesUrl / serviceVersionOf', () => {
     expect(serviceVersionOf(path.join(dir, 'missing.json'))).toBe('unknown');
   });
 });
+
+describe('startTelemetry: shutdown', () => {
+  it('resolves, with one warning, when the exporter cannot deliver the last spans', async () => {
+    const warnings: string[] = [];
+    const failing = new InMemorySpanExporter();
+    failing.shutdown = () => Promise.reject(new Error('collector gone'));
+    const telemetry = startTelemetry(
+      settings(),
+      { version: '0' },
+      { spanExporter: failing, onWarning: (m) => warnings.push(m) },
+    );
+    trace.getTracer('t').startSpan('pending').end();
+    await expect(telemetry.shutdown()).resolves.toBeUndefined();
+    expect(warnings.some((warning) => warning.includes('collector gone'))).toBe(true);
+  });
+});

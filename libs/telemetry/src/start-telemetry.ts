@@ -95,12 +95,20 @@ export function startTelemetry(
     enabled: true,
     forceFlush: () => provider.forceFlush(),
     shutdown: () =>
-      (stopped ??= provider.shutdown().finally(() => {
-        trace.disable();
-        context.disable();
-        propagation.disable();
-        diag.disable();
-      })),
+      (stopped ??= provider
+        .shutdown()
+        // A collector that is gone must not turn a clean exit into a failed one: the spans are lost, said once.
+        .catch((error: unknown) => {
+          options.onWarning?.(
+            `spans not exported at shutdown: ${error instanceof Error ? error.message : String(error)}`,
+          );
+        })
+        .finally(() => {
+          trace.disable();
+          context.disable();
+          propagation.disable();
+          diag.disable();
+        })),
   };
 }
 
