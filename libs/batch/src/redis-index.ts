@@ -1,3 +1,4 @@
+import type { CursorPage } from '@voxgate/openai-wire';
 import type { Redis } from 'ioredis';
 
 /**
@@ -67,4 +68,9 @@ export async function exec(multi: ReturnType<Redis['multi']>): Promise<void> {
   const results = (await multi.exec()) ?? [];
   const failed = results.find(([error]) => error !== null);
   if (failed?.[0]) throw failed[0];
+}
+
+/** An OpenAI cursor page of `data` (ids of the first and last item, or null when empty). */
+export function cursorPage<T extends { id: string }>(data: T[], hasMore: boolean): CursorPage<T> {
+  return { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: hasMore };
 }

@@ -1,3 +1,4 @@
+import type { CursorPage } from './common';
 import { z } from 'zod';
 import { MetadataSchema } from './common';
 
@@ -101,13 +102,7 @@ export interface OpenAIBatchObject {
 }
 
 /** `ListBatchesResponse`. */
-export interface OpenAIBatchList {
-  object: 'list';
-  data: OpenAIBatchObject[];
-  first_id: string | null;
-  last_id: string | null;
-  has_more: boolean;
-}
+export type OpenAIBatchList = CursorPage<OpenAIBatchObject>;
 
 /**
  * One line of a batch output or error file. HTTP-level failures (4xx/5xx) keep `error: null` and carry

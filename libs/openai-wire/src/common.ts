@@ -7,3 +7,15 @@ export const MetadataSchema = z
 
 /** OpenAI's `PromptCacheBreakpointParam`, allowed on content parts. */
 export const PromptCacheBreakpointSchema = z.strictObject({ mode: z.literal('explicit') });
+
+/**
+ * OpenAI's cursor-paged list (`ListBatchesResponse`, `ListFilesResponse`): `first_id`/`last_id` are null on
+ * an empty page (as OpenAI sends them); the next page is asked with `after=<last_id>`.
+ */
+export interface CursorPage<T extends { id: string }> {
+  object: 'list';
+  data: T[];
+  first_id: string | null;
+  last_id: string | null;
+  has_more: boolean;
+}

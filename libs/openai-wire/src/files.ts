@@ -1,3 +1,4 @@
+import type { CursorPage } from './common';
 import { z } from 'zod';
 
 /**
@@ -26,14 +27,8 @@ export interface OpenAIFileObject {
   status: 'processed';
 }
 
-/** `ListFilesResponse`. `first_id`/`last_id` are null on an empty page (as OpenAI sends them). */
-export interface OpenAIFileList {
-  object: 'list';
-  data: OpenAIFileObject[];
-  first_id: string | null;
-  last_id: string | null;
-  has_more: boolean;
-}
+/** `ListFilesResponse`. */
+export type OpenAIFileList = CursorPage<OpenAIFileObject>;
 
 /** `DeleteFileResponse`. */
 export interface OpenAIFileDeleted {

@@ -1,4 +1,5 @@
 import { Errors, type ListBatchesQuery, type OpenAIBatchList, type OpenAIBatchObject } from '@voxgate/openai-wire';
+import { cursorPage } from '../redis-index';
 import type { BatchRepository } from './batch.repository';
 import { toOpenAIBatch } from './batch-views';
 
@@ -20,13 +21,6 @@ export class ListBatches {
   async execute(tenantId: string, query: ListBatchesQuery): Promise<OpenAIBatchList> {
     const page = await this.batches.list(tenantId, { limit: query.limit, after: query.after ?? null });
     if (!page) throw Errors.invalidRequest(`No batch found with id '${query.after}' to list after.`, 'after');
-    const data = page.items.map(toOpenAIBatch);
-    return {
-      object: 'list',
-      data,
-      first_id: data[0]?.id ?? null,
-      last_id: data.at(-1)?.id ?? null,
-      has_more: page.hasMore,
-    };
+    return cursorPage(page.items.map(toOpenAIBatch), page.hasMore);
   }
 }

@@ -5,6 +5,7 @@ import {
   type OpenAIFileList,
   type OpenAIFileObject,
 } from '@voxgate/openai-wire';
+import { cursorPage } from '../redis-index';
 import type { FileRepository } from './file.repository';
 import { toOpenAIFile } from './file-views';
 import type { StoredFile } from './stored-file';
@@ -46,8 +47,7 @@ export class ListFiles {
 
   async execute(tenantId: string, query: ListFilesQuery): Promise<OpenAIFileList> {
     const purpose = query.purpose ?? null;
-    if (purpose !== null && purpose !== 'batch' && purpose !== 'batch_output')
-      return { object: 'list', data: [], first_id: null, last_id: null, has_more: false };
+    if (purpose !== null && purpose !== 'batch' && purpose !== 'batch_output') return cursorPage([], false);
     const page = await this.files.list(tenantId, {
       purpose,
       limit: query.limit,
@@ -55,14 +55,7 @@ export class ListFiles {
       after: query.after ?? null,
     });
     if (!page) throw Errors.invalidRequest(`No file found with id '${query.after}' to list after.`, 'after');
-    const data = page.items.map(toOpenAIFile);
-    return {
-      object: 'list',
-      data,
-      first_id: data[0]?.id ?? null,
-      last_id: data.at(-1)?.id ?? null,
-      has_more: page.hasMore,
-    };
+    return cursorPage(page.items.map(toOpenAIFile), page.hasMore);
   }
 }
 
