@@ -129,8 +129,7 @@ export async function* streamToolLoop(options: StreamToolLoopOptions): AsyncGene
         }
         if (round > 0) separateRounds(delta, tails, startedText);
         trackTails(delta, tails);
-        const audio = delta.audio;
-        if (audio && audio.expires_at !== undefined && audio.data === undefined && audio.transcript === undefined) {
+        if (isExpiryDelta(delta.audio)) {
           ownExpiry = true;
           hold = true;
         }
@@ -239,9 +238,13 @@ function trackTails(delta: ChunkDelta, tails: { content: string; transcript: str
   if (delta.audio?.transcript) tails.transcript = delta.audio.transcript;
 }
 
-function isExpiryOnly(chunk: ChatCompletionChunk): boolean {
-  const audio = chunk.choices[0]?.delta.audio;
+/** The delta that closes a response's audio: only `expires_at` (and possibly the id). */
+function isExpiryDelta(audio: ChunkDelta['audio']): boolean {
   return audio !== undefined && audio.expires_at !== undefined && audio.data === undefined && !audio.transcript;
+}
+
+function isExpiryOnly(chunk: ChatCompletionChunk): boolean {
+  return isExpiryDelta(chunk.choices[0]?.delta.audio);
 }
 
 function isEmptyDelta(delta: ChunkDelta): boolean {
