@@ -28,11 +28,15 @@ export interface RelayEnv {
   tenantId: string;
 }
 
-export function useRelayEnv(provider: Record<string, unknown> = {}): () => RelayEnv {
+export function useRelayEnv(
+  provider: Record<string, unknown> = {},
+  /** Top-level config sections merged over the relay config (e.g. `{ tools: {…} }`). */
+  config: Record<string, unknown> = {},
+): () => RelayEnv {
   let env: RelayEnv | undefined;
   beforeAll(async () => {
     const upstream = await FakeUpstream.start({ apiKey: UPSTREAM_KEY, validator });
-    const gateway = await GatewayProcess.start({ config: relayConfig(upstream.baseUrl, provider) });
+    const gateway = await GatewayProcess.start({ config: { ...relayConfig(upstream.baseUrl, provider), ...config } });
     const { key, tenantId } = await gateway.createTenantKey();
     env = { upstream, gateway, client: openaiClient(gateway.url, key), key, tenantId };
   });

@@ -1,50 +1,23 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeUpstream } from '@voxgate/testing';
-import type OpenAI from 'openai';
-import { validator } from './e2e-env';
-import { GatewayProcess } from './gateway-process';
-import { openaiClient, relayConfig, UPSTREAM_KEY } from './relay-config';
+import { type RelayEnv, useRelayEnv } from './e2e-env';
+import type { GatewayProcess } from './gateway-process';
 
 /** Tool settings of the e2e gateway: loopback (where the tests' tool servers listen) allow-listed, nothing else. */
 export const LOOPBACK_ONLY = { ssrfAllowList: ['127.0.0.0/8', '::1/128'] };
 
-export interface ToolsEnv {
-  upstream: FakeUpstream;
-  gateway: GatewayProcess;
-  client: OpenAI;
-  key: string;
-  tenantId: string;
-}
+export type ToolsEnv = RelayEnv;
 
 /**
- * A fake upstream and the built gateway with a `tools` config overlay (merged over `LOOPBACK_ONLY`), a
- * tenant and an SDK client, for one test file. Each test starts with an empty upstream record and queue;
- * `afterEach` checks the upstream never saw a request that violates the OpenAPI spec.
+ * `useRelayEnv` with a `tools` config overlay (merged over `LOOPBACK_ONLY`). Each test also starts with an
+ * empty upstream record and queue, and must consume every reply it scripted.
  */
 export function useToolsEnv(tools: Record<string, unknown> = {}): () => ToolsEnv {
-  let env: ToolsEnv | undefined;
-  beforeAll(async () => {
-    const upstream = await FakeUpstream.start({ apiKey: UPSTREAM_KEY, validator });
-    const gateway = await GatewayProcess.start({
-      config: { ...relayConfig(upstream.baseUrl), tools: { ...LOOPBACK_ONLY, ...tools } },
-    });
-    const { key, tenantId } = await gateway.createTenantKey();
-    env = { upstream, gateway, client: openaiClient(gateway.url, key), key, tenantId };
-  });
-  beforeEach(() => env?.upstream.clear());
-  afterEach(() => {
-    env?.upstream.assertNoViolations();
-    expect(env?.upstream.pendingReplies).toBe(0);
-  });
-  afterAll(async () => {
-    await env?.gateway.stop();
-    await env?.upstream.stop();
-  });
-  return () => {
-    if (!env) throw new Error('tools environment not started');
-    return env;
-  };
+  const env = useRelayEnv({}, { tools: { ...LOOPBACK_ONLY, ...tools } });
+  beforeEach(() => env().upstream.clear());
+  afterEach(() => expect(env().upstream.pendingReplies).toBe(0));
+  return env;
 }
 
 /** Registers a tool (expects 201) and enables it for the tenant (expects 200). */
