@@ -147,39 +147,47 @@ export class ChatCompletionsController {
       return result.body;
     }
 
+    const { summary } = result;
+    const settle = async (end: StreamEnd): Promise<void> => {
+      if (end === 'completed') {
+        await this.turns.complete(
+          principal,
+          httpRequest.id,
+          prepared,
+          {
+            message: summary.message,
+            toolMessages: result.tools.messages,
+            audioIds: summary.audioIds,
+            audio: summary.audio?.length
+              ? { data: summary.audio.toString('base64'), format: request.audio?.format ?? 'pcm16' }
+              : null,
+          },
+          idempotencyKey,
+        );
+      }
+      await this.metered.finish(admission, {
+        status: STREAM_STATUS[end],
+        provider: result.route.provider,
+        // A stream cut short during the tool loop still consumed the rounds that completed.
+        usage: summary.usage ?? result.tools.usage,
+        generated: summary.generated,
+        toolCalls: result.tools.runs.filter((run) => !run.replayed).length,
+        ...(result.audio.outputSeconds !== null ? { audioOutMs: result.audio.outputSeconds * 1000 } : {}),
+      });
+    };
     const lease = this.metered.keepLease(admission);
     let end: StreamEnd;
     try {
-      end = await writeSse(reply, result.events, headers, signal, this.keepAliveMs);
+      // A complete stream is stored and settled before `[DONE]`: a client that starts its next turn at once
+      // finds the turn in its session, its stream slot free and its usage recorded.
+      end = await writeSse(reply, result.events, headers, signal, this.keepAliveMs, async () => {
+        lease.stop();
+        await settle('completed');
+      });
     } finally {
       lease.stop();
     }
-    const { summary } = result;
-    if (end === 'completed') {
-      await this.turns.complete(
-        principal,
-        httpRequest.id,
-        prepared,
-        {
-          message: summary.message,
-          toolMessages: result.tools.messages,
-          audioIds: summary.audioIds,
-          audio: summary.audio?.length
-            ? { data: summary.audio.toString('base64'), format: request.audio?.format ?? 'pcm16' }
-            : null,
-        },
-        idempotencyKey,
-      );
-    }
-    await this.metered.finish(admission, {
-      status: STREAM_STATUS[end],
-      provider: result.route.provider,
-      // A stream cut short during the tool loop still consumed the rounds that completed.
-      usage: summary.usage ?? result.tools.usage,
-      generated: summary.generated,
-      toolCalls: result.tools.runs.filter((run) => !run.replayed).length,
-      ...(result.audio.outputSeconds !== null ? { audioOutMs: result.audio.outputSeconds * 1000 } : {}),
-    });
+    if (end !== 'completed') await settle(end);
     this.accessLog.completion(httpRequest, result.route, {
       usage: summary.usage,
       end,

@@ -23,6 +23,8 @@ export async function writeSse(
   extraHeaders: Record<string, string>,
   signal: AbortSignal,
   keepAliveMs = 0,
+  /** Runs once every event is written and before `data: [DONE]`, when the stream completed. Must not throw. */
+  beforeDone?: () => Promise<void>,
 ): Promise<StreamEnd> {
   reply.hijack();
   const raw = reply.raw;
@@ -63,6 +65,7 @@ export async function writeSse(
         if (drained === 'closed') return 'client_disconnected';
       }
     }
+    await beforeDone?.();
     raw.end(encodeSseData(SSE_DONE));
     return 'completed';
   } finally {
