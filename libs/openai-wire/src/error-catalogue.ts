@@ -30,6 +30,52 @@ export const Errors = {
       `The request body is larger than the limit of ${limitBytes} bytes.`,
     ),
 
+  invalidMultipart: (detail: string) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'invalid_multipart',
+      `The multipart/form-data body is malformed: ${detail}.`,
+    ),
+  invalidUrl: () =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'invalid_url',
+      'The request URL is not valid: its path has a malformed percent-encoding.',
+    ),
+  malformedHttp: () =>
+    new GatewayError(400, 'invalid_request_error', 'malformed_request', 'The HTTP request could not be parsed.'),
+  requestTimeout: () =>
+    new GatewayError(
+      408,
+      'invalid_request_error',
+      'request_timeout',
+      'The request was not received completely in time.',
+    ),
+  uriTooLong: (maxSegmentChars: number) =>
+    new GatewayError(
+      414,
+      'invalid_request_error',
+      'uri_too_long',
+      `A path segment of the request URL is longer than ${maxSegmentChars} characters.`,
+    ),
+  headersTooLarge: () =>
+    new GatewayError(
+      431,
+      'invalid_request_error',
+      'headers_too_large',
+      'The request headers are larger than the server accepts.',
+    ),
+  fieldTooLarge: (field: string, limitBytes: number) =>
+    new GatewayError(
+      413,
+      'invalid_request_error',
+      'request_too_large',
+      `The form field '${field}' is larger than the limit of ${limitBytes} bytes.`,
+      field,
+    ),
+
   fileTooLarge: (limitBytes: number) =>
     new GatewayError(
       413,

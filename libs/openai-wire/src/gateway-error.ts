@@ -21,6 +21,18 @@ export class GatewayError extends Error {
     this.name = 'GatewayError';
   }
 
+  /**
+   * Facts for the operator's log, never written to the client: which provider and host failed, its HTTP
+   * status, error type and code, a network error code. Never a secret or a message body.
+   */
+  diagnostics: Readonly<Record<string, string | number | null>> | undefined;
+
+  /** Adds operator-only facts (see `diagnostics`) and returns the same error. */
+  withDiagnostics(facts: Readonly<Record<string, string | number | null>>): this {
+    this.diagnostics = { ...this.diagnostics, ...facts };
+    return this;
+  }
+
   toJSON(): OpenAIErrorEnvelope {
     return { error: this.toOpenAIError() };
   }

@@ -5,6 +5,7 @@ export * from './chat-completions.request';
 export * from './chat-completions.response';
 export * from './chat-messages.request';
 export * from './chat-tools.request';
+export * from './client-json';
 export * from './common';
 export * from './error-catalogue';
 export * from './errors';

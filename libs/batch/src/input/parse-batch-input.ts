@@ -1,4 +1,4 @@
-import type { BatchError } from '@voxgate/openai-wire';
+import { type BatchError, findClientValueProblem } from '@voxgate/openai-wire';
 import { SESSION_ID } from '@voxgate/sessions';
 import type { BatchLine } from '../batch-line';
 
@@ -75,6 +75,8 @@ function checkLine(
     return fail('invalid_json_line', 'This line is not parseable as valid JSON.');
   }
   if (!isRecord(value)) return fail('invalid_json_line', 'This line is not a JSON object.');
+  const problem = findClientValueProblem(value);
+  if (problem) return fail(problem.code ?? 'invalid_value', problem.message, problem.param);
   const unknown = Object.keys(value).find((key) => !LINE_KEYS.has(key));
   if (unknown !== undefined) return fail('unknown_parameter', `Unrecognized line field: '${unknown}'.`, unknown);
 

@@ -1,3 +1,4 @@
+import { findClientValueProblem } from '@voxgate/openai-wire';
 import type { ValidateFunction } from 'ajv';
 import { type ArgumentIssue, JsonSchemaDialects, toIssues } from '../json-schema/json-schema';
 import type { JsonObject } from '../tool-module';
@@ -29,6 +30,9 @@ export class ArgumentValidator {
     }
     if (input === null || typeof input !== 'object' || Array.isArray(input))
       return { valid: false, issues: [{ path: '', message: 'arguments must be a JSON object' }] };
+    // The model writes what a client steered it to: the same depth limit and reserved names as requests.
+    const problem = findClientValueProblem(input);
+    if (problem) return { valid: false, issues: [{ path: problem.param ?? '', message: problem.message }] };
     const validate = this.validatorFor(schema);
     if (validate(input)) return { valid: true, input: input as JsonObject };
     return { valid: false, issues: toIssues(validate.errors ?? []) };
