@@ -1,9 +1,11 @@
-import multipart from '@fastify/multipart';
-import { Errors } from '@voxgate/openai-wire';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Errors, parseClientJson } from '@voxgate/openai-wire';
+import type { FastifyInstance } from 'fastify';
+import { type MultipartForm, readMultipartForm } from './multipart-form';
+import { isMultipartForm } from './multipart-names';
 
 /** `"@name"` in an `input_audio.data` refers to the file part called `name`. */
 const REFERENCE = /^@([A-Za-z0-9_.-]{1,64})$/;
+const MAX_FILE_PARTS = 32;
 
 /**
  * Multipart upload of `POST /v1/chat/completions`, for front ends that send raw audio instead of base64
@@ -13,49 +15,45 @@ const REFERENCE = /^@([A-Za-z0-9_.-]{1,64})$/;
  * - one file part per referenced audio, named `<part>`, holding the raw bytes.
  *
  * The parts are folded back into the JSON body (references replaced by base64) before validation, so
- * everything after this point sees an ordinary request. Unknown fields, unreferenced or missing parts
- * are 400s; the whole upload counts against the body limit.
+ * everything after this point sees an ordinary request. Unknown or repeated fields, unreferenced or
+ * missing parts, reserved names and malformed or truncated bodies are 400s; the whole upload counts
+ * against the body limit (413).
  */
-export async function registerMultipartChat(fastify: FastifyInstance, bodyLimit: number): Promise<void> {
-  await fastify.register(multipart, { limits: { fileSize: bodyLimit, files: 32, fields: 1, fieldSize: bodyLimit } });
+export function registerMultipartChat(fastify: FastifyInstance, bodyLimit: number): void {
   fastify.addHook('preValidation', async (request) => {
-    if (!request.isMultipart() || request.url.split('?')[0] !== '/v1/chat/completions') return;
-    request.body = await foldParts(request);
+    const contentType = request.headers['content-type'];
+    if (!isMultipartForm(contentType) || request.url.split('?')[0] !== '/v1/chat/completions') return;
+    const form = await readMultipartForm(request.raw, contentType, {
+      maxBytes: bodyLimit,
+      maxFileBytes: bodyLimit,
+      maxFieldBytes: bodyLimit,
+      maxFiles: MAX_FILE_PARTS,
+      maxFields: 4,
+      tooLarge: () => Errors.bodyTooLarge(bodyLimit),
+      tooManyFields: () =>
+        Errors.invalidRequest("Too many form fields: send the JSON body as the one field 'request'.", 'request'),
+      tooManyFiles: () => Errors.invalidRequest(`Send at most ${MAX_FILE_PARTS} audio parts per request.`),
+    });
+    request.body = foldParts(form);
   });
 }
 
-async function foldParts(request: FastifyRequest): Promise<unknown> {
-  let json: string | null = null;
-  const files = new Map<string, Buffer>();
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (files.has(part.fieldname))
-        throw Errors.invalidRequest(`Duplicate file part '${part.fieldname}'.`, part.fieldname);
-      files.set(part.fieldname, await part.toBuffer());
-    } else if (part.fieldname === 'request' && typeof part.value === 'string') {
-      json = part.value;
-    } else {
-      throw Errors.invalidRequest(
-        `Unexpected form field '${part.fieldname}': send the JSON body as the field 'request'.`,
-        part.fieldname,
-      );
-    }
+function foldParts(form: MultipartForm): unknown {
+  for (const name of form.fields.keys()) {
+    if (name !== 'request')
+      throw Errors.invalidRequest(`Unexpected form field '${name}': send the JSON body as the field 'request'.`, name);
   }
-  if (json === null)
+  const json = form.fields.get('request');
+  if (json === undefined)
     throw Errors.invalidRequest(
       "Missing required form field 'request' (the JSON body).",
       'request',
       'missing_required_parameter',
     );
-  let body: unknown;
-  try {
-    body = JSON.parse(json);
-  } catch (error) {
-    throw Errors.invalidJson(`the form field 'request' is not JSON (${(error as Error).message})`);
-  }
+  const body = parseClientJson(json, { param: 'request' });
   const used = new Set<string>();
-  replaceReferences(body, files, used);
-  const unused = [...files.keys()].filter((name) => !used.has(name));
+  replaceReferences(body, form.files, used);
+  const unused = [...form.files.keys()].filter((name) => !used.has(name));
   if (unused.length)
     throw Errors.invalidRequest(
       `File part '${unused[0]}' is not referenced as "@${unused[0]}" in the request.`,
@@ -64,7 +62,7 @@ async function foldParts(request: FastifyRequest): Promise<unknown> {
   return body;
 }
 
-function replaceReferences(body: unknown, files: ReadonlyMap<string, Buffer>, used: Set<string>): void {
+function replaceReferences(body: unknown, files: MultipartForm['files'], used: Set<string>): void {
   const messages = (body as { messages?: unknown })?.messages;
   if (!Array.isArray(messages)) return;
   messages.forEach((message: unknown, messageIndex) => {
@@ -82,7 +80,7 @@ function replaceReferences(body: unknown, files: ReadonlyMap<string, Buffer>, us
         );
       }
       used.add(match[1]);
-      audio.data = file.toString('base64');
+      audio.data = file.data.toString('base64');
     });
   });
 }
