@@ -37,22 +37,24 @@ describe('POST /v1/chat/completions, non-streaming, through the official SDK', (
     expect(response.headers.get('x-voxgate-provider')).toBe('openai');
   });
 
-  it('keeps a well-formed client x-request-id and replaces a malformed one', async () => {
-    const { client } = env();
-    const kept = await client.chat.completions
+  it("owns x-request-id and echoes the client's correlation id as x-client-request-id", async () => {
+    const { client, upstream } = env();
+    for (const header of ['x-client-request-id', 'x-request-id']) {
+      const kept = await client.chat.completions
+        .create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }] }, { headers: { [header]: 'trace-42' } })
+        .withResponse();
+      expect(kept.request_id).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(kept.response.headers.get('x-client-request-id')).toBe('trace-42');
+      expect(upstream.lastRequest().headers['x-request-id']).toBe(kept.request_id);
+    }
+    const malformed = await client.chat.completions
       .create(
         { model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }] },
-        { headers: { 'x-request-id': 'client-trace-42' } },
+        { headers: { 'x-client-request-id': 'bad id\twith spaces' } },
       )
       .withResponse();
-    expect(kept.request_id).toBe('client-trace-42');
-    const replaced = await client.chat.completions
-      .create(
-        { model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }] },
-        { headers: { 'x-request-id': 'bad id\twith spaces' } },
-      )
-      .withResponse();
-    expect(replaced.request_id).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(malformed.request_id).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(malformed.response.headers.get('x-client-request-id')).toBeNull();
   });
 
   it('relays audio in and audio out: the answer is a WAV an independent decoder accepts', async () => {

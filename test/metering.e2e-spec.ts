@@ -146,6 +146,27 @@ describe('metering and the billing API', () => {
     expect(events.filter((event) => event.id === request_id)).toHaveLength(1);
   });
 
+  it('meters every request by its own id, whatever correlation ids the client reuses', async () => {
+    const { gateway, upstream } = env();
+    const { key, tenantId } = await gateway.createTenantKey('reused ids');
+    const client = openaiClient(gateway.url, key);
+    const billing = await billingKey(gateway, tenantId);
+    const upstreamBefore = upstream.requests.length;
+    const headers = { 'x-request-id': 'same-id-every-time', 'x-client-request-id': 'same-id-every-time' };
+    const ids = await Promise.all(
+      Array.from({ length: 20 }, async (_, index) => {
+        const { request_id } = await client.chat.completions
+          .create({ model: SNAPSHOT, messages: [{ role: 'user', content: `turn ${index}` }] }, { headers })
+          .withResponse();
+        return request_id;
+      }),
+    );
+    expect(upstream.requests.length - upstreamBefore).toBe(20);
+    const events = parse(await exportEvents(gateway, billing));
+    expect(events).toHaveLength(20);
+    expect(new Set(events.map((event) => event.id))).toEqual(new Set(ids));
+  });
+
   it('reports usage in OpenAI-shaped buckets whose totals reconcile with the events, per tenant only', async () => {
     const { gateway, client, tenantId } = env();
     await client.chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'one more' }] });

@@ -17,7 +17,7 @@ function fakeReply() {
       raw.writableEnded = true;
     },
   });
-  const reply = { hijack: () => undefined, raw, request: { id: 'req_1' }, elapsedTime: 1 };
+  const reply = { hijack: () => undefined, raw, request: { id: 'req_1', headers: {} }, elapsedTime: 1 };
   return { reply: reply as unknown as FastifyReply, wire };
 }
 

@@ -1,16 +1,19 @@
 import type { FastifyReply } from 'fastify';
+import { clientRequestIdOf } from './request-id';
 
 /** The REST API version OpenAI reports in `openai-version`; clients and proxies sometimes log it. */
 const OPENAI_VERSION = '2020-10-01';
 
 /**
- * Headers every response carries, streamed or not: `x-request-id` (exposed by the SDKs as
- * `_request_id`), `openai-processing-ms` (time from receipt to the first byte of the answer) and
- * `openai-version`.
+ * Headers every response carries, streamed or not: `x-request-id` (the gateway's id, exposed by the
+ * SDKs as `_request_id`), `x-client-request-id` (the client's correlation id, when it sent a well-formed
+ * one), `openai-processing-ms` (time from receipt to the first byte of the answer) and `openai-version`.
  */
 export function openaiHeaders(reply: FastifyReply): Record<string, string> {
+  const clientRequestId = clientRequestIdOf(reply.request.headers);
   return {
     'x-request-id': reply.request.id,
+    ...(clientRequestId ? { 'x-client-request-id': clientRequestId } : {}),
     'openai-processing-ms': String(Math.max(0, Math.round(reply.elapsedTime))),
     'openai-version': OPENAI_VERSION,
   };
