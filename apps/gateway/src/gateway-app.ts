@@ -1,11 +1,13 @@
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, type GatewayConfig, loadConfig } from '@voxgate/config';
+import { ConfigError, type GatewayConfig, loadConfig, SecretRedactor } from '@voxgate/config';
 import { AppModule } from './app.module';
-import { OpenAIExceptionFilter } from './http/openai-exception.filter';
+import { handleClientError, MAX_PARAM_CHARS, requireHostHeader, sendFrameworkError } from './http/edge-errors';
+import { registerBodyParsers } from './http/body-parsers';
 import { registerMultipartChat } from './http/multipart-body';
-import { requestIdFor } from './http/request-id';
+import { OpenAIExceptionFilter } from './http/openai-exception.filter';
+import { clientRequestIdOf, requestIdFor } from './http/request-id';
 import { openaiHeaders } from './http/response-headers';
 import { JsonLogger } from './infra/json-logger';
 
@@ -39,14 +41,23 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
     requestIdHeader: false,
     logger: false,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PARAM_CHARS },
+    http: { requireHostHeader: false },
+    frameworkErrors: sendFrameworkError,
+    clientErrorHandler: handleClientError,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, { logger });
-  app.useGlobalFilters(new OpenAIExceptionFilter(logger, config.server.bodyLimitBytes));
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, logger), adapter, {
+    logger,
+    bodyParser: false,
+  });
+  const redactor = SecretRedactor.fromConfig(config);
+  logger.useRedactor(redactor);
+  app.useGlobalFilters(new OpenAIExceptionFilter(logger, config.server.bodyLimitBytes, redactor));
 
   const fastify = app.getHttpAdapter().getInstance();
-  // The API speaks JSON only; other bodies get a 415 instead of being handed to handlers as strings.
-  fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
-  await registerMultipartChat(fastify, config.server.bodyLimitBytes);
+  fastify.addHook('onRequest', requireHostHeader);
+  registerBodyParsers(fastify, config.server.bodyLimitBytes);
+  registerMultipartChat(fastify, config.server.bodyLimitBytes);
   fastify.addHook('onSend', async (_request, reply, payload) => {
     void reply.headers(openaiHeaders(reply));
     return payload;
@@ -54,6 +65,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   fastify.addHook('onResponse', async (request, reply) => {
     logger.event('info', 'http.request', {
       requestId: request.id,
+      clientRequestId: clientRequestIdOf(request.headers),
       method: request.method,
       path: request.url.split('?')[0],
       status: reply.statusCode,
@@ -61,9 +73,22 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
     });
   });
 
+  warnAboutConfig(config, logger);
+  app.enableShutdownHooks();
+  return app;
+}
+
+/** What an operator should fix, said once at boot rather than discovered as 503s and 403s later. */
+function warnAboutConfig(config: GatewayConfig, logger: JsonLogger): void {
   for (const model of config.models.filter((entry) => !entry.pricing)) {
     logger.event('warn', 'model has no pricing: its usage is metered at cost 0', { model: model.id });
   }
-  app.enableShutdownHooks();
-  return app;
+  for (const [id, provider] of Object.entries(config.providers)) {
+    if (provider.apiKey) continue;
+    const models = config.models.filter((model) => model.provider === id).map((model) => model.id);
+    logger.event('warn', 'provider has no API key: requests routed to it fail with 503', { provider: id, models });
+  }
+  if (!config.admin.key) {
+    logger.event('warn', 'admin API disabled: set VOXGATE_ADMIN_KEY to create tenants and keys');
+  }
 }

@@ -1,4 +1,5 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import type { SecretRedactor } from '@voxgate/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonLogger } from '../infra/json-logger';
 import { ClientDisconnectedError } from './client-abort';
@@ -8,13 +9,15 @@ import { openaiHeaders } from './response-headers';
 /**
  * Every error leaves as OpenAI's envelope with the right status. Nest routes Fastify's own errors
  * (unparsable or oversized bodies) and unknown routes through global filters too, so this is the
- * single exit for failures.
+ * single exit for failures: the last place a configured secret is taken out of a message, and where
+ * provider failures are logged with what an operator needs (provider, host, upstream status and code).
  */
 @Catch()
 export class OpenAIExceptionFilter implements ExceptionFilter {
   constructor(
     private readonly logger: JsonLogger,
     private readonly bodyLimit: number,
+    private readonly redactor: SecretRedactor,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -39,11 +42,21 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
             ? { name: exception.name, message: exception.message, stack: exception.stack }
             : String(exception),
       });
+    } else if (error.diagnostics) {
+      this.logger.event(error.status >= 500 ? 'warn' : 'debug', 'provider.failed', {
+        requestId: request.id,
+        status: error.status,
+        code: error.code,
+        message: error.message,
+        ...error.diagnostics,
+      });
     }
     if (reply.sent || reply.raw.headersSent) return;
+    const body = error.toJSON();
+    body.error.message = this.redactor.redact(body.error.message);
     void reply
       .status(error.status)
       .headers({ ...openaiHeaders(reply), ...error.headers, 'content-type': 'application/json; charset=utf-8' })
-      .send(error.toJSON());
+      .send(body);
   }
 }

@@ -7,7 +7,17 @@ type Level = 'debug' | 'info' | 'warn' | 'error';
  * structured fields, never request headers or bodies, so keys and audio cannot end up in logs.
  */
 export class JsonLogger implements LoggerService {
+  private redact: (line: string) => string = (line) => line;
+
   constructor(private readonly minLevel: Level = 'info') {}
+
+  /**
+   * From now on every line is passed through `redact` before it is written: the config's secrets never
+   * reach a log, even inside an error message a library or a provider produced.
+   */
+  useRedactor(redactor: { redact(text: string): string }): void {
+    this.redact = (line) => redactor.redact(line);
+  }
 
   log(message: unknown, context?: string): void {
     this.write('info', message, context);
@@ -28,7 +38,7 @@ export class JsonLogger implements LoggerService {
   /** Structured entry: `fields` are merged into the line. */
   event(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
     if (!this.enabled(level)) return;
-    const line = JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields });
+    const line = this.redact(JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields }));
     (level === 'error' ? process.stderr : process.stdout).write(line + '\n');
   }
 

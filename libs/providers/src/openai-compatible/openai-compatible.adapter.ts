@@ -11,6 +11,7 @@ import {
   SSE_DONE,
   UpstreamErrorEnvelopeSchema,
 } from '@voxgate/openai-wire';
+import { providerSecrets, SecretRedactor } from '@voxgate/config';
 import { z } from 'zod';
 import type {
   ProviderAdapter,
@@ -24,6 +25,7 @@ import { UpstreamStreamError } from '../upstream-stream-error';
 import {
   chatCompletionsUrl,
   type OpenAICompatibleSettings,
+  redactError,
   requestHeaders,
   upstreamHttpError,
 } from './openai-compatible.api';
@@ -50,6 +52,9 @@ export const defaultDeps: OpenAICompatibleDeps = {
 /** OpenAI, Azure OpenAI, CometAPI and every server that speaks OpenAI's chat-completions protocol. */
 export class OpenAICompatibleAdapter implements ProviderAdapter {
   readonly capabilities: ProviderCapabilities;
+  /** Takes this provider's credentials out of anything it says before it is relayed or logged. */
+  private readonly redact: (text: string) => string;
+  private readonly host: string;
 
   constructor(
     readonly id: string,
@@ -58,6 +63,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     private readonly deps: OpenAICompatibleDeps = defaultDeps,
   ) {
     this.capabilities = capabilities;
+    const redactor = new SecretRedactor(providerSecrets(settings));
+    this.redact = (text) => redactor.redact(text);
+    this.host = hostOf(settings.baseUrl);
   }
 
   async chatCompletion(
@@ -104,7 +112,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       for await (const event of decodeSse(body)) {
         if (event.data === SSE_DONE) return;
         const json = safeJson(event.data);
-        const error = errorOf(json);
+        const found = errorOf(json);
+        const error = found ? redactError(found, this.redact) : null;
         if (event.event === 'error' || error) {
           throw new UpstreamStreamError(
             error ?? {
@@ -164,17 +173,26 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         await this.deps.sleep(retryDelayMs(retry, attempt, response.headers, this.deps.random), context.signal);
         continue;
       }
-      throw upstreamHttpError(this.id, response.status, response.headers, text);
+      throw upstreamHttpError(this.id, response.status, response.headers, text, this.redact).withDiagnostics({
+        host: this.host,
+      });
     }
   }
 
   private translate(error: unknown, signal: AbortSignal): unknown {
-    if (error instanceof GatewayError) return error;
+    if (error instanceof GatewayError) return error.withDiagnostics({ provider: this.id, host: this.host });
     if (signal.aborted && signal.reason instanceof TimeoutError) {
-      return Errors.upstreamTimeout(this.id, Math.round(this.settings.timeoutMs / 1000));
+      return Errors.upstreamTimeout(this.id, Math.round(this.settings.timeoutMs / 1000)).withDiagnostics({
+        provider: this.id,
+        host: this.host,
+      });
     }
     if (signal.aborted) return signal.reason;
-    return Errors.upstreamError(this.id, 'the connection to the provider failed.');
+    return Errors.upstreamError(this.id, 'the connection to the provider failed.').withDiagnostics({
+      provider: this.id,
+      host: this.host,
+      cause: networkCodeOf(error),
+    });
   }
 }
 
@@ -192,6 +210,23 @@ function streamFailure(provider: string, detail: string): UpstreamStreamError {
     param: null,
     code: 'upstream_error',
   });
+}
+
+function hostOf(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** The system error code behind a failed fetch (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`…), or null. */
+function networkCodeOf(error: unknown): string | null {
+  for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return null;
 }
 
 function safeJson(text: string): unknown {

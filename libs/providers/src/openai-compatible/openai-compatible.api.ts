@@ -1,4 +1,4 @@
-import { Errors, GatewayError, UpstreamErrorEnvelopeSchema } from '@voxgate/openai-wire';
+import { Errors, GatewayError, type OpenAIError, UpstreamErrorEnvelopeSchema } from '@voxgate/openai-wire';
 
 /** The subset of provider config the OpenAI-compatible transport needs (see `ProviderConfigSchema`). */
 export interface OpenAICompatibleSettings {
@@ -44,10 +44,34 @@ export function requestHeaders(
  * *our* credentials, not finding a route, or failing is the gateway's problem: 502, with the provider's
  * own words only where they cannot carry a credential.
  */
-export function upstreamHttpError(provider: string, status: number, headers: Headers, bodyText: string): GatewayError {
+export function upstreamHttpError(
+  provider: string,
+  status: number,
+  headers: Headers,
+  bodyText: string,
+  redact: (text: string) => string,
+): GatewayError {
   const parsed = safeJson(bodyText);
   const envelope = UpstreamErrorEnvelopeSchema.safeParse(parsed);
-  const upstream = envelope.success ? envelope.data.error : null;
+  const found = envelope.success ? envelope.data.error : null;
+  // A provider may echo what it was sent (its key in an Authorization header): nothing it says is
+  // relayed before every credential is taken out.
+  const upstream = found ? redactError(found, redact) : null;
+  return toGatewayError(provider, status, headers, upstream).withDiagnostics({
+    provider,
+    upstreamStatus: status,
+    upstreamType: upstream?.type ?? null,
+    upstreamCode: upstream?.code ?? null,
+    upstreamRequestId: headers.get('x-request-id'),
+  });
+}
+
+function toGatewayError(
+  provider: string,
+  status: number,
+  headers: Headers,
+  upstream: { message: string; type: string; param: string | null; code: string | null } | null,
+): GatewayError {
   if (status === 401 || status === 403) {
     return Errors.upstreamError(
       provider,
@@ -70,6 +94,17 @@ export function upstreamHttpError(provider: string, status: number, headers: Hea
   }
   const detail = upstream ? `HTTP ${status}: ${upstream.message}` : `HTTP ${status}`;
   return Errors.upstreamError(provider, detail);
+}
+
+/** Every text field of a provider's error, with credentials taken out. */
+export function redactError(error: OpenAIError, redact: (text: string) => string): OpenAIError {
+  const nullable = (text: string | null) => (text === null ? null : redact(text));
+  return {
+    message: redact(error.message),
+    type: redact(error.type),
+    param: nullable(error.param),
+    code: nullable(error.code),
+  };
 }
 
 function safeJson(text: string): unknown {

@@ -10,6 +10,7 @@ import { type Exchange, sleep } from './fake-upstream.exchange';
 import type { ChatRequestView } from './fake-upstream.request';
 import { buildCompletion } from './fake-upstream.responses';
 import type { CompletionReply, ScriptedReply, ToolCallsReply } from './fake-upstream.script';
+import type { OpenAiErrorBody } from './fake-upstream.wire';
 
 /**
  * Answers one chat completion request that passed the auth and spec checks: with `reply`, or with the
@@ -33,6 +34,10 @@ export async function answerChat(
     return exchange.signal.aborted ? undefined : answerChat(exchange, request, reply.then, chunkDelayMs);
   }
   if (reply?.kind === 'reset' && (reply.afterChunks ?? 0) === 0) return exchange.reset();
+  const echoed = reply?.kind === 'echo' ? echoError(exchange) : undefined;
+  if (reply?.kind === 'echo' && !(request.stream && reply.afterChunks !== undefined)) {
+    return exchange.sendJson(reply.status, { error: echoed });
+  }
 
   const scripted = reply?.kind === 'completion' || reply?.kind === 'toolCalls' ? reply : undefined;
   const generated = generate(exchange, request, scripted);
@@ -41,12 +46,24 @@ export async function answerChat(
   if (reply?.kind === 'reset') {
     return exchange.sendEventStream(chunks().slice(0, reply.afterChunks), { kind: 'reset' }, chunkDelayMs);
   }
-  if (reply?.kind === 'streamError') {
-    const ending = { kind: 'error' as const, error: reply.error };
+  if (reply?.kind === 'streamError' || (reply?.kind === 'echo' && echoed)) {
+    const ending = { kind: 'error' as const, error: reply.kind === 'echo' ? echoed! : reply.error };
     return exchange.sendEventStream(chunks().slice(0, reply.afterChunks), ending, chunkDelayMs);
   }
   if (request.stream) return exchange.sendEventStream(chunks(), { kind: 'done' }, chunkDelayMs);
   return exchange.sendJson(200, buildCompletion(generated.context, generated.answer));
+}
+
+/** An error envelope's body quoting every header the request carried, credentials first. */
+function echoError(exchange: Exchange): OpenAiErrorBody {
+  const headers = exchange.record.headers;
+  const credential = String(headers.authorization ?? headers['api-key'] ?? '');
+  return {
+    message: `Request rejected. You sent: ${JSON.stringify(headers)}`,
+    type: 'invalid_request_error',
+    param: credential,
+    code: `bad_key:${credential}`,
+  };
 }
 
 /** Plans a generated answer, unless the audio parameters get the 400 a real audio model would give. */

@@ -13,7 +13,14 @@ import type {
  * the request like the default behaviour does: streaming or not, audio or text, usage chunk or not.
  */
 export type ScriptedReply =
-  JsonReply | CompletionReply | ToolCallsReply | StreamReply | StreamErrorReply | ResetReply | DelayReply;
+  | JsonReply
+  | CompletionReply
+  | ToolCallsReply
+  | StreamReply
+  | StreamErrorReply
+  | ResetReply
+  | DelayReply
+  | EchoReply;
 
 /** A fixed JSON answer, e.g. an error envelope with status 429 or 500. */
 export interface JsonReply {
@@ -76,6 +83,17 @@ export interface StreamErrorReply {
 /** Destroys the socket (a connection reset): at once, or after `afterChunks` chunks of the default stream. */
 export interface ResetReply {
   kind: 'reset';
+  afterChunks?: number;
+}
+
+/**
+ * A misbehaving provider that reflects what it was sent: an error whose `message`, `param` and `code`
+ * quote the request's headers (its credentials included), as a JSON answer with `status`, or — with
+ * `afterChunks` on a streaming request — as an in-band error event after that many chunks.
+ */
+export interface EchoReply {
+  kind: 'echo';
+  status: number;
   afterChunks?: number;
 }
 

@@ -4,6 +4,7 @@ import type { HttpImplementation } from '../registry/tool-definition';
 import { type FetchLike, readCappedText, ResponseTooLargeError } from './guarded-fetch';
 import { findSsrfRefusal } from './ssrf-guard';
 import { errorChain } from '../error-chain';
+import { redactOutcome } from '../redact-outcome';
 
 export interface HttpToolSpec {
   readonly name: string;
@@ -38,7 +39,8 @@ export function createHttpTool(spec: HttpToolSpec, dependencies: HttpToolDepende
     parameters: spec.parameters,
     effect: spec.effect,
     timeoutMs: spec.timeoutMs,
-    execute: (input, ctx) => callEndpoint(spec.implementation, input, ctx, dependencies),
+    execute: async (input, ctx) =>
+      redactOutcome(await callEndpoint(spec.implementation, input, ctx, dependencies), spec.implementation.headers),
   };
 }
 

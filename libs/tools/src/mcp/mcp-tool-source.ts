@@ -3,6 +3,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { FetchLike } from '../http/guarded-fetch';
 import type { JsonObject, JsonValue, ToolOutcome } from '../tool-module';
 import { failure, ok } from '../tool-module';
+import { redactOutcome } from '../redact-outcome';
 
 /** Where an MCP server is and the (secret) headers it wants. */
 export interface McpServer {
@@ -61,18 +62,27 @@ export class McpToolSource {
     timeoutMs: number,
     signal: AbortSignal,
   ): Promise<ToolOutcome> {
-    return this.withClient(server, timeoutMs, signal, async (client, options) => {
-      const result = await client.callTool({ name, arguments: input }, undefined, options);
-      const text = Array.isArray(result.content)
-        ? (result.content as { type: string; text?: string }[])
-            .map((part) => (part.type === 'text' ? (part.text ?? '') : `[${part.type} content omitted]`))
-            .join('\n')
-        : '';
-      if (result.isError === true) return failure('tool_error', text || 'The MCP tool reported an error.');
-      if (result.structuredContent !== undefined) return ok(result.structuredContent as JsonValue);
-      if ('toolResult' in result && result.content === undefined) return ok(result.toolResult as JsonValue);
-      return ok(text);
-    });
+    return this.withClient(server, timeoutMs, signal, async (client, options) =>
+      redactOutcome(await this.call(client, options, name, input), server.headers),
+    );
+  }
+
+  private async call(
+    client: Client,
+    options: { timeout: number; signal?: AbortSignal },
+    name: string,
+    input: JsonObject,
+  ): Promise<ToolOutcome> {
+    const result = await client.callTool({ name, arguments: input }, undefined, options);
+    const text = Array.isArray(result.content)
+      ? (result.content as { type: string; text?: string }[])
+          .map((part) => (part.type === 'text' ? (part.text ?? '') : `[${part.type} content omitted]`))
+          .join('\n')
+      : '';
+    if (result.isError === true) return failure('tool_error', text || 'The MCP tool reported an error.');
+    if (result.structuredContent !== undefined) return ok(result.structuredContent as JsonValue);
+    if ('toolResult' in result && result.content === undefined) return ok(result.toolResult as JsonValue);
+    return ok(text);
   }
 
   private async withClient<T>(
