@@ -1,6 +1,7 @@
 import { type AudioLimits, isAudioError, resolveInputFormat, transcodeToWav } from '@voxgate/audio';
 import { type ChatCompletionRequest, type ChatMessage, Errors, type GatewayError } from '@voxgate/openai-wire';
 import type { ProviderCapabilities } from '@voxgate/providers';
+import { base64Bytes } from './request-estimate';
 
 /** What the input side did, for metering and logs. */
 export interface AudioInputReport {
@@ -26,7 +27,7 @@ export async function prepareAudioInput(
         message.content.map(async (part, partIndex) => {
           if (part.type !== 'input_audio') return part;
           const param = `messages[${messageIndex}].content[${partIndex}].input_audio`;
-          const bytes = Buffer.from(part.input_audio.data, 'base64');
+          const bytes = decodeBase64Strictly(part.input_audio.data, `${param}.data`);
           try {
             const resolved = resolveInputFormat(part.input_audio.format, bytes);
             if ((capabilities.inputAudioFormats as readonly string[]).includes(resolved.format)) {
@@ -46,6 +47,19 @@ export async function prepareAudioInput(
     }),
   );
   return { messages, report: { converted } };
+}
+
+/**
+ * Node's base64 decoder skips characters it does not know, so text that is not base64 would still
+ * decode to some bytes, and headerless formats (pcm16, G.711) would take them as audio. A string whose
+ * decoded length is not what its length promises is refused instead. (base64url characters decode fine.)
+ */
+function decodeBase64Strictly(data: string, param: string): Buffer {
+  const bytes = Buffer.from(data, 'base64');
+  if (data.length % 4 === 1 || bytes.length !== base64Bytes(data)) {
+    throw Errors.invalidRequest(`Invalid audio in '${param}': the data is not valid base64.`, param);
+  }
+  return bytes;
 }
 
 function audioInputError(error: unknown, param: string): unknown {

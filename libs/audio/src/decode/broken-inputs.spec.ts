@@ -120,5 +120,7 @@ describe('broken inputs are clean AudioErrors', () => {
         ]).toContain(code);
       }
     },
+    // 40 full decodes each: well under a second alone, several seconds on a loaded 2-core CI machine.
+    30_000,
   );
 });

@@ -80,4 +80,16 @@ describe('resolveInputFormat', () => {
     new DataView(broken.buffer).setUint32(24, 0, true);
     expect(errorOf('wav', broken)).toMatchObject({ code: 'corrupt_audio', message: expect.stringContaining('0 Hz') });
   });
+
+  it('rejects a WAV whose header is valid but whose data chunk holds no samples', () => {
+    const wav = fixture('speech-16k.wav');
+    const header = wav.slice(0, 44);
+    new DataView(header.buffer).setUint32(40, 0, true);
+    new DataView(header.buffer).setUint32(4, 36, true);
+    for (const declared of ['wav', 'auto'] as const) expect(errorOf(declared, header).code).toBe('empty_audio');
+    // One byte of a 2-byte frame is no whole sample either.
+    const oneByte = Uint8Array.from([...header, 0]);
+    new DataView(oneByte.buffer).setUint32(40, 1, true);
+    expect(errorOf('wav', oneByte).code).toBe('empty_audio');
+  });
 });

@@ -6,6 +6,7 @@ import {
   type InputAudioFormat,
 } from '../audio-formats';
 import { sniffAudio, type AudioCodec, type AudioContainer, type SniffResult } from './sniff-audio';
+import { parseWavHeader } from './riff.parser';
 
 /** A checked, decodable input: what `decodeAudio` works from. */
 export interface ResolvedInput {
@@ -55,7 +56,7 @@ function describe(sniffed: SniffResult): string {
 
 /**
  * Checks a declared format against the bytes and returns what to decode. Throws `AudioError`:
- * - `empty_audio` for zero bytes;
+ * - `empty_audio` for zero bytes, or a WAV whose data chunk holds no whole sample frame;
  * - `format_mismatch` when the bytes are recognisably another format than declared, naming both (e.g.
  *   declared `mp3`, bytes are `wav (pcm_s16le)`); a headerless declaration (`pcm16`, `g711_*`) whose bytes carry
  *   a known container signature is a mismatch too; `opus` means Ogg/Opus, so WebM/Opus declared as `opus` is a
@@ -104,6 +105,10 @@ export function resolveInputFormat(declared: DeclaredInputAudioFormat, bytes: Ui
     throw new AudioError('corrupt_audio', `malformed ${sniffed.container}: ${sniffed.problem}`);
   if (!DECODABLE[sniffed.container].includes(sniffed.codec)) {
     throw new AudioError('unsupported_codec', `${describe(sniffed)} audio is not supported`);
+  }
+  // WAV passes through to providers undecoded: a valid header over no samples must stop here.
+  if (sniffed.container === 'wav' && parseWavHeader(bytes).dataBytes === 0) {
+    throw new AudioError('empty_audio', 'the WAV file holds no samples (its data chunk is empty)');
   }
   const format: InputAudioFormat =
     declared !== 'auto' ? declared : sniffed.container === 'ogg' ? 'opus' : sniffed.container;

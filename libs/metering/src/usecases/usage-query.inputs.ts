@@ -23,11 +23,16 @@ export const UsageQueryInputSchema = z.strictObject({
 });
 export type UsageQueryInput = z.infer<typeof UsageQueryInputSchema>;
 
-/** Query string of the raw event export. */
-export const UsageExportInputSchema = z.strictObject({
-  start_time: z.coerce.number().int().min(0),
-  end_time: z.coerce.number().int().min(0).optional(),
-  format: z.enum(['jsonl', 'csv']).default('jsonl'),
-  tenant_ids: ids.optional(),
-});
+/** Query string of the raw event export. An `end_time` not after `start_time` is a 400, as for `/v1/usage`. */
+export const UsageExportInputSchema = z
+  .strictObject({
+    start_time: z.coerce.number().int().min(0),
+    end_time: z.coerce.number().int().min(0).optional(),
+    format: z.enum(['jsonl', 'csv']).default('jsonl'),
+    tenant_ids: ids.optional(),
+  })
+  .refine((input) => input.end_time === undefined || input.end_time > input.start_time, {
+    message: "'end_time' must be after 'start_time'",
+    path: ['end_time'],
+  });
 export type UsageExportInput = z.infer<typeof UsageExportInputSchema>;
