@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -90,6 +90,14 @@ export class GatewayProcess {
       throw error;
     }
     throw new Error('the gateway started although it should have refused to');
+  }
+
+  /** Resident memory of the gateway process, from /proc (Linux). */
+  rssBytes(): number {
+    const status = readFileSync(`/proc/${this.child.pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    if (!kb) throw new Error('VmRSS not found in /proc status');
+    return Number(kb) * 1024;
   }
 
   async stop({ flushRedis = true } = {}): Promise<void> {
