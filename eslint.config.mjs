@@ -1,4 +1,4 @@
-// Typed lint for the whole monorepo. Lib boundaries (ARCHITECTURE.md: openai-wire ← providers ← conversation
+// Typed lint for the whole monorepo. Lib boundaries (docs/architecture.md: openai-wire ← providers ← conversation
 // ← apps) are enforced with no-restricted-imports, so a wrong-way import fails CI rather than review.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';

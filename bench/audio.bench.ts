@@ -15,7 +15,8 @@ import { createAudioEncoder, decodeAudio, Resampler, TimeStretcher, type OutputA
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const CHUNK_MS = 100;
-const SPEECH = path.resolve(__dirname, '../../../../shared/speech-data/jfk.wav');
+// The clip vendored with the test fixtures; this file runs compiled, from dist/bench/bench/.
+const SPEECH = path.resolve(__dirname, '../../../libs/testing/fixtures/speech/jfk.wav');
 
 interface Row {
   task: string;

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { ffprobeAudio, parseWav, SPEECH_TRANSCRIPT } from '@voxgate/testing';
+import { ffprobeAudio, parseWav, readSpeechClip, SPEECH_TRANSCRIPT } from '@voxgate/testing';
 import { spec, useRelayEnv } from './support/e2e-env';
 import { ALIAS, SNAPSHOT, UPSTREAM_KEY } from './support/relay-config';
 
-const jfkWav = readFileSync(path.resolve(__dirname, '../../shared/speech-data/jfk.wav'));
+const jfkWav = readSpeechClip('jfk.wav');
 
 describe('POST /v1/chat/completions, non-streaming, through the official SDK', () => {
   const env = useRelayEnv();

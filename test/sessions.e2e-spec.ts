@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Redis } from 'ioredis';
-import { SPEECH_TRANSCRIPT } from '@voxgate/testing';
+import { readSpeechClip, SPEECH_TRANSCRIPT } from '@voxgate/testing';
 import { useRelayEnv } from './support/e2e-env';
 import { REDIS_URL } from './support/gateway-process';
 import { ALIAS, SNAPSHOT } from './support/relay-config';
 
-const jfk = readFileSync(path.resolve(__dirname, '../../shared/speech-data/jfk.wav')).toString('base64');
+const jfk = readSpeechClip('jfk.wav').toString('base64');
 type Sent = { messages: { role: string; content?: unknown; audio?: { id: string } }[] };
 
 describe('sessions (X-Session-Id)', () => {

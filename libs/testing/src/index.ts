@@ -7,6 +7,15 @@ export {
   type ValidationResult,
 } from './openapi/openapi-validator';
 export { OPENAPI_SPEC_ENV, resolveOpenApiSpecPath } from './openapi/openapi-spec.loader';
+export {
+  OPENAPI_SPEC_FIXTURE_PATH,
+  readSpeechClip,
+  SPEECH_CLIPS,
+  SPEECH_CLIPS_DIR,
+  type SpeechClip,
+  speechClipPath,
+  TESTING_FIXTURES_DIR,
+} from './fixtures/fixture-paths';
 export { STREAM_AUDIO_DELTA_SCHEMA } from './openapi/stream-audio-delta.schema';
 export { UNDECLARED_KEY } from './openapi/openapi-undeclared-keys';
 

@@ -3,6 +3,19 @@ import type { LoggerService } from '@nestjs/common';
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
 /**
+ * Contexts of Nest's own start-up chatter (module wiring, one line per mapped route: about 70 lines before
+ * `listening`). Their `log` calls are written at debug level, so `npm start` shows Voxgate's events; their
+ * warnings and errors keep their level.
+ */
+const NEST_BOOT_CONTEXTS: ReadonlySet<string> = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
+
+/**
  * One JSON object per line on stdout (errors on stderr), the format log shippers expect. Callers pass
  * structured fields, never request headers or bodies, so keys and audio cannot end up in logs.
  */
@@ -20,7 +33,7 @@ export class JsonLogger implements LoggerService {
   }
 
   log(message: unknown, context?: string): void {
-    this.write('info', message, context);
+    this.write(context !== undefined && NEST_BOOT_CONTEXTS.has(context) ? 'debug' : 'info', message, context);
   }
   error(message: unknown, stackOrContext?: string, context?: string): void {
     this.write('error', message, context ?? stackOrContext);

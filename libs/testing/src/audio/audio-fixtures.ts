@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { SPEECH_CLIPS_DIR } from '../fixtures/fixture-paths';
 import { wavFromPcm16 } from './wav.format';
 
 /**
  * Real speech for tests: LJ Speech LJ001-0008 (public domain), resampled from 22 050 Hz to 24 kHz mono
  * s16le with `ffmpeg -i LJ001-0008.wav -ar 24000 -ac 1 -f s16le speech-24k.pcm16`. About 1.78 s.
  */
-export const SPEECH_FIXTURE_PATH = path.resolve(__dirname, '../../fixtures/speech-24k.pcm16');
+export const SPEECH_FIXTURE_PATH = path.join(SPEECH_CLIPS_DIR, 'speech-24k.pcm16');
 
 /** What the fixture says. */
 export const SPEECH_TRANSCRIPT = 'has never been surpassed.';

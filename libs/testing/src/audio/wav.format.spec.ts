@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readSpeechClip } from '../fixtures/fixture-paths';
 import { PCM16_SAMPLE_RATE, SPEECH_TRANSCRIPT, speechPcm16, speechWav } from './audio-fixtures';
 import { ffprobeAudio, hasFfprobe } from './ffprobe';
 import { parseWav, wavFromPcm16 } from './wav.format';
-
-/** The fixture's source, as the LJ Speech dataset ships it (22 050 Hz). */
-const LJ_SPEECH_WAV = path.resolve(__dirname, '../../../../../shared/speech-data/LJ001-0008.wav');
 
 describe('speech fixture', () => {
   it('is about 1.78 s of 24 kHz mono s16le with real signal in it', () => {
@@ -59,8 +55,8 @@ describe('parseWav', () => {
     expect(parseWav(wav)).toMatchObject({ sampleRate: 16_000, dataOffset: 56, dataBytes: 8 });
   });
 
-  it('reads the 22 050 Hz source WAV of the fixture', () => {
-    const info = parseWav(readFileSync(LJ_SPEECH_WAV));
+  it('reads the 22 050 Hz source WAV of the fixture, as the LJ Speech dataset ships it', () => {
+    const info = parseWav(readSpeechClip('LJ001-0008.wav'));
     expect(info).toMatchObject({ audioFormat: 1, channels: 1, sampleRate: 22_050, bitsPerSample: 16 });
     expect(info?.durationSeconds).toBeCloseTo(1.783, 2);
   });

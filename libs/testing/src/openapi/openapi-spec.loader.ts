@@ -3,6 +3,7 @@ import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { OPENAPI_SPEC_FIXTURE_PATH } from '../fixtures/fixture-paths';
 import { normalizeOpenApiSchema } from './openapi-schema.normalize';
 
 /** JSON Schemas of the spec's `components.schemas`, keyed by component name, already normalized. */
@@ -16,11 +17,11 @@ const CACHE_FORMAT = 1;
 
 const loaded = new Map<string, ComponentSchemas>();
 
-/** `$VOXGATE_OPENAPI_SPEC`, else `shared/openai/openapi.yaml` next to the repository. */
-export function resolveOpenApiSpecPath(): string {
-  const fromEnv = process.env[OPENAPI_SPEC_ENV];
+/** `$VOXGATE_OPENAPI_SPEC` when set, else the spec vendored in `libs/testing/fixtures/openapi/`. */
+export function resolveOpenApiSpecPath(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env[OPENAPI_SPEC_ENV];
   if (fromEnv !== undefined && fromEnv !== '') return path.resolve(fromEnv);
-  return path.resolve(__dirname, '../../../../../shared/openai/openapi.yaml');
+  return OPENAPI_SPEC_FIXTURE_PATH;
 }
 
 /**

@@ -12,7 +12,7 @@ export interface ValidationResult {
 }
 
 export interface OpenApiValidatorOptions {
-  /** Spec file to load; defaults to `$VOXGATE_OPENAPI_SPEC`, else `/work/shared/openai/openapi.yaml`. */
+  /** Spec file to load; defaults to `$VOXGATE_OPENAPI_SPEC`, else the vendored `OPENAPI_SPEC_FIXTURE_PATH`. */
   specPath?: string;
 }
 
