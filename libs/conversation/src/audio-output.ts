@@ -8,6 +8,7 @@ import {
 } from '@voxgate/openai-wire';
 import type { ProviderCapabilities } from '@voxgate/providers';
 import { requestedSpeed } from './audio-input';
+import { Base64Chunker } from './base64-chunker';
 
 /** How the answer's audio is produced: straight from the provider, or converted by the gateway. */
 export interface AudioOutputPlan {
@@ -68,9 +69,16 @@ export async function convertResponseAudio(
 
 /**
  * Converts a stream's audio chunk by chunk: each `delta.audio.data` (provider pcm16) goes through the
- * pipeline and out as the bytes it yields (chunks that yield nothing and carry nothing else are skipped);
- * the pipeline is flushed into one more data delta just before the `expires_at` delta, or at the end.
+ * pipeline and out as the bytes it yields (chunks that yield nothing and carry nothing else are skipped).
  * The concatenated deltas form one file of the requested format.
+ *
+ * Every data delta but the last carries a multiple of 3 bytes (`Base64Chunker`; of 6 for pcm16, whole
+ * samples), so that clients joining the base64 strings (the SDKs' stream helpers) get the same file as
+ * clients joining decoded bytes.
+ * The pipeline's tail and the chunker's remainder go out as one last data delta just before whatever ends
+ * the audio (the `expires_at` delta, else the `finish_reason` chunk, else the end of the stream), so the
+ * contract's order holds: data, `expires_at`, finish. A closing chunk that carries data itself gets the
+ * tail appended to it instead.
  */
 export async function* convertStreamAudio(
   upstream: AsyncIterable<ChatCompletionChunk>,
@@ -83,51 +91,50 @@ export async function* convertStreamAudio(
     return;
   }
   let pipeline: OutputPipeline | null = null;
+  // Raw pcm16 deltas also keep whole samples (openai-contract.md §3.2: an even byte count).
+  const base64 = new Base64Chunker(convert.format === 'pcm16' ? 2 : 1);
   let flushed = false;
-  const flush = async (template: ChatCompletionChunk): Promise<ChatCompletionChunk | null> => {
-    if (!pipeline || flushed) return null;
+  /** Ends the pipeline: the base64 of everything not yet sent (`''` when nothing is left or it never started). */
+  const end = async (): Promise<string> => {
+    if (!pipeline || flushed) return '';
     flushed = true;
     const tail = await pipeline.end();
     report.outputSeconds = pipeline.outputSeconds;
-    if (tail.length === 0) return null;
+    return base64.end(tail);
+  };
+  const tailChunk = (template: ChatCompletionChunk, data: string): ChatCompletionChunk => {
     const { usage: _usage, ...base } = template;
-    return {
-      ...base,
-      choices: [{ index: 0, delta: { audio: { data: Buffer.from(tail).toString('base64') } }, finish_reason: null }],
-    };
+    return { ...base, choices: [{ index: 0, delta: { audio: { data } }, finish_reason: null }] };
   };
   let last: ChatCompletionChunk | null = null;
   try {
     for await (const chunk of upstream) {
       last = chunk;
-      const audio = chunk.choices[0]?.delta.audio;
-      if (audio?.expires_at !== undefined && audio.data === undefined) {
-        const tail = await flush(chunk);
-        if (tail) yield tail;
+      const choice = chunk.choices[0];
+      const audio = choice?.delta.audio;
+      const ends = choice !== undefined && (audio?.expires_at !== undefined || choice.finish_reason !== null);
+      if (ends && audio?.data === undefined) {
+        const tail = await end();
+        if (tail !== '') yield tailChunk(chunk, tail);
       }
       if (audio?.data !== undefined) {
         pipeline ??= await createOutputPipeline({ format: convert.format, speed: convert.speed });
         const bytes = pipeline.push(Buffer.from(audio.data, 'base64'));
-        if (bytes.length > 0) audio.data = Buffer.from(bytes).toString('base64');
+        const data = ends ? base64.push(bytes) + (await end()) : base64.push(bytes);
+        if (data !== '') audio.data = data;
         else delete audio.data;
-        const delta = chunk.choices[0]!.delta;
+        const delta = choice!.delta;
         const empty = Object.keys(audio).length === 0 && delta.content == null && !delta.role && !delta.tool_calls;
         const extended = 'voxgate' in chunk;
-        if (
-          empty &&
-          chunk.choices.length === 1 &&
-          chunk.choices[0]!.finish_reason === null &&
-          !chunk.usage &&
-          !extended
-        )
+        if (empty && chunk.choices.length === 1 && choice!.finish_reason === null && !chunk.usage && !extended)
           continue;
         if (Object.keys(audio).length === 0) delete delta.audio;
       }
       yield chunk;
     }
     if (last) {
-      const tail = await flush(last);
-      if (tail) yield tail;
+      const tail = await end();
+      if (tail !== '') yield tailChunk(last, tail);
     }
   } finally {
     if (!flushed) pipeline?.abort();

@@ -7,8 +7,14 @@
  * - Voxgate's additive extensions: `speed`, `audio.speed`, G.711 output formats, and input audio formats
  *   beyond wav/mp3 (the request *with OpenAI's formats* is checked by `OpenAIFormatsRequest`).
  */
-import type { ChatCompletionCreateParamsBase } from 'openai/resources/chat/completions/completions';
+import type {
+  ChatCompletionCreateParamsBase,
+  ChatCompletionMessage,
+  ParsedChatCompletionMessage,
+} from 'openai/resources/chat/completions/completions';
+import type { z } from 'zod';
 import type { ChatCompletionRequest } from './chat-completions.request';
+import type { AssistantMessageSchema } from './chat-messages.request';
 
 type AssertAssignable<T extends U, U> = T;
 
@@ -24,3 +30,11 @@ type OpenAIFormatsRequest = Omit<ChatCompletionRequest, 'service_tier' | 'speed'
 };
 
 export type RequestIsSdkParams = AssertAssignable<OpenAIFormatsRequest, ChatCompletionCreateParamsBase>;
+
+/**
+ * The other direction, for history: an assistant message as the SDK returns it (`create`), or as its
+ * helpers assemble it (`finalChatCompletion()`, `parse`), is an assistant message Voxgate accepts back.
+ */
+type AcceptedAssistantMessage = z.input<typeof AssistantMessageSchema>;
+export type SdkAnswerIsHistory = AssertAssignable<ChatCompletionMessage, AcceptedAssistantMessage>;
+export type SdkParsedAnswerIsHistory = AssertAssignable<ParsedChatCompletionMessage<unknown>, AcceptedAssistantMessage>;

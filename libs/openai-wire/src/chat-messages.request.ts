@@ -4,6 +4,14 @@ import { PromptCacheBreakpointSchema } from './common';
 
 const cacheBreakpoint = { prompt_cache_breakpoint: PromptCacheBreakpointSchema.optional() };
 
+/** A field of OpenAI's (or the SDK's) response that a client may echo back: accepted, then dropped. */
+function responseOnly<T extends z.ZodType>(schema: T) {
+  return schema
+    .optional()
+    .transform(() => undefined)
+    .optional();
+}
+
 export const TextPartSchema = z.strictObject({ type: z.literal('text'), text: z.string(), ...cacheBreakpoint });
 
 export const ImagePartSchema = z.strictObject({
@@ -45,7 +53,12 @@ const textContent = z.union([z.string(), z.array(TextPartSchema).min(1)]);
 export const FunctionToolCallSchema = z.strictObject({
   id: z.string(),
   type: z.literal('function'),
-  function: z.strictObject({ name: z.string(), arguments: z.string() }),
+  function: z.strictObject({
+    name: z.string(),
+    arguments: z.string(),
+    /** Added by openai-node's parse and stream helpers (strict tools) to the calls they return; dropped. */
+    parsed_arguments: responseOnly(z.unknown()),
+  }),
 });
 
 export const CustomToolCallSchema = z.strictObject({
@@ -76,8 +89,28 @@ export const UserMessageSchema = z.strictObject({
 export type UserMessage = z.infer<typeof UserMessageSchema>;
 
 /**
+ * An earlier answer's audio, sent back as history: OpenAI's request schema allows only the reference
+ * `{ id }`. The SDKs return it as `{ id, data, expires_at, transcript }` and the standard multi-turn pattern
+ * sends that back unchanged, so the three response fields are accepted and dropped: only `{ id }` goes on.
+ */
+export const AssistantAudioSchema = z
+  .strictObject({
+    id: z.string().min(1),
+    data: z.string().optional(),
+    expires_at: z.number().optional(),
+    transcript: z.string().optional(),
+  })
+  .transform(({ id }) => ({ id }));
+
+/**
  * Assistant turn sent back as history. `content` may be omitted or null when `tool_calls`,
  * `function_call` or `audio` (a reference `{ id }` to audio the model produced earlier) carries the turn.
+ *
+ * The SDKs send a returned message back as history unchanged (`messages.push(completion.choices[0].message)`,
+ * openai-node's `runTools`), so what they return is accepted too, and what the request schema lacks is
+ * dropped, never forwarded: `annotations` (citations), the audio's response fields (`AssistantAudioSchema`),
+ * and what openai-node's helpers add (`parsed` here, `parsed_arguments` in function calls). Any other
+ * unknown key is still a 400.
  */
 export const AssistantMessageSchema = z.strictObject({
   role: z.literal('assistant'),
@@ -86,19 +119,11 @@ export const AssistantMessageSchema = z.strictObject({
     .nullish(),
   refusal: z.string().nullish(),
   name: z.string().optional(),
-  audio: z.strictObject({ id: z.string().min(1) }).nullish(),
+  audio: AssistantAudioSchema.nullish(),
   tool_calls: z.array(ToolCallSchema).optional(),
   function_call: z.strictObject({ name: z.string(), arguments: z.string() }).nullish(),
-  /**
-   * Output-only (citations in an answer). The SDKs send a returned message back as history unchanged
-   * (`messages.push(completion.choices[0].message)`, openai-node's `runTools`), and every answer carries
-   * `annotations: []`; so it is accepted and dropped here, never forwarded.
-   */
-  annotations: z
-    .array(z.unknown())
-    .nullish()
-    .transform(() => undefined)
-    .optional(),
+  annotations: responseOnly(z.array(z.unknown()).nullable()),
+  parsed: responseOnly(z.unknown()),
 });
 
 export const ToolMessageSchema = z.strictObject({
