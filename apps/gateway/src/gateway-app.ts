@@ -8,6 +8,7 @@ import { registerMultipartChat } from './http/multipart-body';
 import { requestIdFor } from './http/request-id';
 import { openaiHeaders } from './http/response-headers';
 import { JsonLogger } from './infra/json-logger';
+import { registerApiReference } from './openapi/api-reference.routes';
 
 const CONFIG_DIR = process.env.VOXGATE_CONFIG_DIR ?? path.resolve(__dirname, '../../../../config');
 
@@ -47,6 +48,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   // The API speaks JSON only; other bodies get a 415 instead of being handed to handlers as strings.
   fastify.removeContentTypeParser(['text/plain', 'application/x-www-form-urlencoded']);
   await registerMultipartChat(fastify, config.server.bodyLimitBytes);
+  registerApiReference(fastify, { enabled: config.server.docs });
   fastify.addHook('onSend', async (_request, reply, payload) => {
     void reply.headers(openaiHeaders(reply));
     return payload;
