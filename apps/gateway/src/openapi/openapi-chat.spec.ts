@@ -1,3 +1,4 @@
+import { ChatCompletionRequestSchema } from '@voxgate/openai-wire';
 import { buildOpenApiDocument } from './openapi-document';
 import type { MediaTypeObject, OperationObject, ParameterObject, ResponseObject } from './openapi.types';
 import { DocumentValidator } from './__fixtures__/document-validator';
@@ -39,6 +40,12 @@ describe("the document's chat completions", () => {
       validator.errors('CreateChatCompletionRequest', audioRequest({ audio: { voice: 'alloy', format: 'ogg' } })),
     ).not.toEqual([]);
     expect(validator.errors('CreateChatCompletionRequest', { model: 'm', messages: [] })).not.toEqual([]);
+  });
+
+  it('gives an example request that the gateway and the documented schema both accept', () => {
+    const example = chat.requestBody?.content['application/json']?.example;
+    expect(ChatCompletionRequestSchema.safeParse(example).success).toBe(true);
+    expect(validator.errors('CreateChatCompletionRequest', example)).toEqual([]);
   });
 
   it('documents the request headers: X-Session-Id, Idempotency-Key, X-Voxgate-Confirmation', () => {

@@ -34,6 +34,7 @@ export interface EncodingObject {
 export interface MediaTypeObject {
   schema: JsonSchema;
   encoding?: Record<string, EncodingObject>;
+  example?: unknown;
   /** Specification extension: the JSON Schema of each event of a `text/event-stream` body. */
   'x-voxgate-event-schema'?: JsonSchema;
 }

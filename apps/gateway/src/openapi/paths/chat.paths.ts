@@ -5,7 +5,7 @@ import { header, json, responseHeader, type RouteGroup } from '../route-doc';
 
 const rateLimit = (kind: 'requests' | 'tokens'): Record<string, HeaderObject> => ({
   [`x-ratelimit-limit-${kind}`]: responseHeader(`The tightest ${kind} limit of the tenant and the key.`),
-  [`x-ratelimit-remaining-${kind}`]: responseHeader(`${kind} left in that window, this request counted.`),
+  [`x-ratelimit-remaining-${kind}`]: responseHeader(`What is left of that ${kind} limit, this request counted.`),
   [`x-ratelimit-reset-${kind}`]: responseHeader('Time until the window resets, Go-duration style (`6m0s`).'),
 });
 
@@ -24,6 +24,18 @@ const completionHeaders: Record<string, HeaderObject | ReferenceObject> = {
   'x-voxgate-confirmation-required': responseHeader(
     'Comma-separated tokens of tool calls that wait for the user’s confirmation; send one back in `X-Voxgate-Confirmation`.',
   ),
+};
+
+/** Audio in (a browser's Ogg/Opus recording), audio out for a phone line, a little faster. */
+const AUDIO_REQUEST_EXAMPLE = {
+  model: 'gpt-4o-audio-preview',
+  modalities: ['text', 'audio'],
+  audio: { voice: 'alloy', format: 'g711_ulaw' },
+  speed: 1.2,
+  messages: [
+    { role: 'system', content: 'You are a concise phone assistant.' },
+    { role: 'user', content: [{ type: 'input_audio', input_audio: { data: '<base64 Ogg/Opus>', format: 'ogg' } }] },
+  ],
 };
 
 const SSE_DESCRIPTION = [
@@ -72,7 +84,7 @@ export const CHAT_PATHS: RouteGroup = {
       body: {
         required: true,
         content: {
-          'application/json': { schema: schemaRef('CreateChatCompletionRequest') },
+          'application/json': { schema: schemaRef('CreateChatCompletionRequest'), example: AUDIO_REQUEST_EXAMPLE },
           'multipart/form-data': {
             schema: {
               type: 'object',
