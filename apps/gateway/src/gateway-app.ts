@@ -10,6 +10,7 @@ import { OpenAIExceptionFilter } from './http/openai-exception.filter';
 import { clientRequestIdOf, requestIdFor } from './http/request-id';
 import { openaiHeaders } from './http/response-headers';
 import { JsonLogger } from './infra/json-logger';
+import { registerApiReference } from './openapi/api-reference.routes';
 
 const CONFIG_DIR = process.env.VOXGATE_CONFIG_DIR ?? path.resolve(__dirname, '../../../../config');
 
@@ -58,6 +59,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   fastify.addHook('onRequest', requireHostHeader);
   registerBodyParsers(fastify, config.server.bodyLimitBytes);
   registerMultipartChat(fastify, config.server.bodyLimitBytes);
+  registerApiReference(fastify, { enabled: config.server.docs });
   fastify.addHook('onSend', async (_request, reply, payload) => {
     void reply.headers(openaiHeaders(reply));
     return payload;

@@ -101,6 +101,11 @@ export const GatewayConfigSchema = z.strictObject({
        * and clients do not time it out while the model thinks or server tools run. 0 disables it.
        */
       sseKeepAliveMs: z.coerce.number().int().min(0).default(10_000),
+      /**
+       * Serve the API reference without a key: `GET /openapi.json` (OpenAPI 3.1) and `GET /docs` (its viewer,
+       * from this origin only). false: neither exists (404), e.g. on a gateway exposed to the internet.
+       */
+      docs: z.boolean().default(true),
     })
     .prefault({}),
   redis: z

@@ -63,6 +63,10 @@ models: [{ id: m, provider: nowhere }]
     expect(error.message).toContain('models.0.provider');
   });
 
+  it('names server.docs when it is not a boolean', () => {
+    expect(overrideError('server: { docs: "no" }').message).toContain('server.docs');
+  });
+
   it('rejects unknown keys, naming where they are', () => {
     const error = overrideError('providers: { openai: { api_key: x } }');
     expect(error.message).toContain('providers.openai');

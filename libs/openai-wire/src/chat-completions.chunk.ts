@@ -36,7 +36,7 @@ export type ChunkDelta = z.infer<typeof ChunkDeltaSchema>;
 export const ChunkChoiceSchema = z.object({
   index: z.int().min(0),
   delta: ChunkDeltaSchema.default({}),
-  finish_reason: FinishReasonSchema.nullish().transform((value) => value ?? null),
+  finish_reason: FinishReasonSchema.nullable().default(null),
   logprobs: z.unknown().optional(),
 });
 export type ChunkChoice = z.infer<typeof ChunkChoiceSchema>;

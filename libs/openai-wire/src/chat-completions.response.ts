@@ -50,10 +50,8 @@ export const ChatCompletionResponseSchema = z.object({
       index: z.int(),
       message: ResponseMessageSchema,
       finish_reason: FinishReasonSchema,
-      logprobs: z
-        .unknown()
-        .optional()
-        .transform((value) => value ?? null),
+      // `.default` rather than a transform: same values, and the output stays describable in JSON Schema.
+      logprobs: z.unknown().default(null),
     }),
   ),
   usage: absentIfNull(UsageSchema),

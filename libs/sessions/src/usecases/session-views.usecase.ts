@@ -62,6 +62,6 @@ export class DeleteSession {
   async execute(tenantId: string, sessionId: string) {
     const existed = await this.sessions.delete(tenantId, sessionId, (id) => this.audio.key(tenantId, id));
     if (!existed) throw Errors.notFound('session', sessionId);
-    return { object: 'session.deleted' as const, id: sessionId, deleted: true };
+    return { object: 'session.deleted' as const, id: sessionId, deleted: true as const };
   }
 }
