@@ -17,33 +17,48 @@ export interface ProcessResult {
  * Runs `command args…` to completion with exactly `env` (plus PATH and HOME) and optional stdin text, and
  * resolves with its exit code and output. Fails after `timeoutMs`, killing the process.
  */
-export function runProcess(
+export async function runProcess(
   command: string,
   args: readonly string[],
-  options: { env?: Record<string, string>; stdin?: string; cwd?: string; timeoutMs?: number } = {},
+  options: RunOptions = {},
 ): Promise<ProcessResult> {
+  const result = await runProcessRaw(command, args, options);
+  return { ...result, stdout: result.stdout.toString('utf8') };
+}
+
+export interface RunOptions {
+  env?: Record<string, string>;
+  stdin?: string;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** `runProcess` keeping stdout as bytes (a program that writes audio to stdout). */
+export function runProcessRaw(
+  command: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<{ code: number | null; stdout: Buffer; stderr: string }> {
   const env = {
     ...Object.fromEntries(['PATH', 'HOME'].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
     ...options.env,
   };
+  const timeoutMs = options.timeoutMs ?? 20_000;
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, cwd: options.cwd ?? REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
+    const stdout: Buffer[] = [];
     let stderr = '';
-    child.stdout.on('data', (data: Buffer) => (stdout += data.toString()));
+    child.stdout.on('data', (data: Buffer) => stdout.push(data));
     child.stderr.on('data', (data: Buffer) => (stderr += data.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(
-        new Error(
-          `${command} ${args.join(' ')} did not finish in ${options.timeoutMs ?? 20_000} ms:\n${stdout}\n${stderr}`,
-        ),
-      );
-    }, options.timeoutMs ?? 20_000);
+      const output = `${Buffer.concat(stdout).toString('utf8')}\n${stderr}`;
+      reject(new Error(`${command} ${args.join(' ')} did not finish in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     child.once('error', reject);
     child.once('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout: Buffer.concat(stdout), stderr });
     });
     child.stdin.end(options.stdin ?? '');
   });
