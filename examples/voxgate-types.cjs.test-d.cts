@@ -4,19 +4,25 @@
  * either. Checked by `npm run typecheck` (examples/tsconfig.json).
  */
 import type OpenAI from 'openai';
+import type { APIPromise } from 'openai/core/api-promise';
+import type { Stream } from 'openai/core/streaming';
+import type { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
+import type { ChatCompletion, ChatCompletionChunk } from 'openai/resources/chat/completions/completions';
 
 declare const client: OpenAI;
 
 export async function fromCommonJs(): Promise<void> {
-  const completion = await client.chat.completions.create({
+  // The SDK's CommonJS classes come back (not look-alikes from its ES module build).
+  const pending: APIPromise<ChatCompletion> = client.chat.completions.create({
     model: 'gpt-4o-audio-preview',
     modalities: ['text', 'audio'],
     audio: { voice: 'alloy', format: 'g711_ulaw', speed: 2 },
     messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: '', format: 'ogg' } }] }],
   });
+  const completion = await pending;
   const status: string | undefined = completion.voxgate?.tool_runs[0]?.status;
 
-  const stream = await client.chat.completions.create({
+  const stream: Stream<ChatCompletionChunk> = await client.chat.completions.create({
     model: 'gpt-4o-audio-preview',
     modalities: ['text', 'audio'],
     audio: { voice: 'alloy', format: 'g711_alaw' },
@@ -28,5 +34,10 @@ export async function fromCommonJs(): Promise<void> {
     const data: string | undefined = chunk.choices[0]?.delta.audio?.data;
     void [data, chunk.voxgate?.tool_runs];
   }
-  void status;
+  const helper: ChatCompletionStream<null> = client.chat.completions.stream({
+    model: 'gpt-4o-audio-preview',
+    speed: 2,
+    messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: '', format: 'auto' } }] }],
+  });
+  void [status, helper];
 }

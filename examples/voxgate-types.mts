@@ -24,17 +24,20 @@ import type {
   ChatCompletionCreateParamsBase,
   ChatCompletionMessageParam,
   ChatCompletionUserMessageParam,
-  Completions as ChatCompletions,
 } from 'openai/resources/chat/completions/completions';
-import type { APIPromise } from 'openai/core/api-promise';
-import type { Stream } from 'openai/core/streaming';
-import type { ChatCompletionStream } from 'openai/lib/ChatCompletionStream';
-// Both builds of the module augmented below must be part of the compilation for the augmentation to apply.
-import type {} from 'openai/resources/chat/completions/completions.mjs';
-import type {} from 'openai/resources/chat/completions/completions.js';
+// The SDK's classes from each of its two builds (see "The SDK, augmented" below).
+import type { APIPromise as EsmAPIPromise } from 'openai/core/api-promise.mjs';
+import type { Stream as EsmStream } from 'openai/core/streaming.mjs';
+import type { ChatCompletionStream as EsmChatCompletionStream } from 'openai/lib/ChatCompletionStream.mjs';
+import type { Completions as EsmCompletions } from 'openai/resources/chat/completions/completions.mjs';
+import type { APIPromise as CjsAPIPromise } from 'openai/core/api-promise.js';
+import type { Stream as CjsStream } from 'openai/core/streaming.js';
+import type { ChatCompletionStream as CjsChatCompletionStream } from 'openai/lib/ChatCompletionStream.js';
+import type { Completions as CjsCompletions } from 'openai/resources/chat/completions/completions.js';
 
 /** The SDK's per-request options (`timeout`, `headers`, `signal`, …), which it does not export by name. */
-type RequestOptions = NonNullable<Parameters<ChatCompletions['retrieve']>[1]>;
+type EsmRequestOptions = NonNullable<Parameters<EsmCompletions['retrieve']>[1]>;
+type CjsRequestOptions = NonNullable<Parameters<CjsCompletions['retrieve']>[1]>;
 
 // ---------------------------------------------------------------------------------------------------------
 // Request
@@ -161,9 +164,8 @@ export interface VoxgateDeltaAudio {
 // The SDK, augmented. Interfaces merge, so nothing of the SDK's own changes; overloads are only added.
 //
 // openai-node ships its types twice: `.d.mts` for ES modules and `.d.ts` for CommonJS. Which one a file
-// sees depends on how that file is compiled, so both are augmented, through the file names that resolve to
-// each in every mode (`….mjs` → `.d.mts`, `….js` → `.d.ts`, with `moduleResolution` node16, nodenext,
-// bundler or node).
+// sees depends on how that file is compiled, so both are augmented, each with its own build's classes,
+// through the file names that resolve to each in every mode (`….mjs` → `.d.mts`, `….js` → `.d.ts`).
 
 /** Fields added to `ChatCompletion` and `ChatCompletionChunk`. */
 export interface VoxgateResponseFields {
@@ -190,16 +192,19 @@ declare module 'openai/resources/chat/completions/completions.mjs' {
     }
   }
   interface Completions {
-    create(body: VoxgateChatCompletionCreateParamsNonStreaming, options?: RequestOptions): APIPromise<ChatCompletion>;
+    create(
+      body: VoxgateChatCompletionCreateParamsNonStreaming,
+      options?: EsmRequestOptions,
+    ): EsmAPIPromise<ChatCompletion>;
     create(
       body: VoxgateChatCompletionCreateParamsStreaming,
-      options?: RequestOptions,
-    ): APIPromise<Stream<ChatCompletionChunk>>;
+      options?: EsmRequestOptions,
+    ): EsmAPIPromise<EsmStream<ChatCompletionChunk>>;
     create(
       body: VoxgateChatCompletionCreateParamsBase,
-      options?: RequestOptions,
-    ): APIPromise<Stream<ChatCompletionChunk> | ChatCompletion>;
-    stream(body: VoxgateChatCompletionStreamParams, options?: RequestOptions): ChatCompletionStream<null>;
+      options?: EsmRequestOptions,
+    ): EsmAPIPromise<EsmStream<ChatCompletionChunk> | ChatCompletion>;
+    stream(body: VoxgateChatCompletionStreamParams, options?: EsmRequestOptions): EsmChatCompletionStream<null>;
   }
 }
 
@@ -212,16 +217,20 @@ declare module 'openai/resources/chat/completions/completions.js' {
     }
   }
   interface Completions {
-    create(body: VoxgateChatCompletionCreateParamsNonStreaming, options?: RequestOptions): APIPromise<ChatCompletion>;
+    create(
+      body: VoxgateChatCompletionCreateParamsNonStreaming,
+      options?: CjsRequestOptions,
+    ): CjsAPIPromise<ChatCompletion>;
     create(
       body: VoxgateChatCompletionCreateParamsStreaming,
-      options?: RequestOptions,
-    ): APIPromise<Stream<ChatCompletionChunk>>;
+      options?: CjsRequestOptions,
+    ): CjsAPIPromise<CjsStream<ChatCompletionChunk>>;
     create(
       body: VoxgateChatCompletionCreateParamsBase,
-      options?: RequestOptions,
-    ): APIPromise<Stream<ChatCompletionChunk> | ChatCompletion>;
-    stream(body: VoxgateChatCompletionStreamParams, options?: RequestOptions): ChatCompletionStream<null>;
+      options?: CjsRequestOptions,
+    ): CjsAPIPromise<CjsStream<ChatCompletionChunk> | ChatCompletion>;
+    stream(body: VoxgateChatCompletionStreamParams, options?: CjsRequestOptions): CjsChatCompletionStream<null>;
   }
 }
+
 /* eslint-enable @typescript-eslint/no-namespace, @typescript-eslint/no-empty-object-type */
