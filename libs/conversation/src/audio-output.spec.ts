@@ -67,6 +67,24 @@ describe('convertStreamAudio: base64 deltas the SDK stream helpers can join', ()
     },
   );
 
+  it.each(['pcm16', 'wav'] as const)(
+    'relays %s the provider produced itself byte for byte, re-cut so joined strings decode whole',
+    async (format) => {
+      const bytes = tone(30_002);
+      const { data, report } = await convert([...dataChunks(bytes, SIZES), expiry(), finish()], {
+        upstreamFormat: format,
+        convert: null,
+      });
+      for (const piece of data.slice(0, -1)) {
+        expect(piece.length % 4).toBe(0);
+        expect(piece).not.toContain('=');
+        if (format === 'pcm16') expect(Buffer.from(piece, 'base64').length % 2).toBe(0);
+      }
+      expect(Buffer.from(data.join(''), 'base64').equals(bytes)).toBe(true);
+      expect(report.outputSeconds).toBeNull();
+    },
+  );
+
   it('delivers every byte: pcm16 at speed 1 comes out as it went in', async () => {
     const pcm = tone(9_602);
     const { data } = await convert([...dataChunks(pcm, SIZES), expiry()], pcm16(1));

@@ -47,6 +47,16 @@ export function planAudioOutput(
   return { upstreamFormat: 'pcm16', convert: { format, speed } };
 }
 
+/** The pipeline of relayed audio: bytes out as they came in. */
+function relayedAudio(): Pick<OutputPipeline, 'push' | 'end' | 'abort' | 'outputSeconds'> {
+  return {
+    push: (bytes) => bytes,
+    end: () => Promise.resolve(new Uint8Array(0)),
+    abort: () => undefined,
+    outputSeconds: 0,
+  };
+}
+
 /** Converts the audio of a non-streamed answer in place. */
 export async function convertResponseAudio(
   body: ChatCompletionResponse,
@@ -69,7 +79,8 @@ export async function convertResponseAudio(
 
 /**
  * Converts a stream's audio chunk by chunk: each `delta.audio.data` (provider pcm16) goes through the
- * pipeline and out as the bytes it yields (chunks that yield nothing and carry nothing else are skipped).
+ * pipeline — or, when the provider produced the requested format itself, is relayed unchanged — and out
+ * as the bytes it yields (chunks that yield nothing and carry nothing else are skipped).
  * The concatenated deltas form one file of the requested format.
  *
  * Every data delta but the last carries a multiple of 3 bytes (`Base64Chunker`; of 6 for pcm16, whole
@@ -86,20 +97,21 @@ export async function* convertStreamAudio(
   report: AudioOutputReport,
 ): AsyncGenerator<ChatCompletionChunk> {
   const convert = plan.convert;
-  if (!convert) {
-    yield* upstream;
-    return;
-  }
-  let pipeline: OutputPipeline | null = null;
+  // Audio the provider produced in the requested format is relayed byte for byte, but re-cut like
+  // converted audio: its deltas may carry any byte count, and padded ones break the SDKs' helpers.
+  const open = convert
+    ? () => createOutputPipeline({ format: convert.format, speed: convert.speed })
+    : () => Promise.resolve(relayedAudio());
+  let pipeline: Pick<OutputPipeline, 'push' | 'end' | 'abort' | 'outputSeconds'> | null = null;
   // Raw pcm16 deltas also keep whole samples (openai-contract.md §3.2: an even byte count).
-  const base64 = new Base64Chunker(convert.format === 'pcm16' ? 2 : 1);
+  const base64 = new Base64Chunker((convert?.format ?? plan.upstreamFormat) === 'pcm16' ? 2 : 1);
   let flushed = false;
   /** Ends the pipeline: the base64 of everything not yet sent (`''` when nothing is left or it never started). */
   const end = async (): Promise<string> => {
     if (!pipeline || flushed) return '';
     flushed = true;
     const tail = await pipeline.end();
-    report.outputSeconds = pipeline.outputSeconds;
+    if (convert) report.outputSeconds = pipeline.outputSeconds;
     return base64.end(tail);
   };
   const tailChunk = (template: ChatCompletionChunk, data: string): ChatCompletionChunk => {
@@ -118,7 +130,7 @@ export async function* convertStreamAudio(
         if (tail !== '') yield tailChunk(chunk, tail);
       }
       if (audio?.data !== undefined) {
-        pipeline ??= await createOutputPipeline({ format: convert.format, speed: convert.speed });
+        pipeline ??= await open();
         const bytes = pipeline.push(Buffer.from(audio.data, 'base64'));
         const data = ends ? base64.push(bytes) + (await end()) : base64.push(bytes);
         if (data !== '') audio.data = data;
