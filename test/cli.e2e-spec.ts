@@ -238,7 +238,8 @@ describe('voxgate admin CLI', () => {
       const { adminKey } = env().gateway;
       const echoed = await cli(['tenants', 'get', adminKey]);
       expect(echoed.code).toBe(1);
-      expect(echoed.stderr).toBe("voxgate: No tenant found with id '***'. (HTTP 404 tenant_not_found)\n");
+      // The gateway itself redacts its admin key from error messages, before the CLI's own redaction.
+      expect(echoed.stderr).toBe("voxgate: No tenant found with id '[redacted]'. (HTTP 404 tenant_not_found)\n");
       const unexpected = await cli(['tenants', 'list', adminKey]);
       expect(unexpected).toEqual({
         code: 2,
