@@ -145,7 +145,8 @@ describe('CreateChatCompletion: streams', () => {
     const chunks = chunksOf(await streamEvents(result));
 
     expect(result.route).toEqual({ model: SNAPSHOT, provider: 'openai', upstreamRequestId: 'req_up_s' });
-    expect(chunks).toHaveLength(6);
+    // 5 upstream chunks, the relayed audio's re-cut remainder (its own delta), the finish.
+    expect(chunks).toHaveLength(6 + 1);
     expect(chunks.filter((item) => 'usage' in item)).toEqual([]);
     expect(chunks.every((item) => item.model === SNAPSHOT)).toBe(true);
     expect(result.kind === 'stream' ? result.summary : null).toMatchObject({
@@ -163,7 +164,7 @@ describe('CreateChatCompletion: streams', () => {
       signal: new AbortController().signal,
     });
     const chunks = chunksOf(await streamEvents(result));
-    expect(chunks).toHaveLength(7);
+    expect(chunks).toHaveLength(7 + 1); // + the relayed audio's re-cut remainder
     expect(chunks.at(-1)).toMatchObject({ model: SNAPSHOT, choices: [], usage: USAGE });
     expect(chunks.at(-2)?.choices).toEqual([{ index: 0, delta: {}, finish_reason: 'stop' }]);
     expect(chunks.slice(0, -1).every((item) => item.usage === null)).toBe(true);
