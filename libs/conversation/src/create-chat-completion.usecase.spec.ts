@@ -145,7 +145,7 @@ describe('CreateChatCompletion: streams', () => {
     const chunks = chunksOf(await streamEvents(result));
 
     expect(result.route).toEqual({ model: SNAPSHOT, provider: 'openai', upstreamRequestId: 'req_up_s' });
-    // 5 upstream chunks, the relayed audio's re-cut remainder (its own delta), the finish.
+    // + 1: the relayed audio's re-cut remainder goes out as its own delta, before expires_at.
     expect(chunks).toHaveLength(6 + 1);
     expect(chunks.filter((item) => 'usage' in item)).toEqual([]);
     expect(chunks.every((item) => item.model === SNAPSHOT)).toBe(true);
