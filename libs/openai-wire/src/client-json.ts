@@ -50,32 +50,55 @@ export function assertClientValue(value: unknown, limits: ClientJsonLimits = {})
   if (error) throw error;
 }
 
+/** A value still to visit, and how it was reached (paths are only spelled out for an error). */
+interface Visit {
+  readonly value: unknown;
+  readonly depth: number;
+  readonly parent: Visit | null;
+  readonly key: string | number | null;
+}
+
 /** The error `assertClientValue` would throw, or null. */
 export function findClientValueProblem(value: unknown, limits: ClientJsonLimits = {}): GatewayError | null {
   const maxDepth = limits.maxDepth ?? MAX_CLIENT_JSON_DEPTH;
-  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 1, path: limits.param ?? '' }];
-  for (let entry = stack.pop(); entry; entry = stack.pop()) {
-    const current = entry.value;
+  const stack: Visit[] = [{ value, depth: 1, parent: null, key: null }];
+  for (let visit = stack.pop(); visit; visit = stack.pop()) {
+    const current = visit.value;
     if (current === null || typeof current !== 'object') continue;
-    if (entry.depth > maxDepth) {
+    if (visit.depth > maxDepth) {
       return Errors.invalidRequest(
         `The value nests deeper than ${maxDepth} levels of objects and arrays.`,
-        entry.path || null,
+        pathOf(visit, limits.param) || null,
         'nesting_too_deep',
       );
     }
     if (Array.isArray(current)) {
       for (let index = current.length - 1; index >= 0; index--)
-        stack.push({ value: current[index], depth: entry.depth + 1, path: `${entry.path}[${index}]` });
+        stack.push({ value: current[index], depth: visit.depth + 1, parent: visit, key: index });
       continue;
     }
     for (const key of Object.keys(current)) {
-      const path = entry.path ? `${entry.path}.${key}` : key;
-      if (RESERVED_KEYS.has(key)) return reservedKey(key, path);
-      stack.push({ value: (current as Record<string, unknown>)[key], depth: entry.depth + 1, path });
+      const child: Visit = {
+        value: (current as Record<string, unknown>)[key],
+        depth: visit.depth + 1,
+        parent: visit,
+        key,
+      };
+      if (RESERVED_KEYS.has(key)) return reservedKey(key, pathOf(child, limits.param));
+      stack.push(child);
     }
   }
   return null;
+}
+
+/** `tools[0].function.parameters`-style path of a visit, under `root` when given. */
+function pathOf(visit: Visit, root = ''): string {
+  const parts: string[] = [];
+  for (let at: Visit | null = visit; at && at.key !== null; at = at.parent) {
+    parts.push(typeof at.key === 'number' ? `[${at.key}]` : `.${at.key}`);
+  }
+  const path = root + parts.reverse().join('');
+  return path.startsWith('.') ? path.slice(1) : path;
 }
 
 /** The 400 for a reserved name used as a key, a form field or a query parameter. */
