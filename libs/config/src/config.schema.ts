@@ -11,7 +11,34 @@ const positiveInt = z.coerce.number().int().positive();
  * `chatCompletionsPath: /deployments/{model}/chat/completions`, `query: { api-version: <version> }` and
  * `authHeader: api-key`; the model's `upstreamModel` is then the deployment name.
  */
-export const ProviderConfigSchema = z.strictObject({
+/**
+ * How long the gateway waits on a provider, in milliseconds. A timeout that runs out before the answer
+ * started is a 504 `upstream_timeout` (and counts as a failure for retries' and routing's purposes, never
+ * retried on the same provider); one that runs out mid-stream ends the stream with an in-band error event
+ * of code `upstream_timeout`, metered for what was generated.
+ */
+export const ProviderTimeoutsSchema = z.strictObject({
+  /** Opening the TCP (and TLS) connection. */
+  connectMs: positiveInt.default(10_000),
+  /**
+   * From sending the request to the response's status line. For a non-streamed completion the provider
+   * usually answers only once it is done, so this bounds generation; for a stream, its first event.
+   * Defaults to the deprecated `timeoutMs`, else 600 000 (the official SDKs' default).
+   */
+  firstByteMs: positiveInt.optional(),
+  /**
+   * Silence allowed between two reads of the response body once it started: between stream chunks (reset
+   * by every chunk), or while a JSON body arrives. SSE keep-alive comments the gateway writes to its own
+   * client do not count; comments the provider writes do.
+   */
+  idleMs: positiveInt.default(60_000),
+  /** The whole call, retries and a stream's last chunk included. */
+  totalMs: positiveInt.default(1_800_000),
+});
+
+const DEFAULT_FIRST_BYTE_MS = 600_000;
+
+const ProviderConfigObject = z.strictObject({
   type: z.literal('openai'),
   /** Base URL up to and including the API version segment, e.g. `https://api.openai.com/v1`. */
   baseUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
@@ -25,8 +52,10 @@ export const ProviderConfigSchema = z.strictObject({
   authHeader: z.enum(['bearer', 'api-key']).default('bearer'),
   /** Extra static headers, e.g. `OpenAI-Organization`. Values may be secrets: they are never logged. */
   headers: z.record(z.string(), z.string()).default({}),
-  /** Whole-request timeout for non-streaming calls, and the time to the first byte for streaming ones. */
-  timeoutMs: positiveInt.default(600_000),
+  /** How long to wait on this provider; see `ProviderTimeoutsSchema`. */
+  timeouts: ProviderTimeoutsSchema.prefault({}),
+  /** Deprecated alias of `timeouts.firstByteMs` (which wins when both are set); kept so old configs boot. */
+  timeoutMs: positiveInt.optional(),
   /** Retries of a failed upstream call before any byte reached the client (connection errors, 408, 409, 429, 5xx). */
   maxRetries: z.coerce.number().int().min(0).max(10).default(2),
   /** Output audio formats the provider accepts with `stream: true`. OpenAI: pcm16 only. */
@@ -36,7 +65,14 @@ export const ProviderConfigSchema = z.strictObject({
     .array(z.enum(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16']))
     .default(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16']),
 });
+
+export const ProviderConfigSchema = ProviderConfigObject.transform(({ timeoutMs, timeouts, ...provider }) => ({
+  ...provider,
+  timeouts: { ...timeouts, firstByteMs: timeouts.firstByteMs ?? timeoutMs ?? DEFAULT_FIRST_BYTE_MS },
+}));
 export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+/** Every timeout of one provider, defaults applied. */
+export type ProviderTimeouts = ProviderConfig['timeouts'];
 
 /**
  * A model clients may name. `id` is the dated snapshot returned in every response's `model`; `aliases`

@@ -26,7 +26,7 @@ describe('loadConfig: layers', () => {
       query: {},
       authHeader: 'bearer',
       headers: {},
-      timeoutMs: 600_000,
+      timeouts: { connectMs: 10_000, firstByteMs: 600_000, idleMs: 60_000, totalMs: 1_800_000 },
       maxRetries: 2,
       streamingAudioFormats: ['pcm16'],
       audioFormats: ['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16'],
@@ -62,7 +62,7 @@ server:
   port: 9000
 providers:
   openai:
-    timeoutMs: 30000
+    timeouts: { firstByteMs: 30000, idleMs: 5000 }
   azure:
     type: openai
     baseUrl: https://my-resource.openai.azure.com/openai/
@@ -81,7 +81,12 @@ models:
     const config = loadConfig({ configDir, env: { VOXGATE_CONFIG: override } });
     expect(config.server.port).toBe(9000);
     expect(config.server.host).toBe('127.0.0.1');
-    expect(config.providers['openai']?.timeoutMs).toBe(30_000);
+    expect(config.providers['openai']?.timeouts).toEqual({
+      connectMs: 10_000,
+      firstByteMs: 30_000,
+      idleMs: 5_000,
+      totalMs: 1_800_000,
+    });
     expect(config.providers['openai']?.baseUrl).toBe('https://api.openai.com/v1');
     expect(config.providers['azure']).toMatchObject({
       baseUrl: 'https://my-resource.openai.azure.com/openai',

@@ -4,3 +4,5 @@ export * from './provider-adapter';
 export * from './provider-registry';
 export * from './retry-policy';
 export * from './upstream-stream-error';
+export * from './upstream-deadline';
+export * from './upstream-fetch';

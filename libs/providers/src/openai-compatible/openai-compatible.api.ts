@@ -1,3 +1,4 @@
+import type { ProviderTimeouts } from '@voxgate/config';
 import { Errors, GatewayError, type OpenAIError, UpstreamErrorEnvelopeSchema } from '@voxgate/openai-wire';
 
 /** The subset of provider config the OpenAI-compatible transport needs (see `ProviderConfigSchema`). */
@@ -9,7 +10,8 @@ export interface OpenAICompatibleSettings {
   readonly query: Readonly<Record<string, string>>;
   readonly authHeader: 'bearer' | 'api-key';
   readonly headers: Readonly<Record<string, string>>;
-  readonly timeoutMs: number;
+  /** Connect, first-byte, idle and total timeouts (`providers.<id>.timeouts`). */
+  readonly timeouts: ProviderTimeouts;
 }
 
 export function chatCompletionsUrl(settings: OpenAICompatibleSettings, model: string): string {

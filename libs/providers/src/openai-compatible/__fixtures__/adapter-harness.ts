@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChatCompletionRequest } from '@voxgate/openai-wire';
+import { ManualTimers } from '../../__fixtures__/manual-timers';
 import type { RetryPolicy } from '../../retry-policy';
 import { OpenAICompatibleAdapter } from '../openai-compatible.adapter';
 import type { OpenAICompatibleSettings } from '../openai-compatible.api';
@@ -108,7 +109,7 @@ export function settings(overrides: Partial<OpenAICompatibleSettings> = {}): Ope
     query: {},
     authHeader: 'bearer',
     headers: {},
-    timeoutMs: 5_000,
+    timeouts: { connectMs: 1_000, firstByteMs: 5_000, idleMs: 2_000, totalMs: 60_000 },
     ...overrides,
   };
 }
@@ -121,6 +122,7 @@ export function harness(
 ) {
   const fake = new FakeFetch(replies);
   const sleeps: number[] = [];
+  const timers = new ManualTimers();
   const adapter = new OpenAICompatibleAdapter(
     'openai',
     settings(options.settings),
@@ -133,9 +135,10 @@ export function harness(
       },
       random: () => 0,
       retry: options.retry ?? TEST_RETRY,
+      timers,
     },
   );
-  return { adapter, fake, sleeps };
+  return { adapter, fake, sleeps, timers };
 }
 
 export function chatRequest(overrides: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest {
