@@ -42,8 +42,29 @@ const ProviderConfigObject = z.strictObject({
   type: z.literal('openai'),
   /** Base URL up to and including the API version segment, e.g. `https://api.openai.com/v1`. */
   baseUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
-  /** Secret sent upstream; empty means "not configured" and requests routed here fail with 503. */
+  /**
+   * Secret sent upstream; empty (and no `keys`) means "not configured" and requests routed here fail
+   * with 503.
+   */
   apiKey: z.string().default(''),
+  /**
+   * Several keys (or Azure resources) of this provider, used in turn in proportion to their `weight`
+   * (smooth weighted round-robin, per process) instead of `apiKey`. An entry may name its own `baseUrl`
+   * (another resource or region of the same deployment names). A retry takes the next entry. All share
+   * the provider's circuit breaker, timeouts and other settings.
+   */
+  keys: z
+    .array(
+      z.strictObject({
+        apiKey: z.string().min(1),
+        weight: positiveInt.default(1),
+        baseUrl: z
+          .url({ protocol: /^https?$/ })
+          .transform((url) => url.replace(/\/+$/, ''))
+          .optional(),
+      }),
+    )
+    .default([]),
   /** Path appended to `baseUrl`; `{model}` is replaced by the URL-encoded upstream model name. */
   chatCompletionsPath: z.string().startsWith('/').default('/chat/completions'),
   /** Query parameters added to every upstream URL (e.g. Azure's `api-version`). */
@@ -56,6 +77,19 @@ const ProviderConfigObject = z.strictObject({
   timeouts: ProviderTimeoutsSchema.prefault({}),
   /** Deprecated alias of `timeouts.firstByteMs` (which wins when both are set); kept so old configs boot. */
   timeoutMs: positiveInt.optional(),
+  /**
+   * Sheds load from a failing provider: after `failureThreshold` consecutive failures (connection
+   * errors, timeouts, 429, 5xx; a 4xx the client caused is not one) within `windowMs`, calls fail at
+   * once (or go to the model's next fallback) for `cooldownMs`; then one probe call is let through,
+   * which closes the breaker on success or opens it again on failure.
+   */
+  breaker: z
+    .strictObject({
+      failureThreshold: positiveInt.default(5),
+      windowMs: positiveInt.default(60_000),
+      cooldownMs: positiveInt.default(30_000),
+    })
+    .prefault({}),
   /** Retries of a failed upstream call before any byte reached the client (connection errors, 408, 409, 429, 5xx). */
   maxRetries: z.coerce.number().int().min(0).max(10).default(2),
   /** Output audio formats the provider accepts with `stream: true`. OpenAI: pcm16 only. */
@@ -120,6 +154,21 @@ export const ModelConfigSchema = z.strictObject({
   pricing: PricingConfigSchema.optional(),
   /** Context window, in tokens; session history is trimmed to fit it. */
   contextTokens: positiveInt.default(128_000),
+  /**
+   * Where to go, in order, when `provider` fails before any byte reached the client (connection error,
+   * timeout, 429, 5xx after its retries, or its circuit breaker is open); a 4xx is the client's and is
+   * answered as is. `upstreamModel` defaults to the model's; `pricing` (defaults to the model's) prices
+   * what a fallback served.
+   */
+  fallbacks: z
+    .array(
+      z.strictObject({
+        provider: z.string().min(1),
+        upstreamModel: z.string().min(1).optional(),
+        pricing: PricingConfigSchema.optional(),
+      }),
+    )
+    .default([]),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
@@ -301,13 +350,22 @@ export function crossCheckConfig(raw: unknown): ConfigIssue[] {
   const seen = new Map<string, string>();
   models.forEach((entry, index) => {
     if (!entry || typeof entry !== 'object') return;
-    const model = entry as { id?: unknown; aliases?: unknown; provider?: unknown };
-    if (typeof model.provider === 'string' && !providers.includes(model.provider)) {
-      issues.push({
-        path: ['models', index, 'provider'],
-        message: `unknown provider '${model.provider}' (configured: ${providers.join(', ') || 'none'})`,
-      });
-    }
+    const model = entry as { id?: unknown; aliases?: unknown; provider?: unknown; fallbacks?: unknown };
+    const checkProvider = (provider: unknown, path: (string | number)[]) => {
+      if (typeof provider === 'string' && !providers.includes(provider)) {
+        issues.push({
+          path,
+          message: `unknown provider '${provider}' (configured: ${providers.join(', ') || 'none'})`,
+        });
+      }
+    };
+    checkProvider(model.provider, ['models', index, 'provider']);
+    const fallbacks: unknown[] = Array.isArray(model.fallbacks) ? (model.fallbacks as unknown[]) : [];
+    fallbacks.forEach((fallback, at) => {
+      if (fallback && typeof fallback === 'object') {
+        checkProvider((fallback as { provider?: unknown }).provider, ['models', index, 'fallbacks', at, 'provider']);
+      }
+    });
     const aliases: unknown[] = Array.isArray(model.aliases) ? (model.aliases as unknown[]) : [];
     for (const name of [model.id, ...aliases]) {
       if (typeof name !== 'string') continue;

@@ -22,11 +22,13 @@ describe('loadConfig: layers', () => {
       type: 'openai',
       baseUrl: 'https://api.openai.com/v1',
       apiKey: '',
+      keys: [],
       chatCompletionsPath: '/chat/completions',
       query: {},
       authHeader: 'bearer',
       headers: {},
       timeouts: { connectMs: 10_000, firstByteMs: 600_000, idleMs: 60_000, totalMs: 1_800_000 },
+      breaker: { failureThreshold: 5, windowMs: 60_000, cooldownMs: 30_000 },
       maxRetries: 2,
       streamingAudioFormats: ['pcm16'],
       audioFormats: ['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16'],
@@ -39,6 +41,7 @@ describe('loadConfig: layers', () => {
         created: 1748908498,
         ownedBy: 'system',
         contextTokens: 128_000,
+        fallbacks: [],
       },
     ]);
   });

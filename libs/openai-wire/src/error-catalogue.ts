@@ -173,6 +173,14 @@ export const Errors = {
       'provider_not_configured',
       `The provider '${provider}' is not usable: ${detail}`,
     ),
+  /** Every route of the model was refused by its provider's open circuit breaker. */
+  providerUnavailable: (provider: string) =>
+    new GatewayError(
+      503,
+      'server_error',
+      'provider_unavailable',
+      `The provider '${provider}' is failing and is not called for a while; please retry later.`,
+    ),
   storeUnavailable: () =>
     new GatewayError(
       503,

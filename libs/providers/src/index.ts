@@ -6,3 +6,7 @@ export * from './retry-policy';
 export * from './upstream-stream-error';
 export * from './upstream-deadline';
 export * from './upstream-fetch';
+export * from './circuit-breaker';
+export * from './provider-metrics';
+export * from './provider-router';
+export * from './weighted-rotation';

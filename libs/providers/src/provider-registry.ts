@@ -20,17 +20,24 @@ export class ProviderRegistry {
 
   /**
    * Builds every configured provider. Without `deps`, each provider gets its own connection pool whose
-   * connections must open within its `timeouts.connectMs`; with `deps` (tests), their `fetch` is used as is.
+   * connections must open within its `timeouts.connectMs`; with `deps` (tests), their `fetch` is used as
+   * is. `onRetry` is told before every retry of a call on the same provider (metrics).
    */
   static fromConfig(
     providers: Readonly<Record<string, ProviderConfig>>,
-    deps?: OpenAICompatibleDeps,
+    options: { readonly deps?: OpenAICompatibleDeps; readonly onRetry?: (provider: string) => void } = {},
   ): ProviderRegistry {
     return new ProviderRegistry(
-      Object.entries(providers).map(([id, config]) =>
-        createAdapter(id, config, deps ?? { ...defaultDeps, fetch: upstreamFetch(config.timeouts.connectMs) }),
-      ),
+      Object.entries(providers).map(([id, config]) => {
+        const deps = options.deps ?? { ...defaultDeps, fetch: upstreamFetch(config.timeouts.connectMs) };
+        return createAdapter(id, config, options.onRetry ? { ...deps, onRetry: options.onRetry } : deps);
+      }),
     );
+  }
+
+  /** Every provider id, in config order. */
+  ids(): string[] {
+    return [...this.adapters.keys()];
   }
 
   /** The adapter for a provider id; config validation guarantees every model's provider exists. */

@@ -24,6 +24,7 @@ import { DEFAULT_RETRY_POLICY, isRetryableStatus, type RetryPolicy, retryDelayMs
 import { readWithin, systemTimers, type Timers, UpstreamDeadline, type UpstreamTimeoutError } from '../upstream-deadline';
 import { isConnectTimeout } from '../upstream-fetch';
 import { UpstreamStreamError } from '../upstream-stream-error';
+import { WeightedRotation } from '../weighted-rotation';
 import {
   chatCompletionsUrl,
   type OpenAICompatibleSettings,
@@ -40,6 +41,8 @@ export interface OpenAICompatibleDeps {
   readonly retry: RetryPolicy;
   /** Runs the provider's first-byte, idle and total timeouts. */
   readonly timers: Timers;
+  /** Told before each retry on this provider (metrics). Must not throw. */
+  readonly onRetry?: (provider: string) => void;
 }
 
 export const defaultDeps: OpenAICompatibleDeps = {
@@ -60,6 +63,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   /** Takes this provider's credentials out of anything it says before it is relayed or logged. */
   private readonly redact: (text: string) => string;
   private readonly host: string;
+  /** Where each attempt goes: `settings` itself, or the next of its weighted `keys`. */
+  private readonly targets: WeightedRotation<OpenAICompatibleSettings> | null;
 
   constructor(
     readonly id: string,
@@ -71,6 +76,15 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const redactor = new SecretRedactor(providerSecrets(settings));
     this.redact = (text) => redactor.redact(text);
     this.host = hostOf(settings.baseUrl);
+    this.targets =
+      settings.keys.length === 0
+        ? null
+        : new WeightedRotation(
+            settings.keys.map((key) => ({
+              item: { ...settings, apiKey: key.apiKey, baseUrl: key.baseUrl ?? settings.baseUrl },
+              weight: key.weight,
+            })),
+          );
   }
 
   async chatCompletion(
@@ -159,19 +173,22 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     context: ProviderCallContext,
     stream: boolean,
   ): Promise<{ response: Response; deadline: UpstreamDeadline }> {
-    if (!this.settings.apiKey) throw Errors.providerNotConfigured(this.id, 'it has no API key configured.');
-    const url = chatCompletionsUrl(this.settings, request.model);
+    if (!this.settings.apiKey && !this.targets) {
+      throw Errors.providerNotConfigured(this.id, 'it has no API key configured.');
+    }
     const body = JSON.stringify(request);
     const { retry } = this.deps;
     const deadline = new UpstreamDeadline(this.settings.timeouts, this.deps.timers, context.signal);
     try {
       for (let attempt = 0; ; attempt++) {
         let response: Response;
+        const target = this.targets?.next() ?? this.settings;
+        if (attempt > 0) this.deps.onRetry?.(this.id);
         deadline.awaitFirstByte();
         try {
-          response = await this.deps.fetch(url, {
+          response = await this.deps.fetch(chatCompletionsUrl(target, request.model), {
             method: 'POST',
-            headers: requestHeaders(this.settings, context.requestId, stream),
+            headers: requestHeaders(target, context.requestId, stream),
             body,
             signal: deadline.signal,
           });

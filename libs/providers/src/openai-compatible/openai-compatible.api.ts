@@ -5,6 +5,8 @@ import { Errors, GatewayError, type OpenAIError, UpstreamErrorEnvelopeSchema } f
 export interface OpenAICompatibleSettings {
   readonly baseUrl: string;
   readonly apiKey: string;
+  /** Keys (and their own base URLs) used in turn by weight instead of `apiKey`; empty: `apiKey` alone. */
+  readonly keys: readonly { readonly apiKey: string; readonly weight: number; readonly baseUrl?: string | undefined }[];
   /** Appended to `baseUrl`; `{model}` becomes the URL-encoded upstream model (Azure deployments). */
   readonly chatCompletionsPath: string;
   readonly query: Readonly<Record<string, string>>;

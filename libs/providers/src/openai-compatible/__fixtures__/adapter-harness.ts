@@ -105,6 +105,7 @@ export function settings(overrides: Partial<OpenAICompatibleSettings> = {}): Ope
   return {
     baseUrl: 'https://api.openai.com/v1',
     apiKey: 'sk-gateway-test-key',
+    keys: [],
     chatCompletionsPath: '/chat/completions',
     query: {},
     authHeader: 'bearer',
@@ -118,7 +119,11 @@ export const TEST_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 100, maxDel
 
 export function harness(
   replies: readonly Reply[],
-  options: { readonly settings?: Partial<OpenAICompatibleSettings>; readonly retry?: RetryPolicy } = {},
+  options: {
+    readonly settings?: Partial<OpenAICompatibleSettings>;
+    readonly retry?: RetryPolicy;
+    readonly onRetry?: (provider: string) => void;
+  } = {},
 ) {
   const fake = new FakeFetch(replies);
   const sleeps: number[] = [];
@@ -136,6 +141,7 @@ export function harness(
       random: () => 0,
       retry: options.retry ?? TEST_RETRY,
       timers,
+      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     },
   );
   return { adapter, fake, sleeps, timers };
