@@ -12,7 +12,8 @@ const BODY = { model: SNAPSHOT, messages: [{ role: 'user' as const, content: 'hi
  * nor the gateway's log, while the log still tells the operator which provider failed and how.
  */
 describe('provider secrets never reach a tenant or a log', () => {
-  const env = useRelayEnv({ headers: { 'OpenAI-Organization': HEADER_SECRET } });
+  // Every test here makes the provider fail on purpose; its breaker must not start answering for it.
+  const env = useRelayEnv({ headers: { 'OpenAI-Organization': HEADER_SECRET }, breaker: { failureThreshold: 1000 } });
 
   const leaks = (text: string) =>
     [UPSTREAM_KEY, HEADER_SECRET, encodeURIComponent(UPSTREAM_KEY)].filter((secret) => text.includes(secret));

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import type { GatewayConfig } from '@voxgate/config';
 import { CreateChatCompletion, ModelCatalog } from '@voxgate/conversation';
-import { ProviderRegistry } from '@voxgate/providers';
+import { ProviderRouter } from '@voxgate/providers';
+import { providerRouter } from './chat/provider-router.factory';
 import { ExportUsage, QueryUsage, RecordUsage, UsageMetrics, UsageRepository } from '@voxgate/metering';
 import {
   AppendSessionTurn,
@@ -190,14 +191,14 @@ export class AppModule {
         ConversationTurns,
         GatewayTools,
         { provide: ModelCatalog, useValue: new ModelCatalog(config.models) },
-        { provide: ProviderRegistry, useValue: ProviderRegistry.fromConfig(config.providers) },
+        { provide: ProviderRouter, useValue: providerRouter(config, logger) },
         construct(
           CreateChatCompletion,
-          [ModelCatalog, ProviderRegistry],
-          (models: ModelCatalog, providers: ProviderRegistry) =>
+          [ModelCatalog, ProviderRouter],
+          (models: ModelCatalog, router: ProviderRouter) =>
             new CreateChatCompletion(
               models,
-              providers,
+              router,
               { maxDurationSeconds: config.audio.maxInputSeconds, maxDecodedBytes: config.audio.maxDecodedBytes },
               config.tools.loop,
               // Without tracing, upstream calls and streams are not wrapped at all.

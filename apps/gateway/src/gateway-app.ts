@@ -86,7 +86,7 @@ function warnAboutConfig(config: GatewayConfig, logger: JsonLogger): void {
     logger.event('warn', 'model has no pricing: its usage is metered at cost 0', { model: model.id });
   }
   for (const [id, provider] of Object.entries(config.providers)) {
-    if (provider.apiKey) continue;
+    if (provider.apiKey || provider.keys.length > 0) continue;
     const models = config.models.filter((model) => model.provider === id).map((model) => model.id);
     logger.event('warn', 'provider has no API key: requests routed to it fail with 503', { provider: id, models });
   }

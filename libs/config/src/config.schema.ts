@@ -11,12 +11,60 @@ const positiveInt = z.coerce.number().int().positive();
  * `chatCompletionsPath: /deployments/{model}/chat/completions`, `query: { api-version: <version> }` and
  * `authHeader: api-key`; the model's `upstreamModel` is then the deployment name.
  */
-export const ProviderConfigSchema = z.strictObject({
+/**
+ * How long the gateway waits on a provider, in milliseconds. A timeout that runs out before the answer
+ * started is a 504 `upstream_timeout` (and counts as a failure for retries' and routing's purposes, never
+ * retried on the same provider); one that runs out mid-stream ends the stream with an in-band error event
+ * of code `upstream_timeout`, metered for what was generated.
+ */
+export const ProviderTimeoutsSchema = z.strictObject({
+  /** Opening the TCP (and TLS) connection. */
+  connectMs: positiveInt.default(10_000),
+  /**
+   * From sending the request to the response's status line. For a non-streamed completion the provider
+   * usually answers only once it is done, so this bounds generation; for a stream, its first event.
+   * Defaults to the deprecated `timeoutMs`, else 600 000 (the official SDKs' default).
+   */
+  firstByteMs: positiveInt.optional(),
+  /**
+   * Silence allowed between two reads of the response body once it started: between stream chunks (reset
+   * by every chunk), or while a JSON body arrives. SSE keep-alive comments the gateway writes to its own
+   * client do not count; comments the provider writes do.
+   */
+  idleMs: positiveInt.default(60_000),
+  /** The whole call, retries and a stream's last chunk included. */
+  totalMs: positiveInt.default(1_800_000),
+});
+
+const DEFAULT_FIRST_BYTE_MS = 600_000;
+
+const ProviderConfigObject = z.strictObject({
   type: z.literal('openai'),
   /** Base URL up to and including the API version segment, e.g. `https://api.openai.com/v1`. */
   baseUrl: z.url({ protocol: /^https?$/ }).transform((url) => url.replace(/\/+$/, '')),
-  /** Secret sent upstream; empty means "not configured" and requests routed here fail with 503. */
+  /**
+   * Secret sent upstream; empty (and no `keys`) means "not configured" and requests routed here fail
+   * with 503.
+   */
   apiKey: z.string().default(''),
+  /**
+   * Several keys (or Azure resources) of this provider, used in turn in proportion to their `weight`
+   * (smooth weighted round-robin, per process) instead of `apiKey`. An entry may name its own `baseUrl`
+   * (another resource or region of the same deployment names). A retry takes the next entry. All share
+   * the provider's circuit breaker, timeouts and other settings.
+   */
+  keys: z
+    .array(
+      z.strictObject({
+        apiKey: z.string().min(1),
+        weight: positiveInt.default(1),
+        baseUrl: z
+          .url({ protocol: /^https?$/ })
+          .transform((url) => url.replace(/\/+$/, ''))
+          .optional(),
+      }),
+    )
+    .default([]),
   /** Path appended to `baseUrl`; `{model}` is replaced by the URL-encoded upstream model name. */
   chatCompletionsPath: z.string().startsWith('/').default('/chat/completions'),
   /** Query parameters added to every upstream URL (e.g. Azure's `api-version`). */
@@ -25,8 +73,23 @@ export const ProviderConfigSchema = z.strictObject({
   authHeader: z.enum(['bearer', 'api-key']).default('bearer'),
   /** Extra static headers, e.g. `OpenAI-Organization`. Values may be secrets: they are never logged. */
   headers: z.record(z.string(), z.string()).default({}),
-  /** Whole-request timeout for non-streaming calls, and the time to the first byte for streaming ones. */
-  timeoutMs: positiveInt.default(600_000),
+  /** How long to wait on this provider; see `ProviderTimeoutsSchema`. */
+  timeouts: ProviderTimeoutsSchema.prefault({}),
+  /** Deprecated alias of `timeouts.firstByteMs` (which wins when both are set); kept so old configs boot. */
+  timeoutMs: positiveInt.optional(),
+  /**
+   * Sheds load from a failing provider: after `failureThreshold` consecutive failures (connection
+   * errors, timeouts, 429, 5xx; a 4xx the client caused is not one) within `windowMs`, calls fail at
+   * once (or go to the model's next fallback) for `cooldownMs`; then one probe call is let through,
+   * which closes the breaker on success or opens it again on failure.
+   */
+  breaker: z
+    .strictObject({
+      failureThreshold: positiveInt.default(5),
+      windowMs: positiveInt.default(60_000),
+      cooldownMs: positiveInt.default(30_000),
+    })
+    .prefault({}),
   /** Retries of a failed upstream call before any byte reached the client (connection errors, 408, 409, 429, 5xx). */
   maxRetries: z.coerce.number().int().min(0).max(10).default(2),
   /** Output audio formats the provider accepts with `stream: true`. OpenAI: pcm16 only. */
@@ -36,7 +99,14 @@ export const ProviderConfigSchema = z.strictObject({
     .array(z.enum(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16']))
     .default(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16']),
 });
+
+export const ProviderConfigSchema = ProviderConfigObject.transform(({ timeoutMs, timeouts, ...provider }) => ({
+  ...provider,
+  timeouts: { ...timeouts, firstByteMs: timeouts.firstByteMs ?? timeoutMs ?? DEFAULT_FIRST_BYTE_MS },
+}));
 export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+/** Every timeout of one provider, defaults applied. */
+export type ProviderTimeouts = ProviderConfig['timeouts'];
 
 /**
  * A model clients may name. `id` is the dated snapshot returned in every response's `model`; `aliases`
@@ -84,6 +154,21 @@ export const ModelConfigSchema = z.strictObject({
   pricing: PricingConfigSchema.optional(),
   /** Context window, in tokens; session history is trimmed to fit it. */
   contextTokens: positiveInt.default(128_000),
+  /**
+   * Where to go, in order, when `provider` fails before any byte reached the client (connection error,
+   * timeout, 429, 5xx after its retries, or its circuit breaker is open); a 4xx is the client's and is
+   * answered as is. `upstreamModel` defaults to the model's; `pricing` (defaults to the model's) prices
+   * what a fallback served.
+   */
+  fallbacks: z
+    .array(
+      z.strictObject({
+        provider: z.string().min(1),
+        upstreamModel: z.string().min(1).optional(),
+        pricing: PricingConfigSchema.optional(),
+      }),
+    )
+    .default([]),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
@@ -270,13 +355,22 @@ export function crossCheckConfig(raw: unknown): ConfigIssue[] {
   const seen = new Map<string, string>();
   models.forEach((entry, index) => {
     if (!entry || typeof entry !== 'object') return;
-    const model = entry as { id?: unknown; aliases?: unknown; provider?: unknown };
-    if (typeof model.provider === 'string' && !providers.includes(model.provider)) {
-      issues.push({
-        path: ['models', index, 'provider'],
-        message: `unknown provider '${model.provider}' (configured: ${providers.join(', ') || 'none'})`,
-      });
-    }
+    const model = entry as { id?: unknown; aliases?: unknown; provider?: unknown; fallbacks?: unknown };
+    const checkProvider = (provider: unknown, path: (string | number)[]) => {
+      if (typeof provider === 'string' && !providers.includes(provider)) {
+        issues.push({
+          path,
+          message: `unknown provider '${provider}' (configured: ${providers.join(', ') || 'none'})`,
+        });
+      }
+    };
+    checkProvider(model.provider, ['models', index, 'provider']);
+    const fallbacks: unknown[] = Array.isArray(model.fallbacks) ? (model.fallbacks as unknown[]) : [];
+    fallbacks.forEach((fallback, at) => {
+      if (fallback && typeof fallback === 'object') {
+        checkProvider((fallback as { provider?: unknown }).provider, ['models', index, 'fallbacks', at, 'provider']);
+      }
+    });
     const aliases: unknown[] = Array.isArray(model.aliases) ? (model.aliases as unknown[]) : [];
     for (const name of [model.id, ...aliases]) {
       if (typeof name !== 'string') continue;

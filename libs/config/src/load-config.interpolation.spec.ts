@@ -54,12 +54,12 @@ describe('loadConfig: ${VAR} interpolation', () => {
 
   it('interpolates numbers and list items, which are then coerced and validated', () => {
     const config = load(
-      'baseUrl: https://api.openai.com/v1\ntimeoutMs: ${TIMEOUT_MS:-1500}\nstreamingAudioFormats: [pcm16, "${EXTRA_FORMAT}"]',
+      'baseUrl: https://api.openai.com/v1\nmaxRetries: ${RETRIES:-5}\nstreamingAudioFormats: [pcm16, "${EXTRA_FORMAT}"]',
       {
         EXTRA_FORMAT: 'wav',
       },
     );
-    expect(config.providers['openai']?.timeoutMs).toBe(1500);
+    expect(config.providers['openai']?.maxRetries).toBe(5);
     expect(config.providers['openai']?.streamingAudioFormats).toEqual(['pcm16', 'wav']);
   });
 

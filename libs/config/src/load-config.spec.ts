@@ -23,11 +23,13 @@ describe('loadConfig: layers', () => {
       type: 'openai',
       baseUrl: 'https://api.openai.com/v1',
       apiKey: '',
+      keys: [],
       chatCompletionsPath: '/chat/completions',
       query: {},
       authHeader: 'bearer',
       headers: {},
-      timeoutMs: 600_000,
+      timeouts: { connectMs: 10_000, firstByteMs: 600_000, idleMs: 60_000, totalMs: 1_800_000 },
+      breaker: { failureThreshold: 5, windowMs: 60_000, cooldownMs: 30_000 },
       maxRetries: 2,
       streamingAudioFormats: ['pcm16'],
       audioFormats: ['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16'],
@@ -40,6 +42,7 @@ describe('loadConfig: layers', () => {
         created: 1748908498,
         ownedBy: 'system',
         contextTokens: 128_000,
+        fallbacks: [],
       },
     ]);
   });
@@ -63,7 +66,7 @@ server:
   port: 9000
 providers:
   openai:
-    timeoutMs: 30000
+    timeouts: { firstByteMs: 30000, idleMs: 5000 }
   azure:
     type: openai
     baseUrl: https://my-resource.openai.azure.com/openai/
@@ -82,7 +85,12 @@ models:
     const config = loadConfig({ configDir, env: { VOXGATE_CONFIG: override } });
     expect(config.server.port).toBe(9000);
     expect(config.server.host).toBe('127.0.0.1');
-    expect(config.providers['openai']?.timeoutMs).toBe(30_000);
+    expect(config.providers['openai']?.timeouts).toEqual({
+      connectMs: 10_000,
+      firstByteMs: 30_000,
+      idleMs: 5_000,
+      totalMs: 1_800_000,
+    });
     expect(config.providers['openai']?.baseUrl).toBe('https://api.openai.com/v1');
     expect(config.providers['azure']).toMatchObject({
       baseUrl: 'https://my-resource.openai.azure.com/openai',

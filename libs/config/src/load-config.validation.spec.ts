@@ -40,6 +40,18 @@ describe('loadConfig: invalid configuration', () => {
     expect(error.message).toContain('openai');
   });
 
+  it('names the fallback whose provider is not configured', () => {
+    const error = overrideError('models: [{ id: my-model, provider: openai, fallbacks: [{ provider: azure }] }]');
+    expect(error.message).toContain('models.0.fallbacks.0.provider');
+    expect(error.message).toContain("'azure'");
+  });
+
+  it('names a provider key without a secret', () => {
+    expect(overrideError('providers: { openai: { keys: [{ weight: 2 }] } }').message).toContain(
+      'providers.openai.keys.0.apiKey',
+    );
+  });
+
   it('names the model that reuses a name another model already has', () => {
     const error = overrideError(`
 models:

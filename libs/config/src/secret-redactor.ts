@@ -58,13 +58,15 @@ export class SecretRedactor {
   }
 }
 
-/** A provider's credentials: its key, every static header value, credential-named query values. */
+/** A provider's credentials: its keys, every static header value, credential-named query values. */
 export function providerSecrets(provider: {
   readonly apiKey: string;
+  readonly keys?: readonly { readonly apiKey: string }[];
   readonly headers: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
 }): string[] {
-  const secrets = [provider.apiKey, ...Object.values(provider.headers)];
+  const keys = (provider.keys ?? []).map((key) => key.apiKey);
+  const secrets = [provider.apiKey, ...keys, ...Object.values(provider.headers)];
   for (const [name, value] of Object.entries(provider.query)) if (SECRET_QUERY_NAME.test(name)) secrets.push(value);
   return secrets;
 }

@@ -1,5 +1,5 @@
 import { type ChatCompletionRequest, GatewayError } from '@voxgate/openai-wire';
-import { ProviderRegistry } from '@voxgate/providers';
+import { ProviderRegistry, ProviderRouter } from '@voxgate/providers';
 import { audioStream, chunk, USAGE } from './__fixtures__/chunks.factory';
 import { completion, FakeProvider, type FakeProviderScript } from './__fixtures__/fake-provider';
 import { ALIAS, modelConfig, SNAPSHOT } from './__fixtures__/models.factory';
@@ -17,7 +17,7 @@ const USAGE_OF_COMPLETION = { prompt_tokens: 17, completion_tokens: 181, total_t
 function setup(script: FakeProviderScript) {
   const openai = new FakeProvider('openai', script);
   const azure = new FakeProvider('azure', script);
-  const usecase = new CreateChatCompletion(catalog, new ProviderRegistry([openai, azure]));
+  const usecase = new CreateChatCompletion(catalog, new ProviderRouter(new ProviderRegistry([openai, azure])));
   return { usecase, openai, azure };
 }
 
@@ -58,7 +58,12 @@ describe('CreateChatCompletion: JSON answers', () => {
     });
     expect(result).toEqual({
       kind: 'json',
-      route: { model: SNAPSHOT, provider: 'openai', upstreamRequestId: 'req_up_1' },
+      route: {
+        model: SNAPSHOT,
+        provider: 'openai',
+        upstreamModel: 'audio-deployment-eu',
+        upstreamRequestId: 'req_up_1',
+      },
       body: { ...completion(), model: SNAPSHOT },
       usage: USAGE_OF_COMPLETION,
       audioIds: [],
@@ -80,6 +85,7 @@ describe('CreateChatCompletion: JSON answers', () => {
     expect(result.route).toEqual({
       model: 'gpt-4o-mini-audio-preview-2024-12-17',
       provider: 'azure',
+      upstreamModel: 'gpt-4o-mini-audio-preview-2024-12-17',
       upstreamRequestId: null,
     });
   });
@@ -144,7 +150,12 @@ describe('CreateChatCompletion: streams', () => {
     });
     const chunks = chunksOf(await streamEvents(result));
 
-    expect(result.route).toEqual({ model: SNAPSHOT, provider: 'openai', upstreamRequestId: 'req_up_s' });
+    expect(result.route).toEqual({
+      model: SNAPSHOT,
+      provider: 'openai',
+      upstreamModel: 'audio-deployment-eu',
+      upstreamRequestId: 'req_up_s',
+    });
     // + 1: the relayed audio's re-cut remainder goes out as its own delta, before expires_at.
     expect(chunks).toHaveLength(6 + 1);
     expect(chunks.filter((item) => 'usage' in item)).toEqual([]);

@@ -1,5 +1,11 @@
 import type { ChatCompletionRequest, ChatCompletionResponse, ChatMessage, Usage } from '@voxgate/openai-wire';
-import type { ProviderAdapter, ProviderCallContext, ProviderRegistry, ProviderStream } from '@voxgate/providers';
+import type {
+  ProviderAdapter,
+  ProviderCallContext,
+  ProviderRoute,
+  ProviderRouter,
+  ProviderStream,
+} from '@voxgate/providers';
 import { type AudioLimits, DEFAULT_AUDIO_LIMITS } from '@voxgate/audio';
 import { prepareAudioInput, withoutExtensions } from './audio-input';
 import { type AudioOutputReport, convertResponseAudio, convertStreamAudio, planAudioOutput } from './audio-output';
@@ -41,7 +47,10 @@ export interface CreateChatCompletionCommand {
 /** Facts every outcome carries, for response headers and logs. */
 export interface CompletionRoute {
   readonly model: string;
+  /** The provider that served the answer: the model's own, or the fallback that took over. */
   readonly provider: string;
+  /** The model name that provider was sent. */
+  readonly upstreamModel: string;
   readonly upstreamRequestId: string | null;
 }
 
@@ -73,8 +82,8 @@ export type CreateChatCompletionResult =
     };
 
 /**
- * The relay: resolve the model, check the audio rules for its provider, call the provider with the
- * upstream model name (and, when streaming, always with `include_usage` so metering never misses a
+ * The relay: resolve the model, check the audio rules for its provider, call the provider (through the
+ * router: the model's fallbacks take over when it fails before answering) with the upstream model name (and, when streaming, always with `include_usage` so metering never misses a
  * stream), then shape the answer for the client with the dated snapshot as `model`.
  *
  * Throws `GatewayError` for anything that fails before a response starts.
@@ -82,7 +91,8 @@ export type CreateChatCompletionResult =
 export class CreateChatCompletion {
   constructor(
     private readonly models: ModelCatalog,
-    private readonly providers: ProviderRegistry,
+    /** Calls a model's providers in order, behind their circuit breakers. */
+    private readonly router: ProviderRouter,
     /** Bounds on client audio (duration, decoded size), checked before any work. */
     private readonly audioLimits: AudioLimits = DEFAULT_AUDIO_LIMITS,
     /** Budget of the server-side tool loop. */
@@ -100,7 +110,8 @@ export class CreateChatCompletion {
     serverTools,
   }: CreateChatCompletionCommand): Promise<CreateChatCompletionResult> {
     const model = this.models.resolve(request.model);
-    const provider = this.providers.get(model.provider);
+    // Audio rules and planning follow the model's own provider; fallbacks must accept the same request.
+    const provider = this.router.adapter(model.provider);
     checkAudioRules(request, provider.capabilities);
     const context = { requestId, signal };
     const tools = serverTools && serverTools.definitions.length > 0 && (request.n ?? 1) === 1 ? serverTools : null;
@@ -115,10 +126,14 @@ export class CreateChatCompletion {
 
     if (!request.stream) {
       let upstreamRequestId: string | null = null;
+      let served: ProviderRoute = model.routes[0]!;
       const callModel = async (next: ChatCompletionRequest) => {
-        const result = await this.complete(provider, { ...next, model: model.upstreamModel }, context);
-        upstreamRequestId = result.upstreamRequestId;
-        return result.body;
+        const routed = await this.router.call(model.routes, (adapter, route) =>
+          this.complete(adapter, { ...next, model: route.upstreamModel }, context),
+        );
+        served = routed.route;
+        upstreamRequestId = routed.value.upstreamRequestId;
+        return routed.value.body;
       };
       let toolRuns: ServerToolRun[] = [];
       let toolMessages: ChatMessage[] = [];
@@ -135,7 +150,7 @@ export class CreateChatCompletion {
       if (plan) await convertResponseAudio(body, plan, audio);
       return {
         kind: 'json',
-        route: { model: model.snapshot, provider: provider.id, upstreamRequestId },
+        route: { model: model.snapshot, ...served, upstreamRequestId },
         body,
         usage: body.usage ?? null,
         audioIds: audioIds ? rewriteResponseAudioIds(body, audioIds) : [],
@@ -151,14 +166,22 @@ export class CreateChatCompletion {
       model: model.upstreamModel,
       stream_options: { ...request.stream_options, include_usage: true },
     };
-    const started = await this.startStream(provider, upstreamRequest, context);
+    const { value: started, route: served } = await this.router.call(model.routes, (adapter, route) =>
+      this.startStream(adapter, { ...upstreamRequest, model: route.upstreamModel }, context),
+    );
     const toolReport = emptyStreamToolLoopReport();
     const upstreamChunks = tools
       ? streamToolLoop({
           request: upstreamRequest,
           first: started.chunks,
           tools,
-          start: async (next) => (await this.startStream(provider, next, context)).chunks,
+          // Later rounds stay with the provider that served the first: the client has its bytes.
+          start: async (next) =>
+            (
+              await this.router.call([served], (adapter, route) =>
+                this.startStream(adapter, { ...next, model: route.upstreamModel }, context),
+              )
+            ).value.chunks,
           limits: this.toolLoop,
           report: toolReport,
         })
@@ -173,7 +196,7 @@ export class CreateChatCompletion {
     const chunks = plan ? convertStreamAudio(upstreamChunks, plan, audio) : upstreamChunks;
     return {
       kind: 'stream',
-      route: { model: model.snapshot, provider: provider.id, upstreamRequestId: started.upstreamRequestId },
+      route: { model: model.snapshot, ...served, upstreamRequestId: started.upstreamRequestId },
       events: relayStream(chunks, shape, summary),
       summary,
       audio,

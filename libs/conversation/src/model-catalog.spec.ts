@@ -3,7 +3,10 @@ import { ALIAS, modelConfig, SNAPSHOT } from './__fixtures__/models.factory';
 import { ModelCatalog } from './model-catalog';
 
 const catalog = new ModelCatalog([
-  modelConfig({ upstreamModel: 'audio-deployment-eu' }),
+  modelConfig({
+    upstreamModel: 'audio-deployment-eu',
+    fallbacks: [{ provider: 'azure' }, { provider: 'cometapi', upstreamModel: 'gpt-4o-audio-preview' }],
+  }),
   modelConfig({ id: 'gpt-4o-audio-preview-2024-12-17', aliases: [], created: 1734115920 }),
   modelConfig({
     id: 'gpt-4o-mini-audio-preview-2024-12-17',
@@ -30,6 +33,11 @@ describe('ModelCatalog.resolve', () => {
       snapshot: SNAPSHOT,
       provider: 'openai',
       upstreamModel: 'audio-deployment-eu',
+      routes: [
+        { provider: 'openai', upstreamModel: 'audio-deployment-eu' },
+        { provider: 'azure', upstreamModel: 'audio-deployment-eu' },
+        { provider: 'cometapi', upstreamModel: 'gpt-4o-audio-preview' },
+      ],
     });
   });
 
@@ -42,6 +50,7 @@ describe('ModelCatalog.resolve', () => {
       snapshot: 'gpt-4o-mini-audio-preview-2024-12-17',
       provider: 'cometapi',
       upstreamModel: 'gpt-4o-mini-audio-preview-2024-12-17',
+      routes: [{ provider: 'cometapi', upstreamModel: 'gpt-4o-mini-audio-preview-2024-12-17' }],
     });
   });
 

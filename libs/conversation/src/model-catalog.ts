@@ -1,5 +1,6 @@
 import type { ModelConfig } from '@voxgate/config';
 import { Errors, type ModelObject } from '@voxgate/openai-wire';
+import type { ProviderRoute } from '@voxgate/providers';
 
 /** Where a model name leads: the snapshot clients are told about, and how to reach it upstream. */
 export interface ResolvedModel {
@@ -8,6 +9,8 @@ export interface ResolvedModel {
   readonly provider: string;
   /** Model name sent upstream (Azure: the deployment). */
   readonly upstreamModel: string;
+  /** `provider` + `upstreamModel` first, then the model's `fallbacks`, in the order they are tried. */
+  readonly routes: readonly ProviderRoute[];
 }
 
 /** The configured models and their aliases. Immutable after boot. */
@@ -17,7 +20,19 @@ export class ModelCatalog {
 
   constructor(models: readonly ModelConfig[]) {
     for (const model of models) {
-      const resolved = { snapshot: model.id, provider: model.provider, upstreamModel: model.upstreamModel ?? model.id };
+      const upstreamModel = model.upstreamModel ?? model.id;
+      const resolved: ResolvedModel = {
+        snapshot: model.id,
+        provider: model.provider,
+        upstreamModel,
+        routes: [
+          { provider: model.provider, upstreamModel },
+          ...model.fallbacks.map((fallback) => ({
+            provider: fallback.provider,
+            upstreamModel: fallback.upstreamModel ?? upstreamModel,
+          })),
+        ],
+      };
       for (const name of [model.id, ...model.aliases]) {
         this.byName.set(name, resolved);
         // OpenAI lists aliases and snapshots as separate, independent entries.

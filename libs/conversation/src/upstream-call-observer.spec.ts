@@ -1,5 +1,5 @@
 import type { ChatCompletionRequest } from '@voxgate/openai-wire';
-import { ProviderRegistry } from '@voxgate/providers';
+import { ProviderRegistry, ProviderRouter } from '@voxgate/providers';
 import { audioStream, USAGE } from './__fixtures__/chunks.factory';
 import { completion, FakeProvider } from './__fixtures__/fake-provider';
 import { ALIAS, modelConfig } from './__fixtures__/models.factory';
@@ -30,7 +30,13 @@ const request = (overrides: Partial<ChatCompletionRequest> = {}): ChatCompletion
 
 function setup(provider: FakeProvider) {
   const observer = new RecordingObserver();
-  const usecase = new CreateChatCompletion(catalog, new ProviderRegistry([provider]), undefined, undefined, observer);
+  const usecase = new CreateChatCompletion(
+    catalog,
+    new ProviderRouter(new ProviderRegistry([provider])),
+    undefined,
+    undefined,
+    observer,
+  );
   return { usecase, observer };
 }
 

@@ -1,6 +1,19 @@
 import { GatewayError } from './gateway-error';
 
 /**
+ * Which upstream timeout ran out: opening the connection, waiting for the response to start, silence
+ * between two parts of the body (stream chunks), or the whole call.
+ */
+export type UpstreamTimeoutPhase = 'connect' | 'first_byte' | 'idle' | 'total';
+
+const TIMEOUT_WORDING: Record<UpstreamTimeoutPhase, string> = {
+  connect: 'could not be connected to within',
+  first_byte: 'did not answer within',
+  idle: 'sent nothing more for',
+  total: 'did not finish within',
+};
+
+/**
  * Every error Voxgate writes, by stable code. Statuses and `type`s follow OpenAI's so the official SDKs
  * raise the matching exception class and retry only what is worth retrying (408, 409, 429, 5xx).
  */
@@ -145,12 +158,13 @@ export const Errors = {
   // 5xx ─ our side or the provider's; SDKs retry these.
   upstreamError: (provider: string, detail: string) =>
     new GatewayError(502, 'upstream_error', 'upstream_error', `The provider '${provider}' failed: ${detail}`),
-  upstreamTimeout: (provider: string, seconds: number) =>
+  /** `phase` says which of the provider's timeouts ran out (`providers.<id>.timeouts`). */
+  upstreamTimeout: (provider: string, seconds: number, phase: UpstreamTimeoutPhase = 'first_byte') =>
     new GatewayError(
       504,
       'upstream_error',
       'upstream_timeout',
-      `The provider '${provider}' did not answer within ${seconds} s.`,
+      `The provider '${provider}' ${TIMEOUT_WORDING[phase]} ${seconds} s.`,
     ),
   providerNotConfigured: (provider: string, detail: string) =>
     new GatewayError(
@@ -158,6 +172,14 @@ export const Errors = {
       'server_error',
       'provider_not_configured',
       `The provider '${provider}' is not usable: ${detail}`,
+    ),
+  /** Every route of the model was refused by its provider's open circuit breaker. */
+  providerUnavailable: (provider: string) =>
+    new GatewayError(
+      503,
+      'server_error',
+      'provider_unavailable',
+      `The provider '${provider}' is failing and is not called for a while; please retry later.`,
     ),
   storeUnavailable: () =>
     new GatewayError(

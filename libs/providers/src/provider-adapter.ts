@@ -27,7 +27,8 @@ export interface ProviderCallContext {
 /**
  * A started upstream stream. `chunks` yields every chunk in upstream order and returns when the provider
  * sent `data: [DONE]`; it throws `UpstreamStreamError` if the provider reports an error in-band, closes
- * early or resets the connection. Breaking out of the loop cancels the upstream request.
+ * early, resets the connection, or stays silent past its `timeouts.idleMs` (or the call outlives
+ * `timeouts.totalMs`; code `upstream_timeout`). Breaking out of the loop cancels the upstream request.
  */
 export interface ProviderStream {
   readonly chunks: AsyncIterable<ChatCompletionChunk>;

@@ -5,6 +5,7 @@ import {
   OpenAICompatibleAdapter,
 } from './openai-compatible/openai-compatible.adapter';
 import type { ProviderAdapter } from './provider-adapter';
+import { upstreamFetch } from './upstream-fetch';
 
 /**
  * Every configured provider, built once at boot. Adding a provider type means one `case` here and one
@@ -17,11 +18,26 @@ export class ProviderRegistry {
     this.adapters = new Map([...adapters].map((adapter) => [adapter.id, adapter]));
   }
 
+  /**
+   * Builds every configured provider. Without `deps`, each provider gets its own connection pool whose
+   * connections must open within its `timeouts.connectMs`; with `deps` (tests), their `fetch` is used as
+   * is. `onRetry` is told before every retry of a call on the same provider (metrics).
+   */
   static fromConfig(
     providers: Readonly<Record<string, ProviderConfig>>,
-    deps: OpenAICompatibleDeps = defaultDeps,
+    options: { readonly deps?: OpenAICompatibleDeps; readonly onRetry?: (provider: string) => void } = {},
   ): ProviderRegistry {
-    return new ProviderRegistry(Object.entries(providers).map(([id, config]) => createAdapter(id, config, deps)));
+    return new ProviderRegistry(
+      Object.entries(providers).map(([id, config]) => {
+        const deps = options.deps ?? { ...defaultDeps, fetch: upstreamFetch(config.timeouts.connectMs) };
+        return createAdapter(id, config, options.onRetry ? { ...deps, onRetry: options.onRetry } : deps);
+      }),
+    );
+  }
+
+  /** Every provider id, in config order. */
+  ids(): string[] {
+    return [...this.adapters.keys()];
   }
 
   /** The adapter for a provider id; config validation guarantees every model's provider exists. */

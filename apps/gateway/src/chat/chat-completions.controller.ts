@@ -131,6 +131,7 @@ export class ChatCompletionsController {
       await this.metered.finish(admission, {
         status: 'completed',
         provider: result.route.provider,
+        upstreamModel: result.route.upstreamModel,
         usage: result.usage,
         toolCalls: result.toolRuns.filter((run) => !run.replayed).length,
         audioOutMs:
@@ -168,6 +169,7 @@ export class ChatCompletionsController {
       await this.metered.finish(admission, {
         status: STREAM_STATUS[end],
         provider: result.route.provider,
+        upstreamModel: result.route.upstreamModel,
         // A stream cut short during the tool loop still consumed the rounds that completed.
         usage: summary.usage ?? result.tools.usage,
         generated: summary.generated,

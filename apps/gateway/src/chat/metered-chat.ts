@@ -52,8 +52,10 @@ export interface Admission {
 /** How the request ended, as far as metering cares. */
 export interface Ending {
   readonly status: UsageStatus;
-  /** Defaults to the provider the model routes to. */
+  /** The provider that served the answer; defaults to the model's own. */
   readonly provider?: string;
+  /** The model name it was sent; with `provider`, picks a fallback's own `pricing`. */
+  readonly upstreamModel?: string;
   readonly usage: Usage | null;
   /** Streams: what reached the client, used when the provider never reported usage. */
   readonly generated?: RelaySummary['generated'];
@@ -138,7 +140,7 @@ export class MeteredChat {
         keyId: admission.principal.keyId,
         model: admission.model,
         provider: ending.provider ?? admission.provider,
-        pricing: admission.pricing,
+        pricing: this.servedPricing(admission, ending),
         startedAtMs: admission.startedAtMs,
         endedAtMs: Date.now(),
         status: ending.status,
@@ -182,6 +184,20 @@ export class MeteredChat {
     if (!audio || !format) return 0;
     const head = Buffer.from(audio.data.slice(0, 64), 'base64');
     return audioDurationMs(format, base64Bytes(audio.data), head) ?? 0;
+  }
+
+  /** The pricing of the fallback that served the answer, where it has its own; else the model's. */
+  private servedPricing(admission: Admission, ending: Ending): ModelPricing {
+    if (ending.provider === undefined || ending.provider === admission.provider) return admission.pricing;
+    const model = this.config.models.find((candidate) => candidate.id === admission.model);
+    if (!model) return admission.pricing;
+    const primaryUpstream = model.upstreamModel ?? model.id;
+    const fallback = model.fallbacks.find(
+      (candidate) =>
+        candidate.provider === ending.provider &&
+        (ending.upstreamModel === undefined || (candidate.upstreamModel ?? primaryUpstream) === ending.upstreamModel),
+    );
+    return fallback?.pricing ?? admission.pricing;
   }
 
   private pricingOf(snapshot: string): ModelPricing {

@@ -9,6 +9,7 @@ import {
   UsageQueryInputSchema,
   UsageMetrics,
 } from '@voxgate/metering';
+import { ProviderRouter } from '@voxgate/providers';
 import { ToolMetrics } from '@voxgate/telemetry';
 import { TenantRepository } from '@voxgate/tenancy';
 import type { FastifyReply } from 'fastify';
@@ -27,6 +28,7 @@ export class AdminUsageController {
     private readonly tenants: TenantRepository,
     private readonly metrics: UsageMetrics,
     private readonly toolMetrics: ToolMetrics,
+    private readonly router: ProviderRouter,
   ) {}
 
   @Get('admin/usage')
@@ -46,10 +48,10 @@ export class AdminUsageController {
     );
   }
 
-  /** Prometheus scrape endpoint (bearer: the admin key): usage counters, then tool-call metrics. */
+  /** Prometheus scrape endpoint (bearer: the admin key): usage counters, tool-call and provider metrics. */
   @Get('metrics')
   metricsText(@Res() reply: FastifyReply): void {
-    const text = this.metrics.render() + this.toolMetrics.render();
+    const text = this.metrics.render() + this.toolMetrics.render() + this.router.metrics.render();
     void reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(text);
   }
 

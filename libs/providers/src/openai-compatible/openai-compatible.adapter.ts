@@ -21,7 +21,10 @@ import type {
   ProviderStream,
 } from '../provider-adapter';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, type RetryPolicy, retryDelayMs } from '../retry-policy';
+import { readWithin, systemTimers, type Timers, UpstreamDeadline, type UpstreamTimeoutError } from '../upstream-deadline';
+import { isConnectTimeout } from '../upstream-fetch';
 import { UpstreamStreamError } from '../upstream-stream-error';
+import { WeightedRotation } from '../weighted-rotation';
 import {
   chatCompletionsUrl,
   type OpenAICompatibleSettings,
@@ -36,6 +39,10 @@ export interface OpenAICompatibleDeps {
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly random: () => number;
   readonly retry: RetryPolicy;
+  /** Runs the provider's first-byte, idle and total timeouts. */
+  readonly timers: Timers;
+  /** Told before each retry on this provider (metrics). Must not throw. */
+  readonly onRetry?: (provider: string) => void;
 }
 
 export const defaultDeps: OpenAICompatibleDeps = {
@@ -47,6 +54,7 @@ export const defaultDeps: OpenAICompatibleDeps = {
     }),
   random: Math.random,
   retry: DEFAULT_RETRY_POLICY,
+  timers: systemTimers,
 };
 
 /** OpenAI, Azure OpenAI, CometAPI and every server that speaks OpenAI's chat-completions protocol. */
@@ -55,6 +63,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   /** Takes this provider's credentials out of anything it says before it is relayed or logged. */
   private readonly redact: (text: string) => string;
   private readonly host: string;
+  /** Where each attempt goes: `settings` itself, or the next of its weighted `keys`. */
+  private readonly targets: WeightedRotation<OpenAICompatibleSettings> | null;
 
   constructor(
     readonly id: string,
@@ -66,50 +76,62 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const redactor = new SecretRedactor(providerSecrets(settings));
     this.redact = (text) => redactor.redact(text);
     this.host = hostOf(settings.baseUrl);
+    this.targets =
+      settings.keys.length === 0
+        ? null
+        : new WeightedRotation(
+            settings.keys.map((key) => ({
+              item: { ...settings, apiKey: key.apiKey, baseUrl: key.baseUrl ?? settings.baseUrl },
+              weight: key.weight,
+            })),
+          );
   }
 
   async chatCompletion(
     request: ChatCompletionRequest,
     context: ProviderCallContext,
   ): Promise<ProviderResult<ChatCompletionResponse>> {
-    const { response, signal, done } = await this.send(request, context, false);
+    const { response, deadline } = await this.send(request, context, false);
     try {
-      const text = await response.text();
+      const text = await readText(response.body, deadline);
       const parsed = ChatCompletionResponseSchema.safeParse(safeJson(text));
       if (!parsed.success) throw Errors.upstreamError(this.id, 'it returned a body that is not a chat completion.');
       return { body: parsed.data, upstreamRequestId: response.headers.get('x-request-id') };
     } catch (error) {
-      throw this.translate(error, signal);
+      throw this.translate(error, deadline);
     } finally {
-      done();
+      deadline.finish();
     }
   }
 
   async streamChatCompletion(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ProviderStream> {
-    const { response, done } = await this.send(request, context, true);
+    const { response, deadline } = await this.send(request, context, true);
     const contentType = response.headers.get('content-type') ?? '';
     if (!contentType.includes('text/event-stream') || !response.body) {
-      done();
+      deadline.finish();
       await response.body?.cancel().catch(() => undefined);
       throw Errors.upstreamError(
         this.id,
         `it answered a streaming request with '${contentType || 'no content type'}'.`,
       );
     }
-    // The time-to-first-byte timeout ends here; from now on the client's signal alone governs the stream.
-    done();
     return {
-      chunks: this.readChunks(response.body, context.signal),
+      chunks: this.readChunks(response.body, deadline, context.signal),
       upstreamRequestId: response.headers.get('x-request-id'),
     };
   }
 
+  /**
+   * The stream's chunks. Each wait for the next read is bounded by `idleMs` and the whole stream by
+   * `totalMs`; either running out ends the stream with an `upstream_timeout` error event.
+   */
   private async *readChunks(
     body: ReadableStream<Uint8Array>,
+    deadline: UpstreamDeadline,
     signal: AbortSignal,
   ): AsyncGenerator<ChatCompletionChunk> {
     try {
-      for await (const event of decodeSse(body)) {
+      for await (const event of decodeSse(readWithin(body, deadline))) {
         if (event.data === SSE_DONE) return;
         const json = safeJson(event.data);
         const found = errorOf(json);
@@ -130,77 +152,109 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       }
       throw streamFailure(this.id, 'it closed the stream before it was complete.');
     } catch (error) {
-      if (error instanceof UpstreamStreamError || signal.aborted) throw error;
+      if (error instanceof UpstreamStreamError) throw error;
+      const expired = deadline.expired;
+      if (expired) throw new UpstreamStreamError(this.timeoutError(expired).toOpenAIError());
+      if (signal.aborted) throw error;
       throw streamFailure(this.id, 'the connection broke during streaming.');
     } finally {
+      deadline.finish();
       await body.cancel().catch(() => undefined);
     }
   }
 
   /**
-   * POSTs the request, retrying retryable failures. Returns the 2xx response and `done`, which must be
-   * called once the caller no longer needs the timeout (after the body was read, or once a stream started).
+   * POSTs the request, retrying retryable failures, under one `UpstreamDeadline`. Returns the 2xx
+   * response and its deadline, which the caller must `finish` once the body was read or the stream ended.
+   * Timeouts are never retried: the provider was reached, and the time is spent.
    */
-  private async send(request: ChatCompletionRequest, context: ProviderCallContext, stream: boolean) {
-    if (!this.settings.apiKey) throw Errors.providerNotConfigured(this.id, 'it has no API key configured.');
-    const url = chatCompletionsUrl(this.settings, request.model);
+  private async send(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+    stream: boolean,
+  ): Promise<{ response: Response; deadline: UpstreamDeadline }> {
+    if (!this.settings.apiKey && !this.targets) {
+      throw Errors.providerNotConfigured(this.id, 'it has no API key configured.');
+    }
     const body = JSON.stringify(request);
     const { retry } = this.deps;
-    for (let attempt = 0; ; attempt++) {
-      const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort(new TimeoutError()), this.settings.timeoutMs);
-      const signal = AbortSignal.any([context.signal, timeout.signal]);
-      const done = () => clearTimeout(timer);
-      let response: Response;
-      try {
-        response = await this.deps.fetch(url, {
-          method: 'POST',
-          headers: requestHeaders(this.settings, context.requestId, stream),
-          body,
-          signal,
+    const deadline = new UpstreamDeadline(this.settings.timeouts, this.deps.timers, context.signal);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        let response: Response;
+        const target = this.targets?.next() ?? this.settings;
+        if (attempt > 0) this.deps.onRetry?.(this.id);
+        deadline.awaitFirstByte();
+        try {
+          response = await this.deps.fetch(chatCompletionsUrl(target, request.model), {
+            method: 'POST',
+            headers: requestHeaders(target, context.requestId, stream),
+            body,
+            signal: deadline.signal,
+          });
+        } catch (error) {
+          deadline.pause();
+          const translated = this.translate(error, deadline);
+          if (context.signal.aborted || attempt >= retry.maxRetries || isTimeout(translated)) throw translated;
+          await this.deps.sleep(retryDelayMs(retry, attempt, null, this.deps.random), deadline.signal);
+          continue;
+        }
+        deadline.pause();
+        if (response.ok) return { response, deadline };
+        const text = await readText(response.body, deadline).catch(() => '');
+        if (deadline.expired) throw this.timeoutError(deadline.expired);
+        if (attempt < retry.maxRetries && isRetryableStatus(response.status, response.headers)) {
+          await this.deps.sleep(retryDelayMs(retry, attempt, response.headers, this.deps.random), deadline.signal);
+          continue;
+        }
+        throw upstreamHttpError(this.id, response.status, response.headers, text, this.redact).withDiagnostics({
+          host: this.host,
         });
-      } catch (error) {
-        done();
-        const translated = this.translate(error, signal);
-        if (context.signal.aborted || attempt >= retry.maxRetries || isTimeout(translated)) throw translated;
-        await this.deps.sleep(retryDelayMs(retry, attempt, null, this.deps.random), context.signal);
-        continue;
       }
-      if (response.ok) return { response, signal, done };
-      const text = await response.text().catch(() => '');
-      done();
-      if (attempt < retry.maxRetries && isRetryableStatus(response.status, response.headers)) {
-        await this.deps.sleep(retryDelayMs(retry, attempt, response.headers, this.deps.random), context.signal);
-        continue;
-      }
-      throw upstreamHttpError(this.id, response.status, response.headers, text, this.redact).withDiagnostics({
-        host: this.host,
-      });
+    } catch (error) {
+      deadline.finish();
+      throw error instanceof GatewayError ? error : this.translate(error, deadline);
     }
   }
 
-  private translate(error: unknown, signal: AbortSignal): unknown {
+  private translate(error: unknown, deadline: UpstreamDeadline): unknown {
     if (error instanceof GatewayError) return error.withDiagnostics({ provider: this.id, host: this.host });
-    if (signal.aborted && signal.reason instanceof TimeoutError) {
-      return Errors.upstreamTimeout(this.id, Math.round(this.settings.timeoutMs / 1000)).withDiagnostics({
+    if (deadline.expired) return this.timeoutError(deadline.expired);
+    const cause = networkCodeOf(error);
+    if (isConnectTimeout(cause)) {
+      return Errors.upstreamTimeout(this.id, seconds(this.settings.timeouts.connectMs), 'connect').withDiagnostics({
         provider: this.id,
         host: this.host,
       });
     }
-    if (signal.aborted) return signal.reason;
+    if (deadline.signal.aborted) return deadline.signal.reason;
     return Errors.upstreamError(this.id, 'the connection to the provider failed.').withDiagnostics({
       provider: this.id,
       host: this.host,
-      cause: networkCodeOf(error),
+      cause,
+    });
+  }
+
+  private timeoutError(expired: UpstreamTimeoutError): GatewayError {
+    return Errors.upstreamTimeout(this.id, seconds(expired.ms), expired.phase).withDiagnostics({
+      provider: this.id,
+      host: this.host,
     });
   }
 }
 
-class TimeoutError extends Error {
-  constructor() {
-    super('upstream timeout');
-    this.name = 'TimeoutError';
-  }
+/** The body as text, each read bounded by the deadline. */
+async function readText(body: ReadableStream<Uint8Array> | null, deadline: UpstreamDeadline): Promise<string> {
+  if (!body) return '';
+  const decoder = new TextDecoder();
+  let text = '';
+  for await (const bytes of readWithin(body, deadline)) text += decoder.decode(bytes, { stream: true });
+  return text + decoder.decode();
+}
+
+/** Milliseconds as seconds for messages: `0.4`, `30`. */
+function seconds(ms: number): number {
+  return Math.round(ms / 100) / 10;
 }
 
 function streamFailure(provider: string, detail: string): UpstreamStreamError {

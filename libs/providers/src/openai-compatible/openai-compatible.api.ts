@@ -1,15 +1,19 @@
+import type { ProviderTimeouts } from '@voxgate/config';
 import { Errors, GatewayError, type OpenAIError, UpstreamErrorEnvelopeSchema } from '@voxgate/openai-wire';
 
 /** The subset of provider config the OpenAI-compatible transport needs (see `ProviderConfigSchema`). */
 export interface OpenAICompatibleSettings {
   readonly baseUrl: string;
   readonly apiKey: string;
+  /** Keys (and their own base URLs) used in turn by weight instead of `apiKey`; empty: `apiKey` alone. */
+  readonly keys: readonly { readonly apiKey: string; readonly weight: number; readonly baseUrl?: string | undefined }[];
   /** Appended to `baseUrl`; `{model}` becomes the URL-encoded upstream model (Azure deployments). */
   readonly chatCompletionsPath: string;
   readonly query: Readonly<Record<string, string>>;
   readonly authHeader: 'bearer' | 'api-key';
   readonly headers: Readonly<Record<string, string>>;
-  readonly timeoutMs: number;
+  /** Connect, first-byte, idle and total timeouts (`providers.<id>.timeouts`). */
+  readonly timeouts: ProviderTimeouts;
 }
 
 export function chatCompletionsUrl(settings: OpenAICompatibleSettings, model: string): string {

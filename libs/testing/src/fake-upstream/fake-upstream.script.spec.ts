@@ -156,6 +156,25 @@ describe('FakeUpstream: scripted replies', () => {
     ]);
   });
 
+  it('stalls after n streamed chunks, holding the connection open until the client leaves', async () => {
+    upstream.enqueue({ kind: 'stall', afterChunks: 2 });
+    const controller = new AbortController();
+    const response = await postChat(upstream, streamingAudioRequest(), { signal: controller.signal });
+    const received: string[] = [];
+    await expect(async () => {
+      for await (const event of readSseEvents(response)) {
+        received.push(event.data);
+        if (received.length === 2) {
+          // Nothing more arrives; the stall ends only when the client goes away.
+          expect(upstream.lastRequest().aborted).toBe(false);
+          controller.abort();
+        }
+      }
+    }).rejects.toThrow();
+    expect(received).toHaveLength(2);
+    expect(await upstream.waitForAbort()).toMatchObject({ answeredBy: 'stall', aborted: true });
+  });
+
   it('delays, and stops waiting as soon as the client aborts', async () => {
     upstream.enqueue({ kind: 'delay', ms: 80 }, { kind: 'delay', ms: 10_000, then: { kind: 'json', body: {} } });
     const started = Date.now();

@@ -9,7 +9,7 @@ import type {
 
 /**
  * What the fake upstream answers to the next request, queued with `FakeUpstream.enqueue` (FIFO, one reply
- * per request). Replies that generate content (`completion`, `toolCalls`, `streamError`, `reset`) follow
+ * per request). Replies that generate content (`completion`, `toolCalls`, `streamError`, `reset`, `stall`) follow
  * the request like the default behaviour does: streaming or not, audio or text, usage chunk or not.
  */
 export type ScriptedReply =
@@ -19,6 +19,7 @@ export type ScriptedReply =
   | StreamReply
   | StreamErrorReply
   | ResetReply
+  | StallReply
   | DelayReply
   | EchoReply;
 
@@ -84,6 +85,16 @@ export interface StreamErrorReply {
 export interface ResetReply {
   kind: 'reset';
   afterChunks?: number;
+}
+
+/**
+ * A provider that hangs mid-answer: status 200 and the first `afterChunks` chunks of the default stream
+ * (0: the headers only), then silence with the connection held open until the client goes away. The
+ * request is then recorded as `aborted`.
+ */
+export interface StallReply {
+  kind: 'stall';
+  afterChunks: number;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChatCompletionRequest } from '@voxgate/openai-wire';
+import { ManualTimers } from '../../__fixtures__/manual-timers';
 import type { RetryPolicy } from '../../retry-policy';
 import { OpenAICompatibleAdapter } from '../openai-compatible.adapter';
 import type { OpenAICompatibleSettings } from '../openai-compatible.api';
@@ -104,11 +105,12 @@ export function settings(overrides: Partial<OpenAICompatibleSettings> = {}): Ope
   return {
     baseUrl: 'https://api.openai.com/v1',
     apiKey: 'sk-gateway-test-key',
+    keys: [],
     chatCompletionsPath: '/chat/completions',
     query: {},
     authHeader: 'bearer',
     headers: {},
-    timeoutMs: 5_000,
+    timeouts: { connectMs: 1_000, firstByteMs: 5_000, idleMs: 2_000, totalMs: 60_000 },
     ...overrides,
   };
 }
@@ -117,10 +119,15 @@ export const TEST_RETRY: RetryPolicy = { maxRetries: 2, baseDelayMs: 100, maxDel
 
 export function harness(
   replies: readonly Reply[],
-  options: { readonly settings?: Partial<OpenAICompatibleSettings>; readonly retry?: RetryPolicy } = {},
+  options: {
+    readonly settings?: Partial<OpenAICompatibleSettings>;
+    readonly retry?: RetryPolicy;
+    readonly onRetry?: (provider: string) => void;
+  } = {},
 ) {
   const fake = new FakeFetch(replies);
   const sleeps: number[] = [];
+  const timers = new ManualTimers();
   const adapter = new OpenAICompatibleAdapter(
     'openai',
     settings(options.settings),
@@ -133,9 +140,11 @@ export function harness(
       },
       random: () => 0,
       retry: options.retry ?? TEST_RETRY,
+      timers,
+      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     },
   );
-  return { adapter, fake, sleeps };
+  return { adapter, fake, sleeps, timers };
 }
 
 export function chatRequest(overrides: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest {

@@ -1,0 +1,39 @@
+import type { Timers } from '../upstream-deadline';
+
+interface Pending {
+  readonly at: number;
+  readonly callback: () => void;
+}
+
+/** `Timers` whose time only moves when a test calls `advance`: timeouts without waiting. */
+export class ManualTimers implements Timers {
+  /** Milliseconds since the start of the test. */
+  now = 0;
+  private pending: Pending[] = [];
+
+  schedule(ms: number, callback: () => void): () => void {
+    const entry: Pending = { at: this.now + ms, callback };
+    this.pending.push(entry);
+    return () => {
+      this.pending = this.pending.filter((other) => other !== entry);
+    };
+  }
+
+  /** Moves time forward by `ms`, firing every timer that falls due, earliest first. */
+  advance(ms: number): void {
+    const target = this.now + ms;
+    for (;;) {
+      const due = this.pending.filter((entry) => entry.at <= target).sort((a, b) => a.at - b.at)[0];
+      if (!due) break;
+      this.pending = this.pending.filter((other) => other !== due);
+      this.now = due.at;
+      due.callback();
+    }
+    this.now = target;
+  }
+
+  /** How many timers are scheduled and not cancelled. */
+  get scheduled(): number {
+    return this.pending.length;
+  }
+}
