@@ -108,6 +108,12 @@ export const GatewayConfigSchema = z.strictObject({
       url: z.string().min(1).default('redis://127.0.0.1:6379'),
       /** Every key Voxgate writes starts with this; several deployments can share one Redis. */
       keyPrefix: z.string().min(1).default('voxgate:'),
+      /**
+       * A Redis command that has no answer after this long fails (the request gets a 503
+       * `store_unavailable`), whether Redis refuses connections or is frozen. Commands are never queued
+       * while the connection is down: they fail at once. Blocking BullMQ worker connections are exempt.
+       */
+      commandTimeoutMs: positiveInt.default(1_000),
     })
     .prefault({}),
   admin: z

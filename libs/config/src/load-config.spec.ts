@@ -114,7 +114,7 @@ models:
     });
     expect(config.server.host).toBe('0.0.0.0');
     expect(config.server.port).toBe(3000);
-    expect(config.redis).toEqual({ url: 'redis://cache:6380/2', keyPrefix: 'vg-test:' });
+    expect(config.redis).toEqual({ url: 'redis://cache:6380/2', keyPrefix: 'vg-test:', commandTimeoutMs: 1000 });
     expect(config.admin.key).toBe('admin-from-env');
   });
 

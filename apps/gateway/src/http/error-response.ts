@@ -46,6 +46,8 @@ function fromRedis(error: unknown): GatewayError | null {
   if (!(error instanceof Error)) return null;
   const outage =
     error.name === 'MaxRetriesPerRequestError' ||
-    /ECONNREFUSED|Connection is closed|ETIMEDOUT|ENOTFOUND/.test(error.message);
+    // `Command timed out`: no answer within `redis.commandTimeoutMs` (a frozen Redis); `Stream isn't
+    // writeable`: the connection is down and commands are not queued (a Redis that refuses).
+    /ECONNREFUSED|Connection is closed|ETIMEDOUT|ENOTFOUND|Command timed out|Stream isn't writeable/.test(error.message);
   return outage ? Errors.storeUnavailable() : null;
 }
