@@ -114,6 +114,22 @@ export const GatewayConfigSchema = z.strictObject({
        * while the connection is down: they fail at once. Blocking BullMQ worker connections are exempt.
        */
       commandTimeoutMs: positiveInt.default(1_000),
+      /**
+       * Writes that could not be made when a request ended (usage events, quota settles, session turns)
+       * are kept in process and written once Redis is back, each exactly once.
+       */
+      outbox: z
+        .strictObject({
+          /** Entries kept at most; beyond it the oldest is dropped (logged `outbox.dropped`, counted). */
+          maxEntries: positiveInt.default(10_000),
+          /**
+           * Where pending entries are written at shutdown and read back (then written to Redis) at the
+           * next start (`VOXGATE_OUTBOX_FILE`). Empty: not spilled, pending entries are lost at exit
+           * (logged). Give each replica its own file.
+           */
+          file: z.string().default(''),
+        })
+        .prefault({}),
     })
     .prefault({}),
   admin: z

@@ -2,12 +2,14 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import type { GatewayConfig } from '@voxgate/config';
 import type { Redis } from 'ioredis';
 import { JsonLogger } from './json-logger';
+import { PendingWrites } from './pending-writes';
 import { connectedWithin } from './redis.provider';
 import { GATEWAY_CONFIG, REDIS } from './tokens';
 
 /**
  * Waits (at most a few seconds) for the first Redis connection at boot, since the client has no offline
- * queue; closes the connection after the HTTP server stopped taking requests.
+ * queue. At shutdown, after the HTTP server stopped taking requests, lets the outbox write (or spill) what
+ * it holds, then closes the connection.
  */
 @Injectable()
 export class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
@@ -15,6 +17,7 @@ export class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
     @Inject(REDIS) private readonly redis: Redis,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly logger: JsonLogger,
+    private readonly pending: PendingWrites,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -24,6 +27,7 @@ export class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.pending.close();
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }

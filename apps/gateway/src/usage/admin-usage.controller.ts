@@ -14,6 +14,7 @@ import { TenantRepository } from '@voxgate/tenancy';
 import type { FastifyReply } from 'fastify';
 import { AdminGuard } from '../auth/admin.guard';
 import { ZodBody } from '../http/zod-body.pipe';
+import { PendingWrites } from '../infra/pending-writes';
 import { writeExport } from './usage-export';
 import { nowSeconds } from './usage.controller';
 
@@ -27,6 +28,7 @@ export class AdminUsageController {
     private readonly tenants: TenantRepository,
     private readonly metrics: UsageMetrics,
     private readonly toolMetrics: ToolMetrics,
+    private readonly pendingWrites: PendingWrites,
   ) {}
 
   @Get('admin/usage')
@@ -46,10 +48,10 @@ export class AdminUsageController {
     );
   }
 
-  /** Prometheus scrape endpoint (bearer: the admin key): usage counters, then tool-call metrics. */
+  /** Prometheus scrape endpoint (bearer: the admin key): usage counters, tool-call metrics, the outbox. */
   @Get('metrics')
   metricsText(@Res() reply: FastifyReply): void {
-    const text = this.metrics.render() + this.toolMetrics.render();
+    const text = this.metrics.render() + this.toolMetrics.render() + this.pendingWrites.render();
     void reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(text);
   }
 
