@@ -63,6 +63,12 @@ export default tseslint.config(
     ['openai-wire', 'audio', 'providers', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'testing'],
     { pure: true },
   ),
+  // A store-agnostic buffer: the app supplies the writer.
+  boundary(
+    'outbox',
+    ['openai-wire', 'audio', 'providers', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'telemetry', 'testing'],
+    { pure: true },
+  ),
   {
     files: ['apps/**/*.ts'],
     rules: {

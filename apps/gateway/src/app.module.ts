@@ -44,6 +44,7 @@ import { HealthController } from './health/health.controller';
 import { AccessLog } from './infra/access-log';
 import { JsonLogger } from './infra/json-logger';
 import { createRedis } from './infra/redis.provider';
+import { PendingWrites } from './infra/pending-writes';
 import { RedisLifecycle } from './infra/redis-lifecycle';
 import { GATEWAY_CONFIG, REDIS, TENANCY_ENVIRONMENT } from './infra/tokens';
 import { ModelsController } from './models/models.controller';
@@ -100,6 +101,7 @@ export class AppModule {
         { provide: TENANCY_ENVIRONMENT, useValue: tenancyEnvironment },
         { provide: REDIS, useFactory: () => createRedis(config, logger) },
         RedisLifecycle,
+        PendingWrites,
         AccessLog,
         ApiKeyGuard,
         AdminGuard,

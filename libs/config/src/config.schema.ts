@@ -198,6 +198,28 @@ export const GatewayConfigSchema = z.strictObject({
       url: z.string().min(1).default('redis://127.0.0.1:6379'),
       /** Every key Voxgate writes starts with this; several deployments can share one Redis. */
       keyPrefix: z.string().min(1).default('voxgate:'),
+      /**
+       * A Redis command that has no answer after this long fails (the request gets a 503
+       * `store_unavailable`), whether Redis refuses connections or is frozen. Commands are never queued
+       * while the connection is down: they fail at once. Blocking BullMQ worker connections are exempt.
+       */
+      commandTimeoutMs: positiveInt.default(1_000),
+      /**
+       * Writes that could not be made when a request ended (usage events, quota settles, session turns)
+       * are kept in process and written once Redis is back, each exactly once.
+       */
+      outbox: z
+        .strictObject({
+          /** Entries kept at most; beyond it the oldest is dropped (logged `outbox.dropped`, counted). */
+          maxEntries: positiveInt.default(10_000),
+          /**
+           * Where pending entries are written at shutdown and read back (then written to Redis) at the
+           * next start (`VOXGATE_OUTBOX_FILE`). Empty: not spilled, pending entries are lost at exit
+           * (logged). Give each replica its own file.
+           */
+          file: z.string().default(''),
+        })
+        .prefault({}),
     })
     .prefault({}),
   admin: z

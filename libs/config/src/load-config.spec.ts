@@ -118,12 +118,18 @@ models:
         PORT: '3000',
         REDIS_URL: 'redis://cache:6380/2',
         VOXGATE_REDIS_PREFIX: 'vg-test:',
+        VOXGATE_OUTBOX_FILE: '/var/lib/voxgate/outbox.jsonl',
         VOXGATE_ADMIN_KEY: 'admin-from-env',
       },
     });
     expect(config.server.host).toBe('0.0.0.0');
     expect(config.server.port).toBe(3000);
-    expect(config.redis).toEqual({ url: 'redis://cache:6380/2', keyPrefix: 'vg-test:' });
+    expect(config.redis).toEqual({
+      url: 'redis://cache:6380/2',
+      keyPrefix: 'vg-test:',
+      commandTimeoutMs: 1000,
+      outbox: { maxEntries: 10_000, file: '/var/lib/voxgate/outbox.jsonl' },
+    });
     expect(config.admin.key).toBe('admin-from-env');
   });
 

@@ -65,7 +65,10 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
     Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined && value !== ''));
   return {
     server: defined({ host: env.HOST, port: env.PORT }),
-    redis: defined({ url: env.REDIS_URL, keyPrefix: env.VOXGATE_REDIS_PREFIX }),
+    redis: {
+      ...defined({ url: env.REDIS_URL, keyPrefix: env.VOXGATE_REDIS_PREFIX }),
+      ...(env.VOXGATE_OUTBOX_FILE ? { outbox: { file: env.VOXGATE_OUTBOX_FILE } } : {}),
+    },
     admin: defined({ key: env.VOXGATE_ADMIN_KEY }),
   };
 }

@@ -60,5 +60,6 @@ export { openAiError } from './fake-upstream/fake-upstream.errors';
 export { collectSseEvents, readSseEvents, type SseEvent } from './sse/sse-events.reader';
 
 export { createTestRedis, TEST_REDIS_URL, type TestRedis, useTestRedis } from './redis/test-redis';
+export { DedicatedRedis } from './redis/dedicated-redis';
 
 export { type McpTestServer, startMcpTestServer } from './mcp/mcp-test-server';

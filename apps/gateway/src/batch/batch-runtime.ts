@@ -47,7 +47,7 @@ export const batchEnvironment: BatchEnvironment = {
 
 /** BullMQ's connection: the gateway's Redis, keys under `<keyPrefix>bull:`. */
 export function batchQueueConnection(config: GatewayConfig) {
-  return { url: config.redis.url, prefix: `${config.redis.keyPrefix}bull` };
+  return { url: config.redis.url, prefix: `${config.redis.keyPrefix}bull`, commandTimeoutMs: config.redis.commandTimeoutMs };
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 } from '@voxgate/sessions';
 import type { Principal } from '@voxgate/tenancy';
 import { JsonLogger } from '../infra/json-logger';
+import { PendingWrites } from '../infra/pending-writes';
 import { GATEWAY_CONFIG } from '../infra/tokens';
 
 /** A request ready for the pipeline: history merged in when it names a session. */
@@ -53,6 +54,7 @@ export class ConversationTurns {
     private readonly loadHistory: LoadSessionHistory,
     private readonly appendTurn: AppendSessionTurn,
     private readonly storeAudio: StoreAssistantAudio,
+    private readonly pending: PendingWrites,
     private readonly logger: JsonLogger,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {
@@ -96,8 +98,10 @@ export class ConversationTurns {
   }
 
   /**
-   * Stores audio-id mappings and the session turn (once per `idempotencyKey`: a retried request whose turn
-   * is stored adds nothing). Never throws: the answer was already delivered.
+   * Stores audio-id mappings and the session turn (once per `idempotencyKey`, or per request id when the
+   * client sent none: a retried request, or the outbox writing a turn whose first attempt timed out but
+   * landed, adds nothing). A turn Redis could not take now goes to the outbox and is stored once Redis is
+   * back. Never throws: the answer was already delivered.
    */
   async complete(
     principal: Principal,
@@ -121,24 +125,29 @@ export class ConversationTurns {
           }),
         ),
       );
-      if (!prepared.sessionId || !outcome.message) return;
-      await this.appendTurn.execute({
-        tenantId: principal.tenantId,
-        sessionId: prepared.sessionId,
-        requestId,
-        idempotencyKey,
-        clientMessages: prepared.clientMessages,
-        generated: [...(outcome.toolMessages ?? []), outcome.message].map(
-          (message) => message as unknown as StoredMessage,
-        ),
-        assistantAudioIds: outcome.audioIds.map((mapping) => mapping.id),
-      });
     } catch (error) {
-      this.logger.event('error', 'session.store_failed', {
-        requestId,
-        tenantId: principal.tenantId,
-        error: error instanceof Error ? error.message : String(error),
-      });
+      this.failed(principal, requestId, error);
     }
+    if (!prepared.sessionId || !outcome.message) return;
+    const command = {
+      tenantId: principal.tenantId,
+      sessionId: prepared.sessionId,
+      requestId,
+      idempotencyKey: idempotencyKey ?? requestId,
+      clientMessages: prepared.clientMessages,
+      generated: [...(outcome.toolMessages ?? []), outcome.message].map((message) => message as unknown as StoredMessage),
+      assistantAudioIds: outcome.audioIds.map((mapping) => mapping.id),
+    };
+    await this.pending
+      .attempt({ kind: 'session-turn', command }, () => this.appendTurn.execute(command))
+      .catch((error: unknown) => this.failed(principal, requestId, error));
+  }
+
+  private failed(principal: Principal, requestId: string, error: unknown): void {
+    this.logger.event('error', 'session.store_failed', {
+      requestId,
+      tenantId: principal.tenantId,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 }

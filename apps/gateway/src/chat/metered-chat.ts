@@ -34,6 +34,7 @@ import {
   StreamLeaseKeeper,
 } from '@voxgate/tenancy';
 import { JsonLogger } from '../infra/json-logger';
+import { PendingWrites } from '../infra/pending-writes';
 import { GATEWAY_CONFIG } from '../infra/tokens';
 
 /** An admitted request: its reservation and what is needed to meter it at the end. */
@@ -78,6 +79,7 @@ export class MeteredChat {
     private readonly settle: SettleQuota,
     private readonly record: RecordUsage,
     private readonly quotas: QuotaRepository,
+    private readonly pending: PendingWrites,
     private readonly logger: JsonLogger,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
@@ -125,7 +127,10 @@ export class MeteredChat {
     return new StreamLeaseKeeper(this.quotas, admission.reservation, this.config.quotas.streamLeaseMs);
   }
 
-  /** Settles and records; never throws (a metering outage must not turn a delivered answer into an error). */
+  /**
+   * Settles and records; never throws (a metering outage must not turn a delivered answer into an error).
+   * What Redis could not take now goes to the outbox and is written, once, when Redis is back.
+   */
   async finish(admission: Admission, ending: Ending): Promise<void> {
     // A stream that started and ended without usage (cancelled, broken) consumed its prompt and what it
     // generated; a request that failed before starting consumed nothing billable.
@@ -153,14 +158,13 @@ export class MeteredChat {
       });
       const tokens =
         event.input_text_tokens + event.input_audio_tokens + event.output_text_tokens + event.output_audio_tokens;
-      // Issued together, so auto-pipelining sends both scripts in one round trip.
+      const actual = { tokens, spendMicros: event.cost_micros, audioMs: event.audio_in_ms + event.audio_out_ms };
+      const { reservation, requestId } = admission;
       await Promise.all([
-        this.record.save(event),
-        this.settle.execute(admission.reservation, {
-          tokens,
-          spendMicros: event.cost_micros,
-          audioMs: event.audio_in_ms + event.audio_out_ms,
-        }),
+        this.pending.attempt({ kind: 'usage', event }, () => this.record.save(event)),
+        this.pending.attempt({ kind: 'settle', requestId, reservation, actual }, () =>
+          this.settle.execute(reservation, actual),
+        ),
       ]);
     } catch (error) {
       this.logger.event('error', 'metering.failed', {

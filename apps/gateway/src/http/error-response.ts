@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { Errors, GatewayError } from '@voxgate/openai-wire';
+import { isRedisOutage } from '../infra/redis-outage';
 
 /** What the error mapping needs to know about the request that failed. */
 export interface FailedRequest {
@@ -43,9 +44,5 @@ function fromHttpException(error: unknown, request: FailedRequest): GatewayError
 }
 
 function fromRedis(error: unknown): GatewayError | null {
-  if (!(error instanceof Error)) return null;
-  const outage =
-    error.name === 'MaxRetriesPerRequestError' ||
-    /ECONNREFUSED|Connection is closed|ETIMEDOUT|ENOTFOUND/.test(error.message);
-  return outage ? Errors.storeUnavailable() : null;
+  return isRedisOutage(error) ? Errors.storeUnavailable() : null;
 }

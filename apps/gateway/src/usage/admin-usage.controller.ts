@@ -15,6 +15,7 @@ import { TenantRepository } from '@voxgate/tenancy';
 import type { FastifyReply } from 'fastify';
 import { AdminGuard } from '../auth/admin.guard';
 import { ZodBody } from '../http/zod-body.pipe';
+import { PendingWrites } from '../infra/pending-writes';
 import { writeExport } from './usage-export';
 import { nowSeconds } from './usage.controller';
 
@@ -29,6 +30,7 @@ export class AdminUsageController {
     private readonly metrics: UsageMetrics,
     private readonly toolMetrics: ToolMetrics,
     private readonly router: ProviderRouter,
+    private readonly pendingWrites: PendingWrites,
   ) {}
 
   @Get('admin/usage')
@@ -48,10 +50,11 @@ export class AdminUsageController {
     );
   }
 
-  /** Prometheus scrape endpoint (bearer: the admin key): usage counters, tool-call and provider metrics. */
+  /** Prometheus scrape endpoint (bearer: the admin key): usage counters, tool-call and provider metrics, the outbox. */
   @Get('metrics')
   metricsText(@Res() reply: FastifyReply): void {
-    const text = this.metrics.render() + this.toolMetrics.render() + this.router.metrics.render();
+    const text =
+      this.metrics.render() + this.toolMetrics.render() + this.router.metrics.render() + this.pendingWrites.render();
     void reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(text);
   }
 

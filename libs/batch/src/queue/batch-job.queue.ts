@@ -7,6 +7,11 @@ export interface BatchQueueConnection {
   readonly url: string;
   /** BullMQ key prefix, e.g. `voxgate:bull` (keys become `voxgate:bull:batches:…`). */
   readonly prefix: string;
+  /**
+   * The producer's command timeout (`redis.commandTimeoutMs`): `POST /v1/batches` against a frozen Redis
+   * fails after it. Not applied to the worker's blocking connections.
+   */
+  readonly commandTimeoutMs?: number;
 }
 
 /**
@@ -21,7 +26,13 @@ export class BatchJobQueue implements BatchJobScheduler {
 
   constructor(connection: BatchQueueConnection) {
     this.queue = new Queue(BATCH_QUEUE, {
-      connection: { url: connection.url, enableOfflineQueue: false, maxRetriesPerRequest: 2, connectTimeout: 2_000 },
+      connection: {
+        url: connection.url,
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 2,
+        connectTimeout: 2_000,
+        ...(connection.commandTimeoutMs === undefined ? {} : { commandTimeout: connection.commandTimeoutMs }),
+      },
       prefix: connection.prefix,
       defaultJobOptions: {
         attempts: 5,

@@ -2,6 +2,7 @@ import { type Job, WaitingError, Worker } from 'bullmq';
 import type { ProcessBatch } from '../processing/process-batch.usecase';
 import { BATCH_QUEUE, ProcessBatchJobSchema } from './batch-jobs';
 import type { BatchQueueConnection } from './batch-job.queue';
+import { ThrottledLog } from './throttled-log';
 
 /** Structured log line: level, message, fields (the gateway's JSON logger fits). */
 export type BatchLog = (level: 'info' | 'warn' | 'error', message: string, fields: Record<string, unknown>) => void;
@@ -11,6 +12,8 @@ export interface BatchWorkerOptions {
   readonly concurrency: number;
   /** How often a job whose worker died may be picked up again before BullMQ gives up on it. */
   readonly maxStalledCount?: number;
+  /** Clock for the error-log throttle (tests inject one). */
+  readonly now?: () => number;
 }
 
 /**
@@ -25,19 +28,25 @@ export interface BatchWorkerOptions {
  * - A processor that throws on its last attempt marks the batch `failed` (`internal_error`), so no batch
  *   stays `in_progress` for ever.
  *
- * Its connections use `maxRetriesPerRequest: null`, which BullMQ requires for blocking commands.
+ * - Its connections use `maxRetriesPerRequest: null`, which BullMQ requires for blocking commands, and no
+ *   command timeout (a blocking `BZPOPMIN` waits on purpose). While Redis is unreachable BullMQ retries
+ *   in a loop and emits an error each time; the worker logs at most one of those a second, with the count
+ *   of the ones it held back (`suppressed`).
  */
 export class BatchWorker {
   private worker: Worker | null = null;
   private closing = false;
   private active = 0;
+  private readonly errorLog: ThrottledLog;
 
   constructor(
     private readonly processBatch: ProcessBatch,
     private readonly connection: BatchQueueConnection,
     private readonly options: BatchWorkerOptions,
     private readonly log: BatchLog,
-  ) {}
+  ) {
+    this.errorLog = new ThrottledLog(1_000, options.now);
+  }
 
   start(): void {
     if (this.worker) return;
@@ -47,7 +56,11 @@ export class BatchWorker {
       concurrency: this.options.concurrency,
       maxStalledCount: this.options.maxStalledCount ?? 100,
     });
-    this.worker.on('error', (error) => this.log('warn', 'batch worker error', { error: error.message }));
+    this.worker.on('error', (error) =>
+      this.errorLog.write((suppressed) =>
+        this.log('warn', 'batch worker error', { error: error.message, ...(suppressed > 0 ? { suppressed } : {}) }),
+      ),
+    );
   }
 
   async close(graceMs = 30_000): Promise<void> {

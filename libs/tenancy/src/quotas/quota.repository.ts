@@ -6,7 +6,7 @@ import { LIMIT_FIELDS, type LimitName, type QuotaLimits } from './quota-limits';
 import type { QuotaWindows } from './quota-windows';
 
 const RESERVE = readFileSync(path.join(__dirname, 'reserve-quota-14.lua'), 'utf8');
-const SETTLE = readFileSync(path.join(__dirname, 'settle-quota-10.lua'), 'utf8');
+const SETTLE = readFileSync(path.join(__dirname, 'settle-quota-11.lua'), 'utf8');
 
 /** Which limits a request is checked against. */
 export type QuotaScope =
@@ -48,6 +48,7 @@ type Script = (...args: (string | number)[]) => Promise<(string | number)[] | nu
  * - `quota:{t:T}:limits`, `quota:{t:T}:key:K:limits`  hashes of `QuotaLimits` (absent field = unlimited)
  * - `quota:{t:T}[:key:K]:rpm:<minute>`, `:tpm:<minute>`, `:tpd:<day>`, `:spend:<YYYYMM>`, `:audio:<day>`
  * - `quota:{t:T}[:key:K]:streams`  sorted set of open stream leases, scored by expiry
+ * - `quota:{t:T}:settled:<reservation id>`  marker of a settled reservation (a day), for idempotent settles
  */
 export class QuotaRepository {
   private readonly reserveScript: Script;
@@ -55,7 +56,7 @@ export class QuotaRepository {
 
   constructor(private readonly redis: Redis) {
     if (!('reserveQuota' in redis)) redis.defineCommand('reserveQuota', { numberOfKeys: 14, lua: RESERVE });
-    if (!('settleQuota' in redis)) redis.defineCommand('settleQuota', { numberOfKeys: 10, lua: SETTLE });
+    if (!('settleQuota' in redis)) redis.defineCommand('settleQuota', { numberOfKeys: 11, lua: SETTLE });
     const commands = redis as unknown as { reserveQuota: Script; settleQuota: Script };
     this.reserveScript = commands.reserveQuota.bind(redis);
     this.settleScript = commands.settleQuota.bind(redis);
@@ -128,13 +129,17 @@ export class QuotaRepository {
     };
   }
 
-  /** Adds `actual - estimate` to the reservation's windows and closes its lease. */
+  /**
+   * Adds `actual - estimate` to the reservation's windows and closes its lease, once per `settleId`:
+   * resolves `false` (and changes nothing) when that id was already settled.
+   */
   async settle(
     principal: Principal,
     windows: QuotaWindows,
     delta: QuotaAmounts,
     leaseId: string | null,
-  ): Promise<void> {
+    settleId: string,
+  ): Promise<boolean> {
     const keys = scopesOf(principal).flatMap((scope) => {
       const prefix = base(scope);
       return [
@@ -145,7 +150,17 @@ export class QuotaRepository {
         `${prefix}:streams`,
       ];
     });
-    await this.settleScript(...keys, delta.tokens, delta.spendMicros, delta.audioMs, leaseId ?? '', 86_400_000);
+    const marker = `quota:{t:${principal.tenantId}}:settled:${settleId}`;
+    const settled = await this.settleScript(
+      ...keys,
+      marker,
+      delta.tokens,
+      delta.spendMicros,
+      delta.audioMs,
+      leaseId ?? '',
+      86_400_000,
+    );
+    return settled === 1;
   }
 
   /** Pushes a live stream's lease expiry forward (a crashed replica's leases expire on their own). */

@@ -43,6 +43,7 @@ describe('ReserveQuota (real Redis, injected clock)', () => {
     const estimate = amounts({ tokens: 100 });
     const reservation = await reserve.execute(KEY_A, estimate, false);
     expect(reservation).toEqual({
+      id: expect.stringMatching(/^[0-9a-f]{24}$/),
       principal: KEY_A,
       windows: W0,
       estimate,

@@ -13,6 +13,8 @@ export interface QuotaSettings {
 
 /** An admitted request's claim on its quotas; settle it exactly once. */
 export interface Reservation {
+  /** Random id of this reservation; settling is idempotent on it (a retried settle changes nothing). */
+  readonly id: string;
   readonly principal: Principal;
   readonly windows: QuotaWindows;
   readonly estimate: QuotaAmounts;
@@ -59,6 +61,7 @@ export class ReserveQuota {
       throw quotaRefusal(outcome, requested, headers);
     }
     return {
+      id: randomBytes(12).toString('hex'),
       principal,
       windows,
       estimate,

@@ -42,6 +42,19 @@ describe('SettleQuota (real Redis)', () => {
     }
   });
 
+  it('settles a reservation once: a retried settle (after a Redis blip) changes nothing, and frees the stream slot once', async () => {
+    const { reserve, settle, counter } = await build({ concurrent_streams: 1 });
+    const w = windowsAt(T0);
+    const stream = await reserve.execute(PRINCIPAL, tokens(100), true);
+    const other = await reserve.execute(PRINCIPAL, tokens(100), false);
+    await expect(settle.execute(stream, tokens(30))).resolves.toBe(true);
+    await expect(settle.execute(stream, tokens(30))).resolves.toBe(false);
+    expect(await counter(`tpm:${w.minute}`)).toBe('130');
+    await expect(settle.execute(other, tokens(30))).resolves.toBe(true);
+    expect(await counter(`tpm:${w.minute}`)).toBe('60');
+    await expect(reserve.execute(PRINCIPAL, tokens(1), true)).resolves.toBeDefined();
+  });
+
   it("corrects the reservation's own minute after the minute rolled over, not the current one", async () => {
     const { reserve, settle, counter, clock } = await build({ tokens_per_minute: 100 });
     const first = await reserve.execute(PRINCIPAL, tokens(100), false);

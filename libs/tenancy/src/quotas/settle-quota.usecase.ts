@@ -4,13 +4,14 @@ import type { Reservation } from './reserve-quota.usecase';
 /**
  * Settles a reservation to what the request actually consumed (zero for a request that failed before
  * the provider did any work), and ends its stream lease. Overshoot is bounded by one request's
- * difference between estimate and actual.
+ * difference between estimate and actual. Idempotent on the reservation's id: resolves `false` when the
+ * reservation was already settled (a retry after a Redis blip), `true` when this call settled it.
  */
 export class SettleQuota {
   constructor(private readonly quotas: QuotaRepository) {}
 
-  async execute(reservation: Reservation, actual: QuotaAmounts): Promise<void> {
-    await this.quotas.settle(
+  async execute(reservation: Reservation, actual: QuotaAmounts): Promise<boolean> {
+    return this.quotas.settle(
       reservation.principal,
       reservation.windows,
       {
@@ -19,6 +20,7 @@ export class SettleQuota {
         audioMs: actual.audioMs - reservation.estimate.audioMs,
       },
       reservation.leaseId,
+      reservation.id,
     );
   }
 }

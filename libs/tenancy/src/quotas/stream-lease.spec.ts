@@ -63,7 +63,7 @@ describe('stream leases (real Redis)', () => {
   it('renewing a lease that was already settled does not bring it back', async () => {
     const quotas = await build(1);
     await quotas.reserve(streamAt(T0, 'done'));
-    await quotas.settle(PRINCIPAL, windowsAt(T0), NOTHING, 'done');
+    await quotas.settle(PRINCIPAL, windowsAt(T0), NOTHING, 'done', 'res_done');
     await quotas.renewLease(PRINCIPAL, 'done', T0 + 10 * LEASE_MS);
     expect(await testRedis().redis.zscore('quota:{t:ten_1}:streams', 'done')).toBeNull();
     expect((await quotas.reserve(streamAt(T0 + 1, 'next'))).admitted).toBe(true);
@@ -75,6 +75,7 @@ describe('StreamLeaseKeeper (fake timers, mocked repository)', () => {
   afterEach(() => jest.useRealTimers());
 
   const reservation = (leaseId: string | null): Reservation => ({
+    id: 'res_1',
     principal: PRINCIPAL,
     windows: windowsAt(T0),
     estimate: NOTHING,

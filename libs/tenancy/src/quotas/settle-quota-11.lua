@@ -1,7 +1,8 @@
 -- Settles a reservation to the actual usage: adds (actual - estimate) to the same window counters the
 -- reservation used (even if the window has rolled over since), and closes the stream lease.
--- Releasing a failed request is settling with actual = 0. Idempotent per lease id for the lease part;
--- the caller settles each reservation once.
+-- Releasing a failed request is settling with actual = 0. Idempotent per settle id: a settle retried
+-- after a Redis blip (the first attempt may have landed although its caller saw a timeout) changes
+-- nothing the second time.
 --
 -- For scope s = 0 (tenant) and s = 1 (key), KEYS[s*5 + i]:
 --   i=1  tokens counter of the reservation's minute
@@ -9,12 +10,18 @@
 --   i=3  spend counter (micro-USD) of the reservation's month
 --   i=4  audio counter (ms) of the reservation's day
 --   i=5  sorted set of open stream leases
+-- KEYS[11]  settle marker of this reservation (quota:{t:<tenant>}:settled:<settle id>), same hash slot
 --
 -- ARGV[1]  token delta (actual - estimate; may be negative)
 -- ARGV[2]  spend delta, micro-USD
 -- ARGV[3]  audio delta, ms
 -- ARGV[4]  lease id ('' if the request held none)
--- ARGV[5]  ms to keep a counter this script creates (a window that expired before settling)
+-- ARGV[5]  ms to keep a counter this script creates (a window that expired before settling), and the marker
+--
+-- Returns 1 if settled now, 0 if this settle id was already settled (nothing changes).
+if redis.call('SET', KEYS[11], '1', 'NX', 'PX', tonumber(ARGV[5])) == false then
+  return 0
+end
 local deltas = { tonumber(ARGV[1]), tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]) }
 for s = 0, 1 do
   local base = s * 5

@@ -1,0 +1,158 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { GatewayConfig } from '@voxgate/config';
+import { RecordUsage, type UsageEvent } from '@voxgate/metering';
+import { Outbox, OutboxFile } from '@voxgate/outbox';
+import { AppendSessionTurn, type AppendTurnCommand } from '@voxgate/sessions';
+import { type QuotaAmounts, type Reservation, SettleQuota } from '@voxgate/tenancy';
+import { JsonLogger } from './json-logger';
+import { isRedisOutage } from './redis-outage';
+import { GATEWAY_CONFIG } from './tokens';
+
+/**
+ * A write made when a request ended, kept for later because Redis was unavailable. Plain JSON (it may be
+ * spilled to a file). Each kind is idempotent, so writing it again is harmless:
+ *
+ * - `usage`: the usage event, recorded once per event id;
+ * - `settle`: the quota settle (it also frees the stream slot), once per reservation id;
+ * - `session-turn`: the session turn, once per idempotency key (the request id when the client sent none).
+ */
+export type PendingWrite =
+  | { readonly kind: 'usage'; readonly event: UsageEvent }
+  | { readonly kind: 'settle'; readonly requestId: string; readonly reservation: Reservation; readonly actual: QuotaAmounts }
+  | { readonly kind: 'session-turn'; readonly command: AppendTurnCommand };
+
+const KINDS: ReadonlySet<string> = new Set(['usage', 'settle', 'session-turn']);
+
+/**
+ * The gateway's write-behind outbox over Redis (`@voxgate/outbox`): what the end of a request could not
+ * write because Redis was down or frozen is retried with backoff (250 ms doubling to 5 s) until Redis
+ * answers, then written exactly once (every kind is idempotent). Bounded by `redis.outbox.maxEntries`.
+ *
+ * At boot it replays the entries a previous process spilled to `redis.outbox.file`; `close()` (called by
+ * `RedisLifecycle` before Redis is closed) tries once more, then spills what is left there.
+ */
+@Injectable()
+export class PendingWrites implements OnModuleInit {
+  private readonly outbox: Outbox<PendingWrite>;
+  private readonly file: OutboxFile | null;
+
+  constructor(
+    private readonly record: RecordUsage,
+    private readonly settle: SettleQuota,
+    private readonly appendTurn: AppendSessionTurn,
+    private readonly logger: JsonLogger,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+  ) {
+    const { maxEntries, file } = config.redis.outbox;
+    this.file = file ? new OutboxFile(file) : null;
+    this.outbox = new Outbox<PendingWrite>({
+      write: (entry) => this.write(entry),
+      maxEntries,
+      initialRetryMs: 250,
+      maxRetryMs: 5_000,
+      onDrop: (entry) => this.logger.event('error', 'outbox.dropped', { ...describe(entry), maxEntries }),
+      onRetryFailed: (error, pending) =>
+        this.logger.event('warn', 'outbox.retry_failed', { pending, error: messageOf(error) }),
+    });
+  }
+
+  /** Replays what the previous process spilled (written once Redis answers). */
+  onModuleInit(): void {
+    if (!this.file) return;
+    const entries = this.file.take((line) => this.logger.event('error', 'outbox.bad_line', { line }));
+    const valid = entries.filter(isPendingWrite);
+    for (const entry of valid) this.outbox.add(entry);
+    if (entries.length > 0)
+      this.logger.event('info', 'outbox.replaying', { entries: valid.length, skipped: entries.length - valid.length });
+  }
+
+  /**
+   * Runs `write` now; if Redis is unavailable, keeps `entry` for later instead and resolves. Any other
+   * failure rejects, as before.
+   */
+  async attempt(entry: PendingWrite, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!isRedisOutage(error)) throw error;
+      this.outbox.add(entry);
+      this.logger.event('warn', 'outbox.kept', { ...describe(entry), error: messageOf(error) });
+    }
+  }
+
+  stats() {
+    return this.outbox.stats();
+  }
+
+  /** Prometheus gauges and counters of the outbox. */
+  render(): string {
+    const { pending, written, dropped } = this.outbox.stats();
+    return [
+      '# HELP voxgate_outbox_pending Writes waiting for Redis (usage, settles, session turns).',
+      '# TYPE voxgate_outbox_pending gauge',
+      `voxgate_outbox_pending ${pending}`,
+      '# HELP voxgate_outbox_written_total Writes made late, once Redis was back.',
+      '# TYPE voxgate_outbox_written_total counter',
+      `voxgate_outbox_written_total ${written}`,
+      '# HELP voxgate_outbox_dropped_total Writes lost because the outbox was full.',
+      '# TYPE voxgate_outbox_dropped_total counter',
+      `voxgate_outbox_dropped_total ${dropped}`,
+      '',
+    ].join('\n');
+  }
+
+  /** One last round, then spills what is still pending (or logs it as lost when no file is set). */
+  async close(): Promise<void> {
+    if (this.outbox.stats().pending > 0) await this.outbox.flush();
+    const left = await this.outbox.drain();
+    if (left.length === 0) {
+      this.file?.spill([]);
+      return;
+    }
+    if (this.file) {
+      this.file.spill(left);
+      this.logger.event('warn', 'outbox.spilled', { entries: left.length });
+    } else {
+      this.logger.event('error', 'outbox.lost', { entries: left.length, hint: 'set redis.outbox.file' });
+    }
+  }
+
+  private async write(entry: PendingWrite): Promise<void> {
+    try {
+      switch (entry.kind) {
+        case 'usage':
+          await this.record.save(entry.event);
+          break;
+        case 'settle':
+          await this.settle.execute(entry.reservation, entry.actual);
+          break;
+        case 'session-turn':
+          await this.appendTurn.execute(entry.command);
+          break;
+      }
+    } catch (error) {
+      // Only an outage is worth retrying; anything else would fail for ever and hold up the rest.
+      if (isRedisOutage(error)) throw error;
+      this.logger.event('error', 'outbox.write_failed', { ...describe(entry), error: messageOf(error) });
+    }
+  }
+}
+
+function describe(entry: PendingWrite): Record<string, string> {
+  switch (entry.kind) {
+    case 'usage':
+      return { kind: entry.kind, requestId: entry.event.id, tenantId: entry.event.tenant_id };
+    case 'settle':
+      return { kind: entry.kind, requestId: entry.requestId, tenantId: entry.reservation.principal.tenantId };
+    case 'session-turn':
+      return { kind: entry.kind, requestId: entry.command.requestId, tenantId: entry.command.tenantId };
+  }
+}
+
+function isPendingWrite(value: unknown): value is PendingWrite {
+  return typeof value === 'object' && value !== null && KINDS.has(String((value as { kind?: unknown }).kind));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,185 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import type OpenAI from 'openai';
+import { type ChatCompletionChunk, DedicatedRedis, FakeUpstream } from '@voxgate/testing';
+import { validator } from './support/e2e-env';
+import { GatewayProcess } from './support/gateway-process';
+import { openaiClient, relayConfig, SNAPSHOT, UPSTREAM_KEY } from './support/relay-config';
+
+const STREAMS = 6;
+
+/** A short text stream with usage, its chunks `delayMs` apart: long enough to stop Redis in the middle. */
+function slowStream(delayMs: number) {
+  const chunk = (choices: unknown[], usage: unknown): ChatCompletionChunk => ({
+    id: 'chatcmpl-outbox',
+    object: 'chat.completion.chunk',
+    created: 1_750_000_000,
+    model: SNAPSHOT,
+    choices,
+    usage,
+  });
+  const choice = (delta: Record<string, unknown>, finish: string | null = null) => ({
+    index: 0,
+    delta,
+    logprobs: null,
+    finish_reason: finish,
+  });
+  return {
+    kind: 'stream' as const,
+    delayMs,
+    chunks: [
+      chunk([choice({ role: 'assistant', content: '' })], null),
+      chunk([choice({ content: 'Still ' })], null),
+      chunk([choice({ content: 'here.' })], null),
+      chunk([choice({}, 'stop')], null),
+      chunk([], { prompt_tokens: 8, completion_tokens: 3, total_tokens: 11 }),
+    ],
+  };
+}
+
+/**
+ * Streams that end while Redis is down reach their clients; what their ending could not write (usage
+ * events, quota settles that free the stream slots, session turns) is kept by the gateway's outbox and
+ * written once Redis is back — exactly once — or, if the gateway must exit first, spilled to its outbox
+ * file and written by the next process. Runs against a redis-server of this suite's own.
+ */
+describe('Redis outbox: nothing lost when requests end during a Redis outage', () => {
+  let redis: DedicatedRedis;
+  let upstream: FakeUpstream;
+  let store: Redis;
+  let dir: string;
+  const gateways: GatewayProcess[] = [];
+
+  beforeAll(async () => {
+    redis = await DedicatedRedis.start();
+    upstream = await FakeUpstream.start({ apiKey: UPSTREAM_KEY, validator });
+    dir = mkdtempSync(path.join(tmpdir(), 'voxgate-outbox-e2e-'));
+  });
+  afterAll(async () => {
+    for (const gateway of gateways) await gateway.stop({ flushRedis: false });
+    store?.disconnect();
+    await upstream?.stop();
+    await redis?.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startGateway(options: { redisPrefix?: string; adminKey?: string; outboxFile?: string } = {}) {
+    const gateway = await GatewayProcess.start({
+      config: relayConfig(upstream.baseUrl),
+      env: { REDIS_URL: redis.url, ...(options.outboxFile ? { VOXGATE_OUTBOX_FILE: options.outboxFile } : {}) },
+      ...(options.redisPrefix ? { redisPrefix: options.redisPrefix } : {}),
+      ...(options.adminKey ? { adminKey: options.adminKey } : {}),
+    });
+    gateways.push(gateway);
+    return gateway;
+  }
+
+  /** A tenant limited to `STREAMS` concurrent streams, and its client. */
+  async function tenantOf(gateway: GatewayProcess) {
+    const { key, tenantId } = await gateway.createTenantKey('outbox');
+    const put = await gateway.admin('PUT', `/admin/tenants/${tenantId}/quotas`, { concurrent_streams: STREAMS });
+    expect(put.status).toBe(200);
+    return { tenantId, client: openaiClient(gateway.url, key) };
+  }
+
+  const openStream = (client: OpenAI, sessionId: string) =>
+    client.chat.completions.create(
+      {
+        model: SNAPSHOT,
+        messages: [{ role: 'user', content: 'hi' }],
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+      { headers: { 'x-session-id': sessionId } },
+    );
+
+  /** `STREAMS` streams admitted while Redis is up, ended (read to the end) while it is stopped. */
+  async function streamsEndingDuringOutage(client: OpenAI, session: string): Promise<void> {
+    for (let i = 0; i < STREAMS; i += 1) upstream.enqueue(slowStream(400));
+    const streams = await Promise.all(Array.from({ length: STREAMS }, (_, i) => openStream(client, `${session}-${i}`)));
+    const iterators = streams.map((stream) => stream[Symbol.asyncIterator]());
+    // Every stream is admitted (its slot taken) and relaying before Redis goes.
+    for (const iterator of iterators) expect((await iterator.next()).done).toBe(false);
+    await redis.stop();
+    for (const iterator of iterators) {
+      let chunks = 1;
+      let usage = false;
+      for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+        chunks += 1;
+        if (next.value.usage) usage = true;
+      }
+      expect(chunks).toBeGreaterThan(2);
+      expect(usage).toBe(true);
+    }
+  }
+
+  /** Polls the gateway's outbox gauge until it is empty again. */
+  async function untilOutboxEmpty(gateway: GatewayProcess): Promise<string> {
+    for (let attempt = 0; attempt < 300; attempt += 1) {
+      const response = await fetch(`${gateway.url}/metrics`, {
+        headers: { authorization: `Bearer ${gateway.adminKey}` },
+      });
+      const text = await response.text();
+      if (response.status === 200 && /^voxgate_outbox_pending 0$/m.test(text)) return text;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`the outbox never emptied:\n${gateway.output.slice(-4000)}`);
+  }
+
+  /** What the gateway wrote for the tenant, read straight from Redis. */
+  async function written(prefix: string, tenantId: string, session: string) {
+    store ??= new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    const turns = await Promise.all(
+      Array.from({ length: STREAMS }, (_, i) => store.llen(`${prefix}session:{t:${tenantId}}:${session}-${i}`)),
+    );
+    return {
+      usageEvents: await store.zcard(`${prefix}usage:{t:${tenantId}}:events`),
+      turns,
+      openStreams: await store.zcard(`${prefix}quota:{t:${tenantId}}:streams`),
+    };
+  }
+
+  it('writes usage, settles and session turns once Redis is back, each exactly once, and frees the stream slots', async () => {
+    const gateway = await startGateway();
+    const { tenantId, client } = await tenantOf(gateway);
+    await streamsEndingDuringOutage(client, 'blip');
+    expect(gateway.output.match(/"msg":"outbox.kept","kind":"usage"/g)).toHaveLength(STREAMS);
+    expect(gateway.output.match(/"msg":"outbox.kept","kind":"settle"/g)).toHaveLength(STREAMS);
+    expect(gateway.output.match(/"msg":"outbox.kept","kind":"session-turn"/g)).toHaveLength(STREAMS);
+
+    await redis.restart();
+    const metrics = await untilOutboxEmpty(gateway);
+    expect(metrics).toMatch(new RegExp(`^voxgate_outbox_written_total ${3 * STREAMS}$`, 'm'));
+    expect(metrics).toMatch(/^voxgate_outbox_dropped_total 0$/m);
+    expect(await written(gateway.redisPrefix, tenantId, 'blip')).toEqual({
+      usageEvents: STREAMS,
+      turns: Array.from({ length: STREAMS }, () => 1),
+      openStreams: 0,
+    });
+
+    // The slots are free at once: the tenant gets all its concurrent streams again.
+    const again = await Promise.all(Array.from({ length: STREAMS }, (_, i) => openStream(client, `after-${i}`)));
+    for (const stream of again) for await (const _chunk of stream);
+  });
+
+  it('spills what is pending to its file when it must exit, and the next process writes it once', async () => {
+    const outboxFile = path.join(dir, 'outbox.jsonl');
+    const first = await startGateway({ outboxFile });
+    const { tenantId, client } = await tenantOf(first);
+    await streamsEndingDuringOutage(client, 'spill');
+    await first.stop({ flushRedis: false });
+    expect(first.output).toMatch(new RegExp(`"msg":"outbox.spilled","entries":${3 * STREAMS}`));
+
+    await redis.restart();
+    const second = await startGateway({ outboxFile, redisPrefix: first.redisPrefix, adminKey: first.adminKey });
+    expect(second.output).toMatch(new RegExp(`"msg":"outbox.replaying","entries":${3 * STREAMS}`));
+    await untilOutboxEmpty(second);
+    expect(await written(first.redisPrefix, tenantId, 'spill')).toEqual({
+      usageEvents: STREAMS,
+      turns: Array.from({ length: STREAMS }, () => 1),
+      openStreams: 0,
+    });
+  });
+});
