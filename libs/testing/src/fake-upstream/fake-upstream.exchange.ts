@@ -8,7 +8,12 @@ const RESET_GRACE_MS = 50;
 
 /** How an event stream ends after its chunks. */
 export type StreamEnding =
-  { kind: 'done' } | { kind: 'none' } | { kind: 'error'; error: OpenAiErrorBody } | { kind: 'reset' };
+  | { kind: 'done' }
+  | { kind: 'none' }
+  | { kind: 'error'; error: OpenAiErrorBody }
+  | { kind: 'reset' }
+  /** Nothing more, and the response stays open until the client goes away. */
+  | { kind: 'stall' };
 
 /**
  * One request/response pair: writes JSON or an event stream, and notices when the client goes away
@@ -61,6 +66,12 @@ export class Exchange {
       // discard them: a test of "reset after n chunks" needs those n chunks delivered.
       if (chunks.length > 0) await sleep(RESET_GRACE_MS, this.signal);
       return this.signal.aborted ? undefined : this.reset();
+    }
+    if (ending.kind === 'stall') {
+      await new Promise<void>((resolve) =>
+        this.signal.aborted ? resolve() : this.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
+      return;
     }
     if (ending.kind === 'error') this.response.write(`data: ${JSON.stringify({ error: ending.error })}\n\n`);
     if (ending.kind === 'done') this.response.write('data: [DONE]\n\n');

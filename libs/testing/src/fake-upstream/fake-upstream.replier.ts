@@ -46,6 +46,9 @@ export async function answerChat(
   if (reply?.kind === 'reset') {
     return exchange.sendEventStream(chunks().slice(0, reply.afterChunks), { kind: 'reset' }, chunkDelayMs);
   }
+  if (reply?.kind === 'stall') {
+    return exchange.sendEventStream(chunks().slice(0, reply.afterChunks), { kind: 'stall' }, chunkDelayMs);
+  }
   if (reply?.kind === 'streamError' || (reply?.kind === 'echo' && echoed)) {
     const ending = { kind: 'error' as const, error: reply.kind === 'echo' ? echoed! : reply.error };
     return exchange.sendEventStream(chunks().slice(0, reply.afterChunks), ending, chunkDelayMs);

@@ -156,6 +156,23 @@ describe('FakeUpstream: scripted replies', () => {
     ]);
   });
 
+  it('stalls after n streamed chunks, keeping the connection open until the client leaves', async () => {
+    upstream.enqueue({ kind: 'stall', afterChunks: 2 });
+    const controller = new AbortController();
+    const response = await postChat(upstream, streamingAudioRequest(), { signal: controller.signal });
+    const received: string[] = [];
+    const reading = (async () => {
+      for await (const event of readSseEvents(response)) received.push(event.data);
+    })().catch((caught: unknown) => caught);
+    // Nothing but silence after the two chunks: neither more events nor an end.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(received).toHaveLength(2);
+    expect(upstream.lastRequest().aborted).toBe(false);
+    controller.abort();
+    expect(await reading).toMatchObject({ name: 'AbortError' });
+    expect(await upstream.waitForAbort()).toMatchObject({ answeredBy: 'stall', aborted: true });
+  });
+
   it('delays, and stops waiting as soon as the client aborts', async () => {
     upstream.enqueue({ kind: 'delay', ms: 80 }, { kind: 'delay', ms: 10_000, then: { kind: 'json', body: {} } });
     const started = Date.now();

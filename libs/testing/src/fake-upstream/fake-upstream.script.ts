@@ -19,6 +19,7 @@ export type ScriptedReply =
   | StreamReply
   | StreamErrorReply
   | ResetReply
+  | StallReply
   | DelayReply
   | EchoReply;
 
@@ -84,6 +85,16 @@ export interface StreamErrorReply {
 export interface ResetReply {
   kind: 'reset';
   afterChunks?: number;
+}
+
+/**
+ * A provider that stops mid-stream: the first `afterChunks` chunks of the default stream (0: only the
+ * headers), then nothing at all — no chunk, no end — with the connection left open until the client goes
+ * away (or the fake upstream stops).
+ */
+export interface StallReply {
+  kind: 'stall';
+  afterChunks: number;
 }
 
 /**
