@@ -41,6 +41,7 @@ import { ConversationTurns } from './chat/conversation-turns';
 import { MeteredChat } from './chat/metered-chat';
 import { HealthController } from './health/health.controller';
 import { AccessLog } from './infra/access-log';
+import { GracefulShutdown } from './infra/graceful-shutdown';
 import { JsonLogger } from './infra/json-logger';
 import { createRedis } from './infra/redis.provider';
 import { RedisLifecycle } from './infra/redis-lifecycle';
@@ -99,6 +100,7 @@ export class AppModule {
         { provide: TENANCY_ENVIRONMENT, useValue: tenancyEnvironment },
         { provide: REDIS, useFactory: () => createRedis(config, logger) },
         RedisLifecycle,
+        GracefulShutdown,
         AccessLog,
         ApiKeyGuard,
         AdminGuard,
