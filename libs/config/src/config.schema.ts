@@ -101,6 +101,13 @@ export const GatewayConfigSchema = z.strictObject({
        * and clients do not time it out while the model thinks or server tools run. 0 disables it.
        */
       sseKeepAliveMs: z.coerce.number().int().min(0).default(10_000),
+      /**
+       * Keep-alive comments never hide a dead upstream: a stream that made no progress (no event from the
+       * pipeline, no write drained) for this long ends with an in-band `stream_timeout` error and its
+       * upstream call is cancelled. Keep it above the providers' idle timeouts and server tools' timeouts,
+       * which end a stall with a more precise error first. 0 disables it.
+       */
+      sseMaxSilenceMs: z.coerce.number().int().min(0).default(120_000),
     })
     .prefault({}),
   redis: z

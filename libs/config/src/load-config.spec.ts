@@ -15,6 +15,7 @@ describe('loadConfig: layers', () => {
       bodyLimitBytes: 26_214_400,
       shutdownGraceMs: 10_000,
       sseKeepAliveMs: 10_000,
+      sseMaxSilenceMs: 120_000,
     });
     expect(config.tools.loop).toEqual({ maxRounds: 8, maxWallMs: 60_000, maxTokens: 200_000 });
     expect(config.admin).toEqual({ key: '' });

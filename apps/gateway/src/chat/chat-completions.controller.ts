@@ -46,9 +46,11 @@ export class ChatCompletionsController {
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
     this.keepAliveMs = config.server.sseKeepAliveMs;
+    this.maxSilenceMs = config.server.sseMaxSilenceMs;
   }
 
   private readonly keepAliveMs: number;
+  private readonly maxSilenceMs: number;
 
   @Post()
   @HttpCode(200)
@@ -196,6 +198,7 @@ export class ChatCompletionsController {
         headers,
         abort,
         keepAliveMs: this.keepAliveMs,
+        maxSilenceMs: this.maxSilenceMs,
         beforeDone: async () => {
           lease.stop();
           await settle('completed');

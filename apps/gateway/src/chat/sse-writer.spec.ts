@@ -27,6 +27,8 @@ async function* events(...items: RelayEvent[]): AsyncGenerator<RelayEvent> {
   for (const item of items) yield await Promise.resolve(item);
 }
 
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const chunk: RelayEvent = {
   type: 'chunk',
   chunk: { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [] },
@@ -108,5 +110,33 @@ describe('writeSse', () => {
       expect(end).toBe('client_disconnected');
       expect(wire).toHaveLength(1);
     });
+  });
+
+  it('stops keep-alives at maxSilenceMs and ends the stream in-band, cancelling the silent pipeline', async () => {
+    const { reply, wire } = fakeReply();
+    const abort = new AbortController();
+    let closed = false;
+    async function* silentAfterOneChunk(): AsyncGenerator<RelayEvent> {
+      try {
+        yield chunk;
+        await new Promise((resolve) => abort.signal.addEventListener('abort', resolve, { once: true }));
+      } finally {
+        closed = true;
+      }
+    }
+    const ended = writeSse(reply, silentAfterOneChunk(), { headers: {}, abort, keepAliveMs: 20, maxSilenceMs: 150 });
+    const end = await Promise.race([ended, delay(2_000).then(() => 'still running')]);
+    abort.abort(); // lets a writer that never ended on its own finish, so a failure fails rather than hangs
+    await ended;
+    const writtenAtEnd = wire.length;
+    await delay(60);
+
+    expect(end).toBe('interrupted');
+    expect(closed).toBe(true);
+    expect(wire.filter((item) => item === ': keep-alive\n\n').length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(wire.at(-1)!.replace(/^data: /, ''))).toEqual({
+      error: expect.objectContaining({ type: 'server_error', code: 'stream_timeout' }),
+    });
+    expect(wire).toHaveLength(writtenAtEnd);
   });
 });

@@ -1,12 +1,12 @@
 import { once } from 'node:events';
-import { encodeSseData, GatewayError, SSE_DONE } from '@voxgate/openai-wire';
+import { encodeSseData, Errors, GatewayError, SSE_DONE } from '@voxgate/openai-wire';
 import type { RelayEvent } from '@voxgate/conversation';
 import type { FastifyReply } from 'fastify';
 import { openaiHeaders } from '../http/response-headers';
 
 /**
  * How a stream ended, for the access log and metering: `interrupted` when the gateway itself ended it
- * (shutdown deadline, no progress), with the reason written in-band.
+ * (shutdown deadline, `maxSilenceMs` without progress), with the reason written in-band.
  */
 export type StreamEnd = 'completed' | 'upstream_error' | 'client_disconnected' | 'interrupted';
 
@@ -26,6 +26,11 @@ export interface SseOptions {
   readonly abort: AbortController;
   /** Write `: keep-alive` after this much silence; 0: never. */
   readonly keepAliveMs?: number;
+  /**
+   * End the stream once it made no progress for this long (no event came, no write drained): `abort` is
+   * aborted with `Errors.streamSilent`, written in-band. Keep-alives never outlive it. 0: no bound.
+   */
+  readonly maxSilenceMs?: number;
   /** Runs once every event is written and before `data: [DONE]`, when the stream completed. Must not throw. */
   readonly beforeDone?: () => Promise<void>;
 }
@@ -35,7 +40,8 @@ export interface SseOptions {
  * chunk as it arrives (waiting on `drain` when the client reads slowly, so memory stays bounded), then
  * `data: [DONE]`; or, after an in-band error event, just the end of the stream. When the client goes
  * away the iterator is closed, which cancels the upstream request. While no event comes for
- * `keepAliveMs` (the model thinks, server tools run), a `: keep-alive` comment is written each time.
+ * `keepAliveMs` (the model thinks, server tools run), a `: keep-alive` comment is written each time, but
+ * only until `maxSilenceMs` without progress: then the stream ends with an in-band `stream_timeout`.
  *
  * An interrupted stream resolves only once its pipeline wound down (at most `WIND_DOWN_MS`), so the
  * relay's summary holds what was generated when the caller meters and stores it.
@@ -66,7 +72,15 @@ export async function writeSse(
           if (!raw.writableEnded && raw.writableLength === 0) raw.write(KEEP_ALIVE);
         }, keepAliveMs)
       : null;
-  const quiet = () => keepAlive?.refresh();
+  const maxSilenceMs = options.maxSilenceMs ?? 0;
+  const silence =
+    maxSilenceMs > 0
+      ? setTimeout(() => options.abort.abort(Errors.streamSilent(Math.round(maxSilenceMs / 1000))), maxSilenceMs)
+      : null;
+  const quiet = () => {
+    keepAlive?.refresh();
+    silence?.refresh();
+  };
   const aborted = new Promise<'aborted'>((resolve) => {
     if (signal.aborted) resolve('aborted');
     else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
@@ -88,6 +102,7 @@ export async function writeSse(
       if (!raw.write(encodeSseData(JSON.stringify(event.chunk)))) {
         const drained = await Promise.race([once(raw, 'drain').then(() => 'drained' as const), aborted]);
         if (drained === 'aborted') return (end = interruptedBy(signal.reason, raw));
+        silence?.refresh();
       }
     }
     await options.beforeDone?.();
@@ -95,6 +110,7 @@ export async function writeSse(
     return (end = 'completed');
   } finally {
     if (keepAlive) clearInterval(keepAlive);
+    if (silence) clearTimeout(silence);
     // Closing the iterator runs the provider stream's cleanup, which cancels the upstream body. A generator
     // waiting on a stalled upstream only runs it once the abort reached that wait, hence the signal first.
     const closing = Promise.resolve(iterator.return?.(undefined)).catch(() => undefined);
