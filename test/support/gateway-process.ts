@@ -100,6 +100,26 @@ export class GatewayProcess {
     return Number(kb) * 1024;
   }
 
+  /** Sends `signal` to the process (the orchestrator's SIGTERM by default) without waiting for anything. */
+  kill(signal: NodeJS.Signals = 'SIGTERM'): void {
+    this.child.kill(signal);
+  }
+
+  /** Resolves with the exit code once the process is gone (null if a signal killed it). */
+  exitCode(): Promise<number | null> {
+    return this.exited;
+  }
+
+  /** Resolves once the process logged a line matching `pattern` (checked every 10 ms), or rejects after `timeoutMs`. */
+  async waitForOutput(pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!pattern.test(this.output)) {
+      if (Date.now() > deadline)
+        throw new Error(`no output matching ${pattern} within ${timeoutMs} ms:\n${this.output}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   async stop({ flushRedis = true } = {}): Promise<void> {
     if (this.child.exitCode === null) {
       this.child.kill('SIGTERM');

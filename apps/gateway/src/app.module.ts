@@ -42,6 +42,7 @@ import { ConversationTurns } from './chat/conversation-turns';
 import { MeteredChat } from './chat/metered-chat';
 import { HealthController } from './health/health.controller';
 import { AccessLog } from './infra/access-log';
+import { GracefulShutdown } from './infra/graceful-shutdown';
 import { JsonLogger } from './infra/json-logger';
 import { createRedis } from './infra/redis.provider';
 import { PendingWrites } from './infra/pending-writes';
@@ -102,6 +103,7 @@ export class AppModule {
         { provide: REDIS, useFactory: () => createRedis(config, logger) },
         RedisLifecycle,
         PendingWrites,
+        GracefulShutdown,
         AccessLog,
         ApiKeyGuard,
         AdminGuard,

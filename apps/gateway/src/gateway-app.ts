@@ -9,6 +9,7 @@ import { registerMultipartChat } from './http/multipart-body';
 import { OpenAIExceptionFilter } from './http/openai-exception.filter';
 import { clientRequestIdOf, requestIdFor } from './http/request-id';
 import { openaiHeaders } from './http/response-headers';
+import { GracefulShutdown, refuseWhileDraining } from './infra/graceful-shutdown';
 import { JsonLogger } from './infra/json-logger';
 import { registerApiReference } from './openapi/api-reference.routes';
 
@@ -57,6 +58,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', requireHostHeader);
+  fastify.addHook('onRequest', refuseWhileDraining(app.get(GracefulShutdown)));
   registerBodyParsers(fastify, config.server.bodyLimitBytes);
   registerMultipartChat(fastify, config.server.bodyLimitBytes);
   registerApiReference(fastify, { enabled: config.server.docs });
@@ -76,7 +78,8 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   });
 
   warnAboutConfig(config, logger);
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: drain (GracefulShutdown), close Fastify, queues and Redis, then exit with code 0.
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
 }
 

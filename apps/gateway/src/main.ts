@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serviceVersionOf, startTelemetry } from '@voxgate/telemetry';
 import { BatchRuntime } from './batch/batch-runtime';
 import { createGatewayApp, createLogger, loadGatewayConfig } from './gateway-app';
+import { armExitBackstop } from './infra/graceful-shutdown';
 
 async function bootstrap(): Promise<void> {
   const logger = createLogger();
@@ -14,6 +15,7 @@ async function bootstrap(): Promise<void> {
     { onWarning: (message) => logger.event('warn', 'telemetry', { message }) },
   );
   const app = await createGatewayApp(config, logger);
+  armExitBackstop(config.server.shutdownGraceMs, logger);
   const fastify = app.getHttpAdapter().getInstance();
   // Shutdown hooks (SIGTERM/SIGINT) close Fastify: flush pending spans then.
   fastify.addHook('onClose', () => telemetry.shutdown());

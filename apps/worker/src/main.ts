@@ -3,6 +3,7 @@ import path from 'node:path';
 import { serviceVersionOf, startTelemetry } from '@voxgate/telemetry';
 import { BatchRuntime } from '../../gateway/src/batch/batch-runtime';
 import { createGatewayApp, createLogger, loadGatewayConfig } from '../../gateway/src/gateway-app';
+import { armExitBackstop } from '../../gateway/src/infra/graceful-shutdown';
 
 /**
  * A dedicated batch worker (`npm run start:worker`): the gateway's application, initialised but not
@@ -20,6 +21,7 @@ async function bootstrap(): Promise<void> {
     { onWarning: (message) => logger.event('warn', 'telemetry', { message }) },
   );
   const app = await createGatewayApp(config, logger);
+  armExitBackstop(config.server.shutdownGraceMs, logger);
   app.getHttpAdapter().getInstance().addHook('onClose', () => telemetry.shutdown());
   await app.init();
   app.get(BatchRuntime).startWorker(app);

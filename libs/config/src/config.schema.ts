@@ -191,6 +191,13 @@ export const GatewayConfigSchema = z.strictObject({
        * from this origin only). false: neither exists (404), e.g. on a gateway exposed to the internet.
        */
       docs: z.boolean().default(true),
+      /**
+       * Keep-alive comments never hide a dead upstream: a stream that made no progress (no event from the
+       * pipeline, no write drained) for this long ends with an in-band `stream_timeout` error and its
+       * upstream call is cancelled. Keep it above the providers' idle timeouts and server tools' timeouts,
+       * which end a stall with a more precise error first. 0 disables it.
+       */
+      sseMaxSilenceMs: z.coerce.number().int().min(0).default(120_000),
     })
     .prefault({}),
   redis: z

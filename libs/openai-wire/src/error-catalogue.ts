@@ -195,6 +195,22 @@ export const Errors = {
       null,
       'The server had an error while processing your request. Sorry about that!',
     ),
+  /** Written when the process stops: refused requests, and streams still running at the shutdown deadline. */
+  serverShuttingDown: () =>
+    new GatewayError(
+      503,
+      'server_error',
+      'server_shutting_down',
+      'This server is shutting down. Please retry; another replica will answer.',
+    ),
+  /** A stream that made no progress for `server.sseMaxSilenceMs`: ended in-band rather than kept alive. */
+  streamSilent: (seconds: number) =>
+    new GatewayError(
+      504,
+      'server_error',
+      'stream_timeout',
+      `The stream made no progress for ${seconds} s and was ended.`,
+    ),
 
   // Tool registry (admin API). Messages never carry header values: they may be secrets.
   toolNameTaken: (name: string) =>

@@ -5,15 +5,18 @@ import {
   type ChatCompletionRequest,
   ChatCompletionRequestSchema,
   type ChatCompletionResponse,
+  GatewayError,
+  type OpenAIError,
 } from '@voxgate/openai-wire';
 import type { Principal } from '@voxgate/tenancy';
 import { ATTR_OUTCOME, type CompletionSpan, traceChatCompletion } from '@voxgate/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { clientAbortSignal } from '../http/client-abort';
+import { requestAbortController } from '../http/client-abort';
 import { ZodBody } from '../http/zod-body.pipe';
 import { AccessLog } from '../infra/access-log';
+import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { GATEWAY_CONFIG } from '../infra/tokens';
 import { completionEndAttributes, completionStartAttributes } from './completion-tracing';
 import { ConversationTurns } from './conversation-turns';
@@ -26,6 +29,7 @@ const STREAM_STATUS = {
   completed: 'completed',
   upstream_error: 'upstream_error',
   client_disconnected: 'cancelled',
+  interrupted: 'failed',
 } as const satisfies Record<StreamEnd, string>;
 
 /** `POST /v1/chat/completions`: JSON in, JSON or SSE out, exactly as OpenAI's; admitted and metered. */
@@ -38,12 +42,15 @@ export class ChatCompletionsController {
     private readonly turns: ConversationTurns,
     private readonly tools: GatewayTools,
     private readonly accessLog: AccessLog,
+    private readonly shutdown: GracefulShutdown,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
     this.keepAliveMs = config.server.sseKeepAliveMs;
+    this.maxSilenceMs = config.server.sseMaxSilenceMs;
   }
 
   private readonly keepAliveMs: number;
+  private readonly maxSilenceMs: number;
 
   @Post()
   @HttpCode(200)
@@ -55,12 +62,17 @@ export class ChatCompletionsController {
   ): Promise<ChatCompletionResponse | undefined> {
     // One `voxgate.chat.completion` span around the whole request, continuing the client's `traceparent`.
     const attributes = completionStartAttributes(request, principal, httpRequest);
+    // Tracked until metered and stored, so a shutdown waits for it (and cuts it at its deadline).
+    const abort = requestAbortController(reply);
+    const done = this.shutdown.track(abort);
     return traceChatCompletion(httpRequest.headers, attributes, async (span) => {
       try {
-        return await this.respond(request, principal, httpRequest, reply, span);
+        return await this.respond(request, principal, httpRequest, reply, span, abort);
       } catch (error) {
         span.set({ [ATTR_OUTCOME]: MeteredChat.statusOf(error) });
         throw error;
+      } finally {
+        done();
       }
     });
   }
@@ -71,13 +83,14 @@ export class ChatCompletionsController {
     httpRequest: FastifyRequest,
     reply: FastifyReply,
     span: CompletionSpan,
+    abort: AbortController,
   ): Promise<ChatCompletionResponse | undefined> {
     const started = performance.now();
     const sessionId = ConversationTurns.sessionIdOf(httpRequest.headers['x-session-id']);
     const prepared = await this.turns.prepare(principal, request, sessionId);
     const admission = await this.metered.admit(principal, prepared.request, httpRequest.id);
     void reply.headers({ ...admission.reservation.headers, ...(sessionId ? { 'x-session-id': sessionId } : {}) });
-    const signal = clientAbortSignal(reply);
+    const { signal } = abort;
     const idempotencyKey = idempotencyKeyOf(httpRequest);
 
     let result;
@@ -150,7 +163,8 @@ export class ChatCompletionsController {
 
     const { summary } = result;
     const settle = async (end: StreamEnd): Promise<void> => {
-      if (end === 'completed') {
+      // What the client received is stored, also when the gateway cut the stream short (shutdown).
+      if (end === 'completed' || end === 'interrupted') {
         await this.turns.complete(
           principal,
           httpRequest.id,
@@ -182,9 +196,15 @@ export class ChatCompletionsController {
     try {
       // A complete stream is stored and settled before `[DONE]`: a client that starts its next turn at once
       // finds the turn in its session, its stream slot free and its usage recorded.
-      end = await writeSse(reply, result.events, headers, signal, this.keepAliveMs, async () => {
-        lease.stop();
-        await settle('completed');
+      end = await writeSse(reply, result.events, {
+        headers,
+        abort,
+        keepAliveMs: this.keepAliveMs,
+        maxSilenceMs: this.maxSilenceMs,
+        beforeDone: async () => {
+          lease.stop();
+          await settle('completed');
+        },
       });
     } finally {
       lease.stop();
@@ -193,11 +213,17 @@ export class ChatCompletionsController {
     this.accessLog.completion(httpRequest, result.route, {
       usage: summary.usage,
       end,
-      error: summary.error,
+      error: end === 'interrupted' ? interruptionOf(signal) : summary.error,
       durationMs: performance.now() - started,
     });
     span.set(completionEndAttributes(STREAM_STATUS[end], result.route, summary.usage, result.tools.runs.length));
     if (end === 'upstream_error') span.fail(summary.error);
+    if (end === 'interrupted') span.fail(interruptionOf(signal));
     return undefined;
   }
+}
+
+/** The error the gateway ended a stream with (the request signal's reason). */
+function interruptionOf(signal: AbortSignal): OpenAIError | null {
+  return signal.reason instanceof GatewayError ? signal.reason.toOpenAIError() : null;
 }

@@ -1,6 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { RelayEvent } from '@voxgate/conversation';
 import type { FastifyReply } from 'fastify';
+import { Errors } from '@voxgate/openai-wire';
+import { ClientDisconnectedError } from '../http/client-abort';
 import { writeSse } from './sse-writer';
 
 /** The parts of a hijacked Fastify reply `writeSse` uses, recording what reached the wire and when. */
@@ -25,6 +27,8 @@ async function* events(...items: RelayEvent[]): AsyncGenerator<RelayEvent> {
   for (const item of items) yield await Promise.resolve(item);
 }
 
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const chunk: RelayEvent = {
   type: 'chunk',
   chunk: { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [] },
@@ -34,9 +38,13 @@ describe('writeSse', () => {
   it('runs beforeDone after the last chunk and before [DONE] reaches the client', async () => {
     const { reply, wire } = fakeReply();
     let seenAtBeforeDone: string[] = [];
-    const end = await writeSse(reply, events(chunk), {}, new AbortController().signal, 0, async () => {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      seenAtBeforeDone = [...wire];
+    const end = await writeSse(reply, events(chunk), {
+      headers: {},
+      abort: new AbortController(),
+      beforeDone: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        seenAtBeforeDone = [...wire];
+      },
     });
     expect(end).toBe('completed');
     expect(seenAtBeforeDone).toHaveLength(1);
@@ -51,12 +59,84 @@ describe('writeSse', () => {
       type: 'error',
       error: { message: 'boom', type: 'server_error', param: null, code: null },
     };
-    const end = await writeSse(reply, events(chunk, error), {}, new AbortController().signal, 0, () => {
-      called = true;
-      return Promise.resolve();
+    const end = await writeSse(reply, events(chunk, error), {
+      headers: {},
+      abort: new AbortController(),
+      beforeDone: () => {
+        called = true;
+        return Promise.resolve();
+      },
     });
     expect(end).toBe('upstream_error');
     expect(called).toBe(false);
     expect(wire.join('')).not.toContain('[DONE]');
+  });
+
+  describe('when the request is aborted mid-stream', () => {
+    /** One chunk, then an upstream that never sends again until aborted (a stall), then winds down. */
+    function stalled(signal: AbortSignal): { events: AsyncGenerator<RelayEvent>; closed: () => boolean } {
+      let closed = false;
+      async function* generate(): AsyncGenerator<RelayEvent> {
+        try {
+          yield chunk;
+          await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+        } finally {
+          closed = true;
+        }
+      }
+      return { events: generate(), closed: () => closed };
+    }
+
+    it('writes a GatewayError reason in-band, ends without [DONE] and waits for the pipeline to wind down', async () => {
+      const { reply, wire } = fakeReply();
+      const abort = new AbortController();
+      const upstream = stalled(abort.signal);
+      setTimeout(() => abort.abort(Errors.serverShuttingDown()), 20);
+      const end = await writeSse(reply, upstream.events, { headers: {}, abort });
+      expect(end).toBe('interrupted');
+      expect(upstream.closed()).toBe(true);
+      expect(wire).toHaveLength(2);
+      expect(JSON.parse(wire[1]!.replace(/^data: /, ''))).toEqual({
+        error: expect.objectContaining({ type: 'server_error', code: 'server_shutting_down' }),
+      });
+      expect(wire.join('')).not.toContain('[DONE]');
+    });
+
+    it('writes nothing more when the client went away', async () => {
+      const { reply, wire } = fakeReply();
+      const abort = new AbortController();
+      setTimeout(() => abort.abort(new ClientDisconnectedError()), 20);
+      const end = await writeSse(reply, stalled(abort.signal).events, { headers: {}, abort });
+      expect(end).toBe('client_disconnected');
+      expect(wire).toHaveLength(1);
+    });
+  });
+
+  it('stops keep-alives at maxSilenceMs and ends the stream in-band, cancelling the silent pipeline', async () => {
+    const { reply, wire } = fakeReply();
+    const abort = new AbortController();
+    let closed = false;
+    async function* silentAfterOneChunk(): AsyncGenerator<RelayEvent> {
+      try {
+        yield chunk;
+        await new Promise((resolve) => abort.signal.addEventListener('abort', resolve, { once: true }));
+      } finally {
+        closed = true;
+      }
+    }
+    const ended = writeSse(reply, silentAfterOneChunk(), { headers: {}, abort, keepAliveMs: 20, maxSilenceMs: 150 });
+    const end = await Promise.race([ended, delay(2_000).then(() => 'still running')]);
+    abort.abort(); // lets a writer that never ended on its own finish, so a failure fails rather than hangs
+    await ended;
+    const writtenAtEnd = wire.length;
+    await delay(60);
+
+    expect(end).toBe('interrupted');
+    expect(closed).toBe(true);
+    expect(wire.filter((item) => item === ': keep-alive\n\n').length).toBeGreaterThanOrEqual(2);
+    expect(JSON.parse(wire.at(-1)!.replace(/^data: /, ''))).toEqual({
+      error: expect.objectContaining({ type: 'server_error', code: 'stream_timeout' }),
+    });
+    expect(wire).toHaveLength(writtenAtEnd);
   });
 });

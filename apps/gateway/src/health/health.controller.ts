@@ -1,16 +1,21 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
+import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { REDIS } from '../infra/tokens';
 
 /**
  * `/healthz`: the process is up (liveness). `/readyz`: config loaded (it is, or the process would not
- * have booted) and Redis answers PING within a second (readiness: take the replica out of rotation
- * otherwise). Unauthenticated, and they reveal nothing but ok / not ok.
+ * have booted), Redis answers PING within a second, and the process is not shutting down (readiness: take
+ * the replica out of rotation otherwise; from SIGTERM on it says `draining`, with a 503). Unauthenticated,
+ * and they reveal nothing but ok / not ok.
  */
 @Controller()
 export class HealthController {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly shutdown: GracefulShutdown,
+  ) {}
 
   @Get('healthz')
   health() {
@@ -19,6 +24,10 @@ export class HealthController {
 
   @Get('readyz')
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {
+    if (this.shutdown.draining) {
+      void reply.status(503);
+      return { status: 'draining', checks: { config: 'ok', shutdown: 'draining' } };
+    }
     const redis = await this.pingRedis();
     const ready = redis === 'ok';
     void reply.status(ready ? 200 : 503);

@@ -12,6 +12,7 @@ export type StreamEnding =
   | { kind: 'none' }
   | { kind: 'error'; error: OpenAiErrorBody }
   | { kind: 'reset' }
+  /** Nothing more, and the response stays open until the client goes away. */
   | { kind: 'stall' };
 
 /**
@@ -67,7 +68,9 @@ export class Exchange {
       return this.signal.aborted ? undefined : this.reset();
     }
     if (ending.kind === 'stall') {
-      await new Promise((resolve) => this.signal.addEventListener('abort', resolve, { once: true }));
+      await new Promise<void>((resolve) =>
+        this.signal.aborted ? resolve() : this.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
       return;
     }
     if (ending.kind === 'error') this.response.write(`data: ${JSON.stringify({ error: ending.error })}\n\n`);
