@@ -9,13 +9,10 @@
  * C. As B, with tracing on (`telemetry.exporter: otlp`, every trace sampled, exported to a local sink that
  *    discards it), and the ratio of its gateway p50 to B's: the cost of tracing against `exporter: none`.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { FREE, RecordUsage, UsageMetrics, UsageRepository } from '@voxgate/metering';
 import {
@@ -29,8 +26,8 @@ import {
   TenantRepository,
 } from '@voxgate/tenancy';
 import { Redis } from 'ioredis';
+import { REDIS_URL, startBenchGateway } from './bench-gateway';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const WARMUP = 300;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3000);
 
@@ -133,45 +130,9 @@ async function otlpSink(): Promise<{ server: Server; url: string }> {
 
 async function endToEnd(label: string, telemetry?: Record<string, unknown>): Promise<number> {
   const upstream = await minimalUpstream();
-  const adminKey = randomBytes(16).toString('hex');
-  const prefix = `vgbench:${randomBytes(4).toString('hex')}:`;
-  const config = JSON.stringify({
-    providers: { bench: { type: 'openai', baseUrl: upstream.url, apiKey: 'sk-bench', maxRetries: 0 } },
-    models: [{ id: 'bench-model', provider: 'bench', pricing: { textInput: 1, textOutput: 2 } }],
-    ...(telemetry ? { telemetry } : {}),
-  });
-  const configFile = path.join(tmpdir(), `voxgate-bench-${process.pid}.yaml`);
-  writeFileSync(configFile, config);
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../../apps/gateway/src/main.js')], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      VOXGATE_CONFIG: configFile,
-      VOXGATE_ADMIN_KEY: adminKey,
-      VOXGATE_REDIS_PREFIX: prefix,
-      REDIS_URL,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const gatewayUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (data: Buffer) => {
-      output += data.toString();
-      const match = /"msg":"listening","url":"([^"]+)"/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', () => reject(new Error(`gateway exited:\n${output}`)));
-  });
-  child.stdout.resume();
+  const gateway = await startBenchGateway(upstream.url, telemetry ? { telemetry } : {});
+  const { url: gatewayUrl, key } = gateway;
   try {
-    const admin = (route: string, body: unknown) =>
-      fetch(gatewayUrl + route, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then((response) => response.json() as Promise<{ id: string; key: string }>);
-    const tenant = await admin('/admin/tenants', { name: 'bench' });
-    const { key } = await admin(`/admin/tenants/${tenant.id}/keys`, { name: 'bench' });
     const request = JSON.stringify({
       model: 'bench-model',
       messages: [{ role: 'user', content: 'hi' }],
@@ -209,13 +170,8 @@ async function endToEnd(label: string, telemetry?: Record<string, unknown>): Pro
     );
     return b.p50;
   } finally {
-    child.kill('SIGTERM');
+    await gateway.stop();
     upstream.server.close();
-    rmSync(configFile, { force: true });
-    const redis = new Redis(REDIS_URL);
-    const found = await redis.keys(`${prefix}*`);
-    if (found.length) await redis.del(...found);
-    redis.disconnect();
   }
 }
 

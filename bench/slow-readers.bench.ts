@@ -12,16 +12,12 @@
  * client is behind (backpressure): target ≤ 2 MB per slow stream, and memory back near idle afterwards. Both
  * runs share one gateway process, so the ratio B/A compares like with like.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
-import path from 'node:path';
-import { Redis } from 'ioredis';
+import { cpus } from 'node:os';
+import { startBenchGateway } from './bench-gateway';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 50);
 const STREAM_BYTES = 8 * 1024 * 1024;
 const CHUNK_CHARS = 4096;
@@ -152,49 +148,11 @@ async function main(): Promise<void> {
     `Voxgate slow readers — node ${process.version}, ${cpus().length} cores, ${STREAMS} streams of ${STREAM_BYTES / MB} MB\n`,
   );
   const upstream = await fastUpstream();
-  const adminKey = randomBytes(16).toString('hex');
-  const prefix = `vgbench:${randomBytes(4).toString('hex')}:`;
-  const configFile = path.join(tmpdir(), `voxgate-bench-slow-${process.pid}.yaml`);
-  writeFileSync(
-    configFile,
-    JSON.stringify({
-      providers: { bench: { type: 'openai', baseUrl: upstream.url, apiKey: 'sk-bench', maxRetries: 0 } },
-      models: [{ id: 'bench-model', provider: 'bench', pricing: { textInput: 1, textOutput: 2 } }],
-    }),
-  );
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../../apps/gateway/src/main.js')], {
-    env: {
-      ...process.env,
-      PORT: '0',
-      VOXGATE_CONFIG: configFile,
-      VOXGATE_ADMIN_KEY: adminKey,
-      VOXGATE_REDIS_PREFIX: prefix,
-      REDIS_URL,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const gatewayUrl = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (data: Buffer) => {
-      output += data.toString();
-      const match = /"msg":"listening","url":"([^"]+)"/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', () => reject(new Error(`gateway exited:\n${output}`)));
-  });
-  child.stdout.resume();
+  const gateway = await startBenchGateway(upstream.url);
+  const { url: gatewayUrl, key, pid } = gateway;
   try {
-    const admin = (route: string, body: unknown) =>
-      fetch(gatewayUrl + route, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then((response) => response.json() as Promise<{ id: string; key: string }>);
-    const tenant = await admin('/admin/tenants', { name: 'bench' });
-    const { key } = await admin(`/admin/tenants/${tenant.id}/keys`, { name: 'bench' });
     // Warm-up: code paths loaded, heap grown to its working size, before anything is measured.
     await Promise.all(Array.from({ length: 5 }, () => stream(gatewayUrl, key, Infinity, 60)));
-    const pid = child.pid!;
     const slow = await measure(
       `A. ${STREAMS} streams read at ${READ_BYTES_PER_S / 1024} KB/s for ${READ_SECONDS} s`,
       pid,
@@ -210,14 +168,9 @@ async function main(): Promise<void> {
         `slow/full-speed ratio ${(slow.perStreamMb / Math.max(fast.perStreamMb, 0.01)).toFixed(2)}`,
     );
   } finally {
-    child.kill('SIGTERM');
+    await gateway.stop();
     upstream.server.closeAllConnections();
     upstream.server.close();
-    rmSync(configFile, { force: true });
-    const redis = new Redis(REDIS_URL);
-    const found = await redis.keys(`${prefix}*`);
-    if (found.length) await redis.del(...found);
-    redis.disconnect();
   }
 }
 

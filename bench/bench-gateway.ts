@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** The built gateway as a benchmark drives it: its URL, one tenant key, its pid (for RSS), and `stop`. */
+export interface BenchGateway {
+  readonly url: string;
+  readonly key: string;
+  readonly pid: number;
+  /** Stops the process, removes its config file and every Redis key under its prefix. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the built gateway (`npm run build` first; benches compile to `dist/<bench>/bench/`) in front of
+ * `upstreamUrl` as provider `bench` serving model `bench-model`, under a random Redis key prefix, and
+ * creates one tenant with one key. `config` is merged over that (e.g. `{ telemetry: … }`).
+ */
+export async function startBenchGateway(
+  upstreamUrl: string,
+  config: Record<string, unknown> = {},
+): Promise<BenchGateway> {
+  const adminKey = randomBytes(16).toString('hex');
+  const prefix = `vgbench:${randomBytes(4).toString('hex')}:`;
+  const configFile = path.join(tmpdir(), `voxgate-bench-${process.pid}-${randomBytes(4).toString('hex')}.yaml`);
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      providers: { bench: { type: 'openai', baseUrl: upstreamUrl, apiKey: 'sk-bench', maxRetries: 0 } },
+      models: [{ id: 'bench-model', provider: 'bench', pricing: { textInput: 1, textOutput: 2 } }],
+      ...config,
+    }),
+  );
+  const child = spawn(process.execPath, [path.resolve(__dirname, '../../apps/gateway/src/main.js')], {
+    env: {
+      ...process.env,
+      PORT: '0',
+      VOXGATE_CONFIG: configFile,
+      VOXGATE_ADMIN_KEY: adminKey,
+      VOXGATE_REDIS_PREFIX: prefix,
+      REDIS_URL,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const stop = async () => {
+    child.kill('SIGTERM');
+    rmSync(configFile, { force: true });
+    const redis = new Redis(REDIS_URL);
+    const found = await redis.keys(`${prefix}*`);
+    if (found.length) await redis.del(...found);
+    redis.disconnect();
+  };
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout.on('data', (data: Buffer) => {
+        output += data.toString();
+        const match = /"msg":"listening","url":"([^"]+)"/.exec(output);
+        if (match?.[1]) resolve(match[1]);
+      });
+      child.once('exit', () => reject(new Error(`gateway exited:\n${output}`)));
+    });
+    child.stdout.resume();
+    const admin = (route: string, body: unknown) =>
+      fetch(url + route, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then((response) => response.json() as Promise<{ id: string; key: string }>);
+    const tenant = await admin('/admin/tenants', { name: 'bench' });
+    const { key } = await admin(`/admin/tenants/${tenant.id}/keys`, { name: 'bench' });
+    return { url, key, pid: child.pid!, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
