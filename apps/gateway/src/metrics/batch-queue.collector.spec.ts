@@ -1,6 +1,11 @@
 import { MetricsRegistry } from '@voxgate/metrics';
-import { parseExposition, sampleValue, samplesOf } from '@voxgate/testing';
 import { BatchQueueCollector } from './batch-queue.collector';
+
+/** `name{labels}` → value of every sample (apps may not import @voxgate/testing's parser). */
+function samples(text: string): Map<string, number> {
+  const lines = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
+  return new Map(lines.map((line) => [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]));
+}
 
 describe('BatchQueueCollector', () => {
   it('samples the queue per state at scrape time, and leaves the gauge empty (counted) when Redis fails', async () => {
@@ -8,14 +13,14 @@ describe('BatchQueueCollector', () => {
     let answer: () => Promise<Record<string, number>> = () => Promise.resolve({ waiting: 3, active: 1, delayed: 0 });
     new BatchQueueCollector(registry, { counts: () => answer() });
 
-    const first = parseExposition(await registry.render());
-    expect(sampleValue(first, 'voxgate_batch_queue_jobs', { state: 'waiting' })).toBe(3);
-    expect(sampleValue(first, 'voxgate_batch_queue_jobs', { state: 'active' })).toBe(1);
-    expect(sampleValue(first, 'voxgate_batch_queue_jobs', { state: 'delayed' })).toBe(0);
+    const first = samples(await registry.render());
+    expect(first.get('voxgate_batch_queue_jobs{state="waiting"}')).toBe(3);
+    expect(first.get('voxgate_batch_queue_jobs{state="active"}')).toBe(1);
+    expect(first.get('voxgate_batch_queue_jobs{state="delayed"}')).toBe(0);
 
     answer = () => new Promise(() => undefined); // a frozen Redis
-    const second = parseExposition(await registry.render());
-    expect(samplesOf(second, 'voxgate_batch_queue_jobs')).toEqual([]);
-    expect(sampleValue(second, 'voxgate_metrics_collector_failures_total', { collector: 'batch_queue' })).toBe(1);
+    const second = samples(await registry.render());
+    expect([...second.keys()].filter((name) => name.startsWith('voxgate_batch_queue_jobs'))).toEqual([]);
+    expect(second.get('voxgate_metrics_collector_failures_total{collector="batch_queue"}')).toBe(1);
   });
 });

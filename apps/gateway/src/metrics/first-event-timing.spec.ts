@@ -29,6 +29,7 @@ describe('timedFirstEvents', () => {
     ];
     async function* source() {
       for (const event of events) {
+        await Promise.resolve();
         now += 1;
         yield event;
       }
@@ -46,6 +47,7 @@ describe('timedFirstEvents', () => {
 
   it('reports no audio for a text-only stream, and nothing at all for an empty one', async () => {
     async function* text() {
+      await Promise.resolve();
       yield chunk({ content: 'a' });
       yield chunk({ content: 'b' });
     }
@@ -67,6 +69,7 @@ describe('timedFirstEvents', () => {
     let closed = false;
     async function* source() {
       try {
+        await Promise.resolve();
         yield chunk({ content: 'a' });
         yield chunk({ content: 'b' });
       } finally {
