@@ -2,6 +2,7 @@ import {
   type Counter,
   type GaugeSeries,
   type Histogram,
+  type HistogramSeries,
   LATENCY_BUCKETS,
   type MetricsRegistry,
   OVERFLOW_LABEL_VALUE,
@@ -11,6 +12,12 @@ import {
 const METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 /** The `route` label of a request that matched no route (404s of unknown paths). */
 export const UNMATCHED_ROUTE = 'unmatched';
+
+/** Where one chat completion reports its first byte and its first audio. */
+export interface CompletionTiming {
+  readonly firstByte: HistogramSeries;
+  readonly firstAudio: HistogramSeries;
+}
 
 /** Why a Redis command or connection failed, as `voxgate_redis_errors_total{kind}` counts it. */
 export type RedisErrorKind = 'connection' | 'timeout' | 'unavailable';
@@ -35,12 +42,15 @@ export type RedisErrorKind = 'connection' | 'timeout' | 'unavailable';
  */
 export class GatewayMetrics {
   private readonly http: Histogram<'route' | 'method' | 'status_class'>;
+  private readonly httpSeries = new Map<string, Map<string, HistogramSeries[]>>();
   private readonly firstByte: Histogram<'model' | 'stream'>;
   private readonly firstAudio: Histogram<'model'>;
   private readonly quotaRefusals: Counter<'limit' | 'scope' | 'enforced'>;
   private readonly redisErrors: Counter<'kind'>;
   readonly batchLinesInFlight: GaugeSeries;
   private readonly models: ReadonlySet<string>;
+  private readonly streamTimings = new Map<string, CompletionTiming>();
+  private readonly jsonTimings = new Map<string, CompletionTiming>();
 
   /** `models`: the catalogue's model ids, the only values the `model` label takes. */
   constructor(registry: MetricsRegistry, models: Iterable<string>) {
@@ -78,23 +88,42 @@ export class GatewayMetrics {
       .labels({});
   }
 
+  /** Called for every response: series are cached per route, method and status class (no string built). */
   httpRequest(route: string | undefined, method: string, status: number, seconds: number): void {
-    this.http
-      .labels({
-        route: route ?? UNMATCHED_ROUTE,
-        method: METHODS.has(method) ? method : 'other',
-        status_class: `${Math.trunc(status / 100)}xx`,
-      })
-      .observe(seconds);
+    const pattern = route ?? UNMATCHED_ROUTE;
+    let byMethod = this.httpSeries.get(pattern);
+    if (!byMethod) {
+      byMethod = new Map();
+      this.httpSeries.set(pattern, byMethod);
+    }
+    const knownMethod = METHODS.has(method) ? method : 'other';
+    let byClass = byMethod.get(knownMethod);
+    if (!byClass) {
+      byClass = [];
+      byMethod.set(knownMethod, byClass);
+    }
+    const statusClass = Math.trunc(status / 100);
+    let series = byClass[statusClass];
+    if (!series) {
+      series = this.http.labels({ route: pattern, method: knownMethod, status_class: `${statusClass}xx` });
+      byClass[statusClass] = series;
+    }
+    series.observe(seconds);
   }
 
-  /** The series a chat completion of `model` reports its first byte and first audio to (resolve once). */
-  completion(model: string, stream: boolean): { firstByte: { observe(seconds: number): void }; firstAudio: { observe(seconds: number): void } } {
-    const known = this.models.has(model) ? model : OVERFLOW_LABEL_VALUE;
-    return {
-      firstByte: this.firstByte.labels({ model: known, stream: String(stream) }),
-      firstAudio: this.firstAudio.labels({ model: known }),
-    };
+  /** The series a chat completion of `model` reports its first byte and first audio to (cached per model). */
+  completion(model: string, stream: boolean): CompletionTiming {
+    const cache = stream ? this.streamTimings : this.jsonTimings;
+    let timing = cache.get(model);
+    if (!timing) {
+      const known = this.models.has(model) ? model : OVERFLOW_LABEL_VALUE;
+      timing = {
+        firstByte: this.firstByte.labels({ model: known, stream: String(stream) }),
+        firstAudio: this.firstAudio.labels({ model: known }),
+      };
+      if (known !== OVERFLOW_LABEL_VALUE) cache.set(model, timing);
+    }
+    return timing;
   }
 
   quotaRefused(limit: string, scope: string, enforced: boolean): void {
