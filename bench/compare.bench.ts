@@ -9,7 +9,8 @@
  * peer. It prints:
  *
  * A. sequential, interleaved (direct / Voxgate / Portkey in rotating order, one keep-alive connection each):
- *    p50/p99 of JSON requests, and of streams' first body byte and total, and what each gateway adds;
+ *    p50/p99 of JSON requests, and of streams' first body byte and total, what each gateway adds, and the CPU
+ *    time of each serving process per request;
  * B. saturated (autocannon, CONNECTIONS connections, SECONDS s per run): req/s and latency, JSON and streams;
  * C. Redis commands per Voxgate request (INFO commandstats deltas, idle background subtracted);
  * D. RSS of both gateways idle, peak under load, and SETTLE_MS after load;
@@ -127,6 +128,8 @@ function checkAnswer(target: Target, stream: boolean, timing: Timing): void {
 interface Sequential {
   readonly firstByte: Record<Target['name'], number[]>;
   readonly total: Record<Target['name'], number[]>;
+  /** CPU time of each target's serving process per measured request, ms (warm-up excluded). */
+  readonly cpuMs: Record<Target['name'], number>;
 }
 
 async function sequential(targets: readonly Target[], stream: boolean): Promise<Sequential> {
@@ -134,7 +137,9 @@ async function sequential(targets: readonly Target[], stream: boolean): Promise<
   const firstByte = { direct: [], voxgate: [], portkey: [] } as Sequential['firstByte'];
   const total = { direct: [], voxgate: [], portkey: [] } as Sequential['total'];
   for (const target of targets) checkAnswer(target, stream, await timeRequest(target, body));
+  const cpuMs = { direct: 0, voxgate: 0, portkey: 0 };
   for (let i = 0; i < WARMUP + ROUNDS; i++) {
+    if (i === WARMUP) for (const target of targets) cpuMs[target.name] = cpuTimeMs(target.pid);
     // Rotating order, so drift in machine load and any order effect hit every target alike.
     for (let j = 0; j < targets.length; j++) {
       const target = targets[(i + j) % targets.length]!;
@@ -144,7 +149,8 @@ async function sequential(targets: readonly Target[], stream: boolean): Promise<
       total[target.name].push(timing.total);
     }
   }
-  return { firstByte, total };
+  for (const target of targets) cpuMs[target.name] = (cpuTimeMs(target.pid) - cpuMs[target.name]) / ROUNDS;
+  return { firstByte, total, cpuMs };
 }
 
 interface Saturated {
@@ -316,6 +322,12 @@ async function main(): Promise<void> {
     row('JSON', json.total);
     row('stream first byte', streams.firstByte);
     row('stream total', streams.total);
+    const cpuRow = (label: string, run: Sequential) =>
+      console.log(
+        `   ${label.padEnd(18)} ${pad(f(run.cpuMs.direct, 3), 15)} │ ${pad(f(run.cpuMs.voxgate, 3), 15)} │ ${pad(f(run.cpuMs.portkey, 3), 15)} │`,
+      );
+    cpuRow('CPU ms/req JSON', json);
+    cpuRow('CPU ms/req stream', streams);
 
     console.log(`\nB. saturated, autocannon ${CONNECTIONS} connections × ${SECONDS} s per run`);
     console.log(
