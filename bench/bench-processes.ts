@@ -9,6 +9,18 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 
+/** Children started here; killed when the bench exits, also when it fails half-way through its setup. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+});
+
+function track<T extends ChildProcess>(child: T): T {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
 /** A free TCP port on loopback (released before it is returned; fine for a bench). */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -25,10 +37,10 @@ export async function freePort(): Promise<number> {
 export async function startRedis(): Promise<{ url: string; child: ChildProcess } | null> {
   if (spawnSync('redis-server', ['--version']).status !== 0) return null;
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
+  const child = track(
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    }),
   );
   const url = `redis://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -50,9 +62,11 @@ export async function startRedis(): Promise<{ url: string; child: ChildProcess }
 
 /** `minimal-upstream.js` (compiled next to this file) as a child process, streaming `deltas` deltas. */
 export async function startUpstream(deltas: number): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [path.join(__dirname, 'minimal-upstream.js'), String(deltas)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = track(
+    spawn(process.execPath, [path.join(__dirname, 'minimal-upstream.js'), String(deltas)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.once('data', (data: Buffer) => resolve((JSON.parse(data.toString()) as { url: string }).url));
     child.once('exit', () => reject(new Error('upstream exited')));
