@@ -12,6 +12,9 @@ export interface BenchGateway {
   readonly url: string;
   readonly key: string;
   readonly pid: number;
+  /** The tenant that owns `key`, and the admin key (e.g. to set the tenant's quotas). */
+  readonly tenantId: string;
+  readonly adminKey: string;
   /** Stops the process, removes its config file and every Redis key under its prefix. */
   stop(): Promise<void>;
 }
@@ -19,11 +22,13 @@ export interface BenchGateway {
 /**
  * Starts the built gateway (`npm run build` first; benches compile to `dist/<bench>/bench/`) in front of
  * `upstreamUrl` as provider `bench` serving model `bench-model`, under a random Redis key prefix, and
- * creates one tenant with one key. `config` is merged over that (e.g. `{ telemetry: … }`).
+ * creates one tenant with one key. `config` is merged over that (e.g. `{ telemetry: … }`); `nodeArgs` go to
+ * `node` before the entry (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept).
  */
 export async function startBenchGateway(
   upstreamUrl: string,
   config: Record<string, unknown> = {},
+  nodeArgs: readonly string[] = [],
 ): Promise<BenchGateway> {
   const adminKey = randomBytes(16).toString('hex');
   const prefix = `vgbench:${randomBytes(4).toString('hex')}:`;
@@ -36,7 +41,7 @@ export async function startBenchGateway(
       ...config,
     }),
   );
-  const child = spawn(process.execPath, [path.resolve(__dirname, '../../apps/gateway/src/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../../apps/gateway/src/main.js')], {
     env: {
       ...process.env,
       PORT: '0',
@@ -74,7 +79,7 @@ export async function startBenchGateway(
       }).then((response) => response.json() as Promise<{ id: string; key: string }>);
     const tenant = await admin('/admin/tenants', { name: 'bench' });
     const { key } = await admin(`/admin/tenants/${tenant.id}/keys`, { name: 'bench' });
-    return { url, key, pid: child.pid!, stop };
+    return { url, key, pid: child.pid!, tenantId: tenant.id, adminKey, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,0 +1,116 @@
+/**
+ * Processes the hot-path benches (`compare.bench.ts`, `profile-gateway.bench.ts`) start around the gateway:
+ * a private Redis and the minimal upstream, each its own process, plus what they read off processes.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+
+/** Children started here; killed when the bench exits, also when it fails half-way through its setup. */
+const children = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+});
+
+function track<T extends ChildProcess>(child: T): T {
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+  return child;
+}
+
+/** A free TCP port on loopback (released before it is returned; fine for a bench). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * A private `redis-server` on a free loopback port, without persistence, so that its command counts are
+ * the bench's alone; null when `redis-server` is not installed (the caller then uses REDIS_URL).
+ */
+export async function startRedis(): Promise<{ url: string; child: ChildProcess } | null> {
+  if (spawnSync('redis-server', ['--version']).status !== 0) return null;
+  const port = await freePort();
+  const child = track(
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    }),
+  );
+  const url = `redis://127.0.0.1:${port}`;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    probe.on('error', () => undefined); // refused until the server listens: retried below
+    try {
+      await probe.connect();
+      await probe.ping();
+      return { url, child };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      probe.disconnect();
+    }
+  }
+  child.kill();
+  throw new Error('redis-server did not start');
+}
+
+/** `minimal-upstream.js` (compiled next to this file) as a child process, streaming `deltas` deltas. */
+export async function startUpstream(deltas: number): Promise<{ url: string; child: ChildProcess }> {
+  const child = track(
+    spawn(process.execPath, [path.join(__dirname, 'minimal-upstream.js'), String(deltas)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.once('data', (data: Buffer) => resolve((JSON.parse(data.toString()) as { url: string }).url));
+    child.once('exit', () => reject(new Error('upstream exited')));
+  });
+  child.stdout.resume();
+  return { url, child };
+}
+
+/** Resident set size of a process, in bytes (Linux `/proc`). */
+export function rssOf(pid: number): number {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  return Number(kb) * 1024;
+}
+
+/** `PUT /admin/tenants/{id}/quotas` with limits no bench reaches, so admission runs every check but never refuses. */
+export async function setGenerousQuotas(gateway: { url: string; tenantId: string; adminKey: string }): Promise<void> {
+  const response = await fetch(`${gateway.url}/admin/tenants/${gateway.tenantId}/quotas`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${gateway.adminKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      requests_per_minute: 100_000_000,
+      tokens_per_minute: 10_000_000_000,
+      concurrent_streams: 10_000,
+    }),
+  });
+  if (!response.ok) throw new Error(`setting quotas: HTTP ${response.status} ${await response.text()}`);
+}
+
+let ticksPerSecond: number | undefined;
+
+/** CPU time a process has used so far, in ms, user and system (Linux `/proc/<pid>/stat`). */
+export function cpuTimes(pid: number): { user: number; system: number } {
+  ticksPerSecond ??= Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim()) || 100;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { user: (Number(fields[11]) * 1000) / ticksPerSecond, system: (Number(fields[12]) * 1000) / ticksPerSecond };
+}
+
+/**
+ * CPU time (user + system) a process has used so far, in ms. Unlike latency and req/s, CPU per request
+ * barely moves when other work shares the machine, so it is the steadier figure.
+ */
+export function cpuTimeMs(pid: number): number {
+  const { user, system } = cpuTimes(pid);
+  return user + system;
+}
