@@ -56,3 +56,16 @@ const single = testRedisTarget().mode === 'single';
     await expect(cleanup).rejects.toThrow(/CROSSSLOT: pipeline get .*\{t:c\}:x/);
   });
 });
+
+(single ? describe.skip : describe)('keySlot on a Redis Cluster', () => {
+  it('agrees with CLUSTER KEYSLOT', async () => {
+    const test = await createTestRedis();
+    try {
+      for (const key of ['foo', 'voxgate:quota:{t:ten_1}:rpm:1', '{voxgate:bull}:batches:wait', 'a{}b', 'tenants']) {
+        expect(Number(await test.redis.call('CLUSTER', 'KEYSLOT', key))).toBe(keySlot(key));
+      }
+    } finally {
+      await test.cleanup();
+    }
+  });
+});
