@@ -55,19 +55,34 @@ const common = {
 // colocated spec that uses the test Redis (`useTestRedis`/`createTestRedis`) and the end-to-end suites
 // below. It needs `VOXGATE_TEST_REDIS_CLUSTER` (`eval "$(scripts/redis-cluster.sh start)"`); without it the
 // project is left out with a note, except under CI=true, where that is an error.
-const clusterE2e = ['auth', 'quotas', 'sessions', 'metering', 'batch', 'tools', 'tools.booking', 'tools.payment', 'tools.admin'];
+const clusterE2e = [
+  'redis-cluster',
+  'auth',
+  'quotas',
+  'sessions',
+  'metering',
+  'batch',
+  'tools',
+  'tools.booking',
+  'tools.payment',
+  'tools.admin',
+];
 function specsUsingTestRedis(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const file = path.join(dir, entry.name);
     if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : specsUsingTestRedis(file);
-    return entry.name.endsWith('.spec.ts') && /useTestRedis|createTestRedis/.test(fs.readFileSync(file, 'utf8')) ? [file] : [];
+    return entry.name.endsWith('.spec.ts') && /useTestRedis|createTestRedis/.test(fs.readFileSync(file, 'utf8'))
+      ? [file]
+      : [];
   });
 }
 function clusterProject() {
   if (!process.env.VOXGATE_TEST_REDIS_CLUSTER) {
     if (process.env.CI === 'true')
       throw new Error('CI=true: VOXGATE_TEST_REDIS_CLUSTER is unset (start one with scripts/redis-cluster.sh start)');
-    process.stderr.write('jest: VOXGATE_TEST_REDIS_CLUSTER unset, Redis Cluster project skipped (scripts/redis-cluster.sh start)\n');
+    process.stderr.write(
+      'jest: VOXGATE_TEST_REDIS_CLUSTER unset, Redis Cluster project skipped (scripts/redis-cluster.sh start)\n',
+    );
     return [];
   }
   const redisSpecs = ['apps', 'libs'].flatMap((root) => specsUsingTestRedis(path.join(__dirname, root)));

@@ -189,11 +189,12 @@ export async function deleteKeys(prefix: string): Promise<void> {
 
 /**
  * `config` pointed at the test Redis: unchanged against the single Redis (`REDIS_URL` is in the
- * environment), with `redis.mode: cluster` and the seed nodes in the `cluster` Jest project.
+ * environment), with `redis.mode: cluster` and the seed nodes in the `cluster` Jest project, unless the
+ * test chose a `redis.mode` itself.
  */
 export function withTestRedisMode(config: Record<string, unknown>): Record<string, unknown> {
   const target = testRedisTarget();
-  if (target.mode === 'single') return config;
   const redis = (config.redis ?? {}) as Record<string, unknown>;
+  if (target.mode === 'single' || redis.mode !== undefined) return config;
   return { ...config, redis: { ...redis, mode: 'cluster', nodes: target.nodes } };
 }

@@ -55,7 +55,10 @@ export function openTestRedis(options: TestRedisOptions = {}): Redis {
 
 /** Every key matching `pattern` (SCAN MATCH, not prefixed), on every master of a cluster. */
 export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
-  const servers = asCluster(redis)?.nodes('master') ?? [redis];
+  const cluster = asCluster(redis);
+  // A cluster client knows its masters once it has loaded the slots.
+  if (cluster && cluster.status !== 'ready') await new Promise((resolve) => cluster.once('ready', resolve));
+  const servers = cluster?.nodes('master') ?? [redis];
   const found: string[] = [];
   for (const server of servers) {
     let cursor = '0';
