@@ -64,5 +64,6 @@ export { asCluster, deleteFullKeys, openTestRedis, scanKeys, testRedisTarget } f
 export { keySlot } from './redis/key-slot';
 export { type CrossSlotViolation, guardSlots, type SlotGuard } from './redis/slot-guard';
 export { DedicatedRedis } from './redis/dedicated-redis';
+export { DedicatedSentinel } from './redis/dedicated-sentinel';
 
 export { type McpTestServer, startMcpTestServer } from './mcp/mcp-test-server';
