@@ -12,10 +12,7 @@
  */
 export function isRedisOutage(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  return (
-    error.name === 'MaxRetriesPerRequestError' ||
-    OUTAGE.test(error.message)
-  );
+  return error.name === 'MaxRetriesPerRequestError' || OUTAGE.test(error.message);
 }
 
 const OUTAGE = new RegExp(
