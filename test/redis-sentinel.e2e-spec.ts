@@ -45,7 +45,11 @@ describe('the gateway behind Redis Sentinel (redis.mode: sentinel)', () => {
 
     const client = openaiClient(gateway.url, key);
     const ask = () =>
-      client.chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 8 });
+      client.chat.completions.create({
+        model: SNAPSHOT,
+        messages: [{ role: 'user', content: 'hi' }],
+        max_completion_tokens: 8,
+      });
     await expect(ask()).resolves.toMatchObject({ model: SNAPSHOT });
     await expect(ask()).resolves.toMatchObject({ model: SNAPSHOT });
     const refused = await ask().catch((error: unknown) => error);

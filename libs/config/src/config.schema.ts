@@ -217,7 +217,9 @@ export const GatewayConfigSchema = z.strictObject({
        * `cluster` only: seed nodes, `redis://[user:password@]host:port` or `rediss://…` (TLS); the rest of
        * the cluster is discovered from them. Credentials and TLS of the first node apply to every node.
        */
-      nodes: z.array(z.string().regex(/^rediss?:\/\/[^/\s]+$/, 'must be redis://[user:password@]host:port')).default([]),
+      nodes: z
+        .array(z.string().regex(/^rediss?:\/\/[^/\s]+$/, 'must be redis://[user:password@]host:port'))
+        .default([]),
       /** `sentinel` only: the Sentinels to ask for the master, `host:port`. */
       sentinels: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port')).default([]),
       /** `sentinel` only: the master group name the Sentinels monitor (`sentinel monitor <name> …`). */
@@ -449,7 +451,10 @@ function redisModeIssues(raw: unknown): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   if (redis.mode === 'cluster') {
     if (empty(redis.nodes))
-      issues.push({ path: ['redis', 'nodes'], message: 'redis.mode cluster needs at least one node (redis://host:port)' });
+      issues.push({
+        path: ['redis', 'nodes'],
+        message: 'redis.mode cluster needs at least one node (redis://host:port)',
+      });
     if (typeof redis.keyPrefix === 'string' && /[{}]/.test(redis.keyPrefix))
       issues.push({
         path: ['redis', 'keyPrefix'],
@@ -458,7 +463,10 @@ function redisModeIssues(raw: unknown): ConfigIssue[] {
   }
   if (redis.mode === 'sentinel') {
     if (empty(redis.sentinels))
-      issues.push({ path: ['redis', 'sentinels'], message: 'redis.mode sentinel needs at least one sentinel (host:port)' });
+      issues.push({
+        path: ['redis', 'sentinels'],
+        message: 'redis.mode sentinel needs at least one sentinel (host:port)',
+      });
     if (typeof redis.name !== 'string' || redis.name === '')
       issues.push({ path: ['redis', 'name'], message: 'redis.mode sentinel needs the master group name' });
   }

@@ -33,7 +33,9 @@ export class DedicatedSentinel {
     // Sentinel rewrites its config file, so it must be its own writable file.
     writeFileSync(
       config,
-      [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor vgmaster 127.0.0.1 ${master.port} 1`, ''].join('\n'),
+      [`port ${port}`, 'bind 127.0.0.1', `dir ${dir}`, `sentinel monitor vgmaster 127.0.0.1 ${master.port} 1`, ''].join(
+        '\n',
+      ),
     );
     // `redis-server --sentinel` is what the `redis-sentinel` link runs; Debian's redis-server ships it.
     const sentinel = spawn('redis-server', [config, '--sentinel'], { stdio: 'ignore' });

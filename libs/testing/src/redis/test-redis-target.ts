@@ -27,7 +27,9 @@ export function testRedisTarget(): { mode: 'single'; url: string } | { mode: 'cl
     .map((node) => node.trim())
     .filter(Boolean);
   if (nodes.length === 0)
-    throw new Error('VOXGATE_TEST_REDIS_MODE=cluster needs VOXGATE_TEST_REDIS_CLUSTER (scripts/redis-cluster.sh start)');
+    throw new Error(
+      'VOXGATE_TEST_REDIS_MODE=cluster needs VOXGATE_TEST_REDIS_CLUSTER (scripts/redis-cluster.sh start)',
+    );
   return { mode: 'cluster', nodes };
 }
 
