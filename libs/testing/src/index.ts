@@ -65,5 +65,6 @@ export { keySlot } from './redis/key-slot';
 export { type CrossSlotViolation, guardSlots, type SlotGuard } from './redis/slot-guard';
 export { DedicatedRedis } from './redis/dedicated-redis';
 export { DedicatedSentinel } from './redis/dedicated-sentinel';
+export { DedicatedCluster } from './redis/dedicated-cluster';
 
 export { type McpTestServer, startMcpTestServer } from './mcp/mcp-test-server';

@@ -29,12 +29,15 @@ import type { JsonLogger } from './json-logger';
 export function createRedis(config: GatewayConfig, logger: JsonLogger): Redis {
   const redis = openRedis(config.redis, 'commands');
   let lastReport = 0;
-  redis.on('error', (error: Error) => {
+  const report = (error: Error) => {
     const now = Date.now();
     if (now - lastReport < 10_000) return;
     lastReport = now;
     logger.event('warn', 'redis unavailable', { error: error.message });
-  });
+  };
+  redis.on('error', report);
+  // A cluster reports a lost node on its own event; the cluster as a whole may still be up.
+  redis.on('node error', report);
   return redis as Redis;
 }
 
