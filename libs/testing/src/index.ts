@@ -68,3 +68,11 @@ export { DedicatedSentinel } from './redis/dedicated-sentinel';
 export { DedicatedCluster } from './redis/dedicated-cluster';
 
 export { type McpTestServer, startMcpTestServer } from './mcp/mcp-test-server';
+
+export {
+  type ExpositionFamily,
+  type ExpositionSample,
+  parseExposition,
+  sampleValue,
+  samplesOf,
+} from './prometheus/exposition.parser';

@@ -1,0 +1,23 @@
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { REDIS } from '../infra/tokens';
+import { GatewayMetrics } from './gateway-metrics';
+
+/**
+ * Counts the shared Redis client's `error` events (connection refused, reset, DNS failures: one per failed
+ * reconnection attempt while Redis is away; on a cluster, its `node error` events too) as
+ * `voxgate_redis_errors_total{kind="connection"}`. A listener of its own, beside the one that logs.
+ */
+@Injectable()
+export class RedisErrorMetrics implements OnModuleInit {
+  constructor(
+    @Inject(REDIS) private readonly redis: Pick<Redis, 'on'>,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  onModuleInit(): void {
+    this.redis.on('error', () => this.metrics.redisError('connection'));
+    // A Redis Cluster client reports a lost node on its own event (the cluster as a whole may still serve).
+    this.redis.on('node error', () => this.metrics.redisError('connection'));
+  }
+}
