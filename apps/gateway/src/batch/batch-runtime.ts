@@ -87,7 +87,10 @@ export class BatchRuntime implements BeforeApplicationShutdown, OnApplicationShu
   startWorker(app: INestApplication): void {
     if (this.worker) return;
     const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-    const executor = countingLinesInFlight(new InjectLineExecutor(fastify, this.internal), this.metrics.batchLinesInFlight);
+    const executor = countingLinesInFlight(
+      new InjectLineExecutor(fastify, this.internal),
+      this.metrics.batchLinesInFlight,
+    );
     const process = new ProcessBatch(this.batches, this.files, executor, this.settings, this.env);
     this.worker = new BatchWorker(
       process,
