@@ -1,7 +1,5 @@
-import { Redis } from 'ioredis';
-import { readSpeechClip, SPEECH_TRANSCRIPT } from '@voxgate/testing';
+import { openTestRedis, readSpeechClip, scanKeys, SPEECH_TRANSCRIPT } from '@voxgate/testing';
 import { useRelayEnv } from './support/e2e-env';
-import { REDIS_URL } from './support/gateway-process';
 import { ALIAS, SNAPSHOT } from './support/relay-config';
 
 const jfk = readSpeechClip('jfk.wav').toString('base64');
@@ -123,13 +121,13 @@ describe('sessions (X-Session-Id)', () => {
     expect(
       (await fetch(`${gateway.url}/v1/sessions/call-2002`, { headers: { authorization: `Bearer ${key}` } })).status,
     ).toBe(404);
-    const redis = new Redis(REDIS_URL);
+    const redis = openTestRedis();
     try {
-      const left = await redis.keys(`${gateway.redisPrefix}*call-2002*`);
+      const left = await scanKeys(redis, `${gateway.redisPrefix}*call-2002*`);
       expect(left).toEqual([]);
       const owned = [...JSON.stringify(body).matchAll(/(ain_[0-9a-f]+|audio_vg_[0-9a-f]+)/g)].map((match) => match[1]!);
       expect(owned.length).toBeGreaterThanOrEqual(2);
-      for (const id of owned) expect(await redis.keys(`${gateway.redisPrefix}audio:*${id}`)).toEqual([]);
+      for (const id of owned) expect(await scanKeys(redis, `${gateway.redisPrefix}audio:*${id}`)).toEqual([]);
     } finally {
       redis.disconnect();
     }

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { deleteFullKeys, openTestRedis, scanKeys, testRedisTarget } from '@voxgate/testing';
 import { stringify } from 'yaml';
 
 const MAIN = path.resolve(__dirname, '../../dist/apps/gateway/src/main.js');
@@ -52,7 +52,9 @@ export class GatewayProcess {
       REDIS_URL,
       VOXGATE_REDIS_PREFIX: redisPrefix,
       VOXGATE_ADMIN_KEY: adminKey,
-      ...(options.config ? { VOXGATE_CONFIG: writeConfig(options.config) } : {}),
+      ...(options.config || testRedisTarget().mode === 'cluster'
+        ? { VOXGATE_CONFIG: writeConfig(withTestRedisMode(options.config ?? {})) }
+        : {}),
       ...options.env,
     };
     const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -173,17 +175,26 @@ function pickEnv(names: string[]): Record<string, string> {
   return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
 }
 
+/** Deletes every key under `prefix`, and under `{<prefix>…` (BullMQ's hash-tagged prefix on a cluster). */
 export async function deleteKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = openTestRedis({ lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
+    const keys = [...(await scanKeys(redis, `${prefix}*`)), ...(await scanKeys(redis, `{${prefix}*`))];
+    await deleteFullKeys(redis, keys);
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * `config` pointed at the test Redis: unchanged against the single Redis (`REDIS_URL` is in the
+ * environment), with `redis.mode: cluster` and the seed nodes in the `cluster` Jest project, unless the
+ * test chose a `redis.mode` itself.
+ */
+export function withTestRedisMode(config: Record<string, unknown>): Record<string, unknown> {
+  const target = testRedisTarget();
+  const redis = (config.redis ?? {}) as Record<string, unknown>;
+  if (target.mode === 'single' || redis.mode !== undefined) return config;
+  return { ...config, redis: { ...redis, mode: 'cluster', nodes: target.nodes } };
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { REDIS_URL } from './gateway-process';
+import { REDIS_URL, withTestRedisMode } from './gateway-process';
 
 const MAIN = path.resolve(__dirname, '../../dist/apps/worker/src/main.js');
 
@@ -19,7 +19,7 @@ export class WorkerProcess {
   static async start(options: { redisPrefix: string; config: Record<string, unknown> }): Promise<WorkerProcess> {
     const dir = mkdtempSync(path.join(tmpdir(), 'voxgate-worker-'));
     const configFile = path.join(dir, 'config.yaml');
-    writeFileSync(configFile, stringify(options.config));
+    writeFileSync(configFile, stringify(withTestRedisMode(options.config)));
     const child = spawn(process.execPath, [MAIN], {
       env: {
         PATH: process.env.PATH ?? '',

@@ -202,8 +202,39 @@ export const GatewayConfigSchema = z.strictObject({
     .prefault({}),
   redis: z
     .strictObject({
+      /**
+       * How Voxgate reaches Redis:
+       * - `single`: one server at `url` (its user, password, database and `rediss://` TLS included);
+       * - `cluster`: a Redis Cluster, discovered from the seed `nodes`;
+       * - `sentinel`: the master that the `sentinels` report for the group `name`, followed across failovers.
+       * Every multi-key script and transaction stays in one hash slot (`{t:<tenant>}` tags), so the same key
+       * layout runs in all three modes.
+       */
+      mode: z.enum(['single', 'cluster', 'sentinel']).default('single'),
+      /** `single` only: the server's URL (`redis://[user:password@]host:port[/db]`, `rediss://` for TLS). */
       url: z.string().min(1).default('redis://127.0.0.1:6379'),
-      /** Every key Voxgate writes starts with this; several deployments can share one Redis. */
+      /**
+       * `cluster` only: seed nodes, `redis://[user:password@]host:port` or `rediss://…` (TLS); the rest of
+       * the cluster is discovered from them. Credentials and TLS of the first node apply to every node.
+       */
+      nodes: z
+        .array(z.string().regex(/^rediss?:\/\/[^/\s]+$/, 'must be redis://[user:password@]host:port'))
+        .default([]),
+      /** `sentinel` only: the Sentinels to ask for the master, `host:port`. */
+      sentinels: z.array(z.string().regex(/^[^\s:]+:\d+$/, 'must be host:port')).default([]),
+      /** `sentinel` only: the master group name the Sentinels monitor (`sentinel monitor <name> …`). */
+      name: z.string().default(''),
+      /** ACL user and password of the data nodes (cluster nodes, or the master behind Sentinel); empty: from the URL, else none. */
+      username: z.string().default(''),
+      password: z.string().default(''),
+      /** Password of the Sentinels themselves (`requirepass` on the Sentinel), if they have one. */
+      sentinelPassword: z.string().default(''),
+      /** TLS to the data nodes (a `rediss://` URL or node turns it on as well). */
+      tls: z.boolean().default(false),
+      /**
+       * Every key Voxgate writes starts with this; several deployments can share one Redis. In `cluster`
+       * mode it must not contain `{` or `}`: a hash tag in the prefix would put every key in one slot.
+       */
       keyPrefix: z.string().min(1).default('voxgate:'),
       /**
        * A Redis command that has no answer after this long fails (the request gets a 503
@@ -377,7 +408,7 @@ export interface ConfigIssue {
  * boot failure lists every problem: models naming unknown providers, and model names used twice.
  */
 export function crossCheckConfig(raw: unknown): ConfigIssue[] {
-  const config = (raw ?? {}) as { providers?: unknown; models?: unknown };
+  const config = (raw ?? {}) as { providers?: unknown; models?: unknown; redis?: unknown };
   const providers = config.providers && typeof config.providers === 'object' ? Object.keys(config.providers) : [];
   const models = Array.isArray(config.models) ? (config.models as unknown[]) : [];
   const issues: ConfigIssue[] = [];
@@ -409,5 +440,35 @@ export function crossCheckConfig(raw: unknown): ConfigIssue[] {
       seen.set(name, typeof model.id === 'string' ? model.id : '?');
     }
   });
+  return [...issues, ...redisModeIssues(config.redis)];
+}
+
+/** What each `redis.mode` needs beside it: nodes for a cluster, sentinels and a name for Sentinel. */
+function redisModeIssues(raw: unknown): ConfigIssue[] {
+  if (!raw || typeof raw !== 'object') return [];
+  const redis = raw as { mode?: unknown; nodes?: unknown; sentinels?: unknown; name?: unknown; keyPrefix?: unknown };
+  const empty = (value: unknown) => !Array.isArray(value) || value.length === 0;
+  const issues: ConfigIssue[] = [];
+  if (redis.mode === 'cluster') {
+    if (empty(redis.nodes))
+      issues.push({
+        path: ['redis', 'nodes'],
+        message: 'redis.mode cluster needs at least one node (redis://host:port)',
+      });
+    if (typeof redis.keyPrefix === 'string' && /[{}]/.test(redis.keyPrefix))
+      issues.push({
+        path: ['redis', 'keyPrefix'],
+        message: 'must not contain { or } in cluster mode (a hash tag in the prefix puts every key in one slot)',
+      });
+  }
+  if (redis.mode === 'sentinel') {
+    if (empty(redis.sentinels))
+      issues.push({
+        path: ['redis', 'sentinels'],
+        message: 'redis.mode sentinel needs at least one sentinel (host:port)',
+      });
+    if (typeof redis.name !== 'string' || redis.name === '')
+      issues.push({ path: ['redis', 'name'], message: 'redis.mode sentinel needs the master group name' });
+  }
   return issues;
 }

@@ -126,7 +126,15 @@ models:
     expect(config.server.host).toBe('0.0.0.0');
     expect(config.server.port).toBe(3000);
     expect(config.redis).toEqual({
+      mode: 'single',
       url: 'redis://cache:6380/2',
+      nodes: [],
+      sentinels: [],
+      name: '',
+      username: '',
+      password: '',
+      sentinelPassword: '',
+      tls: false,
       keyPrefix: 'vg-test:',
       commandTimeoutMs: 1000,
       outbox: { maxEntries: 10_000, file: '/var/lib/voxgate/outbox.jsonl' },

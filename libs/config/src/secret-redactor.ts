@@ -43,10 +43,10 @@ export class SecretRedactor {
 
   /**
    * Every secret the gateway's config holds: provider keys, provider header values and credential-named
-   * query values, the admin key, the tools' signing secret and the Redis password.
+   * query values, the admin key, the tools' signing secret and the Redis passwords.
    */
   static fromConfig(config: GatewayConfig, extra: Iterable<string> = []): SecretRedactor {
-    const secrets = [...extra, config.admin.key, config.tools.confirmationSecret, ...redisPassword(config.redis.url)];
+    const secrets = [...extra, config.admin.key, config.tools.confirmationSecret, ...redisPasswords(config.redis)];
     for (const provider of Object.values(config.providers)) secrets.push(...providerSecrets(provider));
     return new SecretRedactor(secrets);
   }
@@ -69,6 +69,14 @@ export function providerSecrets(provider: {
   const secrets = [provider.apiKey, ...keys, ...Object.values(provider.headers)];
   for (const [name, value] of Object.entries(provider.query)) if (SECRET_QUERY_NAME.test(name)) secrets.push(value);
   return secrets;
+}
+
+/** Every Redis password the config holds: in the URL, in cluster node URLs, and the explicit ones. */
+function redisPasswords(redis: GatewayConfig['redis']): string[] {
+  return [
+    ...[redis.url, ...redis.nodes].flatMap(redisPassword),
+    ...[redis.password, redis.sentinelPassword].filter(Boolean),
+  ];
 }
 
 function redisPassword(url: string): string[] {

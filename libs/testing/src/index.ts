@@ -60,7 +60,12 @@ export { openAiError } from './fake-upstream/fake-upstream.errors';
 export { collectSseEvents, readSseEvents, type SseEvent } from './sse/sse-events.reader';
 
 export { createTestRedis, TEST_REDIS_URL, type TestRedis, useTestRedis } from './redis/test-redis';
+export { asCluster, deleteFullKeys, openTestRedis, scanKeys, testRedisTarget } from './redis/test-redis-target';
+export { keySlot } from './redis/key-slot';
+export { type CrossSlotViolation, guardSlots, type SlotGuard } from './redis/slot-guard';
 export { DedicatedRedis } from './redis/dedicated-redis';
+export { DedicatedSentinel } from './redis/dedicated-sentinel';
+export { DedicatedCluster } from './redis/dedicated-cluster';
 
 export { type McpTestServer, startMcpTestServer } from './mcp/mcp-test-server';
 

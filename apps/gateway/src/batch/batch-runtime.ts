@@ -9,6 +9,7 @@ import {
 import {
   type BatchEnvironment,
   BatchJobQueue,
+  type BatchQueueConnection,
   BatchRepository,
   type BatchSettings,
   BatchWorker,
@@ -19,6 +20,7 @@ import type { GatewayConfig } from '@voxgate/config';
 import type { FastifyInstance } from 'fastify';
 import { InternalCaller } from '../auth/internal-caller';
 import { JsonLogger } from '../infra/json-logger';
+import { openRedis } from '../infra/redis-connection';
 import { countingLinesInFlight } from '../metrics/batch-lines-in-flight';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { GATEWAY_CONFIG } from '../infra/tokens';
@@ -47,9 +49,17 @@ export const batchEnvironment: BatchEnvironment = {
   newId: (prefix) => `${prefix}${randomBytes(12).toString('hex')}`,
 };
 
-/** BullMQ's connection: the gateway's Redis, keys under `<keyPrefix>bull:`. */
-export function batchQueueConnection(config: GatewayConfig) {
-  return { url: config.redis.url, prefix: `${config.redis.keyPrefix}bull`, commandTimeoutMs: config.redis.commandTimeoutMs };
+/**
+ * BullMQ's connection: the gateway's Redis in its mode, keys under `<keyPrefix>bull:`. On a Redis Cluster
+ * the prefix is a hash tag, `{<keyPrefix>bull}:`, so each queue's keys (which BullMQ's scripts touch
+ * together) share one slot, as BullMQ's cluster guide requires.
+ */
+export function batchQueueConnection(config: GatewayConfig): BatchQueueConnection {
+  const { redis } = config;
+  return {
+    connect: (role) => openRedis(redis, role === 'producer' ? 'queue-producer' : 'queue-worker'),
+    prefix: redis.mode === 'cluster' ? `{${redis.keyPrefix}bull}` : `${redis.keyPrefix}bull`,
+  };
 }
 
 /**
@@ -77,7 +87,10 @@ export class BatchRuntime implements BeforeApplicationShutdown, OnApplicationShu
   startWorker(app: INestApplication): void {
     if (this.worker) return;
     const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-    const executor = countingLinesInFlight(new InjectLineExecutor(fastify, this.internal), this.metrics.batchLinesInFlight);
+    const executor = countingLinesInFlight(
+      new InjectLineExecutor(fastify, this.internal),
+      this.metrics.batchLinesInFlight,
+    );
     const process = new ProcessBatch(this.batches, this.files, executor, this.settings, this.env);
     this.worker = new BatchWorker(
       process,

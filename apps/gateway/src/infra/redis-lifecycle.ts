@@ -3,12 +3,13 @@ import type { GatewayConfig } from '@voxgate/config';
 import type { Redis } from 'ioredis';
 import { JsonLogger } from './json-logger';
 import { PendingWrites } from './pending-writes';
-import { connectedWithin } from './redis.provider';
+import { clusterMismatch, connectedWithin } from './redis.provider';
 import { GATEWAY_CONFIG, REDIS } from './tokens';
 
 /**
  * Waits (at most a few seconds) for the first Redis connection at boot, since the client has no offline
- * queue. At shutdown, after the HTTP server stopped taking requests, lets the outbox write (or spill) what
+ * queue, and refuses to boot in `single` mode against a Redis Cluster node (see `clusterMismatch`). At
+ * shutdown, after the HTTP server stopped taking requests, lets the outbox write (or spill) what
  * it holds, then closes the connection.
  */
 @Injectable()
@@ -22,8 +23,15 @@ export class RedisLifecycle implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const waitMs = Math.max(3 * this.config.redis.commandTimeoutMs, 3_000);
-    if (!(await connectedWithin(this.redis, waitMs)))
+    if (!(await connectedWithin(this.redis, waitMs))) {
       this.logger.event('warn', 'redis not connected at boot; starting not ready', { waitedMs: waitMs });
+      return;
+    }
+    const mismatch = await clusterMismatch(this.redis, this.config.redis.mode);
+    if (mismatch) {
+      this.logger.event('error', 'redis mode mismatch', { message: mismatch });
+      throw new Error(mismatch);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

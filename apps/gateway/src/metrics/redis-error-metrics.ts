@@ -5,8 +5,8 @@ import { GatewayMetrics } from './gateway-metrics';
 
 /**
  * Counts the shared Redis client's `error` events (connection refused, reset, DNS failures: one per failed
- * reconnection attempt while Redis is away) as `voxgate_redis_errors_total{kind="connection"}`. A
- * listener of its own, beside the one that logs.
+ * reconnection attempt while Redis is away; on a cluster, its `node error` events too) as
+ * `voxgate_redis_errors_total{kind="connection"}`. A listener of its own, beside the one that logs.
  */
 @Injectable()
 export class RedisErrorMetrics implements OnModuleInit {
@@ -17,5 +17,7 @@ export class RedisErrorMetrics implements OnModuleInit {
 
   onModuleInit(): void {
     this.redis.on('error', () => this.metrics.redisError('connection'));
+    // A Redis Cluster client reports a lost node on its own event (the cluster as a whole may still serve).
+    this.redis.on('node error', () => this.metrics.redisError('connection'));
   }
 }

@@ -1,17 +1,24 @@
 import { Queue } from 'bullmq';
+import type { Cluster, Redis } from 'ioredis';
 import { BATCH_QUEUE, type BatchJobItem, type BatchJobScheduler } from './batch-jobs';
+
+/** A client BullMQ can use: a single server (also behind Sentinel) or a Redis Cluster. */
+export type BatchQueueClient = Redis | Cluster;
 
 /** Where BullMQ keeps its keys and how it connects; the gateway derives both from its Redis config. */
 export interface BatchQueueConnection {
-  /** `redis://…`. BullMQ opens its own connections (it cannot share one that has an ioredis keyPrefix). */
-  readonly url: string;
-  /** BullMQ key prefix, e.g. `voxgate:bull` (keys become `voxgate:bull:batches:…`). */
-  readonly prefix: string;
   /**
-   * The producer's command timeout (`redis.commandTimeoutMs`): `POST /v1/batches` against a frozen Redis
-   * fails after it. Not applied to the worker's blocking connections.
+   * Opens a new client without an ioredis `keyPrefix` (BullMQ refuses one and applies `prefix` itself).
+   * `producer`: fails fast (command timeout, no offline queue), so `POST /v1/batches` against a frozen
+   * Redis fails instead of hanging. `worker`: `maxRetriesPerRequest: null` and no command timeout, as
+   * BullMQ's blocking commands need. Whoever calls it closes the client after BullMQ closed.
    */
-  readonly commandTimeoutMs?: number;
+  readonly connect: (role: 'producer' | 'worker') => BatchQueueClient;
+  /**
+   * BullMQ key prefix, e.g. `voxgate:bull` (keys become `voxgate:bull:batches:…`). On a Redis Cluster it
+   * must be a hash tag, e.g. `{voxgate:bull}`: BullMQ's scripts touch several keys of a queue at once.
+   */
+  readonly prefix: string;
 }
 
 /**
@@ -23,16 +30,12 @@ export interface BatchQueueConnection {
  */
 export class BatchJobQueue implements BatchJobScheduler {
   private readonly queue: Queue;
+  private readonly client: BatchQueueClient;
 
   constructor(connection: BatchQueueConnection) {
+    this.client = connection.connect('producer');
     this.queue = new Queue(BATCH_QUEUE, {
-      connection: {
-        url: connection.url,
-        enableOfflineQueue: false,
-        maxRetriesPerRequest: 2,
-        connectTimeout: 2_000,
-        ...(connection.commandTimeoutMs === undefined ? {} : { commandTimeout: connection.commandTimeoutMs }),
-      },
+      connection: this.client,
       prefix: connection.prefix,
       defaultJobOptions: {
         attempts: 5,
@@ -41,8 +44,9 @@ export class BatchJobQueue implements BatchJobScheduler {
         removeOnFail: { age: 7 * 86_400 },
       },
     });
-    // Errors surface on the `add` that hit them; the emitter must not crash the process meanwhile.
+    // Errors surface on the `add` that hit them; the emitters must not crash the process meanwhile.
     this.queue.on('error', () => undefined);
+    this.client.on('error', () => undefined);
   }
 
   async enqueue(job: BatchJobItem): Promise<void> {
@@ -60,5 +64,7 @@ export class BatchJobQueue implements BatchJobScheduler {
 
   async close(): Promise<void> {
     await this.queue.close();
+    // BullMQ leaves a client it was given open.
+    this.client.disconnect();
   }
 }

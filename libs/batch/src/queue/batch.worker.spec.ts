@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
-import { TEST_REDIS_URL, useTestRedis } from '@voxgate/testing';
+import { openTestRedis, scanKeys, useTestRedis } from '@voxgate/testing';
+import type { BatchQueueConnection } from './batch-job.queue';
 import { CreateBatch } from '../batches/create-batch.usecase';
 import { batchHarness, completion, KEY, RecordingExecutor, requestLine, TENANT } from '../__fixtures__/batch.factory';
 import { UploadFile } from '../files/upload-file.usecase';
@@ -16,7 +17,10 @@ describe('BatchWorker over real BullMQ', () => {
 
   function setup(executor: RecordingExecutor) {
     const harness = batchHarness(testRedis().redis);
-    const connection = { url: TEST_REDIS_URL, prefix: `${testRedis().prefix}bull` };
+    const connection: BatchQueueConnection = {
+      connect: (role) => openTestRedis(role === 'worker' ? { maxRetriesPerRequest: null } : {}),
+      prefix: `{${testRedis().prefix}bull}`,
+    };
     const queue = new BatchJobQueue(connection);
     closers.push(() => queue.close());
     const create = new CreateBatch(harness.batches, harness.files, queue, harness.settings, harness.env);
@@ -50,8 +54,10 @@ describe('BatchWorker over real BullMQ', () => {
     const batchId = await submit([requestLine('a'), requestLine('b')]);
     await waitFor(async () => (await statusOf(batchId)) === 'completed');
     expect((await harness.batches.get(TENANT, batchId))?.counts).toEqual({ total: 2, completed: 2, failed: 0 });
-    const keys = await testRedis().keys();
-    expect(keys.some((key) => key.startsWith(`bull:${BATCH_QUEUE}:`))).toBe(true);
+    const { redis, prefix } = testRedis();
+    // BullMQ's keys carry the hash-tagged prefix, whole (one slot per queue on a cluster), and nothing else.
+    expect(await scanKeys(redis, `{${prefix}bull}:${BATCH_QUEUE}:*`)).not.toEqual([]);
+    expect((await testRedis().keys()).filter((key) => key.startsWith('bull'))).toEqual([]);
   });
 
   it('on close, puts a running batch back in the queue for the next worker, which finishes it', async () => {
@@ -69,8 +75,12 @@ describe('BatchWorker over real BullMQ', () => {
     release();
     await closing;
     expect(await statusOf(batchId)).toBe('in_progress');
-    const queue = new Queue(BATCH_QUEUE, { connection: { url: connection.url }, prefix: connection.prefix });
-    closers.push(() => queue.close());
+    const client = openTestRedis();
+    const queue = new Queue(BATCH_QUEUE, { connection: client, prefix: connection.prefix });
+    closers.push(async () => {
+      await queue.close();
+      client.disconnect();
+    });
     expect(await queue.getJobState(batchId)).toBe('waiting');
 
     startWorker();

@@ -1,7 +1,7 @@
 import { type Job, WaitingError, Worker } from 'bullmq';
 import type { ProcessBatch } from '../processing/process-batch.usecase';
 import { BATCH_QUEUE, ProcessBatchJobSchema } from './batch-jobs';
-import type { BatchQueueConnection } from './batch-job.queue';
+import type { BatchQueueClient, BatchQueueConnection } from './batch-job.queue';
 import { ThrottledLog } from './throttled-log';
 
 /** Structured log line: level, message, fields (the gateway's JSON logger fits). */
@@ -35,6 +35,7 @@ export interface BatchWorkerOptions {
  */
 export class BatchWorker {
   private worker: Worker | null = null;
+  private client: BatchQueueClient | null = null;
   private closing = false;
   private active = 0;
   private readonly errorLog: ThrottledLog;
@@ -50,8 +51,11 @@ export class BatchWorker {
 
   start(): void {
     if (this.worker) return;
+    const client = this.connection.connect('worker');
+    client.on('error', () => undefined); // reported through the worker's own 'error' event
+    this.client = client;
     this.worker = new Worker(BATCH_QUEUE, (job, token) => this.process(job, token), {
-      connection: { url: this.connection.url, maxRetriesPerRequest: null },
+      connection: client,
       prefix: this.connection.prefix,
       concurrency: this.options.concurrency,
       maxStalledCount: this.options.maxStalledCount ?? 100,
@@ -74,6 +78,9 @@ export class BatchWorker {
       this.active > 0 ? graceMs : 1_000,
       worker.close().catch(() => undefined),
     );
+    // BullMQ closes the blocking connection it made, never the client it was given.
+    this.client?.disconnect();
+    this.client = null;
   }
 
   private async process(job: Job, token: string | undefined): Promise<void> {

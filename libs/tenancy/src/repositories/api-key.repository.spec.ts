@@ -37,8 +37,8 @@ describe('ApiKeyRepository (real Redis)', () => {
       'apikey:key_1',
       'apikey:key_2',
       'apikey:key_3',
-      'tenant:ten_1:apikeys',
-      'tenant:ten_2:apikeys',
+      'tenant:{t:ten_1}:apikeys',
+      'tenant:{t:ten_2}:apikeys',
     ]);
   });
 

@@ -1,40 +1,40 @@
 import type { Redis } from 'ioredis';
-import { execAll, isHash } from './redis-results';
+import { isHash } from './redis-results';
+import { tenancyKeys } from './tenancy-keys';
 import type { Tenant } from '../tenancy.types';
 
-/**
- * Keys (under the client's key prefix):
- * - `tenant:{id}`  hash `{ id, name, created_at }`
- * - `tenants`      sorted set of tenant ids, scored by creation time (listing order)
- */
+/** Tenants: one hash each, and the `tenants` index that lists them (keys in `tenancy-keys.ts`). */
 export class TenantRepository {
   constructor(private readonly redis: Redis) {}
 
+  /**
+   * Stores a new tenant. The index and the hash live in different cluster slots, so they are two writes,
+   * index first: a crash between them leaves an index entry without a tenant, which `list` skips and
+   * nothing else reads. The other order could leave a tenant that exists but is never listed.
+   */
   async create(tenant: Tenant): Promise<void> {
-    await execAll(
-      this.redis
-        .multi()
-        .hset(`tenant:${tenant.id}`, { id: tenant.id, name: tenant.name, created_at: tenant.createdAt })
-        .zadd('tenants', tenant.createdAt, tenant.id),
-    );
+    await this.redis.zadd(tenancyKeys.tenants(), tenant.createdAt, tenant.id);
+    await this.redis.hset(tenancyKeys.tenant(tenant.id), {
+      id: tenant.id,
+      name: tenant.name,
+      created_at: tenant.createdAt,
+    });
   }
 
   async get(id: string): Promise<Tenant | null> {
-    const hash = await this.redis.hgetall(`tenant:${id}`);
+    const hash = await this.redis.hgetall(tenancyKeys.tenant(id));
     return hash.id ? toTenant(hash) : null;
   }
 
   async exists(id: string): Promise<boolean> {
-    return (await this.redis.exists(`tenant:${id}`)) === 1;
+    return (await this.redis.exists(tenancyKeys.tenant(id))) === 1;
   }
 
+  /** Every tenant, oldest first. One HGETALL per tenant, concurrently: each lives in its own slot. */
   async list(): Promise<Tenant[]> {
-    const ids = await this.redis.zrange('tenants', '0', '-1');
-    if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(`tenant:${id}`);
-    const results = await execAll(pipeline);
-    return results.flatMap((hash) => (isHash(hash) && hash.id ? [toTenant(hash)] : []));
+    const ids = await this.redis.zrange(tenancyKeys.tenants(), '0', '-1');
+    const hashes = await Promise.all(ids.map((id) => this.redis.hgetall(tenancyKeys.tenant(id))));
+    return hashes.flatMap((hash) => (isHash(hash) && hash.id ? [toTenant(hash)] : []));
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { execAll, tenantTag } from '../redis-script';
+import { tenantTag } from '../redis-script';
 import type { ToolDefinition } from './tool-definition';
 
 /** A tool a tenant enabled, and which registration of that name it enabled. */
@@ -54,11 +54,8 @@ export class ToolRegistryRepository {
   async remove(name: string): Promise<boolean> {
     const removed = (await this.redis.hdel('tools:registry', name)) === 1;
     const tenants = await this.redis.smembers(`tools:enabled-tenants:${name}`);
-    if (tenants.length > 0) {
-      const pipeline = this.redis.pipeline();
-      for (const tenantId of tenants) pipeline.hdel(enabledKey(tenantId), name);
-      await execAll(pipeline);
-    }
+    // One HDEL per tenant rather than a pipeline: on a cluster a pipeline must stay on one node.
+    await Promise.all(tenants.map((tenantId) => this.redis.hdel(enabledKey(tenantId), name)));
     await this.redis.del(`tools:enabled-tenants:${name}`);
     return removed;
   }
