@@ -76,8 +76,11 @@ export class InputAudioBuffer {
     return samples;
   }
 
-  /** Takes the buffer's audio from sample `fromSample` of the session clock (earlier audio is dropped). */
-  take(fromSessionSample = 0): Int16Array {
+  /**
+   * Takes the buffer's audio between session samples `from` and `to` (default: all of it). Audio before
+   * `from` is dropped; audio after `to` stays in the buffer (the start of the next turn).
+   */
+  take(from = 0, to = Number.POSITIVE_INFINITY): Int16Array {
     const all = new Int16Array(this.length);
     let offset = 0;
     for (const chunk of this.chunks) {
@@ -85,9 +88,12 @@ export class InputAudioBuffer {
       offset += chunk.length;
     }
     const bufferStart = this.appended - this.length;
-    const skip = Math.min(Math.max(0, fromSessionSample - bufferStart), all.length);
-    this.clear();
-    return all.subarray(skip);
+    const end = Math.min(Math.max(0, to - bufferStart), all.length);
+    const start = Math.min(Math.max(0, from - bufferStart), end);
+    const rest = all.slice(end);
+    this.chunks = rest.length > 0 ? [rest] : [];
+    this.length = rest.length;
+    return all.slice(start, end);
   }
 
   clear(): void {

@@ -216,16 +216,16 @@ export class RealtimeSession {
       } else {
         const itemId = this.speechItemId ?? this.newId('item');
         this.send({ type: 'input_audio_buffer.speech_stopped', audio_end_ms: vadEvent.audioEndMs, item_id: itemId });
-        this.commit(itemId, Math.round((this.speechStartMs * this.buffer.sampleRate) / 1000));
+        this.commit(itemId, Math.round((this.speechStartMs * this.buffer.sampleRate) / 1000), vadEvent.atSample);
         if (this.config.audio.input.turn_detection?.create_response && !this.active) void this.startResponse({});
       }
     }
   }
 
-  /** Turns the buffer (from session sample `fromSample`) into a user audio item. */
-  private commit(itemId: string, fromSample: number): void {
+  /** Turns the buffer (session samples `fromSample` to `toSample`) into a user audio item. */
+  private commit(itemId: string, fromSample: number, toSample?: number): void {
     const sampleRate = this.buffer.sampleRate;
-    const samples = this.buffer.take(fromSample);
+    const samples = this.buffer.take(fromSample, toSample);
     this.speechItemId = null;
     const item: ConversationItemObject = {
       id: itemId,

@@ -1,7 +1,12 @@
 import type { ServerVad } from './server-events';
 
 export type VadEvent =
-  { type: 'speech_started'; audioStartMs: number } | { type: 'speech_stopped'; audioEndMs: number };
+  | { type: 'speech_started'; audioStartMs: number }
+  | {
+      type: 'speech_stopped';
+      audioEndMs: number;
+      /** Session sample at which the stop was decided. */ atSample: number;
+    };
 
 const FRAME_MS = 20;
 /** Consecutive loud frames before speech counts as started: a click or a cough is shorter. */
@@ -90,7 +95,11 @@ export class ServerVadDetector {
     if (this.silentMs >= this.settings.silence_duration_ms) {
       this.speaking = false;
       this.silentMs = 0;
-      events.push({ type: 'speech_stopped', audioEndMs: this.lastVoicedFrameEnd });
+      events.push({
+        type: 'speech_stopped',
+        audioEndMs: this.lastVoicedFrameEnd,
+        atSample: this.frameIndex * this.frameSamples,
+      });
     }
   }
 }
