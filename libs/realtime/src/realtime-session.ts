@@ -90,9 +90,14 @@ export class RealtimeSession {
     return this.queue;
   }
 
-  /** Sends an `error` event not tied to a parsed event (frame too big, rate limited). */
+  /**
+   * Queues an `error` event not tied to a parsed event (a binary frame, a client over its rate), after
+   * the events received before it, so errors come back in the order their causes arrived.
+   */
   error(detail: Omit<RealtimeErrorDetail, 'event_id'> & { event_id?: string | null }): void {
-    this.send({ type: 'error', error: { ...detail, event_id: detail.event_id ?? null } });
+    this.queue = this.queue.then(() =>
+      this.send({ type: 'error', error: { ...detail, event_id: detail.event_id ?? null } }),
+    );
   }
 
   /** The socket closed: abort a response in flight, emit nothing more. */
@@ -233,7 +238,7 @@ export class RealtimeSession {
       type: 'message',
       status: 'completed',
       role: 'user',
-      content: [{ type: 'input_audio', transcript: null }],
+      content: [{ type: 'input_audio' }],
     };
     const previous = this.conversation.insert(item, new Map([[0, { samples, sampleRate }]]));
     this.send({ type: 'input_audio_buffer.committed', previous_item_id: previous, item_id: itemId });
@@ -264,7 +269,7 @@ export class RealtimeSession {
               `item.content.${index}`,
             );
           audio.set(index, this.decodeItemAudio(part.audio, index));
-          return { type: 'input_audio', transcript: part.transcript ?? null };
+          return part.transcript ? { type: 'input_audio', transcript: part.transcript } : { type: 'input_audio' };
         }
         if (part.type === 'output_text') {
           if (create.role !== 'assistant')
@@ -330,13 +335,11 @@ export class RealtimeSession {
       id: active.id,
       object: 'realtime.response',
       status: 'in_progress',
-      status_details: null,
       output: [],
       conversation_id: this.conversationId,
       output_modalities: modalities,
       max_output_tokens: maxTokens,
       audio: { output: { format, voice } },
-      usage: null,
       metadata: params.metadata ?? null,
     };
     this.send({ type: 'response.created', response: structuredClone(response) });
@@ -371,7 +374,7 @@ export class RealtimeSession {
       if (active.controller.signal.aborted) throw active.controller.signal.reason;
       done = run.lengthLimited
         ? run.finish('incomplete', { type: 'incomplete', reason: 'max_output_tokens' })
-        : run.finish('completed', null);
+        : run.finish('completed', undefined);
     } catch (error) {
       if (active.cancelReason) {
         done = run.finish('cancelled', { type: 'cancelled', reason: active.cancelReason });

@@ -18,6 +18,8 @@ export class ResponseRun {
   private readonly calls = new Map<number, { item: CallItem; outputIndex: number }>();
   private readonly output: ConversationItemObject[] = [];
   private usage: ResponseUsage | null = null;
+  /** `previous_item_id` of each output item, as announced in `conversation.item.added`. */
+  private readonly previousOf = new Map<string, string | null>();
   private text = '';
   lengthLimited = false;
 
@@ -72,7 +74,11 @@ export class ResponseRun {
           arguments: args,
         });
       }
-      this.emit({ type: 'conversation.item.done', previous_item_id: null, item: structuredClone(ref.item) });
+      this.emit({
+        type: 'conversation.item.done',
+        previous_item_id: this.previousOf.get(ref.item.id) ?? null,
+        item: structuredClone(ref.item),
+      });
       this.emit({
         type: 'response.output_item.done',
         response_id: this.response.id,
@@ -80,13 +86,10 @@ export class ResponseRun {
         item: structuredClone(ref.item),
       });
     }
-    return {
-      ...this.response,
-      status,
-      status_details: details,
-      output: this.output.map((item) => structuredClone(item)),
-      usage: this.usage,
-    };
+    const done: ResponseObject = { ...this.response, status, output: this.output.map((item) => structuredClone(item)) };
+    if (details) done.status_details = details;
+    if (this.usage) done.usage = this.usage;
+    return done;
   }
 
   private delta(
@@ -170,6 +173,7 @@ export class ResponseRun {
     const outputIndex = this.output.length;
     this.output.push(item);
     const previous = this.conversation.insert(item);
+    this.previousOf.set(item.id, previous);
     this.emit({
       type: 'response.output_item.added',
       response_id: this.response.id,
@@ -193,7 +197,11 @@ export class ResponseRun {
       this.emit({ type: 'response.content_part.done', ...ids, part: { type: 'text', text: part.text } });
     }
     item.status = status;
-    this.emit({ type: 'conversation.item.done', previous_item_id: null, item: structuredClone(item) });
+    this.emit({
+      type: 'conversation.item.done',
+      previous_item_id: this.previousOf.get(item.id) ?? null,
+      item: structuredClone(item),
+    });
     this.emit({
       type: 'response.output_item.done',
       response_id: this.response.id,

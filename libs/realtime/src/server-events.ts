@@ -52,7 +52,8 @@ export type ItemStatus = 'completed' | 'incomplete' | 'in_progress';
 
 export type MessageContent =
   | { type: 'input_text'; text: string }
-  | { type: 'input_audio'; transcript: string | null }
+  /** `transcript` only once known: the spec types it as a string, never null. */
+  | { type: 'input_audio'; transcript?: string }
   | { type: 'output_text'; text: string }
   | { type: 'output_audio'; transcript: string };
 
@@ -99,7 +100,8 @@ export interface ResponseObject {
   id: string;
   object: 'realtime.response';
   status: ResponseStatus;
-  status_details: null | {
+  /** Absent while in progress and when completed (the spec does not allow null). */
+  status_details?: {
     type: Exclude<ResponseStatus, 'in_progress'>;
     reason?: 'turn_detected' | 'client_cancelled' | 'max_output_tokens' | 'content_filter';
     error?: { type: string; code: string };
@@ -109,7 +111,8 @@ export interface ResponseObject {
   output_modalities: ['audio'] | ['text'];
   max_output_tokens: number | 'inf';
   audio: { output: { format: AudioFormat; voice: string } };
-  usage: ResponseUsage | null;
+  /** Absent until the response is done, and when the upstream reported none. */
+  usage?: ResponseUsage;
   metadata: Record<string, string> | null;
 }
 

@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import { SPEECH_TRANSCRIPT, speechPcm16, wavFromPcm16 } from '@voxgate/testing';
+import WebSocket from 'ws';
+import { ffmpegSeconds } from './support/decode';
+import { useRelayEnv } from './support/e2e-env';
+import { RealtimeTestClient } from './support/realtime-client';
+import { ALIAS, SNAPSHOT } from './support/relay-config';
+
+const SPEECH_SECONDS = speechPcm16().length / 48_000;
+
+/** A WebSocket handshake by hand, to read a refusal's status and body. */
+function handshake(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, {
+      headers: {
+        connection: 'Upgrade',
+        upgrade: 'websocket',
+        'sec-websocket-version': '13',
+        'sec-websocket-key': randomBytes(16).toString('base64'),
+        ...headers,
+      },
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 0, body: '', headers: res.headers });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('GET /v1/realtime (bridge onto chat completions)', () => {
+  const env = useRelayEnv();
+  const open: RealtimeTestClient[] = [];
+  const connect = async (key = env().key, model = ALIAS) => {
+    const client = await RealtimeTestClient.open(env().gateway.url, key, model);
+    open.push(client);
+    return client;
+  };
+  afterEach(() => {
+    for (const client of open.splice(0)) {
+      client.assertAllValid();
+      client.close();
+    }
+  });
+
+  it('a manual turn: real speech in, the spoken answer out, decodable, as long as the upstream made it', async () => {
+    const { upstream } = env();
+    const client = await connect();
+    const created = await client.next('session.created');
+    expect(created.session).toMatchObject({
+      type: 'realtime',
+      model: ALIAS,
+      audio: { input: { format: { type: 'audio/pcm', rate: 24000 } } },
+    });
+
+    client.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { turn_detection: null }, output: { voice: 'coral' } } },
+    });
+    const updated = await client.next('session.updated');
+    expect(updated.session).toMatchObject({ audio: { input: { turn_detection: null }, output: { voice: 'coral' } } });
+
+    const before = upstream.requests.length;
+    client.appendPcm16(speechPcm16());
+    client.send({ type: 'input_audio_buffer.commit' });
+    const committed = await client.next('input_audio_buffer.committed');
+    client.send({ type: 'response.create' });
+    const done = await client.next('response.done');
+
+    expect(done.response.status).toBe('completed');
+    expect(done.response.usage?.total_tokens).toBeGreaterThan(0);
+    expect(done.response.usage?.input_token_details?.audio_tokens).toBeGreaterThan(0);
+    const pcm = Buffer.concat(
+      client.of('response.output_audio.delta').map((event) => Buffer.from(event.delta, 'base64')),
+    );
+    expect(pcm.equals(speechPcm16())).toBe(true); // the fake upstream answers with the fixture
+    expect(ffmpegSeconds(wavFromPcm16(pcm), 'wav')).toBeCloseTo(SPEECH_SECONDS, 2);
+    expect((await client.next('response.output_audio_transcript.done')).transcript).toBe(SPEECH_TRANSCRIPT);
+
+    // One upstream call, through the gateway's pipeline, carrying the committed turn as WAV.
+    expect(upstream.requests.length).toBe(before + 1);
+    const body = upstream.lastRequest().body as {
+      model: string;
+      modalities: string[];
+      audio: unknown;
+      stream: boolean;
+      messages: Array<{ role: string; content: unknown }>;
+    };
+    expect(body).toMatchObject({
+      model: SNAPSHOT,
+      modalities: ['text', 'audio'],
+      audio: { voice: 'coral', format: 'pcm16' },
+      stream: true,
+    });
+    const user = body.messages.at(-1) as {
+      role: string;
+      content: Array<{ type: string; input_audio?: { data: string; format: string } }>;
+    };
+    expect(user.role).toBe('user');
+    const audioPart = user.content.find((part) => part.type === 'input_audio');
+    expect(audioPart?.input_audio?.format).toBe('wav');
+    expect(ffmpegSeconds(Buffer.from(audioPart!.input_audio!.data, 'base64'), 'wav')).toBeCloseTo(SPEECH_SECONDS, 2);
+
+    const order = client.events.map((event) => event.type).filter((type) => !type.endsWith('.delta'));
+    expect(order.slice(order.indexOf('response.created'))).toEqual([
+      'response.created',
+      'response.output_item.added',
+      'conversation.item.added',
+      'response.content_part.added',
+      'response.output_audio.done',
+      'response.output_audio_transcript.done',
+      'response.content_part.done',
+      'conversation.item.done',
+      'response.output_item.done',
+      'response.done',
+    ]);
+    expect(committed.previous_item_id).toBeNull();
+  });
+
+  it('server VAD on speech between silences: speech_started/stopped, a commit and an answer', async () => {
+    const client = await connect();
+    await client.next('session.created');
+    client.send({
+      type: 'session.update',
+      session: {
+        type: 'realtime',
+        audio: { input: { turn_detection: { type: 'server_vad', silence_duration_ms: 400 } } },
+      },
+    });
+    await client.next('session.updated');
+    client.appendPcm16(Buffer.concat([Buffer.alloc(48 * 600), speechPcm16(), Buffer.alloc(48 * 1000)]));
+    const started = await client.next('input_audio_buffer.speech_started');
+    const stopped = await client.next('input_audio_buffer.speech_stopped');
+    expect(Math.abs(started.audio_start_ms - (600 - 300))).toBeLessThanOrEqual(60);
+    expect(Math.abs(stopped.audio_end_ms - (600 + 1670))).toBeLessThanOrEqual(100);
+    expect((await client.next('input_audio_buffer.committed')).item_id).toBe(started.item_id);
+    const done = await client.next('response.done');
+    expect(done.response.status).toBe('completed');
+    expect(client.of('response.output_audio.delta').length).toBeGreaterThan(0);
+  });
+
+  it('answers malformed events with error events naming their event_id, and the socket stays usable', async () => {
+    const client = await connect();
+    await client.next('session.created');
+    client.sendRaw('{not json');
+    client.sendRaw(JSON.stringify({ type: 'no.such.event', event_id: 'evt_bad_type' }));
+    client.sendRaw(
+      JSON.stringify({
+        type: 'session.update',
+        event_id: 'evt_bad_field',
+        session: { type: 'realtime', temperature: 2 },
+      }),
+    );
+    client.sendRaw(Buffer.from([1, 2, 3]) as unknown as string);
+    await client.next('error', 3);
+    expect(client.of('error').map((event) => [event.error.code, event.error.event_id ?? null])).toEqual([
+      ['invalid_json', null],
+      ['unknown_event', 'evt_bad_type'],
+      ['invalid_value', 'evt_bad_field'],
+      ['invalid_event', null],
+    ]);
+    client.send({ type: 'session.update', session: { type: 'realtime', instructions: 'Be brief.' } });
+    expect((await client.next('session.updated')).session).toMatchObject({ instructions: 'Be brief.' });
+    expect(client.closed).toBeNull();
+  });
+
+  it('response.cancel aborts the upstream call and ends with response.done cancelled', async () => {
+    const { upstream } = env();
+    const client = await connect();
+    await client.next('session.created');
+    upstream.enqueue({ kind: 'stall', afterChunks: 3 });
+    client.send({ type: 'response.create', response: { instructions: 'Say something long.' } });
+    await client.next('response.output_audio_transcript.delta');
+    client.send({ type: 'response.cancel' });
+    const done = await client.next('response.done');
+    expect(done.response).toMatchObject({
+      status: 'cancelled',
+      status_details: { type: 'cancelled', reason: 'client_cancelled' },
+    });
+    await upstream.waitForAbort(-1, 5_000);
+    // The session goes on: a next response runs.
+    client.send({ type: 'response.create' });
+    expect((await client.next('response.done', 1)).response.status).toBe('completed');
+  });
+
+  it('refuses bad handshakes with OpenAI errors before upgrading', async () => {
+    const { gateway, key } = env();
+    const url = `${gateway.url}/v1/realtime?model=${ALIAS}`;
+    const badKey = await handshake(url, { authorization: 'Bearer sk-wrong' });
+    expect(badKey.status).toBe(401);
+    expect(JSON.parse(badKey.body)).toMatchObject({
+      error: { code: 'invalid_api_key', type: 'invalid_request_error' },
+    });
+    expect(badKey.headers['x-request-id']).toMatch(/^req_/);
+    expect((await handshake(url, {})).status).toBe(401);
+    const unknownModel = await handshake(`${gateway.url}/v1/realtime?model=gpt-nope`, {
+      authorization: `Bearer ${key}`,
+    });
+    expect(unknownModel.status).toBe(404);
+    expect(JSON.parse(unknownModel.body)).toMatchObject({ error: { code: 'model_not_found' } });
+    const noModel = await handshake(`${gateway.url}/v1/realtime`, { authorization: `Bearer ${key}` });
+    expect(noModel.status).toBe(400);
+    expect(JSON.parse(noModel.body)).toMatchObject({ error: { param: 'model' } });
+    const plain = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+    expect(plain.status).toBe(426);
+    expect(await plain.json()).toMatchObject({ error: { code: 'upgrade_required' } });
+    expect(gateway.output).not.toContain(key);
+  });
+
+  it('accepts the browser subprotocol key and echoes only `realtime`', async () => {
+    const { gateway, key } = env();
+    const socket = new WebSocket(`${gateway.url.replace('http', 'ws')}/v1/realtime?model=${ALIAS}`, [
+      'realtime',
+      `openai-insecure-api-key.${key}`,
+    ]);
+    const first = await new Promise<{ type: string }>((resolve, reject) => {
+      socket.once('message', (data: Buffer) => resolve(JSON.parse(data.toString()) as { type: string }));
+      socket.once('error', reject);
+    });
+    expect(socket.protocol).toBe('realtime');
+    expect(first.type).toBe('session.created');
+    socket.close();
+  });
+
+  it('holds one concurrent_streams lease per session and releases it on close', async () => {
+    const { gateway } = env();
+    const { key, tenantId } = await gateway.createTenantKey('one session');
+    expect((await gateway.admin('PUT', `/admin/tenants/${tenantId}/quotas`, { concurrent_streams: 1 })).status).toBe(
+      200,
+    );
+    const first = await connect(key);
+    await first.next('session.created');
+    const refused = await handshake(`${gateway.url}/v1/realtime?model=${ALIAS}`, { authorization: `Bearer ${key}` });
+    expect(refused.status).toBe(429);
+    expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
+    first.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const again = await connect(key);
+    await again.next('session.created');
+  });
+});
