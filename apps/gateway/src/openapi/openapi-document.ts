@@ -14,6 +14,7 @@ import { ADMIN_TOOLS_PATHS } from './paths/admin-tools.paths';
 import { BATCHES_PATHS, FILES_PATHS } from './paths/batch.paths';
 import { CHAT_PATHS, MODELS_PATHS } from './paths/chat.paths';
 import { API_REFERENCE_PATHS, OPERATIONS_PATHS } from './paths/operations.paths';
+import { REALTIME_PATHS } from './paths/realtime.paths';
 import { SESSIONS_PATHS, USAGE_PATHS } from './paths/sessions-usage.paths';
 import { type Access, PATH_PARAMETERS, type RouteDoc, type RouteGroup } from './route-doc';
 
@@ -21,6 +22,7 @@ import { type Access, PATH_PARAMETERS, type RouteDoc, type RouteGroup } from './
 export const ROUTE_GROUPS: readonly RouteGroup[] = [
   CHAT_PATHS,
   MODELS_PATHS,
+  REALTIME_PATHS,
   FILES_PATHS,
   BATCHES_PATHS,
   SESSIONS_PATHS,
