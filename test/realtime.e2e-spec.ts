@@ -9,6 +9,14 @@ import { ALIAS, SNAPSHOT } from './support/relay-config';
 
 const SPEECH_SECONDS = speechPcm16().length / 48_000;
 
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /** A WebSocket handshake by hand, to read a refusal's status and body. */
 function handshake(
   url: string,
@@ -247,5 +255,74 @@ describe('GET /v1/realtime (bridge onto chat completions)', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     const again = await connect(key);
     await again.next('session.created');
+  });
+
+  it('barge-in: speech during an answer cancels it, and truncate keeps only what was heard in the history', async () => {
+    const { upstream } = env();
+    const client = await connect();
+    await client.next('session.created');
+    // The first answer stalls after its transcript and 5 audio chunks (500 ms): it is still "playing".
+    upstream.enqueue({ kind: 'stall', afterChunks: 10 });
+    const silence = (ms: number) => Buffer.alloc(48 * ms);
+    client.appendPcm16(Buffer.concat([silence(300), speechPcm16(), silence(700)]));
+    await client.next('response.created');
+    await client.next('response.output_audio.delta', 4);
+    const first = upstream.requests.length - 1;
+
+    // The user cuts in: the first 600 ms of a new utterance.
+    const speech = speechPcm16();
+    client.appendPcm16(speech.subarray(0, 48 * 600));
+    await client.next('input_audio_buffer.speech_started', 1);
+    const cancelled = await client.next('response.done');
+    expect(cancelled.response).toMatchObject({ status: 'cancelled', status_details: { reason: 'turn_detected' } });
+    await upstream.waitForAbort(first, 5_000);
+    const assistant = cancelled.response.output?.[0];
+    const heard = client
+      .of('response.output_audio.delta')
+      .reduce((ms, event) => ms + Buffer.from(event.delta, 'base64').length / 48, 0);
+    expect(heard).toBeGreaterThanOrEqual(400);
+
+    client.send({ type: 'conversation.item.truncate', item_id: assistant!.id!, content_index: 0, audio_end_ms: 200 });
+    const truncated = await client.next('conversation.item.truncated');
+    expect(truncated).toMatchObject({ item_id: assistant!.id, audio_end_ms: 200 });
+
+    // The rest of the utterance ends the turn; the next call's history holds the truncated answer.
+    client.appendPcm16(Buffer.concat([speech.subarray(48 * 600), silence(800)]));
+    const done = await client.next('response.done', 1);
+    expect(done.response.status).toBe('completed');
+    const messages = (upstream.requests.at(-1)?.body as { messages: Array<{ role: string; content: unknown }> })
+      .messages;
+    const history = messages.find((message) => message.role === 'assistant');
+    expect(typeof history?.content).toBe('string');
+    expect((history?.content as string).length).toBeGreaterThan(0);
+    expect(SPEECH_TRANSCRIPT.startsWith(history?.content as string)).toBe(true);
+    expect((history?.content as string).length).toBeLessThan(SPEECH_TRANSCRIPT.length);
+  });
+
+  it('closes a socket that floods garbage with 1008 after error events, and one over the frame limit with 1009', async () => {
+    const garbage = await connect();
+    await garbage.next('session.created');
+    for (let i = 0; i < 300; i++) garbage.sendRaw('{garbage');
+    await waitFor(() => garbage.closed !== null);
+    expect(garbage.closed?.code).toBe(1008);
+    expect(garbage.of('error').length).toBeGreaterThanOrEqual(90);
+    expect(garbage.of('error').length).toBeLessThanOrEqual(101);
+
+    const flood = await connect();
+    await flood.next('session.created');
+    for (let i = 0; i < 2000; i++) flood.send({ type: 'input_audio_buffer.clear' });
+    await waitFor(() => flood.closed !== null);
+    expect(flood.closed?.code).toBe(1008);
+    expect(flood.of('error').some((event) => event.error.code === 'rate_limit_exceeded')).toBe(true);
+
+    const huge = await connect();
+    await huge.next('session.created');
+    huge.sendRaw(JSON.stringify({ type: 'input_audio_buffer.append', audio: 'A'.repeat(22 * 1024 * 1024) }));
+    await waitFor(() => huge.closed !== null);
+    expect(huge.closed?.code).toBe(1009);
+
+    // The gateway is fine: a new session works.
+    const after = await connect();
+    await after.next('session.created');
   });
 });

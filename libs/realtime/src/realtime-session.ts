@@ -30,6 +30,11 @@ export interface RealtimeSessionOptions {
   readonly lifetimeSeconds: number;
   readonly newId?: IdGenerator;
   readonly now?: () => number;
+  /**
+   * Told about each frame that was not a valid event (the transport bounds how many it tolerates);
+   * returning false suppresses its `error` event (the transport is closing the socket).
+   */
+  readonly onInvalidEvent?: () => boolean;
   /** Told about a response's end (metrics, logs); must not throw. */
   readonly onResponseDone?: (response: ResponseObject) => void;
 }
@@ -59,6 +64,7 @@ export class RealtimeSession {
   private active: ActiveResponse | null = null;
   private queue: Promise<void> = Promise.resolve();
   private closed = false;
+  private inputStopped = false;
   private readonly newId: IdGenerator;
   private readonly conversationId: string;
 
@@ -100,6 +106,11 @@ export class RealtimeSession {
     );
   }
 
+  /** Resolves once every event received so far has been handled and answered. */
+  drained(): Promise<void> {
+    return this.queue;
+  }
+
   /** The socket closed: abort a response in flight, emit nothing more. */
   async close(): Promise<void> {
     this.closed = true;
@@ -111,10 +122,16 @@ export class RealtimeSession {
     }
   }
 
+  /** Stops handling client events, queued ones included (the socket is being closed); events still go out. */
+  stopInput(): void {
+    this.inputStopped = true;
+  }
+
   private async dispatch(text: string): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.inputStopped) return;
     const parsed = parseClientEvent(text);
     if (!parsed.ok) {
+      if (this.options.onInvalidEvent?.() === false) return;
       this.send({ type: 'error', error: parsed.error });
       return;
     }

@@ -28,6 +28,8 @@ export class RealtimeConnection {
   private violations = 0;
   private readonly expiry: NodeJS.Timeout;
   private ended = false;
+  /** Set once the socket is to be closed for misbehaviour: later frames are ignored. */
+  private closing = false;
 
   constructor(private readonly options: RealtimeConnectionOptions) {
     const { socket } = options;
@@ -38,6 +40,7 @@ export class RealtimeConnection {
       maxBufferSeconds: options.maxBufferSeconds,
       lifetimeSeconds: REALTIME_LIMITS.lifetimeSeconds,
       emit: (event) => this.write(JSON.stringify(event)),
+      onInvalidEvent: () => this.countViolation(),
       onResponseDone: (response) =>
         options.logger.event('info', 'realtime.response', {
           requestId: options.requestId,
@@ -48,7 +51,11 @@ export class RealtimeConnection {
     });
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
     socket.on('close', () => void this.end());
-    socket.on('error', () => socket.terminate());
+    // `ws` closes the socket itself on a protocol error (1009 for an oversized frame, 1002…) and then
+    // reports it here; terminating now would cut that close frame off.
+    socket.on('error', (error) =>
+      options.logger.event('info', 'realtime socket error', { requestId: options.requestId, error: error.message }),
+    );
     this.expiry = setTimeout(() => {
       this.session.error({
         type: 'invalid_request_error',
@@ -73,6 +80,7 @@ export class RealtimeConnection {
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
+    if (this.closing) return;
     if (!this.limiter.take()) {
       this.violation('rate_limit_exceeded', `Too many events: at most ${REALTIME_LIMITS.eventsPerSecond} per second.`);
       return;
@@ -89,13 +97,25 @@ export class RealtimeConnection {
     void this.session.handle(text);
   }
 
+  /** A refused frame (over the rate, binary): an `error` event, or the close once past the bound. */
   private violation(code: string, message: string): void {
+    if (this.countViolation()) this.session.error({ type: 'invalid_request_error', code, message, param: null });
+  }
+
+  /** Counts a refused frame; false (and the socket closing with 1008) once past `maxViolations`. */
+  private countViolation(): boolean {
     this.violations++;
-    if (this.violations > REALTIME_LIMITS.maxViolations) {
-      this.options.socket.close(1008, 'too many invalid events');
-      return;
+    if (this.violations <= REALTIME_LIMITS.maxViolations) return true;
+    if (this.violations === REALTIME_LIMITS.maxViolations + 1) {
+      this.options.logger.event('warn', 'realtime socket closed: too many invalid events', {
+        requestId: this.options.requestId,
+      });
+      this.closing = true;
+      this.session.stopInput();
+      // The answers to what came before go out first, then the close.
+      void this.session.drained().then(() => this.options.socket.close(1008, 'too many invalid events'));
     }
-    this.session.error({ type: 'invalid_request_error', code, message, param: null });
+    return false;
   }
 
   private write(frame: string): void {
