@@ -122,6 +122,12 @@ export class RealtimeSession {
     }
   }
 
+  /** Resolves once queued events are handled and no response is in flight. */
+  async idle(): Promise<void> {
+    await this.queue;
+    while (this.active) await this.active.done;
+  }
+
   /** Stops handling client events, queued ones included (the socket is being closed); events still go out. */
   stopInput(): void {
     this.inputStopped = true;

@@ -28,6 +28,7 @@ export class RealtimeConnection {
   private violations = 0;
   private readonly expiry: NodeJS.Timeout;
   private ended = false;
+  private draining = false;
   /** Set once the socket is to be closed for misbehaviour: later frames are ignored. */
   private closing = false;
 
@@ -74,9 +75,20 @@ export class RealtimeConnection {
     });
   }
 
-  /** Closes the socket as the server goes down (1001). */
+  /** Closes the socket as the server goes down (1001), aborting a response in flight. */
   shutdown(): void {
     this.options.socket.close(1001, 'server shutting down');
+  }
+
+  /**
+   * The server is draining: close (1001) once no response is in flight, so an answer being spoken
+   * finishes; new events are no longer handled. The drain's deadline still cuts it (`shutdown`).
+   */
+  closeWhenIdle(): void {
+    if (this.draining) return;
+    this.draining = true;
+    this.session.stopInput();
+    void this.session.idle().then(() => this.shutdown());
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {

@@ -9,6 +9,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { InternalCaller } from '../auth/internal-caller';
 import { openaiHeaders } from '../http/response-headers';
+import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { JsonLogger } from '../infra/json-logger';
 import { InjectTurnRunner } from './inject-turn-runner';
 import { RealtimeConnection } from './realtime-connection';
@@ -51,6 +52,19 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : false),
   });
   const connections = new Set<RealtimeConnection>();
+  const shutdown = app.get(GracefulShutdown);
+  // While sessions are open, watch for the drain (SIGTERM): sessions close once their answer is spoken.
+  let drainWatch: NodeJS.Timeout | null = null;
+  const watchDrain = () => {
+    if (drainWatch || connections.size === 0) return;
+    drainWatch = setInterval(() => {
+      if (connections.size === 0 && drainWatch) {
+        clearInterval(drainWatch);
+        drainWatch = null;
+      } else if (shutdown.draining) for (const connection of connections) connection.closeWhenIdle();
+    }, 100);
+    drainWatch.unref();
+  };
 
   fastify.server.on('upgrade', (raw: IncomingMessage, socket: Duplex, head: Buffer) => {
     pendingUpgrades.set(raw, { socket, head });
@@ -117,6 +131,9 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
       let accepted = false;
       wss.handleUpgrade(request.raw, upgrade.socket, upgrade.head, (socket) => {
         accepted = true;
+        // Tracked like a request in flight: the drain waits for it, and its deadline closes it.
+        const tracker = new AbortController();
+        const untrack = shutdown.track(tracker);
         const connection = new RealtimeConnection({
           socket,
           model,
@@ -128,10 +145,13 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
           logger,
           onClosed: () => {
             connections.delete(connection);
+            untrack();
             release();
           },
         });
+        tracker.signal.addEventListener('abort', () => connection.shutdown(), { once: true });
         connections.add(connection);
+        watchDrain();
       });
       // `ws` answers a bad handshake (bad Sec-WebSocket-Key or version) itself with a 400, synchronously.
       if (!accepted) release();
