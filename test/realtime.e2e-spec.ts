@@ -325,4 +325,68 @@ describe('GET /v1/realtime (bridge onto chat completions)', () => {
     const after = await connect();
     await after.next('session.created');
   });
+
+  it('a client tool call: function_call item with argument events, and its output goes back as history', async () => {
+    const { upstream } = env();
+    const client = await connect();
+    await client.next('session.created');
+    const tool = {
+      type: 'function' as const,
+      name: 'get_weather',
+      description: 'Weather of a city',
+      parameters: { type: 'object', properties: { city: { type: 'string' } } },
+    };
+    client.send({
+      type: 'session.update',
+      session: { type: 'realtime', tools: [tool], audio: { input: { turn_detection: null } } },
+    });
+    await client.next('session.updated');
+    upstream.enqueue({
+      kind: 'toolCalls',
+      calls: [{ name: 'get_weather', arguments: { city: 'Paris' }, id: 'call_weather_1' }],
+    });
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Weather in Paris?' }] },
+    });
+    client.send({ type: 'response.create' });
+    const done = await client.next('response.done');
+    expect(done.response.status).toBe('completed');
+    const args = await client.next('response.function_call_arguments.done');
+    expect(args).toMatchObject({ name: 'get_weather', call_id: 'call_weather_1' });
+    expect(JSON.parse(args.arguments)).toEqual({ city: 'Paris' });
+    const call = done.response.output?.find((item) => item.type === 'function_call');
+    expect(call).toMatchObject({
+      type: 'function_call',
+      status: 'completed',
+      name: 'get_weather',
+      call_id: 'call_weather_1',
+    });
+    const sentTools = (upstream.lastRequest().body as { tools: unknown[] }).tools;
+    expect(sentTools).toEqual([
+      {
+        type: 'function',
+        function: { name: 'get_weather', description: 'Weather of a city', parameters: tool.parameters },
+      },
+    ]);
+
+    client.send({
+      type: 'conversation.item.create',
+      item: { type: 'function_call_output', call_id: 'call_weather_1', output: '{"temp_c":21}' },
+    });
+    client.send({ type: 'response.create' });
+    expect((await client.next('response.done', 1)).response.status).toBe('completed');
+    const messages = (upstream.lastRequest().body as { messages: Array<Record<string, unknown>> }).messages;
+    expect(messages.slice(-3)).toEqual([
+      { role: 'user', content: [{ type: 'text', text: 'Weather in Paris?' }] },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [
+          { id: 'call_weather_1', type: 'function', function: { name: 'get_weather', arguments: args.arguments } },
+        ],
+      },
+      { role: 'tool', content: '{"temp_c":21}', tool_call_id: 'call_weather_1' },
+    ]);
+  });
 });
