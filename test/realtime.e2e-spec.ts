@@ -238,6 +238,7 @@ describe('GET /v1/realtime (bridge onto chat completions)', () => {
     expect(socket.protocol).toBe('realtime');
     expect(first.type).toBe('session.created');
     socket.close();
+    expect(gateway.output).not.toContain(key);
   });
 
   it('holds one concurrent_streams lease per session and releases it on close', async () => {

@@ -28,6 +28,8 @@ export class RealtimeConnection {
   private violations = 0;
   private readonly expiry: NodeJS.Timeout;
   private ended = false;
+  /** Characters of frames received and not yet handled (bounded by `maxPendingBytes`). */
+  private pendingBytes = 0;
   private draining = false;
   /** Set once the socket is to be closed for misbehaviour: later frames are ignored. */
   private closing = false;
@@ -106,7 +108,14 @@ export class RealtimeConnection {
       : Array.isArray(data)
         ? Buffer.concat(data).toString('utf8')
         : Buffer.from(data).toString('utf8');
-    void this.session.handle(text);
+    if (this.pendingBytes + text.length > REALTIME_LIMITS.maxPendingBytes) {
+      this.closing = true;
+      this.session.stopInput();
+      this.options.socket.close(1008, 'too much unhandled input');
+      return;
+    }
+    this.pendingBytes += text.length;
+    void this.session.handle(text).then(() => (this.pendingBytes -= text.length));
   }
 
   /** A refused frame (over the rate, binary): an `error` event, or the close once past the bound. */

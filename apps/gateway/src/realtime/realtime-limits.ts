@@ -10,6 +10,8 @@ export const REALTIME_LIMITS = {
   eventsBurst: 400,
   /** Refused events (malformed, over the rate) a socket may send before it is closed (1008). */
   maxViolations: 100,
+  /** Bytes of received frames waiting to be handled; past it the client is closed (1008). */
+  maxPendingBytes: 64 * 1024 * 1024,
   /** Unsent server events a client may leave unread before it is closed (1008): it stopped reading. */
   maxBufferedBytes: 32 * 1024 * 1024,
   /** A session lives this long (OpenAI: 60 minutes), then closes (1000). */
