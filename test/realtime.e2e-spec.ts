@@ -390,4 +390,40 @@ describe('GET /v1/realtime (bridge onto chat completions)', () => {
       { role: 'tool', content: '{"temp_c":21}', tool_call_id: 'call_weather_1' },
     ]);
   });
+
+  it('meters each turn under the session key and tenant, with the usage response.done reported', async () => {
+    const { gateway } = env();
+    const { key, keyId, tenantId } = await gateway.createTenantKey('metered realtime');
+    const client = await connect(key);
+    await client.next('session.created');
+    client.send({ type: 'session.update', session: { type: 'realtime', audio: { input: { turn_detection: null } } } });
+    client.appendPcm16(speechPcm16());
+    client.send({ type: 'input_audio_buffer.commit' });
+    client.send({ type: 'response.create' });
+    const usage = (await client.next('response.done')).response.usage!;
+
+    const billing = await gateway.admin('POST', `/admin/tenants/${tenantId}/keys`, {
+      name: 'billing',
+      scope: 'billing',
+    });
+    const since = Math.floor(Date.now() / 1000) - 3600;
+    const exported = await fetch(`${gateway.url}/v1/usage/events?start_time=${since}&format=jsonl`, {
+      headers: { authorization: `Bearer ${(billing.body as { key: string }).key}` },
+    });
+    const events = (await exported.text())
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      tenant_id: tenantId,
+      key_id: keyId,
+      model: SNAPSHOT,
+      status: 'completed',
+      stream: true,
+      input_audio_tokens: usage.input_token_details?.audio_tokens,
+      output_audio_tokens: usage.output_token_details?.audio_tokens,
+    });
+  });
 });
