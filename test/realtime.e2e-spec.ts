@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
+import { encodeG711 } from '@voxgate/audio';
 import { SPEECH_TRANSCRIPT, speechPcm16, wavFromPcm16 } from '@voxgate/testing';
 import WebSocket from 'ws';
 import { ffmpegSeconds } from './support/decode';
@@ -425,5 +426,42 @@ describe('GET /v1/realtime (bridge onto chat completions)', () => {
       input_audio_tokens: usage.input_token_details?.audio_tokens,
       output_audio_tokens: usage.output_token_details?.audio_tokens,
     });
+  });
+
+  it('G.711 µ-law in and out (telephony): the answer decodes with ffmpeg to the length the upstream made', async () => {
+    const { upstream } = env();
+    const client = await connect();
+    await client.next('session.created');
+    client.send({
+      type: 'session.update',
+      session: {
+        type: 'realtime',
+        audio: {
+          input: { format: { type: 'audio/pcmu' }, turn_detection: null },
+          output: { format: { type: 'audio/pcmu' } },
+        },
+      },
+    });
+    await client.next('session.updated');
+    const speech = speechPcm16();
+    const at8k = new Int16Array(speech.buffer, speech.byteOffset, speech.length / 2).filter(
+      (_, index) => index % 3 === 0,
+    );
+    client.send({ type: 'input_audio_buffer.append', audio: Buffer.from(encodeG711(at8k, 'ulaw')).toString('base64') });
+    client.send({ type: 'input_audio_buffer.commit' });
+    client.send({ type: 'response.create' });
+    const done = await client.next('response.done');
+    expect(done.response.status).toBe('completed');
+    expect(done.response.audio?.output?.format).toEqual({ type: 'audio/pcmu' });
+    expect((upstream.lastRequest().body as { audio: { format: string } }).audio.format).toBe('pcm16');
+    const ulaw = Buffer.concat(
+      client.of('response.output_audio.delta').map((event) => Buffer.from(event.delta, 'base64')),
+    );
+    expect(ffmpegSeconds(ulaw, 'ulaw', ['-f', 'mulaw', '-ar', '8000'])).toBeCloseTo(SPEECH_SECONDS, 1);
+    const sent = (
+      upstream.lastRequest().body as { messages: Array<{ content: Array<{ input_audio?: { data: string } }> }> }
+    ).messages.at(-1);
+    const wav = Buffer.from(sent!.content[0]!.input_audio!.data, 'base64');
+    expect(ffmpegSeconds(wav, 'wav')).toBeCloseTo(at8k.length / 8000, 2);
   });
 });
