@@ -1,5 +1,5 @@
 import type { Usage } from '@voxgate/openai-wire';
-import { costMicros, type ModelPricing } from '../pricing';
+import { costMicros, type ModelPricing, nonTokenCostMicros } from '../pricing';
 import type { UsageRepository } from '../repositories/usage.repository';
 import { breakdownOf, NO_TOKENS, type TokenBreakdown } from '../token-breakdown';
 import type { UsageEvent, UsageStatus } from '../usage-event';
@@ -23,6 +23,8 @@ export interface RecordUsageCommand {
   readonly audioInMs?: number;
   readonly audioOutMs?: number;
   readonly toolCalls?: number;
+  /** Characters synthesized (`/v1/audio/speech`), billed at `pricing.inputCharacters` when set. */
+  readonly inputCharacters?: number;
 }
 
 /**
@@ -61,7 +63,12 @@ export class RecordUsage {
       audio_in_ms: Math.round(command.audioInMs ?? 0),
       audio_out_ms: Math.round(command.audioOutMs ?? 0),
       tool_calls: command.toolCalls ?? 0,
-      cost_micros: costMicros(tokens, command.pricing),
+      cost_micros:
+        costMicros(tokens, command.pricing) +
+        nonTokenCostMicros(
+          { inputCharacters: command.inputCharacters ?? 0, audioInMs: command.audioInMs ?? 0 },
+          command.pricing,
+        ),
       estimated: command.usage === null && command.estimatedTokens !== undefined,
     };
     return event;
