@@ -21,12 +21,21 @@ const temperature = z
  */
 export const TranscriptionFieldsSchema = z.strictObject({
   model: z.string().min(1),
-  language: z.string().regex(/^[a-z]{2,3}$/, 'must be an ISO-639-1 code such as "en"').optional(),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}$/, 'must be an ISO-639-1 code such as "en"')
+    .optional(),
   prompt: z.string().max(8192).optional(),
   response_format: z.enum(TRANSCRIPT_FORMATS).optional(),
   temperature: temperature.optional(),
-  'timestamp_granularities[]': z.array(z.enum(['word', 'segment'])).max(2).optional(),
-  'include[]': z.array(z.enum(['logprobs'])).max(1).optional(),
+  'timestamp_granularities[]': z
+    .array(z.enum(['word', 'segment']))
+    .max(2)
+    .optional(),
+  'include[]': z
+    .array(z.enum(['logprobs']))
+    .max(1)
+    .optional(),
   stream: flag.optional(),
   chunking_strategy: z.literal('auto').optional(),
 });

@@ -20,6 +20,11 @@ export interface RecordUsageCommand {
   /** The provider's usage; when absent, `estimatedTokens` is billed and the event is flagged `estimated`. */
   readonly usage: Usage | null;
   readonly estimatedTokens?: TokenBreakdown;
+  /**
+   * Tokens the provider reported in another shape than chat's `usage` (the audio routes' usage objects),
+   * already split by modality; used when `usage` is null, and not flagged `estimated`.
+   */
+  readonly tokens?: TokenBreakdown;
   readonly audioInMs?: number;
   readonly audioOutMs?: number;
   readonly toolCalls?: number;
@@ -44,7 +49,9 @@ export class RecordUsage {
 
   /** The priced event, without recording it (pure): lets callers settle quotas in the same round trip. */
   price(command: RecordUsageCommand): UsageEvent {
-    const tokens = command.usage ? breakdownOf(command.usage) : (command.estimatedTokens ?? NO_TOKENS);
+    const tokens = command.usage
+      ? breakdownOf(command.usage)
+      : (command.tokens ?? command.estimatedTokens ?? NO_TOKENS);
     const event: UsageEvent = {
       id: command.id,
       tenant_id: command.tenantId,
@@ -69,7 +76,7 @@ export class RecordUsage {
           { inputCharacters: command.inputCharacters ?? 0, audioInMs: command.audioInMs ?? 0 },
           command.pricing,
         ),
-      estimated: command.usage === null && command.estimatedTokens !== undefined,
+      estimated: command.usage === null && command.tokens === undefined && command.estimatedTokens !== undefined,
     };
     return event;
   }

@@ -120,7 +120,8 @@ export class OpenAICompatibleSpeech implements SpeechBackend {
     if (request.language !== undefined) form.append('language', request.language);
     if (request.prompt !== undefined) form.append('prompt', request.prompt);
     if (request.temperature !== undefined) form.append('temperature', String(request.temperature));
-    for (const granularity of request.timestampGranularities ?? []) form.append('timestamp_granularities[]', granularity);
+    for (const granularity of request.timestampGranularities ?? [])
+      form.append('timestamp_granularities[]', granularity);
     for (const item of request.include ?? []) form.append('include[]', item);
     if (request.stream) form.append('stream', 'true');
     const route = request.task === 'translate' ? 'audio/translations' : 'audio/transcriptions';
@@ -180,8 +181,9 @@ function genericStreamError(): OpenAIError {
 /** `{"error": {...}}` in a stream, redacted; null for an ordinary event. */
 function inBandError(json: unknown, redact: (text: string) => string): OpenAIError | null {
   if (json === null || typeof json !== 'object' || !('error' in json)) return null;
-  const error = (json as { error: unknown }).error;
-  if (typeof error === 'string') return redactError({ message: error, type: 'server_error', param: null, code: null }, redact);
+  const error = json.error;
+  if (typeof error === 'string')
+    return redactError({ message: error, type: 'server_error', param: null, code: null }, redact);
   const envelope = UpstreamErrorEnvelopeSchema.safeParse(json);
   return envelope.success ? redactError(envelope.data.error, redact) : genericStreamError();
 }
