@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   type AudioLimits,
+  type DeclaredInputAudioFormat,
   decodeAudio,
   encodeWav,
   isAudioError,
@@ -45,10 +46,14 @@ export class Transcription {
     return this.models.resolve(name, task === 'translate' ? 'audio/translations' : 'audio/transcriptions');
   }
 
-  /** Decodes the upload once: proves it is audio, measures it (metering), keeps it for a WAV if needed. */
-  async check(bytes: Uint8Array): Promise<CheckedAudio> {
+  /**
+   * Decodes the upload once: proves it is audio, measures it (metering), keeps it for a WAV if needed.
+   * The format is sniffed from the bytes, except for headerless audio, which only its file name can name:
+   * `.pcm`/`.raw` (24 kHz s16le, OpenAI's `pcm16`), `.ulaw`/`.mulaw`, `.alaw` (8 kHz G.711).
+   */
+  async check(bytes: Uint8Array, filename: string): Promise<CheckedAudio> {
     try {
-      const { format } = resolveInputFormat('auto', bytes);
+      const { format } = resolveInputFormat(headerlessFormatOf(filename) ?? 'auto', bytes);
       const pcm = await decodeAudio(bytes, format, this.limits);
       return { bytes, format, seconds: pcmDurationSeconds(pcm), wav: () => encodeWav(pcm) };
     } catch (error) {
@@ -91,4 +96,17 @@ export class Transcription {
     });
     return { outcome: routed.value, route: routed.route };
   }
+}
+
+const HEADERLESS: Readonly<Record<string, DeclaredInputAudioFormat>> = {
+  pcm: 'pcm16',
+  raw: 'pcm16',
+  ulaw: 'g711_ulaw',
+  mulaw: 'g711_ulaw',
+  alaw: 'g711_alaw',
+};
+
+function headerlessFormatOf(filename: string): DeclaredInputAudioFormat | null {
+  const extension = /\.([A-Za-z0-9]+)$/.exec(filename)?.[1]?.toLowerCase();
+  return extension ? (HEADERLESS[extension] ?? null) : null;
 }

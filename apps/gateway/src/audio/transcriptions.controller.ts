@@ -93,7 +93,7 @@ abstract class AudioTextController {
     const form = await readTranscriptionForm(httpRequest, this.task, this.config.server.bodyLimitBytes);
     span.set({ [ATTR_GEN_AI_REQUEST_MODEL]: form.model, [ATTR_STREAM]: form.stream });
     const model = this.transcription.resolve(form.model, this.task);
-    const audio = await this.transcription.check(form.file.bytes);
+    const audio = await this.transcription.check(form.file.bytes, form.file.filename);
     const audioInMs = audio.seconds * 1000;
     const estimate = {
       tokens: {

@@ -50,8 +50,10 @@ export interface OpenAICompatibleDeps {
 /** One POST to the provider: where (per key target), what, and which answer type is wanted. */
 export interface UpstreamCall {
   readonly url: (target: OpenAICompatibleSettings) => string;
-  /** JSON text (sent as `application/json`) or a form (multipart, boundary set by fetch). */
-  readonly body: string | FormData;
+  /** The body: JSON text, or encoded bytes of `contentType` (a multipart form). */
+  readonly body: string | Uint8Array;
+  /** Default `application/json`. */
+  readonly contentType?: string;
   readonly accept: string;
 }
 
@@ -262,9 +264,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         if (attempt > 0) this.deps.onRetry?.(this.id);
         deadline.awaitFirstByte();
         try {
-          const headers = { ...requestHeaders(target, context.requestId, false), accept: call.accept };
-          // A form's boundary is chosen by fetch, in its own content-type.
-          if (typeof body !== 'string') delete (headers as Record<string, string | undefined>)['content-type'];
+          const headers = {
+            ...requestHeaders(target, context.requestId, false),
+            accept: call.accept,
+            'content-type': call.contentType ?? 'application/json',
+          };
           response = await this.deps.fetch(call.url(target), {
             method: 'POST',
             headers,

@@ -125,10 +125,14 @@ export class OpenAICompatibleSpeech implements SpeechBackend {
     for (const item of request.include ?? []) form.append('include[]', item);
     if (request.stream) form.append('stream', 'true');
     const route = request.task === 'translate' ? 'audio/translations' : 'audio/transcriptions';
+    // Encoded once here (boundary included), so every retry sends the same bytes through any fetch.
+    const encoded = new Response(form);
+    const multipart = new Uint8Array(await encoded.arrayBuffer());
     const { response, deadline } = await this.transport.post(
       {
         url: (target) => audioRouteUrl(target, route, request.model),
-        body: form,
+        body: multipart,
+        contentType: encoded.headers.get('content-type') ?? 'multipart/form-data',
         accept: request.stream ? 'text/event-stream' : 'application/json',
       },
       context,

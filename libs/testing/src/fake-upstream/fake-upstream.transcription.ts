@@ -162,7 +162,6 @@ export async function answerTranscription(
       const granularities = form.fields['timestamp_granularities[]'] ?? ['segment'];
       const perWord = seconds / Math.max(1, words.length);
       return void exchange.sendJson(200, {
-        task: task === 'translate' ? 'translate' : 'transcribe',
         language: 'english',
         duration: seconds,
         text,
