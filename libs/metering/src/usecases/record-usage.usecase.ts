@@ -70,6 +70,7 @@ export class RecordUsage {
       audio_in_ms: Math.round(command.audioInMs ?? 0),
       audio_out_ms: Math.round(command.audioOutMs ?? 0),
       tool_calls: command.toolCalls ?? 0,
+      input_characters: command.inputCharacters ?? 0,
       cost_micros:
         costMicros(tokens, command.pricing) +
         nonTokenCostMicros(
