@@ -163,7 +163,7 @@ describe('RecordUsage (real Redis)', () => {
     expect(speech).toMatchObject({ input_characters: 2_000, output_audio_tokens: 1_000, estimated: false });
     expect(speech.cost_micros).toBe(6 + 12_000 + 30_000);
     const whisper = record.price(
-      command({ usage: null, tokens: undefined, audioInMs: 90_000, pricing: { ...FREE, audioInputPerMinute: 6_000 } }),
+      command({ usage: null, audioInMs: 90_000, pricing: { ...FREE, audioInputPerMinute: 6_000 } }),
     );
     expect(whisper.cost_micros).toBe(9_000);
     expect(UsageEventSchema.parse(whisper)).toEqual(whisper);
