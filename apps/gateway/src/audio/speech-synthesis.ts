@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createOutputPipeline, type OutputAudioFormat } from '@voxgate/audio';
-import { audioDurationMs, ModelCatalog, type ResolvedModel } from '@voxgate/conversation';
+import { ModelCatalog, type ResolvedModel } from '@voxgate/conversation';
 import {
   type CreateSpeechRequest,
   Errors,
@@ -8,6 +8,7 @@ import {
   type SpeechFormat,
   type SpeechUsage,
 } from '@voxgate/openai-wire';
+import { speechSeconds } from './speech-duration';
 import { type ProviderRoute, ProviderRouter, type SpeechAudio, type SpeechBackend } from '@voxgate/providers';
 
 /** `Content-Type` of each delivered format (OpenAI's own for its six; RFC 3551 names for G.711). */
@@ -25,10 +26,15 @@ export const SPEECH_MIME_TYPES: Readonly<Record<SpeechFormat, string>> = {
 /** What the synthesis learned by the end, for metering and logs. */
 export interface SynthesisSummary {
   usage: SpeechUsage | null;
-  /** Seconds of audio delivered, where known (converted audio, pcm, wav; estimated for mp3). */
+  /** Seconds of audio delivered, where known (encoded by the gateway, or measured once passed through). */
   outputSeconds: number | null;
   /** Bytes delivered to the client. */
   bytes: number;
+  /**
+   * Measures passed-through audio (decoding it) once the response is written; null when nothing needs
+   * measuring or it cannot be measured.
+   */
+  measure: () => Promise<number | null>;
 }
 
 /** A started synthesis, ready to be written: the client's format, whatever the provider produced. */
@@ -89,7 +95,12 @@ export class SpeechSynthesis {
       return { audio, plan };
     });
     const { audio, plan } = routed.value;
-    const summary: SynthesisSummary = { usage: null, outputSeconds: null, bytes: 0 };
+    const summary: SynthesisSummary = {
+      usage: null,
+      outputSeconds: null,
+      bytes: 0,
+      measure: () => Promise.resolve(null),
+    };
     const chunks =
       plan.convertTo === null
         ? passThrough(audio, format, summary)
@@ -148,15 +159,14 @@ async function* passThrough(
   format: SpeechFormat,
   summary: SynthesisSummary,
 ): AsyncGenerator<Uint8Array> {
-  let head: Uint8Array | null = null;
+  const kept: Uint8Array[] = [];
   for await (const chunk of audio.chunks) {
-    head ??= chunk.subarray(0, 64);
     summary.bytes += chunk.length;
+    kept.push(chunk);
     yield chunk;
   }
   summary.usage = audio.usage();
-  const ms = audioDurationMs(format === 'pcm' ? 'pcm16' : format, summary.bytes, head ?? undefined);
-  summary.outputSeconds = ms === null ? null : ms / 1000;
+  summary.measure = () => speechSeconds(format, Buffer.concat(kept));
 }
 
 async function* convert(

@@ -115,7 +115,9 @@ export class SpeechController {
             : await writeBinary(reply, first, rest, synthesis.mimeType, { headers, signal: abort.signal });
           end = written.end;
           usage = synthesis.summary.usage;
-          outputSeconds = synthesis.summary.outputSeconds;
+          // Passed-through audio is measured only now, so the client never waits for it.
+          outputSeconds =
+            synthesis.summary.outputSeconds ?? (end === 'completed' ? await synthesis.summary.measure() : null);
           span.set({ [ATTR_OUTCOME]: STATUS[end], [ATTR_PROVIDER]: synthesis.route.provider });
           if (written.error) span.fail(written.error);
         } catch (error) {
