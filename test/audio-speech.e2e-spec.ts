@@ -142,6 +142,23 @@ describe('POST /v1/audio/speech relayed to a provider that makes every format', 
     expect(upstream.requests.length).toBe(before);
   });
 
+  it('ends an sse stream that fails mid-way with an in-band error, and cuts a binary one', async () => {
+    const { client, upstream } = env();
+    const error = { message: 'The engine failed.', type: 'server_error', param: null, code: null };
+    upstream.enqueue({ kind: 'streamError', afterChunks: 2, error });
+    const events = (await collectSseEvents(await speak(client, 'mp3', { stream_format: 'sse' }))).map(
+      (event) => JSON.parse(event.data) as { type?: string; error?: unknown },
+    );
+    expect(events.slice(0, 2).map((event) => event.type)).toEqual(['speech.audio.delta', 'speech.audio.delta']);
+    expect(events.at(-1)).toEqual({ error });
+    expect(events).toHaveLength(3);
+
+    upstream.enqueue({ kind: 'reset', afterChunks: 2 });
+    const response = await speak(client, 'wav');
+    expect(response.status).toBe(200);
+    await expect(response.arrayBuffer()).rejects.toThrow();
+  });
+
   it('relays a provider’s 400 as is and its 500 as a 502 without its key', async () => {
     const { client, upstream } = env();
     upstream.enqueue({

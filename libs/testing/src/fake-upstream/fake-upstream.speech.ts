@@ -59,6 +59,9 @@ export async function answerSpeech(
     const outputTokens = Math.ceil(FAKE_SPEECH_SECONDS * 20);
     const inputTokens = Math.ceil(body.input.length / 4);
     const events: unknown[] = chunks.map((chunk) => ({ type: 'speech.audio.delta', audio: chunk.toString('base64') }));
+    if (reply?.kind === 'reset') {
+      return exchange.sendEventStream(events.slice(0, reply.afterChunks), { kind: 'reset' }, chunkDelayMs);
+    }
     const ending =
       reply?.kind === 'streamError' ? { kind: 'error' as const, error: reply.error } : { kind: 'none' as const };
     const sent = reply?.kind === 'streamError' ? events.slice(0, reply.afterChunks) : events;
