@@ -98,6 +98,13 @@ export class MeteredAudio {
     return { principal, requestId, model, pricing, estimate, reservation, startedAtMs, stream };
   }
 
+  /** The pricing of the fallback that served the request, where it has its own; else the model's. */
+  private servedPricing(admission: AudioAdmission, provider: string | undefined): ModelPricing {
+    if (provider === undefined || provider === admission.model.provider) return admission.pricing;
+    const model = this.config.models.find((candidate) => candidate.id === admission.model.snapshot);
+    return model?.fallbacks.find((fallback) => fallback.provider === provider)?.pricing ?? admission.pricing;
+  }
+
   /** Keeps a concurrent-stream slot alive while a stream runs (a no-op for other requests). */
   keepLease(admission: AudioAdmission): StreamLeaseKeeper {
     return new StreamLeaseKeeper(this.quotas, admission.reservation, this.config.quotas.streamLeaseMs);
@@ -115,7 +122,7 @@ export class MeteredAudio {
         keyId: admission.principal.keyId,
         model: admission.model.snapshot,
         provider: ending.provider ?? admission.model.provider,
-        pricing: admission.pricing,
+        pricing: this.servedPricing(admission, ending.provider),
         startedAtMs: admission.startedAtMs,
         endedAtMs: Date.now(),
         status: ending.status,
