@@ -82,6 +82,8 @@ export interface TranscriptionCall {
   readonly temperature?: number;
   readonly timestampGranularities?: readonly ('word' | 'segment')[];
   readonly include?: readonly 'logprobs'[];
+  /** `auto`: let the provider cut long audio at silences (required by some models past 30 s). */
+  readonly chunkingStrategy?: 'auto';
   /** Stream `transcript.text.*` events (transcriptions only). */
   readonly stream: boolean;
 }

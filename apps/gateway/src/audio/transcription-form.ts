@@ -25,6 +25,7 @@ export interface TranscriptionForm {
   readonly temperature?: number;
   readonly timestampGranularities?: readonly ('word' | 'segment')[];
   readonly include?: readonly 'logprobs'[];
+  readonly chunkingStrategy?: 'auto';
   readonly stream: boolean;
 }
 
@@ -93,6 +94,7 @@ export async function readTranscriptionForm(
     ...(parsed.temperature !== undefined ? { temperature: parsed.temperature } : {}),
     ...(granularities ? { timestampGranularities: granularities } : {}),
     ...(parsed['include[]'] ? { include: parsed['include[]'] } : {}),
+    ...(parsed.chunking_strategy ? { chunkingStrategy: parsed.chunking_strategy } : {}),
     stream: parsed.stream === true,
   };
 }

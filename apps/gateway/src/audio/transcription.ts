@@ -89,6 +89,7 @@ export class Transcription {
           ...(form.temperature !== undefined ? { temperature: form.temperature } : {}),
           ...(form.timestampGranularities ? { timestampGranularities: form.timestampGranularities } : {}),
           ...(form.include ? { include: form.include } : {}),
+          ...(form.chunkingStrategy ? { chunkingStrategy: form.chunkingStrategy } : {}),
           stream: form.stream,
         },
         { requestId, signal },

@@ -123,6 +123,7 @@ export class OpenAICompatibleSpeech implements SpeechBackend {
     for (const granularity of request.timestampGranularities ?? [])
       form.append('timestamp_granularities[]', granularity);
     for (const item of request.include ?? []) form.append('include[]', item);
+    if (request.chunkingStrategy !== undefined) form.append('chunking_strategy', request.chunkingStrategy);
     if (request.stream) form.append('stream', 'true');
     const route = request.task === 'translate' ? 'audio/translations' : 'audio/transcriptions';
     // Encoded once here (boundary included), so every retry sends the same bytes through any fetch.
