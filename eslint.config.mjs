@@ -69,6 +69,12 @@ export default tseslint.config(
     ['openai-wire', 'audio', 'providers', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'telemetry', 'testing'],
     { pure: true },
   ),
+  // The Prometheus registry every part reports into: dependency-free, so any lib may use it.
+  boundary(
+    'metrics',
+    ['openai-wire', 'audio', 'providers', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'telemetry', 'outbox', 'testing'],
+    { pure: true },
+  ),
   {
     files: ['apps/**/*.ts'],
     rules: {

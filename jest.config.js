@@ -35,7 +35,7 @@ const swcEsm = [
 ];
 
 const moduleNameMapper = {
-  '^@voxgate/(openai-wire|providers|conversation|tenancy|metering|sessions|batch|config|testing|audio|tools|telemetry|outbox)$':
+  '^@voxgate/(openai-wire|providers|conversation|tenancy|metering|sessions|batch|config|testing|audio|tools|telemetry|outbox|metrics)$':
     '<rootDir>/libs/$1/src',
 };
 

@@ -153,6 +153,10 @@ describe('Redis outbox: nothing lost when requests end during a Redis outage', (
     const metrics = await untilOutboxEmpty(gateway);
     expect(metrics).toMatch(new RegExp(`^voxgate_outbox_written_total ${3 * STREAMS}$`, 'm'));
     expect(metrics).toMatch(/^voxgate_outbox_dropped_total 0$/m);
+    // The outage is counted: the client's connection errors, and every write the outbox had to keep.
+    expect(metrics).toMatch(/^voxgate_redis_errors_total\{kind="connection"\} [1-9]\d*$/m);
+    const failedCommands = [...metrics.matchAll(/^voxgate_redis_errors_total\{kind="(?:timeout|unavailable)"\} (\d+)$/gm)];
+    expect(failedCommands.reduce((sum, match) => sum + Number(match[1]), 0)).toBeGreaterThanOrEqual(3 * STREAMS);
     expect(await written(gateway.redisPrefix, tenantId, 'blip')).toEqual({
       usageEvents: STREAMS,
       turns: Array.from({ length: STREAMS }, () => 1),

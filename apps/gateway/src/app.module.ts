@@ -29,6 +29,7 @@ import {
   type TenancyEnvironment,
   TenantRepository,
 } from '@voxgate/tenancy';
+import { MetricsRegistry } from '@voxgate/metrics';
 import { ToolMetrics, UpstreamCallTracer } from '@voxgate/telemetry';
 import type { Redis } from 'ioredis';
 import { KeysController } from './admin/keys.controller';
@@ -49,6 +50,9 @@ import { createRedis } from './infra/redis.provider';
 import { PendingWrites } from './infra/pending-writes';
 import { RedisLifecycle } from './infra/redis-lifecycle';
 import { GATEWAY_CONFIG, REDIS, TENANCY_ENVIRONMENT } from './infra/tokens';
+import { GatewayMetrics } from './metrics/gateway-metrics';
+import { MetricsController } from './metrics/metrics.controller';
+import { metricsProviders } from './metrics/metrics.providers';
 import { ModelsController } from './models/models.controller';
 import { BookingAdminController } from './tools/booking-admin.controller';
 import { PaymentAdminController } from './tools/payment-admin.controller';
@@ -93,6 +97,7 @@ export class AppModule {
         BookingAdminController,
         PaymentAdminController,
         AdminUsageController,
+        MetricsController,
         HealthController,
         ...BATCH_CONTROLLERS,
         ...AUDIO_CONTROLLERS,
@@ -100,6 +105,7 @@ export class AppModule {
       providers: [
         ...batchProviders(config),
         ...AUDIO_PROVIDERS,
+        ...metricsProviders(config),
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },
         { provide: TENANCY_ENVIRONMENT, useValue: tenancyEnvironment },
@@ -133,9 +139,13 @@ export class AppModule {
         construct(QuotaRepository, [REDIS], (redis: Redis) => new QuotaRepository(redis)),
         construct(
           ReserveQuota,
-          [QuotaRepository],
-          (quotas: QuotaRepository) =>
-            new ReserveQuota(quotas, { dryRun: config.quotas.dryRun, streamLeaseMs: config.quotas.streamLeaseMs }),
+          [QuotaRepository, GatewayMetrics],
+          (quotas: QuotaRepository, metrics: GatewayMetrics) =>
+            new ReserveQuota(quotas, {
+              dryRun: config.quotas.dryRun,
+              streamLeaseMs: config.quotas.streamLeaseMs,
+              onRefusal: (refusal, enforced) => metrics.quotaRefused(refusal.limit, refusal.scope, enforced),
+            }),
         ),
         construct(SettleQuota, [QuotaRepository], (quotas: QuotaRepository) => new SettleQuota(quotas)),
         construct(
@@ -144,8 +154,8 @@ export class AppModule {
           (tenants: TenantRepository, keys: ApiKeyRepository, quotas: QuotaRepository) =>
             new SetQuotas(tenants, keys, quotas),
         ),
-        { provide: UsageMetrics, useValue: new UsageMetrics() },
-        { provide: ToolMetrics, useValue: new ToolMetrics() },
+        construct(UsageMetrics, [MetricsRegistry], (registry: MetricsRegistry) => new UsageMetrics(registry)),
+        construct(ToolMetrics, [MetricsRegistry], (registry: MetricsRegistry) => new ToolMetrics(registry)),
         construct(
           UsageRepository,
           [REDIS],
@@ -198,7 +208,9 @@ export class AppModule {
         ConversationTurns,
         GatewayTools,
         { provide: ModelCatalog, useValue: new ModelCatalog(config.models) },
-        { provide: ProviderRouter, useValue: providerRouter(config, logger) },
+        construct(ProviderRouter, [MetricsRegistry], (registry: MetricsRegistry) =>
+          providerRouter(config, logger, registry),
+        ),
         construct(
           CreateChatCompletion,
           [ModelCatalog, ProviderRouter],

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadConfig } from '@voxgate/config';
 import { parse } from 'yaml';
 
 /**
@@ -11,9 +12,12 @@ const REPOSITORY = path.resolve(__dirname, '../../..');
 const read = (file: string) => readFileSync(path.join(REPOSITORY, file), 'utf8');
 
 interface Service {
+  image?: string;
   command?: string[];
   ports?: string[];
   environment?: Record<string, string>;
+  volumes?: string[];
+  depends_on?: Record<string, unknown> | string[];
 }
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service> };
 const service = (name: string): Service => compose.services[name] ?? {};
@@ -78,6 +82,72 @@ describe('docker-compose.yml', () => {
   it("runs the worker from the build's output of apps/worker", () => {
     expect(service('worker').command).toEqual(['node', 'dist/apps/worker/src/main.js']);
     expect(existsSync(path.join(REPOSITORY, 'apps/worker/src/main.ts'))).toBe(true);
+  });
+});
+
+describe('docker-compose.yml tracing: gateway and worker → OpenTelemetry Collector → Jaeger', () => {
+  interface CollectorConfig {
+    receivers: { otlp: { protocols: { http: { endpoint: string }; grpc?: { endpoint: string } } } };
+    processors?: Record<string, unknown>;
+    exporters: Record<string, { endpoint: string; tls?: { insecure?: boolean } }>;
+    service: { pipelines: Record<string, { receivers: string[]; processors?: string[]; exporters: string[] }> };
+  }
+  const collector = service('otel-collector');
+  const jaeger = service('jaeger');
+  /** `host:container[:ro]` of the collector's config mount. */
+  const mount = (collector.volumes ?? []).map((volume) => volume.split(':')).find(([source]) => source?.endsWith('.yaml'));
+
+  it('pins both images to a release, never a floating tag', () => {
+    expect(collector.image).toMatch(/^otel\/opentelemetry-collector-contrib:\d+\.\d+\.\d+$/);
+    expect(jaeger.image).toMatch(/^jaegertracing\/jaeger:2\.\d+\.\d+$/);
+  });
+
+  it("mounts the repository's collector config where its --config points, read-only", () => {
+    const [source, target, mode] = mount ?? [];
+    expect(source).toBe('./deploy/otel-collector.yaml');
+    expect(existsSync(path.join(REPOSITORY, source ?? ''))).toBe(true);
+    expect(mode).toBe('ro');
+    expect(collector.command).toEqual([`--config=${target}`]);
+  });
+
+  it('receives OTLP/HTTP on 4318 and sends every trace to Jaeger over OTLP/gRPC, memory-bounded and batched', () => {
+    const config = parse(read('deploy/otel-collector.yaml')) as CollectorConfig;
+    expect(config.receivers.otlp.protocols.http.endpoint).toBe('0.0.0.0:4318');
+    const traces = config.service.pipelines['traces'];
+    expect(traces?.receivers).toEqual(['otlp']);
+    // memory_limiter must come first to protect the collector; both must be defined.
+    expect(traces?.processors).toEqual(['memory_limiter', 'batch']);
+    for (const processor of traces?.processors ?? []) expect(Object.keys(config.processors ?? {})).toContain(processor);
+    const exporters = (traces?.exporters ?? []).map((name) => [name, config.exporters[name]] as const);
+    expect(exporters).toHaveLength(1);
+    const [name, exporter] = exporters[0]!;
+    expect(name).toMatch(/^otlp_grpc(\/|$)/);
+    expect(exporter).toEqual({ endpoint: 'jaeger:4317', tls: { insecure: true } });
+  });
+
+  it('runs Jaeger with its OTLP/gRPC receiver listening beyond localhost, and its UI on loopback only', () => {
+    const command = jaeger.command ?? [];
+    const settings = command.filter((_part, index) => command[index - 1] === '--set');
+    expect(settings).toContain('receivers.otlp.protocols.grpc.endpoint=0.0.0.0:4317');
+    expect(jaeger.ports?.map((port) => interpolate(port))).toEqual(['127.0.0.1:16686:16686']);
+    expect(collector.ports?.map((port) => interpolate(port))).toEqual(['127.0.0.1:4318:4318']);
+  });
+
+  it('points the gateway and the worker at the collector, and their config then exports over OTLP', () => {
+    for (const name of ['gateway', 'worker']) {
+      const environment = service(name).environment ?? {};
+      const env = Object.fromEntries(
+        Object.entries(environment).map(([key, value]) => [key, interpolate(value, { VOXGATE_ADMIN_KEY: 'a', VOXGATE_TOOL_SECRET: 's' })]),
+      );
+      expect([name, env['OTEL_EXPORTER_OTLP_ENDPOINT']]).toEqual([name, 'http://otel-collector:4318']);
+      const config = loadConfig({ configDir: path.join(REPOSITORY, 'config'), env });
+      expect([name, config.telemetry.exporter, config.telemetry.otlpEndpoint]).toEqual([name, 'otlp', '']);
+      // The operator can still switch it off.
+      const off = loadConfig({ configDir: path.join(REPOSITORY, 'config'), env: { ...env, VOXGATE_TELEMETRY_EXPORTER: 'none' } });
+      expect(off.telemetry.exporter).toBe('none');
+      expect(Object.keys(service(name).depends_on ?? {})).toContain('otel-collector');
+    }
+    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['otel-collector', 'jaeger']));
   });
 });
 

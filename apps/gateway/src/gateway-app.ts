@@ -11,6 +11,7 @@ import { clientRequestIdOf, requestIdFor } from './http/request-id';
 import { openaiHeaders } from './http/response-headers';
 import { GracefulShutdown, refuseWhileDraining } from './infra/graceful-shutdown';
 import { JsonLogger } from './infra/json-logger';
+import { GatewayMetrics } from './metrics/gateway-metrics';
 import { registerApiReference } from './openapi/api-reference.routes';
 
 const CONFIG_DIR = process.env.VOXGATE_CONFIG_DIR ?? path.resolve(__dirname, '../../../../config');
@@ -54,7 +55,8 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   });
   const redactor = SecretRedactor.fromConfig(config);
   logger.useRedactor(redactor);
-  app.useGlobalFilters(new OpenAIExceptionFilter(logger, config.server.bodyLimitBytes, redactor));
+  const metrics = app.get(GatewayMetrics);
+  app.useGlobalFilters(new OpenAIExceptionFilter(logger, config.server.bodyLimitBytes, redactor, metrics));
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', requireHostHeader);
@@ -67,6 +69,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
     return payload;
   });
   fastify.addHook('onResponse', async (request, reply) => {
+    metrics.httpRequest(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime / 1000);
     logger.event('info', 'http.request', {
       requestId: request.id,
       clientRequestId: clientRequestIdOf(request.headers),

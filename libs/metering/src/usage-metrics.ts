@@ -1,25 +1,43 @@
+import { type Counter, MetricsRegistry, renderFamilies } from '@voxgate/metrics';
 import type { UsageEvent } from './usage-event';
 
 /**
- * Process-local Prometheus counters of metered usage, by tenant and model. Each replica exposes its own
- * (Prometheus sums across replicas); billing never reads these, it reads the recorded events.
+ * Process-local Prometheus counters of metered usage, by tenant and model, on the process's
+ * `MetricsRegistry`. Each replica exposes its own (Prometheus sums across replicas); billing never reads
+ * these, it reads the recorded events. Tenants are created by ops and models come from the catalogue, so
+ * the label sets stay bounded.
  *
  * - `voxgate_requests_total{tenant,model,status}`
  * - `voxgate_tokens_total{tenant,model,direction="input|output",modality="text|audio|cached"}`
  * - `voxgate_cost_usd_micros_total{tenant,model}`
  */
 export class UsageMetrics {
-  private readonly counters = new Map<string, { help: string; values: Map<string, number> }>();
+  private readonly requests: Counter<'tenant' | 'model' | 'status'>;
+  private readonly tokens: Counter<'tenant' | 'model' | 'direction' | 'modality'>;
+  private readonly cost: Counter<'tenant' | 'model'>;
 
-  constructor() {
-    this.define('voxgate_requests_total', 'Metered chat-completion requests.');
-    this.define('voxgate_tokens_total', 'Tokens metered, by direction and modality.');
-    this.define('voxgate_cost_usd_micros_total', 'Cost metered, in micro-USD.');
+  constructor(registry: MetricsRegistry = new MetricsRegistry()) {
+    this.requests = registry.counter({
+      name: 'voxgate_requests_total',
+      help: 'Metered chat-completion requests.',
+      labelNames: ['tenant', 'model', 'status'],
+    });
+    this.tokens = registry.counter({
+      name: 'voxgate_tokens_total',
+      help: 'Tokens metered, by direction and modality.',
+      labelNames: ['tenant', 'model', 'direction', 'modality'],
+    });
+    this.cost = registry.counter({
+      name: 'voxgate_cost_usd_micros_total',
+      help: 'Cost metered, in micro-USD.',
+      labelNames: ['tenant', 'model'],
+    });
   }
 
   count(event: UsageEvent): void {
-    const base = { tenant: event.tenant_id, model: event.model };
-    this.add('voxgate_requests_total', { ...base, status: event.status }, 1);
+    const tenant = event.tenant_id;
+    const model = event.model;
+    this.requests.inc({ tenant, model, status: event.status });
     const tokens: [string, string, number][] = [
       ['input', 'text', event.input_text_tokens - event.input_cached_tokens],
       ['input', 'cached', event.input_cached_tokens],
@@ -28,31 +46,13 @@ export class UsageMetrics {
       ['output', 'audio', event.output_audio_tokens],
     ];
     for (const [direction, modality, value] of tokens) {
-      if (value > 0) this.add('voxgate_tokens_total', { ...base, direction, modality }, value);
+      if (value > 0) this.tokens.inc({ tenant, model, direction, modality }, value);
     }
-    if (event.cost_micros > 0) this.add('voxgate_cost_usd_micros_total', base, event.cost_micros);
+    if (event.cost_micros > 0) this.cost.inc({ tenant, model }, event.cost_micros);
   }
 
-  /** Prometheus text exposition format, version 0.0.4. */
+  /** These three families alone, in the text exposition format 0.0.4 (`/metrics` renders the registry). */
   render(): string {
-    const lines: string[] = [];
-    for (const [name, counter] of this.counters) {
-      lines.push(`# HELP ${name} ${counter.help}`, `# TYPE ${name} counter`);
-      for (const [labels, value] of counter.values) lines.push(`${name}{${labels}} ${value}`);
-    }
-    return lines.join('\n') + '\n';
-  }
-
-  private define(name: string, help: string): void {
-    this.counters.set(name, { help, values: new Map() });
-  }
-
-  private add(name: string, labels: Record<string, string>, value: number): void {
-    const counter = this.counters.get(name);
-    if (!counter) return;
-    const key = Object.entries(labels)
-      .map(([label, text]) => `${label}="${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
-      .join(',');
-    counter.values.set(key, (counter.values.get(key) ?? 0) + value);
+    return renderFamilies([this.requests, this.tokens, this.cost]);
   }
 }

@@ -1,6 +1,15 @@
+import {
+  type Counter,
+  type Gauge,
+  type Histogram,
+  LATENCY_BUCKETS,
+  MetricsRegistry,
+  renderFamilies,
+} from '@voxgate/metrics';
 import type { BreakerState } from './circuit-breaker';
 
 export const METRIC_UPSTREAM_CALLS = 'voxgate_upstream_calls_total';
+export const METRIC_UPSTREAM_CALL_DURATION = 'voxgate_upstream_call_duration_seconds';
 export const METRIC_UPSTREAM_RETRIES = 'voxgate_upstream_retries_total';
 export const METRIC_UPSTREAM_FALLBACKS = 'voxgate_upstream_fallbacks_total';
 export const METRIC_CIRCUIT_STATE = 'voxgate_provider_circuit_state';
@@ -8,69 +17,78 @@ export const METRIC_CIRCUIT_STATE = 'voxgate_provider_circuit_state';
 const STATE_VALUE: Record<BreakerState, number> = { closed: 0, half_open: 1, open: 2 };
 
 /**
- * Process-local Prometheus metrics of provider calls, served on `/metrics`. Each replica exposes its
- * own; Prometheus sums them. Label values are config ids and status codes, so the label sets stay small.
+ * Process-local Prometheus metrics of provider calls, on the process's `MetricsRegistry` (served on
+ * `/metrics`). Each replica exposes its own; Prometheus sums them. Label values are config ids and
+ * status codes, so the label sets stay small.
  *
  * - `voxgate_upstream_calls_total{provider,status}`: routed calls by outcome: the HTTP status the gateway
  *   derived (`200`, `400`, `429`, `502`, `504`…), `circuit_open` (refused by the breaker, never sent) or
  *   `cancelled` (the client went away).
+ * - `voxgate_upstream_call_duration_seconds{provider,status}`: how long each call that was sent took until
+ *   the provider answered (a stream: until it accepted the request, i.e. its response headers; the
+ *   adapter's own retries included). `circuit_open` calls are not observed.
  * - `voxgate_upstream_retries_total{provider}`: retries of a call on the same provider.
  * - `voxgate_upstream_fallbacks_total{from,to}`: calls handed to the model's next provider.
  * - `voxgate_provider_circuit_state{provider}`: 0 closed, 1 half-open, 2 open.
  */
 export class ProviderMetrics {
-  private readonly calls = new Map<string, number>();
-  private readonly retries = new Map<string, number>();
-  private readonly fallbacks = new Map<string, number>();
-  private readonly states = new Map<string, BreakerState>();
+  private readonly calls: Counter<'provider' | 'status'>;
+  private readonly durations: Histogram<'provider' | 'status'>;
+  private readonly retries: Counter<'provider'>;
+  private readonly fallbacks: Counter<'from' | 'to'>;
+  private readonly states: Gauge<'provider'>;
 
   /** Lists every provider's breaker as closed, so the gauge exists before the first change. */
-  constructor(providers: Iterable<string> = []) {
-    for (const provider of providers) this.states.set(provider, 'closed');
+  constructor(providers: Iterable<string> = [], registry: MetricsRegistry = new MetricsRegistry()) {
+    this.calls = registry.counter({
+      name: METRIC_UPSTREAM_CALLS,
+      help: 'Provider calls, by provider and outcome status.',
+      labelNames: ['provider', 'status'],
+    });
+    this.durations = registry.histogram({
+      name: METRIC_UPSTREAM_CALL_DURATION,
+      help: 'Duration of provider calls until the provider answered (a stream: accepted), by provider and status.',
+      labelNames: ['provider', 'status'],
+      buckets: LATENCY_BUCKETS,
+    });
+    this.retries = registry.counter({
+      name: METRIC_UPSTREAM_RETRIES,
+      help: 'Retries of a provider call on the same provider.',
+      labelNames: ['provider'],
+    });
+    this.fallbacks = registry.counter({
+      name: METRIC_UPSTREAM_FALLBACKS,
+      help: "Calls handed to a model's next provider.",
+      labelNames: ['from', 'to'],
+    });
+    this.states = registry.gauge({
+      name: METRIC_CIRCUIT_STATE,
+      help: 'Circuit breaker state per provider: 0 closed, 1 half-open, 2 open.',
+      labelNames: ['provider'],
+    });
+    for (const provider of providers) this.breakerState(provider, 'closed');
   }
 
-  call(provider: string, status: string): void {
-    increment(this.calls, labelsText({ provider, status }));
+  /** One routed call's outcome; `seconds` when it was sent (not for `circuit_open`). */
+  call(provider: string, status: string, seconds?: number): void {
+    this.calls.inc({ provider, status });
+    if (seconds !== undefined) this.durations.observe({ provider, status }, seconds);
   }
 
   retry(provider: string): void {
-    increment(this.retries, labelsText({ provider }));
+    this.retries.inc({ provider });
   }
 
   fallback(from: string, to: string): void {
-    increment(this.fallbacks, labelsText({ from, to }));
+    this.fallbacks.inc({ from, to });
   }
 
   breakerState(provider: string, state: BreakerState): void {
-    this.states.set(provider, state);
+    this.states.set({ provider }, STATE_VALUE[state]);
   }
 
-  /** Prometheus text exposition format, version 0.0.4. */
+  /** These families alone, in the text exposition format 0.0.4 (`/metrics` renders the registry). */
   render(): string {
-    const lines: string[] = [];
-    const family = (name: string, type: string, help: string, values: Iterable<[string, number]>) => {
-      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-      for (const [labels, value] of values) lines.push(`${name}{${labels}} ${value}`);
-    };
-    family(METRIC_UPSTREAM_CALLS, 'counter', 'Provider calls, by provider and outcome status.', this.calls);
-    family(METRIC_UPSTREAM_RETRIES, 'counter', 'Retries of a provider call on the same provider.', this.retries);
-    family(METRIC_UPSTREAM_FALLBACKS, 'counter', "Calls handed to a model's next provider.", this.fallbacks);
-    family(
-      METRIC_CIRCUIT_STATE,
-      'gauge',
-      'Circuit breaker state per provider: 0 closed, 1 half-open, 2 open.',
-      [...this.states].map(([provider, state]) => [labelsText({ provider }), STATE_VALUE[state]]),
-    );
-    return lines.join('\n') + '\n';
+    return renderFamilies([this.calls, this.durations, this.retries, this.fallbacks, this.states]);
   }
-}
-
-function increment(counts: Map<string, number>, key: string): void {
-  counts.set(key, (counts.get(key) ?? 0) + 1);
-}
-
-function labelsText(labels: Record<string, string>): string {
-  return Object.entries(labels)
-    .map(([label, text]) => `${label}="${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
-    .join(',');
 }

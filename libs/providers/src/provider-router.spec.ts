@@ -1,6 +1,7 @@
 import { Errors, GatewayError } from '@voxgate/openai-wire';
 import type { ProviderAdapter } from './provider-adapter';
 import { ProviderRegistry } from './provider-registry';
+import { parseExposition, sampleValue, samplesOf } from '@voxgate/testing';
 import { ProviderMetrics } from './provider-metrics';
 import { type ProviderRoute, ProviderRouter } from './provider-router';
 
@@ -115,5 +116,13 @@ describe('ProviderRouter', () => {
     expect(text).toContain('voxgate_upstream_fallbacks_total{from="primary",to="backup"} 3');
     expect(text).toContain('voxgate_provider_circuit_state{provider="primary"} 0');
     expect(text).toContain('voxgate_provider_circuit_state{provider="backup"} 0');
+    // Calls that were sent are timed under the same labels; refusals by the open breaker never were.
+    const families = parseExposition(text);
+    expect(sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'primary', status: '502' })).toBe(2);
+    expect(sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'primary', status: '200' })).toBe(1);
+    expect(sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'backup', status: '200' })).toBe(3);
+    expect(
+      samplesOf(families, 'voxgate_upstream_call_duration_seconds_count', { status: 'circuit_open' }),
+    ).toHaveLength(0);
   });
 });

@@ -77,18 +77,20 @@ export class ProviderRouter {
         if (next) this.handOver(route, next, Errors.providerUnavailable(route.provider));
         continue;
       }
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
         const value = await attempt(this.registry.get(route.provider), route);
         breaker.success();
-        this.metrics.call(route.provider, '200');
+        this.metrics.call(route.provider, '200', seconds());
         return { value, route };
       } catch (error) {
         if (!(error instanceof GatewayError)) {
           breaker.release();
-          this.metrics.call(route.provider, 'cancelled');
+          this.metrics.call(route.provider, 'cancelled', seconds());
           throw error;
         }
-        this.metrics.call(route.provider, String(error.status));
+        this.metrics.call(route.provider, String(error.status), seconds());
         if (!isProviderFailure(error)) {
           breaker.success(); // the provider answered; the request was wrong
           throw error;

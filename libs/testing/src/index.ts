@@ -65,3 +65,11 @@ export { createTestRedis, TEST_REDIS_URL, type TestRedis, useTestRedis } from '.
 export { DedicatedRedis } from './redis/dedicated-redis';
 
 export { type McpTestServer, startMcpTestServer } from './mcp/mcp-test-server';
+
+export {
+  type ExpositionFamily,
+  type ExpositionSample,
+  parseExposition,
+  sampleValue,
+  samplesOf,
+} from './prometheus/exposition.parser';

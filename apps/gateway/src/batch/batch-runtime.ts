@@ -19,6 +19,8 @@ import type { GatewayConfig } from '@voxgate/config';
 import type { FastifyInstance } from 'fastify';
 import { InternalCaller } from '../auth/internal-caller';
 import { JsonLogger } from '../infra/json-logger';
+import { countingLinesInFlight } from '../metrics/batch-lines-in-flight';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { GATEWAY_CONFIG } from '../infra/tokens';
 import { BATCH_ENVIRONMENT, BATCH_SETTINGS } from './batch.tokens';
 import { InjectLineExecutor } from './inject-line-executor';
@@ -68,13 +70,14 @@ export class BatchRuntime implements BeforeApplicationShutdown, OnApplicationShu
     private readonly files: FileRepository,
     private readonly queue: BatchJobQueue,
     private readonly internal: InternalCaller,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   /** Starts consuming batch jobs; lines run through `app`'s own HTTP pipeline. */
   startWorker(app: INestApplication): void {
     if (this.worker) return;
     const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
-    const executor = new InjectLineExecutor(fastify, this.internal);
+    const executor = countingLinesInFlight(new InjectLineExecutor(fastify, this.internal), this.metrics.batchLinesInFlight);
     const process = new ProcessBatch(this.batches, this.files, executor, this.settings, this.env);
     this.worker = new BatchWorker(
       process,

@@ -18,6 +18,8 @@ import { ZodBody } from '../http/zod-body.pipe';
 import { AccessLog } from '../infra/access-log';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { GATEWAY_CONFIG } from '../infra/tokens';
+import { timedFirstEvents } from '../metrics/first-event-timing';
+import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { completionEndAttributes, completionStartAttributes } from './completion-tracing';
 import { ConversationTurns } from './conversation-turns';
 import { GatewayTools } from '../tools/tools-runtime.provider';
@@ -43,6 +45,7 @@ export class ChatCompletionsController {
     private readonly tools: GatewayTools,
     private readonly accessLog: AccessLog,
     private readonly shutdown: GracefulShutdown,
+    private readonly metrics: GatewayMetrics,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
   ) {
     this.keepAliveMs = config.server.sseKeepAliveMs;
@@ -158,6 +161,9 @@ export class ChatCompletionsController {
         durationMs: performance.now() - started,
       });
       span.set(completionEndAttributes('completed', result.route, result.usage, result.toolRuns.length));
+      const timing = this.metrics.completion(result.route.model, false);
+      timing.firstByte.observe(reply.elapsedTime / 1000);
+      if (message?.audio) timing.firstAudio.observe(reply.elapsedTime / 1000);
       return result.body;
     }
 
@@ -196,7 +202,13 @@ export class ChatCompletionsController {
     try {
       // A complete stream is stored and settled before `[DONE]`: a client that starts its next turn at once
       // finds the turn in its session, its stream slot free and its usage recorded.
-      end = await writeSse(reply, result.events, {
+      const timing = this.metrics.completion(result.route.model, true);
+      const events = timedFirstEvents(result.events, {
+        elapsedSeconds: () => reply.elapsedTime / 1000,
+        firstByte: timing.firstByte,
+        ...(request.modalities?.includes('audio') ? { firstAudio: timing.firstAudio } : {}),
+      });
+      end = await writeSse(reply, events, {
         headers,
         abort,
         keepAliveMs: this.keepAliveMs,

@@ -2,6 +2,7 @@ import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common'
 import type { SecretRedactor } from '@voxgate/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { JsonLogger } from '../infra/json-logger';
+import { type GatewayMetrics, redisErrorKindOf } from '../metrics/gateway-metrics';
 import { ClientDisconnectedError } from './client-abort';
 import { toGatewayError } from './error-response';
 import { openaiHeaders } from './response-headers';
@@ -18,6 +19,8 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
     private readonly logger: JsonLogger,
     private readonly bodyLimit: number,
     private readonly redactor: SecretRedactor,
+    /** Counts requests that failed because Redis did not answer (`voxgate_redis_errors_total`). */
+    private readonly metrics?: Pick<GatewayMetrics, 'redisError'>,
   ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -34,6 +37,7 @@ export class OpenAIExceptionFilter implements ExceptionFilter {
       contentType: request.headers['content-type'],
       bodyLimit: this.bodyLimit,
     });
+    if (error.code === 'store_unavailable') this.metrics?.redisError(redisErrorKindOf(exception));
     if (unexpected) {
       this.logger.event('error', 'unhandled error', {
         requestId: request.id,

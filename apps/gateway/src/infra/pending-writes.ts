@@ -1,9 +1,12 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { GatewayConfig } from '@voxgate/config';
 import { RecordUsage, type UsageEvent } from '@voxgate/metering';
+import { MetricsRegistry } from '@voxgate/metrics';
 import { Outbox, OutboxFile } from '@voxgate/outbox';
 import { AppendSessionTurn, type AppendTurnCommand } from '@voxgate/sessions';
 import { type QuotaAmounts, type Reservation, SettleQuota } from '@voxgate/tenancy';
+import { GatewayMetrics, redisErrorKindOf } from '../metrics/gateway-metrics';
+import { registerOutboxMetrics } from '../metrics/outbox-metrics';
 import { JsonLogger } from './json-logger';
 import { isRedisOutage } from './redis-outage';
 import { GATEWAY_CONFIG } from './tokens';
@@ -42,6 +45,8 @@ export class PendingWrites implements OnModuleInit {
     private readonly appendTurn: AppendSessionTurn,
     private readonly logger: JsonLogger,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    registry: MetricsRegistry,
+    private readonly metrics: GatewayMetrics,
   ) {
     const { maxEntries, file } = config.redis.outbox;
     this.file = file ? new OutboxFile(file) : null;
@@ -51,9 +56,12 @@ export class PendingWrites implements OnModuleInit {
       initialRetryMs: 250,
       maxRetryMs: 5_000,
       onDrop: (entry) => this.logger.event('error', 'outbox.dropped', { ...describe(entry), maxEntries }),
-      onRetryFailed: (error, pending) =>
-        this.logger.event('warn', 'outbox.retry_failed', { pending, error: messageOf(error) }),
+      onRetryFailed: (error, pending) => {
+        this.metrics.redisError(redisErrorKindOf(error));
+        this.logger.event('warn', 'outbox.retry_failed', { pending, error: messageOf(error) });
+      },
     });
+    registerOutboxMetrics(registry, () => this.outbox.stats());
   }
 
   /** Replays what the previous process spilled (written once Redis answers). */
@@ -75,6 +83,7 @@ export class PendingWrites implements OnModuleInit {
       await write();
     } catch (error) {
       if (!isRedisOutage(error)) throw error;
+      this.metrics.redisError(redisErrorKindOf(error));
       this.outbox.add(entry);
       this.logger.event('warn', 'outbox.kept', { ...describe(entry), error: messageOf(error) });
     }
@@ -82,23 +91,6 @@ export class PendingWrites implements OnModuleInit {
 
   stats() {
     return this.outbox.stats();
-  }
-
-  /** Prometheus gauges and counters of the outbox. */
-  render(): string {
-    const { pending, written, dropped } = this.outbox.stats();
-    return [
-      '# HELP voxgate_outbox_pending Writes waiting for Redis (usage, settles, session turns).',
-      '# TYPE voxgate_outbox_pending gauge',
-      `voxgate_outbox_pending ${pending}`,
-      '# HELP voxgate_outbox_written_total Writes made late, once Redis was back.',
-      '# TYPE voxgate_outbox_written_total counter',
-      `voxgate_outbox_written_total ${written}`,
-      '# HELP voxgate_outbox_dropped_total Writes lost because the outbox was full.',
-      '# TYPE voxgate_outbox_dropped_total counter',
-      `voxgate_outbox_dropped_total ${dropped}`,
-      '',
-    ].join('\n');
   }
 
   /** One last round, then spills what is still pending (or logs it as lost when no file is set). */

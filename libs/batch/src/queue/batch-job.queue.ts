@@ -49,6 +49,15 @@ export class BatchJobQueue implements BatchJobScheduler {
     await this.queue.add(job.name, job.data, { jobId: job.data.batchId });
   }
 
+  /**
+   * Batch jobs per BullMQ state (`waiting`, `active`, `delayed`, `prioritized`, `waiting-children`,
+   * `failed`; completed jobs are not counted), for the queue-depth gauge. One Redis round trip; fails fast
+   * like `enqueue` when Redis is down.
+   */
+  async counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'failed');
+  }
+
   async close(): Promise<void> {
     await this.queue.close();
   }

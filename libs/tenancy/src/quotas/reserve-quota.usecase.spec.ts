@@ -156,4 +156,22 @@ describe('ReserveQuota (real Redis, injected clock)', () => {
     expect(reservation.headers['x-ratelimit-remaining-requests']).toBe('0');
     expect(await redis.get(`quota:{t:ten_1}:rpm:${W0.minute}`)).toBe('2');
   });
+
+  it('tells onRefusal which limit of which scope refused, and whether it was enforced (not in a dry run)', async () => {
+    const { redis } = testRedis();
+    const quotas = new QuotaRepository(redis);
+    await quotas.setLimits({ kind: 'tenant', tenantId: 'ten_1' }, { tokens_per_day: 50 });
+    await quotas.setLimits({ kind: 'key', tenantId: 'ten_1', keyId: 'key_a' }, { requests_per_minute: 1 });
+    const told: string[] = [];
+    const onRefusal = (refusal: { scope: string; limit: string }, enforced: boolean) =>
+      told.push(`${refusal.scope}:${refusal.limit}:${enforced}`);
+    const enforcing = new ReserveQuota(quotas, { dryRun: false, streamLeaseMs: 30_000, onRefusal }, () => T0);
+    await enforcing.execute(KEY_A, amounts({ tokens: 10 }), false);
+    expect(told).toEqual([]);
+    await refusalOf(enforcing.execute(KEY_A, amounts({ tokens: 10 }), false));
+    await refusalOf(enforcing.execute({ ...KEY_A, keyId: 'key_b' }, amounts({ tokens: 100 }), false));
+    const dryRun = new ReserveQuota(quotas, { dryRun: true, streamLeaseMs: 30_000, onRefusal }, () => T0);
+    await dryRun.execute(KEY_A, amounts({ tokens: 1 }), false);
+    expect(told).toEqual(['key:requests_per_minute:true', 'tenant:tokens_per_day:true', 'key:requests_per_minute:false']);
+  });
 });

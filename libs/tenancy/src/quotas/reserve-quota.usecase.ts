@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Principal } from '../tenancy.types';
+import type { LimitName } from './quota-limits';
 import type { QuotaAmounts, QuotaRepository, ReserveOutcome } from './quota.repository';
 import { quotaRefusal } from './quota-refusal';
 import { formatResetDuration, type QuotaWindows, windowsAt } from './quota-windows';
@@ -9,6 +10,17 @@ export interface QuotaSettings {
   readonly dryRun: boolean;
   /** How long a stream lease lives without renewal; renewed at a third of it while the stream runs. */
   readonly streamLeaseMs: number;
+  /**
+   * Told about every refusal (metrics): which limit of which scope, and whether it was enforced (false
+   * in a dry run, where the request goes through). Must not throw.
+   */
+  readonly onRefusal?: (refusal: QuotaRefusalInfo, enforced: boolean) => void;
+}
+
+/** Which limit refused a request. */
+export interface QuotaRefusalInfo {
+  readonly scope: 'tenant' | 'key';
+  readonly limit: LimitName;
 }
 
 /** An admitted request's claim on its quotas; settle it exactly once. */
@@ -52,6 +64,7 @@ export class ReserveQuota {
       dryRun: this.settings.dryRun,
     });
     const headers = rateLimitHeaders(outcome);
+    if (outcome.refusal) this.settings.onRefusal?.(outcome.refusal, !outcome.admitted);
     if (!outcome.admitted) {
       const requested = outcome.refusal?.limit.startsWith('tokens')
         ? estimate.tokens

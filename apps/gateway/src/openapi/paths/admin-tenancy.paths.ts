@@ -122,7 +122,8 @@ export const ADMIN_USAGE_PATHS: RouteGroup = {
       path: '/metrics',
       operationId: 'getMetrics',
       summary: 'Prometheus scrape endpoint',
-      description: 'Usage counters, then tool-call metrics, in the Prometheus text format. Bearer: the admin key.',
+      description:
+        'Every metric of this process (HTTP, time to first byte and audio, providers, quotas, Redis, batch queue, usage, tools, outbox) in the Prometheus text format; the list is in docs/observability.md. Bearer: the admin key.',
       access: 'admin',
       responses: {
         '200': {
