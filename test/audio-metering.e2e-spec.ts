@@ -114,6 +114,39 @@ describe('quotas and metering of the audio routes', () => {
     expect(failed).toMatchObject({ status: 'upstream_error', cost_micros: 0, audio_out_ms: 0 });
   });
 
+  it('stops the provider and meters the speech as cancelled when the client goes away', async () => {
+    const { gateway, upstream } = env();
+    const { tenantId, key } = await gateway.createTenantKey('audio cancel');
+    upstream.chunkDelayMs = 200;
+    try {
+      const controller = new AbortController();
+      const response = await fetch(`${gateway.url}/v1/audio/speech`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: TTS_MODEL,
+          input: 'Has never been surpassed.',
+          voice: 'alloy',
+          response_format: 'wav',
+        }),
+        signal: controller.signal,
+      });
+      const reader = response.body!.getReader();
+      expect((await reader.read()).done).toBe(false);
+      controller.abort();
+      await upstream.waitForAbort(-1, 5_000);
+    } finally {
+      upstream.chunkDelayMs = 0;
+    }
+    let events: UsageEventJson[] = [];
+    for (let attempt = 0; attempt < 50 && events.length === 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      events = await usageEvents(gateway, tenantId);
+    }
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ model: TTS_SNAPSHOT, status: 'cancelled' });
+  });
+
   it('refuses past the audio seconds a tenant may use per day, and past its token limit', async () => {
     const { gateway, upstream } = env();
     const { tenantId, key } = await gateway.createTenantKey('audio quotas');
