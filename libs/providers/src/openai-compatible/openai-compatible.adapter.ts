@@ -221,11 +221,6 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     return this.redact(text);
   }
 
-  /** The provider's settings of the target URL (base URL, path, query) for a call. */
-  get urlSettings(): OpenAICompatibleSettings {
-    return this.settings;
-  }
-
   /**
    * POSTs the request, retrying retryable failures, under one `UpstreamDeadline`. Returns the 2xx
    * response and its deadline, which the caller must `finish` once the body was read or the stream ended.
@@ -340,7 +335,7 @@ function seconds(ms: number): number {
   return Math.round(ms / 100) / 10;
 }
 
-export function streamFailure(provider: string, detail: string): UpstreamStreamError {
+function streamFailure(provider: string, detail: string): UpstreamStreamError {
   return new UpstreamStreamError({
     message: `The provider '${provider}' failed: ${detail}`,
     type: 'upstream_error',
