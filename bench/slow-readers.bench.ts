@@ -30,7 +30,7 @@ const STREAM_BYTES = 8 * 1024 * 1024;
 const CHUNK_CHARS = 4096;
 const READ_BYTES_PER_S = 20 * 1024;
 const READ_SECONDS = Number(process.env.BENCH_READ_SECONDS ?? 12);
-const SETTLE_MS = 4_000;
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_000);
 const MB = 1024 * 1024;
 /** RSS per slow stream the gateway must stay under. */
 const TARGET_MB = 2;
