@@ -5,6 +5,7 @@ import {
   type ChatCompletionResponse,
   ChatCompletionResponseSchema,
   decodeSse,
+  SseEventTooLargeError,
   Errors,
   GatewayError,
   type OpenAIError,
@@ -170,6 +171,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       throw streamFailure(this.id, 'it closed the stream before it was complete.');
     } catch (error) {
       if (error instanceof UpstreamStreamError) throw error;
+      if (error instanceof SseEventTooLargeError) {
+        throw streamFailure(this.id, `it sent a stream event longer than ${error.maxChars} characters.`);
+      }
       const expired = deadline.expired;
       if (expired) throw new UpstreamStreamError(this.timeoutError(expired).toOpenAIError());
       if (signal.aborted) throw error;
