@@ -22,13 +22,13 @@ export interface BenchGateway {
 /**
  * Starts the built gateway (`npm run build` first; benches compile to `dist/<bench>/bench/`) in front of
  * `upstreamUrl` as provider `bench` serving model `bench-model`, under a random Redis key prefix, and
- * creates one tenant with one key. `config` is merged over that (e.g. `{ telemetry: … }`); `nodeArgs` go to
- * `node` before the entry (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept).
+ * creates one tenant with one key. `config` is merged over that (e.g. `{ telemetry: … }`). `node` adds
+ * arguments before the gateway's script (e.g. `--require` a probe) and variables to its environment.
  */
 export async function startBenchGateway(
   upstreamUrl: string,
   config: Record<string, unknown> = {},
-  nodeArgs: readonly string[] = [],
+  node: { readonly args?: readonly string[]; readonly env?: Readonly<Record<string, string>> } = {},
 ): Promise<BenchGateway> {
   const adminKey = randomBytes(16).toString('hex');
   const prefix = `vgbench:${randomBytes(4).toString('hex')}:`;
@@ -41,9 +41,10 @@ export async function startBenchGateway(
       ...config,
     }),
   );
-  const child = spawn(process.execPath, [...nodeArgs, path.resolve(__dirname, '../../apps/gateway/src/main.js')], {
+  const child = spawn(process.execPath, [...(node.args ?? []), path.resolve(__dirname, '../../apps/gateway/src/main.js')], {
     env: {
       ...process.env,
+      ...node.env,
       PORT: '0',
       VOXGATE_CONFIG: configFile,
       VOXGATE_ADMIN_KEY: adminKey,

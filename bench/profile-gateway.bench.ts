@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   const { startBenchGateway, REDIS_URL } = await import('./bench-gateway.js');
   const upstream = await startUpstream(20);
   const profileDir = mkdtempSync(path.join(tmpdir(), 'voxgate-profile-'));
-  const gateway = await startBenchGateway(upstream.url, {}, ['--cpu-prof', `--cpu-prof-dir=${profileDir}`]);
+  const gateway = await startBenchGateway(upstream.url, {}, { args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
   const windows: { title: string; from: number; to: number }[] = [];
   try {
     await setGenerousQuotas(gateway);

@@ -139,6 +139,7 @@ const DOCUMENT_TEXT = 'The restaurant opens at 7 pm and closes at midnight, said
 const TOOL_QUERY = 'when does the restaurant open';
 const USER_TEXT = 'When do you open, dear gateway?';
 const ANSWER_TEXT = 'We open at 7 pm, friend.';
+const SPOKEN_TEXT = 'Read this aloud, Quibblefritz.';
 
 describe('tracing (OTLP) and tool-call metrics', () => {
   const collector = new TestCollector();
@@ -154,6 +155,10 @@ describe('tracing (OTLP) and tool-call metrics', () => {
     gateway = await GatewayProcess.start({
       config: {
         ...relayConfig(upstream.baseUrl),
+        models: [
+          ...(relayConfig(upstream.baseUrl).models as unknown[]),
+          { id: 'gpt-4o-mini-tts', provider: 'openai', endpoints: ['audio/speech'] },
+        ],
         telemetry: { exporter: 'otlp', otlpEndpoint: collector.url, serviceName: 'voxgate-e2e' },
       },
       env: { OTEL_BSP_SCHEDULE_DELAY: '100' },
@@ -313,6 +318,25 @@ describe('tracing (OTLP) and tool-call metrics', () => {
     const [upstreamCall] = await collector.waitFor(failed!.traceId, 'voxgate.upstream.call');
     expect(upstreamCall!.status.code).toBe(STATUS_ERROR);
     expect(upstreamCall!.attributes['voxgate.outcome']).toBe('error');
+  });
+
+  it('traces /v1/audio/speech in its own server span continuing the client trace, without the text', async () => {
+    const trace = newTraceparent();
+    const speech = await client.audio.speech.create(
+      { model: 'gpt-4o-mini-tts', input: SPOKEN_TEXT, voice: 'alloy', response_format: 'wav' },
+      { headers: { traceparent: trace.header(trace.parentId) } },
+    );
+    expect((await speech.arrayBuffer()).byteLength).toBeGreaterThan(44);
+    const [span] = await collector.waitFor(trace.traceId, 'voxgate.audio.speech');
+    expect(span).toMatchObject({ kind: SPAN_KIND.server, parentSpanId: trace.parentId });
+    expect(span!.attributes).toMatchObject({
+      'voxgate.tenant.id': tenantId,
+      'gen_ai.operation.name': 'text_to_speech',
+      'gen_ai.request.model': 'gpt-4o-mini-tts',
+      'voxgate.outcome': 'completed',
+      'voxgate.provider': 'openai',
+    });
+    expect(collector.bodies.join('\n')).not.toContain(SPOKEN_TEXT);
   });
 
   it('exports no key, message, tool argument or tool result', () => {

@@ -36,6 +36,7 @@ import { KeysController } from './admin/keys.controller';
 import { QuotasController } from './admin/quotas.controller';
 import { TenantsController } from './admin/tenants.controller';
 import { AdminGuard } from './auth/admin.guard';
+import { AUDIO_CONTROLLERS, AUDIO_PROVIDERS } from './audio/audio.providers';
 import { BATCH_CONTROLLERS, batchProviders } from './batch/batch.providers';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
@@ -99,9 +100,11 @@ export class AppModule {
         MetricsController,
         HealthController,
         ...BATCH_CONTROLLERS,
+        ...AUDIO_CONTROLLERS,
       ],
       providers: [
         ...batchProviders(config),
+        ...AUDIO_PROVIDERS,
         ...metricsProviders(config),
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: JsonLogger, useValue: logger },

@@ -98,6 +98,22 @@ const ProviderConfigObject = z.strictObject({
   audioFormats: z
     .array(z.enum(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16']))
     .default(['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16']),
+  /**
+   * `POST /v1/audio/speech`: the `response_format`s the provider produces. Any other format the client
+   * asks for (and Voxgate's `g711_ulaw`/`g711_alaw`) is made by the gateway from the provider's `pcm`.
+   */
+  speechFormats: z
+    .array(z.enum(['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm']))
+    .default(['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm']),
+  /** Whether the provider applies `speed` on `/audio/speech` itself; false: the gateway time-stretches. */
+  speechSpeed: z.boolean().default(true),
+  /**
+   * `POST /v1/audio/transcriptions` and `/translations`: the input formats the provider decodes (the
+   * gateway's names: `opus` is Ogg/Opus). Others (`pcm16`, G.711, …) are sent as WAV.
+   */
+  transcriptionFormats: z
+    .array(z.enum(['wav', 'mp3', 'flac', 'opus', 'ogg', 'webm', 'pcm16', 'g711_ulaw', 'g711_alaw']))
+    .default(['wav', 'mp3', 'flac', 'opus', 'ogg', 'webm']),
 });
 
 export const ProviderConfigSchema = ProviderConfigObject.transform(({ timeoutMs, timeouts, ...provider }) => ({
@@ -128,19 +144,29 @@ const usdPerMillion = z.union([z.number().min(0), z.string()]).transform((value,
  */
 export const PricingConfigSchema = z
   .strictObject({
-    textInput: usdPerMillion,
-    textOutput: usdPerMillion,
+    textInput: usdPerMillion.optional(),
+    textOutput: usdPerMillion.optional(),
     audioInput: usdPerMillion.optional(),
     audioOutput: usdPerMillion.optional(),
     cachedInput: usdPerMillion.optional(),
+    /** USD per minute of input audio, for models billed by duration (`whisper-1`: `0.006`). */
+    audioInputPerMinute: usdPerMillion.optional(),
+    /** USD per 1M input characters, for models billed by characters (`tts-1`: `15`). */
+    inputCharacters: usdPerMillion.optional(),
   })
   .transform((price) => ({
-    textInput: price.textInput,
-    textOutput: price.textOutput,
-    audioInput: price.audioInput ?? price.textInput,
-    audioOutput: price.audioOutput ?? price.textOutput,
-    cachedInput: price.cachedInput ?? price.textInput,
+    textInput: price.textInput ?? 0,
+    textOutput: price.textOutput ?? 0,
+    audioInput: price.audioInput ?? price.textInput ?? 0,
+    audioOutput: price.audioOutput ?? price.textOutput ?? 0,
+    cachedInput: price.cachedInput ?? price.textInput ?? 0,
+    audioInputPerMinute: price.audioInputPerMinute ?? 0,
+    inputCharacters: price.inputCharacters ?? 0,
   }));
+
+/** The routes a model serves (`endpoints`); a request naming it on another route is a 400. */
+export const MODEL_ENDPOINTS = ['chat/completions', 'audio/speech', 'audio/transcriptions', 'audio/translations'] as const;
+export type ModelEndpoint = (typeof MODEL_ENDPOINTS)[number];
 
 export const ModelConfigSchema = z.strictObject({
   id: z.string().min(1),
@@ -152,6 +178,11 @@ export const ModelConfigSchema = z.strictObject({
   ownedBy: z.string().default('system'),
   /** Absent: usage is metered with cost 0 (and a warning at boot). */
   pricing: PricingConfigSchema.optional(),
+  /**
+   * The routes the model serves: `chat/completions` (the default), `audio/speech`,
+   * `audio/transcriptions`, `audio/translations`. Admission refuses it elsewhere with a 400.
+   */
+  endpoints: z.array(z.enum(MODEL_ENDPOINTS)).min(1).default(['chat/completions']),
   /** Context window, in tokens; session history is trimmed to fit it. */
   contextTokens: positiveInt.default(128_000),
   /**

@@ -34,6 +34,9 @@ describe('loadConfig: layers', () => {
       maxRetries: 2,
       streamingAudioFormats: ['pcm16'],
       audioFormats: ['wav', 'aac', 'mp3', 'flac', 'opus', 'pcm16'],
+      speechFormats: ['mp3', 'opus', 'aac', 'flac', 'wav', 'pcm'],
+      speechSpeed: true,
+      transcriptionFormats: ['wav', 'mp3', 'flac', 'opus', 'ogg', 'webm'],
     });
     expect(config.models).toEqual([
       {
@@ -42,6 +45,7 @@ describe('loadConfig: layers', () => {
         provider: 'openai',
         created: 1748908498,
         ownedBy: 'system',
+        endpoints: ['chat/completions'],
         contextTokens: 128_000,
         fallbacks: [],
       },

@@ -37,6 +37,8 @@ export interface CreateChatCompletionCommand {
   readonly audioIds?: AudioIdPolicy;
   /** Keep streamed audio bytes for storage (sessions). */
   readonly keepAudio?: boolean;
+  /** Keep a stream's text for storage (sessions); default true. See `StreamShape.keepText`. */
+  readonly keepText?: boolean;
   /**
    * The tenant's server tools: offered beside the client's and run by the tool loop (streaming or not).
    * Not offered when the client asks for several choices (`n` > 1): the loop follows one conversation.
@@ -107,6 +109,7 @@ export class CreateChatCompletion {
     signal,
     audioIds,
     keepAudio,
+    keepText,
     serverTools,
   }: CreateChatCompletionCommand): Promise<CreateChatCompletionResult> {
     const model = this.models.resolve(request.model);
@@ -192,6 +195,7 @@ export class CreateChatCompletion {
       includeUsage: request.stream_options?.include_usage === true,
       ...(audioIds ? { audioIds } : {}),
       ...(keepAudio ? { keepAudio } : {}),
+      ...(keepText === false ? { keepText } : {}),
     };
     const chunks = plan ? convertStreamAudio(upstreamChunks, plan, audio) : upstreamChunks;
     return {

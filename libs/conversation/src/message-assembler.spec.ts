@@ -25,6 +25,26 @@ describe('MessageAssembler', () => {
     expect(message).toEqual({ role: 'assistant', content: 'Hello', refusal: null });
   });
 
+  it('without keepText holds no text, but keeps the audio id, transcript and tool calls', () => {
+    const assembler = new MessageAssembler(false, false);
+    for (const delta of [
+      { content: 'Hel' },
+      { content: 'lo' },
+      { refusal: 'no' },
+      { audio: { id: 'audio_1', transcript: 'Hi' } },
+      { tool_calls: [{ index: 0, id: 'call_1', type: 'function' as const, function: { name: 'f', arguments: '{}' } }] },
+    ])
+      assembler.add(delta);
+    expect(assembler.message()).toEqual({
+      role: 'assistant',
+      content: null,
+      refusal: null,
+      audio: { id: 'audio_1' },
+      transcript: 'Hi',
+      tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+    });
+  });
+
   it('concatenates refusal fragments', () => {
     expect(assemble([{ refusal: "I can't " }, { refusal: 'help.' }]).message().refusal).toBe("I can't help.");
   });

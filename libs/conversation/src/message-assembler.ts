@@ -15,7 +15,9 @@ export interface AssembledMessage {
 
 /**
  * Folds streamed deltas into the final message the way the SDKs' accumulators do: text and transcript
- * fragments concatenate, tool calls merge by index, ids are set. Optionally keeps the audio bytes.
+ * fragments concatenate, tool calls merge by index, ids are set. Optionally keeps the audio bytes; and
+ * the text (`content`, `refusal`) only when asked, since it grows with the stream: without it a stream's
+ * memory does not depend on its length.
  */
 export class MessageAssembler {
   private content: string | null = null;
@@ -26,11 +28,15 @@ export class MessageAssembler {
   private readonly tools = new Map<number, { id: string; name: string; arguments: string }>();
   private functionCall: { name: string; arguments: string } | null = null;
 
-  constructor(private readonly keepAudio: boolean) {}
+  constructor(
+    private readonly keepAudio: boolean,
+    /** False: `content` and `refusal` stay null (nobody stores them). */
+    private readonly keepText = true,
+  ) {}
 
   add(delta: ChunkDelta): void {
-    if (typeof delta.content === 'string') this.content = (this.content ?? '') + delta.content;
-    if (typeof delta.refusal === 'string') this.refusal = (this.refusal ?? '') + delta.refusal;
+    if (this.keepText && typeof delta.content === 'string') this.content = (this.content ?? '') + delta.content;
+    if (this.keepText && typeof delta.refusal === 'string') this.refusal = (this.refusal ?? '') + delta.refusal;
     if (delta.audio) {
       if (delta.audio.id) this.audioId = delta.audio.id;
       if (delta.audio.transcript) this.transcript = (this.transcript ?? '') + delta.audio.transcript;

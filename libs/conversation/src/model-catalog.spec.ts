@@ -38,6 +38,7 @@ describe('ModelCatalog.resolve', () => {
         { provider: 'azure', upstreamModel: 'audio-deployment-eu' },
         { provider: 'cometapi', upstreamModel: 'gpt-4o-audio-preview' },
       ],
+      endpoints: ['chat/completions'],
     });
   });
 
@@ -51,6 +52,7 @@ describe('ModelCatalog.resolve', () => {
       provider: 'cometapi',
       upstreamModel: 'gpt-4o-mini-audio-preview-2024-12-17',
       routes: [{ provider: 'cometapi', upstreamModel: 'gpt-4o-mini-audio-preview-2024-12-17' }],
+      endpoints: ['chat/completions'],
     });
   });
 
@@ -94,5 +96,33 @@ describe('ModelCatalog.list / get', () => {
     const empty = new ModelCatalog([]);
     expect(empty.list()).toEqual([]);
     expect(notFound(() => empty.resolve(SNAPSHOT)).status).toBe(404);
+  });
+});
+
+describe('ModelCatalog.resolve per route', () => {
+  const voice = new ModelCatalog([
+    modelConfig(),
+    modelConfig({ id: 'tts-1', aliases: [], endpoints: ['audio/speech'] }),
+    modelConfig({ id: 'whisper-1', aliases: [], endpoints: ['audio/transcriptions', 'audio/translations'] }),
+  ]);
+
+  it('resolves a model on a route it serves', () => {
+    expect(voice.resolve('tts-1', 'audio/speech').snapshot).toBe('tts-1');
+    expect(voice.resolve('whisper-1', 'audio/translations').snapshot).toBe('whisper-1');
+  });
+
+  it('refuses a TTS model on chat completions (the default route) with a 400 naming what it serves', () => {
+    const error = notFound(() => voice.resolve('tts-1'));
+    expect(error.status).toBe(400);
+    expect(error.toOpenAIError()).toEqual({
+      message: "The model 'tts-1' cannot be used with POST /v1/chat/completions; it serves POST /v1/audio/speech.",
+      type: 'invalid_request_error',
+      param: 'model',
+      code: 'model_not_supported',
+    });
+  });
+
+  it('refuses a chat model on the speech route', () => {
+    expect(notFound(() => voice.resolve(ALIAS, 'audio/speech')).code).toBe('model_not_supported');
   });
 });

@@ -1,4 +1,4 @@
-import type { ModelConfig } from '@voxgate/config';
+import type { ModelConfig, ModelEndpoint } from '@voxgate/config';
 import { Errors, type ModelObject } from '@voxgate/openai-wire';
 import type { ProviderRoute } from '@voxgate/providers';
 
@@ -11,6 +11,8 @@ export interface ResolvedModel {
   readonly upstreamModel: string;
   /** `provider` + `upstreamModel` first, then the model's `fallbacks`, in the order they are tried. */
   readonly routes: readonly ProviderRoute[];
+  /** The routes it serves (`ModelConfig.endpoints`). */
+  readonly endpoints: readonly ModelEndpoint[];
 }
 
 /** The configured models and their aliases. Immutable after boot. */
@@ -32,6 +34,7 @@ export class ModelCatalog {
             upstreamModel: fallback.upstreamModel ?? upstreamModel,
           })),
         ],
+        endpoints: model.endpoints,
       };
       for (const name of [model.id, ...model.aliases]) {
         this.byName.set(name, resolved);
@@ -41,10 +44,17 @@ export class ModelCatalog {
     }
   }
 
-  /** Resolves an id or alias, or throws OpenAI's 404 `model_not_found`. */
-  resolve(name: string): ResolvedModel {
+  /**
+   * Resolves an id or alias for one route (chat completions unless told otherwise): throws OpenAI's 404
+   * `model_not_found` for an unknown name, and a 400 `model_not_supported` for a model that serves other
+   * routes only (a TTS model named on chat completions, a chat model on `/v1/audio/speech`).
+   */
+  resolve(name: string, endpoint: ModelEndpoint = 'chat/completions'): ResolvedModel {
     const found = this.byName.get(name);
     if (!found) throw Errors.modelNotFound(name);
+    if (!found.endpoints.includes(endpoint)) {
+      throw Errors.wrongModelEndpoint(name, routeOf(endpoint), found.endpoints.map(routeOf));
+    }
     return found;
   }
 
@@ -57,4 +67,9 @@ export class ModelCatalog {
     if (!found) throw Errors.modelNotFound(name);
     return found;
   }
+}
+
+/** `audio/speech` → `POST /v1/audio/speech`, as messages name routes. */
+function routeOf(endpoint: ModelEndpoint): string {
+  return `POST /v1/${endpoint}`;
 }

@@ -13,6 +13,12 @@ export interface StreamShape {
   readonly audioIds?: AudioIdPolicy;
   /** Keep the streamed audio bytes of choice 0 (sessions store them). */
   readonly keepAudio?: boolean;
+  /**
+   * Assemble choice 0's text (`content`, `refusal`) into `summary.message` (sessions store it); default
+   * true. False: the message keeps its audio id, transcript and tool calls, but not the text, which would
+   * otherwise be held as long as the stream runs, however long it gets.
+   */
+  readonly keepText?: boolean;
 }
 
 /**
@@ -44,7 +50,7 @@ export interface RelaySummary {
   error: OpenAIError | null;
   /** What reached the client, for estimating usage the provider never reported (a cancelled stream). */
   generated: { textChars: number; audioBytes: number };
-  /** Choice 0 as a whole message, once the stream ended. */
+  /** Choice 0 as a whole message, once the stream ended (its text only with `StreamShape.keepText`). */
   message: AssembledMessage | null;
   /** Choice 0's audio bytes (only with `keepAudio`). */
   audio: Buffer | null;
@@ -106,7 +112,7 @@ export async function* relayStream(
   }
 
   let usageChunk: ChatCompletionChunk | null = null;
-  const assembler = new MessageAssembler(shape.keepAudio ?? false);
+  const assembler = new MessageAssembler(shape.keepAudio ?? false, shape.keepText ?? true);
   const byChoice = new Map<number, AudioIdMapping>();
   const finalize = () => {
     summary.message = assembler.message();

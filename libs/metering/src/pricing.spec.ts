@@ -1,4 +1,4 @@
-import { costMicros, FREE, type ModelPricing, parseUsdPerMillion } from './pricing';
+import { costMicros, FREE, type ModelPricing, nonTokenCostMicros, parseUsdPerMillion } from './pricing';
 import { NO_TOKENS, type TokenBreakdown } from './token-breakdown';
 
 const tokens = (overrides: Partial<TokenBreakdown>): TokenBreakdown => ({ ...NO_TOKENS, ...overrides });
@@ -94,5 +94,24 @@ describe('parseUsdPerMillion', () => {
     [0.1 + 0.2],
   ] as const)('rejects %p', (input) => {
     expect(() => parseUsdPerMillion(input)).toThrow('is not a price in USD with at most 6 decimals');
+  });
+});
+
+describe('nonTokenCostMicros', () => {
+  const whisper = { ...FREE, audioInputPerMinute: 6_000 }; // $0.006 per minute
+  const tts1 = { ...FREE, inputCharacters: 15_000_000 }; // $15 per 1M characters
+
+  it('bills input audio per minute, pro rata', () => {
+    expect(nonTokenCostMicros({ inputCharacters: 0, audioInMs: 60_000 }, whisper)).toBe(6_000);
+    expect(nonTokenCostMicros({ inputCharacters: 0, audioInMs: 11_000 }, whisper)).toBe(1_100);
+  });
+
+  it('bills characters per million', () => {
+    expect(nonTokenCostMicros({ inputCharacters: 1_000, audioInMs: 0 }, tts1)).toBe(15_000);
+    expect(nonTokenCostMicros({ inputCharacters: 3, audioInMs: 0 }, tts1)).toBe(45);
+  });
+
+  it('is 0 for models without those prices', () => {
+    expect(nonTokenCostMicros({ inputCharacters: 5_000, audioInMs: 90_000 }, FREE)).toBe(0);
   });
 });

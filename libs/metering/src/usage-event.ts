@@ -33,6 +33,8 @@ export const UsageEventSchema = z.strictObject({
   audio_out_ms: z.int().min(0),
   /** Server-side tool calls executed for this request. */
   tool_calls: z.int().min(0),
+  /** Characters synthesized by `/v1/audio/speech` (0 elsewhere; absent in events recorded before it existed). */
+  input_characters: z.int().min(0).default(0),
   /** Integer micro-USD. */
   cost_micros: z.int().min(0),
   /** True when the provider sent no usage (e.g. the client cancelled a stream) and tokens were estimated. */
@@ -51,6 +53,7 @@ export const USAGE_METRICS = [
   'audio_in_ms',
   'audio_out_ms',
   'tool_calls',
+  'input_characters',
   'cost_micros',
 ] as const;
 export type UsageMetric = (typeof USAGE_METRICS)[number];

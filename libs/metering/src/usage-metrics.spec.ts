@@ -19,6 +19,7 @@ const event = (overrides: Partial<UsageEvent> = {}): UsageEvent => ({
   audio_in_ms: 0,
   audio_out_ms: 0,
   tool_calls: 0,
+  input_characters: 0,
   cost_micros: 450,
   estimated: false,
   ...overrides,

@@ -123,6 +123,25 @@ export const Errors = {
       'The admin API is disabled: set VOXGATE_ADMIN_KEY on the gateway to enable it.',
     ),
 
+  /** The model exists but serves another route (a TTS model on chat completions, or the reverse). */
+  wrongModelEndpoint: (model: string, endpoint: string, serves: readonly string[]) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'model_not_supported',
+      `The model '${model}' cannot be used with ${endpoint}; it serves ${serves.join(', ') || 'no route'}.`,
+      'model',
+    ),
+  /** The provider behind a model has no speech or transcription call (e.g. a chat-only provider type). */
+  audioRouteUnsupported: (provider: string, endpoint: string) =>
+    new GatewayError(
+      400,
+      'invalid_request_error',
+      'model_not_supported',
+      `The provider '${provider}' of this model does not serve ${endpoint}.`,
+      'model',
+    ),
+
   // 404
   modelNotFound: (model: string) =>
     new GatewayError(

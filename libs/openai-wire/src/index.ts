@@ -15,3 +15,5 @@ export * from './models';
 export * from './sse';
 export * from './usage';
 export * from './zod-error';
+export * from './audio-speech';
+export * from './audio-transcription';

@@ -1,4 +1,4 @@
-import { decodeSse, encodeSseData, SSE_DONE, type SseEvent } from './sse';
+import { decodeSse, encodeSseData, SSE_DONE, type SseEvent, SseEventTooLargeError } from './sse';
 
 const encoder = new TextEncoder();
 
@@ -129,5 +129,54 @@ describe('encodeSseData', () => {
       { data: json },
       { data: SSE_DONE },
     ]);
+  });
+});
+
+describe('decodeSse: bounded memory', () => {
+  /** Feeds `pieces` one read at a time, counting how many reads the decoder pulled. */
+  function counted(pieces: readonly string[]): { body: AsyncGenerator<Uint8Array>; reads: () => number } {
+    let reads = 0;
+    async function* body(): AsyncGenerator<Uint8Array> {
+      for (const piece of pieces) {
+        reads++;
+        yield await Promise.resolve(encoder.encode(piece));
+      }
+    }
+    return { body: body(), reads: () => reads };
+  }
+
+  it('reads the next bytes only when the next event is asked for', async () => {
+    const { body, reads } = counted(['data: 1\n\n', 'data: 2\n\n', 'data: 3\n\n', 'data: 4\n\n']);
+    const events = decodeSse(body);
+    expect((await events.next()).value).toEqual({ data: '1' });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(reads()).toBe(1);
+    expect((await events.next()).value).toEqual({ data: '2' });
+    expect(reads()).toBe(2);
+    await events.return(undefined);
+  });
+
+  it('fails on a line longer than the bound instead of buffering it', async () => {
+    const { body, reads } = counted(Array.from({ length: 100 }, () => 'x'.repeat(100)));
+    const events = decodeSse(body, { maxEventChars: 1000 });
+    await expect(events.next()).rejects.toBeInstanceOf(SseEventTooLargeError);
+    expect(reads()).toBe(11);
+  });
+
+  it('fails on an event whose data lines together pass the bound', async () => {
+    const lines = Array.from({ length: 20 }, () => `data: ${'y'.repeat(99)}\n`).join('');
+    await expect(decodeSse(fromChunks([encoder.encode(lines + '\n')]), { maxEventChars: 1000 }).next()).rejects.toThrow(
+      SseEventTooLargeError,
+    );
+  });
+
+  it('takes events up to the bound, and many of them in one long body', async () => {
+    const event = `data: ${'z'.repeat(993)}\n\n`;
+    const pieces = Array.from({ length: 50 }, () => event);
+    const decoded: SseEvent[] = [];
+    for await (const item of decodeSse(fromChunks(pieces.map((piece) => encoder.encode(piece))), { maxEventChars: 1000 }))
+      decoded.push(item);
+    expect(decoded).toHaveLength(50);
+    expect(decoded[49]!.data).toHaveLength(993);
   });
 });

@@ -19,17 +19,53 @@ export function encodeSseData(data: string): string {
   return `data: ${data}\n\n`;
 }
 
-export async function* decodeSse(body: AsyncIterable<Uint8Array>): AsyncGenerator<SseEvent> {
+/**
+ * The most the decoder holds for one event, in UTF-16 code units: its unfinished line, and its `data:`
+ * lines together. OpenAI's largest stream events (audio deltas) are tens of KiB; 1 Mi is a bound on
+ * memory per stream, not a limit a well-behaved provider reaches.
+ */
+export const SSE_MAX_EVENT_CHARS = 1024 * 1024;
+
+/** Thrown by `decodeSse` when an event (or one line of it) is longer than its bound. */
+export class SseEventTooLargeError extends Error {
+  constructor(readonly maxChars: number) {
+    super(`server-sent event longer than ${maxChars} characters`);
+    this.name = 'SseEventTooLargeError';
+  }
+}
+
+export interface DecodeSseOptions {
+  /** Bound on one event and on one line, in UTF-16 code units; default `SSE_MAX_EVENT_CHARS`. */
+  readonly maxEventChars?: number;
+}
+
+const LF = 10;
+const CR = 13;
+
+/**
+ * The events of an SSE body, decoded as they arrive. Pull-based: it reads the next bytes only when asked
+ * for the next event, and holds at most one unfinished event (bounded by `maxEventChars`, beyond which
+ * it throws `SseEventTooLargeError`) plus the bytes of one read.
+ */
+export async function* decodeSse(
+  body: AsyncIterable<Uint8Array>,
+  options: DecodeSseOptions = {},
+): AsyncGenerator<SseEvent> {
+  const maxChars = options.maxEventChars ?? SSE_MAX_EVENT_CHARS;
   const decoder = new TextDecoder();
   let buffer = '';
+  /** How much of `buffer` was already searched for a line end. */
+  let scanned = 0;
   let event: string | undefined;
   let data: string[] = [];
+  let dataChars = 0;
 
   const dispatch = (): SseEvent | undefined => {
     const dispatched =
       data.length > 0 ? { ...(event === undefined ? {} : { event }), data: data.join('\n') } : undefined;
     event = undefined;
     data = [];
+    dataChars = 0;
     return dispatched;
   };
 
@@ -40,25 +76,31 @@ export async function* decodeSse(body: AsyncIterable<Uint8Array>): AsyncGenerato
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') data.push(value);
-    else if (field === 'event') event = value;
+    if (field === 'data') {
+      dataChars += value.length + 1;
+      if (dataChars > maxChars) throw new SseEventTooLargeError(maxChars);
+      data.push(value);
+    } else if (field === 'event') event = value;
     return undefined;
   };
 
   for await (const bytes of body) {
     buffer += decoder.decode(bytes, { stream: true });
     let start = 0;
-    for (let i = 0; i < buffer.length; i++) {
-      const char = buffer[i];
-      if (char !== '\n' && char !== '\r') continue;
+    let i = scanned;
+    for (; i < buffer.length; i++) {
+      const char = buffer.charCodeAt(i);
+      if (char !== LF && char !== CR) continue;
       // A lone `\r` at the end of the buffer may be the first half of `\r\n`: wait for more bytes.
-      if (char === '\r' && i === buffer.length - 1) break;
+      if (char === CR && i === buffer.length - 1) break;
       const dispatched = takeLine(buffer.slice(start, i));
-      if (char === '\r' && buffer[i + 1] === '\n') i++;
+      if (char === CR && buffer.charCodeAt(i + 1) === LF) i++;
       start = i + 1;
       if (dispatched) yield dispatched;
     }
     buffer = buffer.slice(start);
+    scanned = i - start;
+    if (buffer.length > maxChars) throw new SseEventTooLargeError(maxChars);
   }
   buffer += decoder.decode();
   if (buffer.length > 0) {

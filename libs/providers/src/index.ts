@@ -10,3 +10,5 @@ export * from './circuit-breaker';
 export * from './provider-metrics';
 export * from './provider-router';
 export * from './weighted-rotation';
+export * from './speech-backend';
+export * from './openai-compatible/openai-compatible.speech';

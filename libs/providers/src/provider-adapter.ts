@@ -5,6 +5,7 @@ import type {
   InputAudioFormat,
   OutputAudioFormat,
 } from '@voxgate/openai-wire';
+import type { SpeechBackend } from './speech-backend';
 
 /** What a provider can take and give; the pipeline converts or refuses around these. */
 export interface ProviderCapabilities {
@@ -59,4 +60,9 @@ export interface ProviderAdapter {
   ): Promise<ProviderResult<ChatCompletionResponse>>;
   /** Resolves once the provider accepted the stream (HTTP 200 with `text/event-stream`). */
   streamChatCompletion(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ProviderStream>;
+  /**
+   * `/v1/audio/speech`, `/transcriptions` and `/translations` through this provider; absent when its type
+   * has no such routes (the gateway then answers a 400 `model_not_supported`).
+   */
+  readonly speech?: SpeechBackend;
 }

@@ -60,6 +60,11 @@ function createAdapter(id: string, config: ProviderConfig, deps: OpenAICompatibl
           audioFormats: config.audioFormats,
         },
         { ...deps, retry: { ...deps.retry, maxRetries: config.maxRetries } },
+        {
+          speechFormats: config.speechFormats,
+          speechSpeed: config.speechSpeed,
+          transcriptionFormats: config.transcriptionFormats,
+        },
       );
   }
 }

@@ -89,6 +89,11 @@ export class UpstreamDeadline {
  * The bytes of `body`, each read bounded by the deadline's idle timeout (armed only while waiting on the
  * provider, so a slow consumer never counts as a silent provider). Throws the signal's reason as soon as
  * the deadline's signal aborts, whether or not the body itself notices; the body is cancelled on exit.
+ *
+ * Pull-based: the next `read()` is issued only when the consumer asks for the next chunk, so while the
+ * consumer waits on a slow client nothing more is read and the HTTP client stops reading the socket once
+ * its own small buffer is full (undici: one 16 KiB stream high-water mark); the provider's TCP window
+ * closes and it stops sending. Each chunk is released as soon as the consumer let go of it.
  */
 export async function* readWithin(
   body: ReadableStream<Uint8Array>,
@@ -96,26 +101,38 @@ export async function* readWithin(
 ): AsyncGenerator<Uint8Array> {
   const reader = body.getReader();
   const { signal } = deadline;
-  let onAbort = noop;
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => reject(signal.reason as Error);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(noop);
   try {
     for (;;) {
       deadline.awaitNextRead();
-      const read = await Promise.race([reader.read(), aborted]);
+      const read = await readOrAbort(reader, signal);
       deadline.pause();
       if (read.done) return;
       yield read.value;
     }
   } finally {
     deadline.pause();
-    signal.removeEventListener('abort', onAbort);
     await reader.cancel().catch(noop);
   }
+}
+
+/**
+ * The reader's next read, or a rejection with the signal's reason once it aborts. The abort listener
+ * lives for one read only: a `Promise.race` against one promise that lives as long as the stream would
+ * add a reaction to it per read, each keeping its read's bytes reachable until the stream ends.
+ */
+function readOrAbort(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  signal: AbortSignal,
+): ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']> {
+  return new Promise((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    reader
+      .read()
+      .finally(() => signal.removeEventListener('abort', onAbort))
+      .then(resolve, reject);
+  });
 }
 
 function noop(): void {}

@@ -20,13 +20,26 @@ export interface CompletionSpan {
  * so upstream and tool spans started anywhere below it become its children. A throw marks the span
  * failed and is rethrown; the span ends when `work` settles (for a stream: after the last byte).
  */
-export async function traceChatCompletion<T>(
+export function traceChatCompletion<T>(
+  headers: IncomingHeaders,
+  attributes: Readonly<Record<string, SafeAttributeValue>>,
+  work: (span: CompletionSpan) => Promise<T>,
+): Promise<T> {
+  return traceServerRequest(SPAN_CHAT_COMPLETION, headers, attributes, work);
+}
+
+/**
+ * The same for another route's span (`voxgate.audio.speech`, `voxgate.audio.transcription`): a SERVER
+ * span continuing the client's trace, active while `work` runs, failed on a throw.
+ */
+export async function traceServerRequest<T>(
+  name: string,
   headers: IncomingHeaders,
   attributes: Readonly<Record<string, SafeAttributeValue>>,
   work: (span: CompletionSpan) => Promise<T>,
 ): Promise<T> {
   const parent = propagation.extract(ROOT_CONTEXT, headers);
-  const span = voxgateTracer().startSpan(SPAN_CHAT_COMPLETION, { kind: SpanKind.SERVER }, parent);
+  const span = voxgateTracer().startSpan(name, { kind: SpanKind.SERVER }, parent);
   const handle = completionSpan(span);
   handle.set(attributes);
   try {

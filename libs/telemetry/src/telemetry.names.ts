@@ -9,6 +9,9 @@
 
 /** One `POST /v1/chat/completions` (or batch line), from admission to the last byte. Kind SERVER. */
 export const SPAN_CHAT_COMPLETION = 'voxgate.chat.completion';
+/** One `POST /v1/audio/speech`; one `POST /v1/audio/transcriptions` or `/translations`. */
+export const SPAN_AUDIO_SPEECH = 'voxgate.audio.speech';
+export const SPAN_AUDIO_TRANSCRIPTION = 'voxgate.audio.transcription';
 /** One server-side tool call executed by the gateway (child of the completion). Kind INTERNAL. */
 export const SPAN_TOOL_CALL = 'voxgate.tool.call';
 /** One call to the upstream provider (each round of the tool loop is one). Kind CLIENT. */

@@ -57,6 +57,8 @@ export { DEFAULT_TEXT_ANSWER } from './fake-upstream/fake-upstream.answer';
 export { AUDIO_CHUNK_BYTES } from './fake-upstream/fake-upstream.chunks';
 export { AUDIO_TTL_SECONDS } from './fake-upstream/fake-upstream.responses';
 export { openAiError } from './fake-upstream/fake-upstream.errors';
+export { FAKE_SPEECH_SECONDS, SPEECH_CHUNK_BYTES } from './fake-upstream/fake-upstream.speech';
+export { UNKNOWN_SPEECH } from './fake-upstream/fake-upstream.transcription';
 export { collectSseEvents, readSseEvents, type SseEvent } from './sse/sse-events.reader';
 
 export { createTestRedis, TEST_REDIS_URL, type TestRedis, useTestRedis } from './redis/test-redis';

@@ -112,6 +112,7 @@ export class ChatCompletionsController {
         signal,
         audioIds: this.turns.audioIds,
         keepAudio: sessionId !== null,
+        keepText: sessionId !== null,
       });
     } catch (error) {
       await this.metered.finish(admission, { status: MeteredChat.statusOf(error), usage: null });

@@ -5,22 +5,37 @@ import { Errors } from '@voxgate/openai-wire';
 import { ClientDisconnectedError } from '../http/client-abort';
 import { writeSse } from './sse-writer';
 
-/** The parts of a hijacked Fastify reply `writeSse` uses, recording what reached the wire and when. */
-function fakeReply() {
+/**
+ * The parts of a hijacked Fastify reply `writeSse` uses, recording what reached the wire and when. With
+ * `stuck`, nothing written is ever taken: `write` returns false, no `drain` comes and `end` never
+ * finishes (a client that stopped reading).
+ */
+function fakeReply(options: { stuck?: boolean } = {}) {
   const wire: string[] = [];
   const raw = Object.assign(new EventEmitter(), {
     writableEnded: false,
+    writableFinished: false,
     writableLength: 0,
+    destroyed: false,
     writeHead: () => undefined,
     flushHeaders: () => undefined,
-    write: (data: string) => wire.push(data) > 0,
+    write: (data: string) => {
+      wire.push(data);
+      if (options.stuck) raw.writableLength += data.length;
+      return !options.stuck;
+    },
     end: (data?: string) => {
       if (data !== undefined) wire.push(data);
       raw.writableEnded = true;
+      if (!options.stuck) raw.writableFinished = true;
+    },
+    destroy: () => {
+      raw.destroyed = true;
+      raw.emit('close');
     },
   });
   const reply = { hijack: () => undefined, raw, request: { id: 'req_1', headers: {} }, elapsedTime: 1 };
-  return { reply: reply as unknown as FastifyReply, wire };
+  return { reply: reply as unknown as FastifyReply, wire, raw };
 }
 
 async function* events(...items: RelayEvent[]): AsyncGenerator<RelayEvent> {
@@ -138,5 +153,63 @@ describe('writeSse', () => {
       error: expect.objectContaining({ type: 'server_error', code: 'stream_timeout' }),
     });
     expect(wire).toHaveLength(writtenAtEnd);
+  });
+
+  describe('when the client stops reading', () => {
+    async function* endless(): AsyncGenerator<RelayEvent> {
+      for (;;) yield await Promise.resolve(chunk);
+    }
+
+    it('waits for drain instead of pulling more, and a blocked write counts as silence', async () => {
+      const { reply, wire, raw } = fakeReply({ stuck: true });
+      const abort = new AbortController();
+      const end = await writeSse(reply, endless(), { headers: {}, abort, keepAliveMs: 10, maxSilenceMs: 150 });
+
+      expect(end).toBe('interrupted');
+      // One chunk, nothing pulled behind it, no keep-alive queued behind the blocked socket, the reason last.
+      expect(wire).toHaveLength(2);
+      expect(wire[0]).toContain('"id":"c"');
+      expect(JSON.parse(wire[1]!.replace(/^data: /, ''))).toEqual({
+        error: expect.objectContaining({ code: 'stream_timeout' }),
+      });
+      // Its tail cannot reach the client: the socket is destroyed shortly after, not left pinned.
+      expect(raw.destroyed).toBe(false);
+      await delay(700);
+      expect(raw.destroyed).toBe(true);
+    });
+
+    it('a drained write is progress: a slow client that keeps reading is not cut off', async () => {
+      const { reply, wire, raw } = fakeReply({ stuck: true });
+      const abort = new AbortController();
+      const drains = setInterval(() => raw.emit('drain'), 50);
+      const ended = writeSse(reply, events(chunk, chunk, chunk, chunk, chunk, chunk), {
+        headers: {},
+        abort,
+        maxSilenceMs: 150,
+      });
+      const end = await ended;
+      clearInterval(drains);
+      expect(end).toBe('completed');
+      expect(wire.at(-1)).toBe('data: [DONE]\n\n');
+    });
+
+    it('destroys a completed stream whose tail does not flush within maxSilenceMs', async () => {
+      const { reply, raw } = fakeReply({ stuck: true });
+      const drains = setInterval(() => raw.emit('drain'), 5);
+      const end = await writeSse(reply, events(chunk), { headers: {}, abort: new AbortController(), maxSilenceMs: 200 });
+      clearInterval(drains);
+      expect(end).toBe('completed');
+      await delay(100);
+      expect(raw.destroyed).toBe(false);
+      await delay(250);
+      expect(raw.destroyed).toBe(true);
+    });
+
+    it('leaves a stream whose tail flushed alone', async () => {
+      const { reply, raw } = fakeReply();
+      await writeSse(reply, events(chunk), { headers: {}, abort: new AbortController(), maxSilenceMs: 50 });
+      await delay(120);
+      expect(raw.destroyed).toBe(false);
+    });
   });
 });

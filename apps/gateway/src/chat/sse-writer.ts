@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { encodeSseData, Errors, GatewayError, SSE_DONE } from '@voxgate/openai-wire';
 import type { RelayEvent } from '@voxgate/conversation';
 import type { FastifyReply } from 'fastify';
@@ -14,6 +13,8 @@ export type StreamEnd = 'completed' | 'upstream_error' | 'client_disconnected' |
 const KEEP_ALIVE = ': keep-alive\n\n';
 /** How long an interrupted stream waits for its pipeline to wind down (so its summary is final). */
 const WIND_DOWN_MS = 500;
+/** Settled by `untilAborted` when the signal won. */
+const ABORTED = Symbol('aborted');
 
 export interface SseOptions {
   /** Headers added to the 200 (rate limits, session, route). */
@@ -37,11 +38,26 @@ export interface SseOptions {
 
 /**
  * Writes a chat-completion stream on a hijacked Fastify reply: headers at once, one `data:` event per
- * chunk as it arrives (waiting on `drain` when the client reads slowly, so memory stays bounded), then
- * `data: [DONE]`; or, after an in-band error event, just the end of the stream. When the client goes
- * away the iterator is closed, which cancels the upstream request. While no event comes for
+ * chunk as it arrives, then `data: [DONE]`; or, after an in-band error event, just the end of the stream.
+ * When the client goes away the iterator is closed, which cancels the upstream request.
+ *
+ * Backpressure: the next event is pulled from `events` only once the previous write was taken. When
+ * `write` returns false (the socket's buffer is over its high-water mark, 16 KiB: the client reads slower
+ * than the upstream writes) the writer waits for `drain` before pulling again, so the whole pipeline
+ * behind it (relay, audio conversion, SSE decoding, the upstream body reader) stops and the provider's
+ * TCP window closes; what a stream holds in user space stays at one high-water mark plus the chunks in
+ * flight (see docs/deployment.md, "Slow clients"). Keep-alive comments are written only while nothing
+ * waits in that buffer, so they never queue behind a blocked socket.
+ *
+ * Progress, for `maxSilenceMs`: an event arriving from the pipeline, or a blocked write draining. A client
+ * that stops reading therefore counts as silence like a stalled upstream: after `maxSilenceMs` the stream
+ * ends with an in-band `stream_timeout` and its upstream call is cancelled. While no event comes for
  * `keepAliveMs` (the model thinks, server tools run), a `: keep-alive` comment is written each time, but
- * only until `maxSilenceMs` without progress: then the stream ends with an in-band `stream_timeout`.
+ * only until `maxSilenceMs` without progress.
+ *
+ * After the last write the socket may still hold the stream's tail for a slow client; if it has not
+ * flushed within `maxSilenceMs` (within `WIND_DOWN_MS` when the stream ended for silence: its client is
+ * known not to read) the socket is destroyed, so a client that never reads cannot pin it forever.
  *
  * An interrupted stream resolves only once its pipeline wound down (at most `WIND_DOWN_MS`), so the
  * relay's summary holds what was generated when the caller meters and stores it.
@@ -81,15 +97,11 @@ export async function writeSse(
     keepAlive?.refresh();
     silence?.refresh();
   };
-  const aborted = new Promise<'aborted'>((resolve) => {
-    if (signal.aborted) resolve('aborted');
-    else signal.addEventListener('abort', () => resolve('aborted'), { once: true });
-  });
   let end: StreamEnd | null = null;
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), aborted]);
-      if (next === 'aborted') return (end = interruptedBy(signal.reason, raw));
+      const next = await untilAborted(iterator.next(), signal);
+      if (next === ABORTED) return (end = interruptedBy(signal.reason, raw));
       if (next.done) break;
       const event = next.value;
       if (event.type === 'error') {
@@ -100,8 +112,7 @@ export async function writeSse(
       }
       quiet();
       if (!raw.write(encodeSseData(JSON.stringify(event.chunk)))) {
-        const drained = await Promise.race([once(raw, 'drain').then(() => 'drained' as const), aborted]);
-        if (drained === 'aborted') return (end = interruptedBy(signal.reason, raw));
+        if ((await untilAborted(drained(raw), signal)) === ABORTED) return (end = interruptedBy(signal.reason, raw));
         silence?.refresh();
       }
     }
@@ -116,6 +127,8 @@ export async function writeSse(
     const closing = Promise.resolve(iterator.return?.(undefined)).catch(() => undefined);
     if (end === 'interrupted') await Promise.race([closing, delay(WIND_DOWN_MS)]);
     if (!raw.writableEnded) raw.end();
+    const silent = signal.reason instanceof GatewayError && signal.reason.code === 'stream_timeout';
+    destroyUnlessFlushed(raw, silent ? WIND_DOWN_MS : maxSilenceMs);
   }
 }
 
@@ -124,6 +137,50 @@ function interruptedBy(reason: unknown, raw: FastifyReply['raw']): StreamEnd {
   if (!(reason instanceof GatewayError)) return 'client_disconnected';
   raw.end(encodeSseData(JSON.stringify(reason.toJSON())));
   return 'interrupted';
+}
+
+/**
+ * `promise`'s value, or `ABORTED` once `signal` aborts (at once when it already has). Unlike a
+ * `Promise.race` against one promise that lives as long as the stream, it leaves nothing behind: such a
+ * race adds a reaction to the long-lived promise per call, and each reaction keeps its settled value (a
+ * whole chunk) reachable until the stream ends.
+ */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.resolve(ABORTED);
+  }
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
+  });
+}
+
+/** Resolves on the socket's next `drain`, or once it closed (the request's abort follows that). */
+function drained(raw: FastifyReply['raw']): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      raw.off('drain', done);
+      raw.off('close', done);
+      resolve();
+    };
+    raw.on('drain', done);
+    raw.on('close', done);
+  });
+}
+
+/** Destroys the response's socket unless its buffered tail reached the client within `ms` (0: never). */
+function destroyUnlessFlushed(raw: FastifyReply['raw'], ms: number): void {
+  if (ms <= 0 || raw.writableFinished || raw.destroyed) return;
+  const timer = setTimeout(() => raw.destroy(), ms).unref();
+  const settled = () => {
+    clearTimeout(timer);
+    raw.off('finish', settled);
+    raw.off('close', settled);
+  };
+  raw.on('finish', settled);
+  raw.on('close', settled);
 }
 
 function delay(ms: number): Promise<void> {

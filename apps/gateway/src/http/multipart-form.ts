@@ -16,6 +16,8 @@ export interface FormFile {
 export interface MultipartForm {
   readonly fields: ReadonlyMap<string, string>;
   readonly files: ReadonlyMap<string, FormFile>;
+  /** Values of the `FormLimits.listFields` names, in order (openai-node sends arrays as repeated `name[]`). */
+  readonly lists: ReadonlyMap<string, readonly string[]>;
 }
 
 /** What one door accepts, and what it answers when a limit is crossed (in its own words). */
@@ -30,6 +32,8 @@ export interface FormLimits {
   readonly tooLarge: () => GatewayError;
   readonly tooManyFields: () => GatewayError;
   readonly tooManyFiles: () => GatewayError;
+  /** Field names that may repeat (e.g. `timestamp_granularities[]`); collected into `lists`, not `fields`. */
+  readonly listFields?: readonly string[];
 }
 
 /**
@@ -66,6 +70,7 @@ export function readMultipartForm(source: Readable, contentType: string, limits:
       return;
     }
     const fields = new Map<string, string>();
+    const lists = new Map<string, string[]>();
     const files = new Map<string, FormFile>();
     let total = 0;
     let pendingFiles = 0;
@@ -80,7 +85,7 @@ export function readMultipartForm(source: Readable, contentType: string, limits:
       reject(error instanceof Error ? error : new Error(String(error)));
     };
     const settle = () => {
-      if (!failed && finished && pendingFiles === 0) resolve({ fields, files });
+      if (!failed && finished && pendingFiles === 0) resolve({ fields, files, lists });
     };
     const count = (bytes: number) => {
       total += bytes;
@@ -94,13 +99,15 @@ export function readMultipartForm(source: Readable, contentType: string, limits:
 
     parser.on('field', (name: string, value: string, _nameTruncated: boolean, valueTruncated: boolean) => {
       if (failed) return;
+      const listed = limits.listFields?.includes(name) === true;
       try {
-        claim(name);
+        if (!listed || files.has(name)) claim(name);
         if (valueTruncated) throw Errors.fieldTooLarge(name, limits.maxFieldBytes);
       } catch (error) {
         return fail(error);
       }
-      fields.set(name, value);
+      if (listed) lists.set(name, [...(lists.get(name) ?? []), value]);
+      else fields.set(name, value);
       count(Buffer.byteLength(value));
     });
     parser.on('file', (name: string, stream: BusboyFileStream, filename: string) => {

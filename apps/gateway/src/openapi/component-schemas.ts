@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { JsonSchema } from './openapi.types';
+import { AUDIO_REQUEST_COMPONENTS, AUDIO_RESPONSE_COMPONENTS } from './schemas/audio.schemas';
 import { BATCH_REQUEST_COMPONENTS, BATCH_RESPONSE_COMPONENTS } from './schemas/batch.schemas';
 import { CHAT_REQUEST_COMPONENTS, CHAT_RESPONSE_COMPONENTS } from './schemas/chat.schemas';
 import type { NamedSchema } from './schemas/documented';
@@ -13,6 +14,7 @@ import { USAGE_SESSIONS_RESPONSE_COMPONENTS } from './schemas/usage-sessions.sch
 /** What clients send: documented as zod *accepts* it (defaults optional, coerced strings as their target). */
 const REQUEST_COMPONENTS: readonly NamedSchema[] = [
   ...CHAT_REQUEST_COMPONENTS,
+  ...AUDIO_REQUEST_COMPONENTS,
   ...BATCH_REQUEST_COMPONENTS,
   ...TENANCY_REQUEST_COMPONENTS,
   ...TOOLS_REQUEST_COMPONENTS,
@@ -22,6 +24,7 @@ const REQUEST_COMPONENTS: readonly NamedSchema[] = [
 const RESPONSE_COMPONENTS: readonly NamedSchema[] = [
   ...ERROR_COMPONENTS,
   ...CHAT_RESPONSE_COMPONENTS,
+  ...AUDIO_RESPONSE_COMPONENTS,
   ...MODEL_RESPONSE_COMPONENTS,
   ...BATCH_RESPONSE_COMPONENTS,
   ...TENANCY_RESPONSE_COMPONENTS,

@@ -12,6 +12,7 @@ import { ADMIN_BOOKING_PATHS, ADMIN_PAYMENT_PATHS } from './paths/admin-builtins
 import { ADMIN_TENANCY_PATHS, ADMIN_USAGE_PATHS } from './paths/admin-tenancy.paths';
 import { ADMIN_TOOLS_PATHS } from './paths/admin-tools.paths';
 import { BATCHES_PATHS, FILES_PATHS } from './paths/batch.paths';
+import { AUDIO_PATHS } from './paths/audio.paths';
 import { CHAT_PATHS, MODELS_PATHS } from './paths/chat.paths';
 import { API_REFERENCE_PATHS, OPERATIONS_PATHS } from './paths/operations.paths';
 import { REALTIME_PATHS } from './paths/realtime.paths';
@@ -21,6 +22,7 @@ import { type Access, PATH_PARAMETERS, type RouteDoc, type RouteGroup } from './
 /** Every route group, in the order the viewer shows them. A route missing here fails `openapi-routes.spec`. */
 export const ROUTE_GROUPS: readonly RouteGroup[] = [
   CHAT_PATHS,
+  AUDIO_PATHS,
   MODELS_PATHS,
   REALTIME_PATHS,
   FILES_PATHS,

@@ -11,6 +11,7 @@ export function modelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
     created: 1748908498,
     ownedBy: 'system',
     contextTokens: 128_000,
+    endpoints: ['chat/completions'],
     fallbacks: [],
     ...overrides,
   };

@@ -25,6 +25,7 @@ export function usageEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
     audio_in_ms: 0,
     audio_out_ms: 0,
     tool_calls: 0,
+    input_characters: 0,
     cost_micros: 450,
     estimated: false,
     ...overrides,
@@ -78,6 +79,7 @@ export function randomEvents(options: RandomEventsOptions): UsageEvent[] {
       audio_in_ms: int(60_000),
       audio_out_ms: int(60_000),
       tool_calls: int(3),
+      input_characters: int(5_000),
       cost_micros: int(2_000_000),
       estimated: next() < 0.1,
     });
@@ -95,6 +97,7 @@ export interface EventSums {
   audio_in_ms: number;
   audio_out_ms: number;
   tool_calls: number;
+  input_characters: number;
   cost_micros: number;
 }
 
@@ -109,6 +112,7 @@ export function sumEvents(events: readonly UsageEvent[]): EventSums {
     audio_in_ms: 0,
     audio_out_ms: 0,
     tool_calls: 0,
+    input_characters: 0,
     cost_micros: 0,
   };
   for (const event of events) {
@@ -121,6 +125,7 @@ export function sumEvents(events: readonly UsageEvent[]): EventSums {
     sums.audio_in_ms += event.audio_in_ms;
     sums.audio_out_ms += event.audio_out_ms;
     sums.tool_calls += event.tool_calls;
+    sums.input_characters += event.input_characters;
     sums.cost_micros += event.cost_micros;
   }
   return sums;

@@ -44,6 +44,7 @@ function totalsOf(events: readonly UsageEvent[]) {
     audio_in_ms: sums.audio_in_ms,
     audio_out_ms: sums.audio_out_ms,
     tool_calls: sums.tool_calls,
+    input_characters: sums.input_characters,
   };
 }
 
@@ -60,6 +61,7 @@ function totalsOfResult(result: UsageResult): ReturnType<typeof totalsOf> {
     audio_in_ms: result.audio_in_ms,
     audio_out_ms: result.audio_out_ms,
     tool_calls: result.tool_calls,
+    input_characters: result.input_characters,
   };
 }
 

@@ -31,6 +31,8 @@ export interface UsageResult {
   audio_in_ms: number;
   audio_out_ms: number;
   tool_calls: number;
+  /** Characters synthesized (`/v1/audio/speech`). */
+  input_characters: number;
 }
 
 /** OpenAI's `UsageResponse`. */
@@ -137,5 +139,6 @@ function groupRows(rows: Row[], groupBy: readonly string[]): UsageResult[] {
       audio_in_ms: sums.audio_in_ms,
       audio_out_ms: sums.audio_out_ms,
       tool_calls: sums.tool_calls,
+      input_characters: sums.input_characters,
     }));
 }

@@ -69,6 +69,7 @@ describe('RecordUsage (real Redis)', () => {
       audio_in_ms: 1_234,
       audio_out_ms: 5_001,
       tool_calls: 2,
+      input_characters: 0,
       // 600 × 2.5 + 400 × 1.25 + 100 × 40 + 100 × 10 + 500 × 80 = 1500 + 500 + 4000 + 1000 + 40000
       cost_micros: 47_000,
       estimated: false,
@@ -147,5 +148,24 @@ describe('RecordUsage (real Redis)', () => {
     await expect(record.save(event)).resolves.toBe(true);
     await expect(record.save(event)).resolves.toBe(false);
     expect((await repository.events('ten_1', DAY_START_MS, DAY_START_MS + HOUR_MS, 10, null)).events).toEqual([event]);
+  });
+  it('prices the audio routes: reported tokens unflagged, characters and minutes at their own prices', () => {
+    const { record } = build();
+    const speech = record.price(
+      command({
+        usage: null,
+        tokens: { inputText: 10, inputAudio: 0, inputCached: 0, outputText: 0, outputAudio: 1_000 },
+        inputCharacters: 2_000,
+        pricing: { ...FREE, textInput: 600_000, audioOutput: 12_000_000, inputCharacters: 15_000_000 },
+      }),
+    );
+    // 10 × $0.60/M + 1000 × $12/M + 2000 × $15/M = $0.000006 + $0.012 + $0.03
+    expect(speech).toMatchObject({ input_characters: 2_000, output_audio_tokens: 1_000, estimated: false });
+    expect(speech.cost_micros).toBe(6 + 12_000 + 30_000);
+    const whisper = record.price(
+      command({ usage: null, audioInMs: 90_000, pricing: { ...FREE, audioInputPerMinute: 6_000 } }),
+    );
+    expect(whisper.cost_micros).toBe(9_000);
+    expect(UsageEventSchema.parse(whisper)).toEqual(whisper);
   });
 });

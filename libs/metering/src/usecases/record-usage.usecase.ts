@@ -1,5 +1,5 @@
 import type { Usage } from '@voxgate/openai-wire';
-import { costMicros, type ModelPricing } from '../pricing';
+import { costMicros, type ModelPricing, nonTokenCostMicros } from '../pricing';
 import type { UsageRepository } from '../repositories/usage.repository';
 import { breakdownOf, NO_TOKENS, type TokenBreakdown } from '../token-breakdown';
 import type { UsageEvent, UsageStatus } from '../usage-event';
@@ -20,9 +20,16 @@ export interface RecordUsageCommand {
   /** The provider's usage; when absent, `estimatedTokens` is billed and the event is flagged `estimated`. */
   readonly usage: Usage | null;
   readonly estimatedTokens?: TokenBreakdown;
+  /**
+   * Tokens the provider reported in another shape than chat's `usage` (the audio routes' usage objects),
+   * already split by modality; used when `usage` is null, and not flagged `estimated`.
+   */
+  readonly tokens?: TokenBreakdown;
   readonly audioInMs?: number;
   readonly audioOutMs?: number;
   readonly toolCalls?: number;
+  /** Characters synthesized (`/v1/audio/speech`), billed at `pricing.inputCharacters` when set. */
+  readonly inputCharacters?: number;
 }
 
 /**
@@ -42,7 +49,9 @@ export class RecordUsage {
 
   /** The priced event, without recording it (pure): lets callers settle quotas in the same round trip. */
   price(command: RecordUsageCommand): UsageEvent {
-    const tokens = command.usage ? breakdownOf(command.usage) : (command.estimatedTokens ?? NO_TOKENS);
+    const tokens = command.usage
+      ? breakdownOf(command.usage)
+      : (command.tokens ?? command.estimatedTokens ?? NO_TOKENS);
     const event: UsageEvent = {
       id: command.id,
       tenant_id: command.tenantId,
@@ -61,8 +70,14 @@ export class RecordUsage {
       audio_in_ms: Math.round(command.audioInMs ?? 0),
       audio_out_ms: Math.round(command.audioOutMs ?? 0),
       tool_calls: command.toolCalls ?? 0,
-      cost_micros: costMicros(tokens, command.pricing),
-      estimated: command.usage === null && command.estimatedTokens !== undefined,
+      input_characters: command.inputCharacters ?? 0,
+      cost_micros:
+        costMicros(tokens, command.pricing) +
+        nonTokenCostMicros(
+          { inputCharacters: command.inputCharacters ?? 0, audioInMs: command.audioInMs ?? 0 },
+          command.pricing,
+        ),
+      estimated: command.usage === null && command.tokens === undefined && command.estimatedTokens !== undefined,
     };
     return event;
   }

@@ -5,6 +5,7 @@ import {
   type ChatCompletionResponse,
   ChatCompletionResponseSchema,
   decodeSse,
+  SseEventTooLargeError,
   Errors,
   GatewayError,
   type OpenAIError,
@@ -24,7 +25,9 @@ import { DEFAULT_RETRY_POLICY, isRetryableStatus, type RetryPolicy, retryDelayMs
 import { readWithin, systemTimers, type Timers, UpstreamDeadline, type UpstreamTimeoutError } from '../upstream-deadline';
 import { isConnectTimeout } from '../upstream-fetch';
 import { UpstreamStreamError } from '../upstream-stream-error';
+import type { SpeechBackend, SpeechCapabilities } from '../speech-backend';
 import { WeightedRotation } from '../weighted-rotation';
+import { DEFAULT_SPEECH_CAPABILITIES, OpenAICompatibleSpeech } from './openai-compatible.speech';
 import {
   chatCompletionsUrl,
   type OpenAICompatibleSettings,
@@ -43,6 +46,16 @@ export interface OpenAICompatibleDeps {
   readonly timers: Timers;
   /** Told before each retry on this provider (metrics). Must not throw. */
   readonly onRetry?: (provider: string) => void;
+}
+
+/** One POST to the provider: where (per key target), what, and which answer type is wanted. */
+export interface UpstreamCall {
+  readonly url: (target: OpenAICompatibleSettings) => string;
+  /** The body: JSON text, or encoded bytes of `contentType` (a multipart form). */
+  readonly body: string | Uint8Array;
+  /** Default `application/json`. */
+  readonly contentType?: string;
+  readonly accept: string;
 }
 
 export const defaultDeps: OpenAICompatibleDeps = {
@@ -66,13 +79,18 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   /** Where each attempt goes: `settings` itself, or the next of its weighted `keys`. */
   private readonly targets: WeightedRotation<OpenAICompatibleSettings> | null;
 
+  /** `/audio/speech`, `/audio/transcriptions` and `/audio/translations` relayed to the same provider. */
+  readonly speech: SpeechBackend;
+
   constructor(
     readonly id: string,
     private readonly settings: OpenAICompatibleSettings,
     capabilities: ProviderCapabilities,
     private readonly deps: OpenAICompatibleDeps = defaultDeps,
+    speechCapabilities: SpeechCapabilities = DEFAULT_SPEECH_CAPABILITIES,
   ) {
     this.capabilities = capabilities;
+    this.speech = new OpenAICompatibleSpeech(this, speechCapabilities);
     const redactor = new SecretRedactor(providerSecrets(settings));
     this.redact = (text) => redactor.redact(text);
     this.host = hostOf(settings.baseUrl);
@@ -153,6 +171,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       throw streamFailure(this.id, 'it closed the stream before it was complete.');
     } catch (error) {
       if (error instanceof UpstreamStreamError) throw error;
+      if (error instanceof SseEventTooLargeError) {
+        throw streamFailure(this.id, `it sent a stream event longer than ${error.maxChars} characters.`);
+      }
       const expired = deadline.expired;
       if (expired) throw new UpstreamStreamError(this.timeoutError(expired).toOpenAIError());
       if (signal.aborted) throw error;
@@ -164,19 +185,75 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   /**
+   * The pieces of a 2xx body, each read bounded by the call's deadline, failing the way a chat stream
+   * does: `UpstreamStreamError` for a broken connection or a timeout (redacted, client-ready); an abort
+   * by the client is rethrown as is. Finishes the deadline and cancels the body when done.
+   */
+  async *readBody<T>(
+    body: ReadableStream<Uint8Array>,
+    deadline: UpstreamDeadline,
+    signal: AbortSignal,
+    parse: (bytes: AsyncIterable<Uint8Array>) => AsyncIterable<T>,
+  ): AsyncGenerator<T> {
+    try {
+      yield* parse(readWithin(body, deadline));
+    } catch (error) {
+      if (error instanceof UpstreamStreamError) throw error;
+      const expired = deadline.expired;
+      if (expired) throw new UpstreamStreamError(this.timeoutError(expired).toOpenAIError());
+      if (signal.aborted) throw error;
+      throw streamFailure(this.id, 'the connection broke while sending its answer.');
+    } finally {
+      deadline.finish();
+      await body.cancel().catch(() => undefined);
+    }
+  }
+
+  /** A whole 2xx body as text, failures translated as `chatCompletion` does. */
+  async readAll(response: Response, deadline: UpstreamDeadline): Promise<string> {
+    try {
+      return await readText(response.body, deadline);
+    } catch (error) {
+      throw this.translate(error, deadline);
+    } finally {
+      deadline.finish();
+    }
+  }
+
+  /** Takes this provider's credentials out of a text it sent. */
+  redactText(text: string): string {
+    return this.redact(text);
+  }
+
+  /**
    * POSTs the request, retrying retryable failures, under one `UpstreamDeadline`. Returns the 2xx
    * response and its deadline, which the caller must `finish` once the body was read or the stream ended.
    * Timeouts are never retried: the provider was reached, and the time is spent.
    */
-  private async send(
+  private send(
     request: ChatCompletionRequest,
     context: ProviderCallContext,
     stream: boolean,
   ): Promise<{ response: Response; deadline: UpstreamDeadline }> {
+    return this.post(
+      {
+        url: (target) => chatCompletionsUrl(target, request.model),
+        body: JSON.stringify(request),
+        accept: stream ? 'text/event-stream' : 'application/json',
+      },
+      context,
+    );
+  }
+
+  /**
+   * POSTs one call (chat, speech, transcription) with this provider's keys, retries, timeouts and
+   * redaction; see `send`. Public for the provider's `SpeechBackend` only.
+   */
+  async post(call: UpstreamCall, context: ProviderCallContext): Promise<{ response: Response; deadline: UpstreamDeadline }> {
     if (!this.settings.apiKey && !this.targets) {
       throw Errors.providerNotConfigured(this.id, 'it has no API key configured.');
     }
-    const body = JSON.stringify(request);
+    const { body } = call;
     const { retry } = this.deps;
     const deadline = new UpstreamDeadline(this.settings.timeouts, this.deps.timers, context.signal);
     try {
@@ -186,9 +263,14 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         if (attempt > 0) this.deps.onRetry?.(this.id);
         deadline.awaitFirstByte();
         try {
-          response = await this.deps.fetch(chatCompletionsUrl(target, request.model), {
+          const headers = {
+            ...requestHeaders(target, context.requestId, false),
+            accept: call.accept,
+            'content-type': call.contentType ?? 'application/json',
+          };
+          response = await this.deps.fetch(call.url(target), {
             method: 'POST',
-            headers: requestHeaders(target, context.requestId, stream),
+            headers,
             body,
             signal: deadline.signal,
           });

@@ -23,6 +23,24 @@ export function chatCompletionsUrl(settings: OpenAICompatibleSettings, model: st
   return url.toString();
 }
 
+/**
+ * URL of one of the provider's audio routes: `chatCompletionsPath` with its `/chat/completions` suffix
+ * replaced by `/audio/speech` (etc.), so Azure's `/deployments/{model}/chat/completions` becomes
+ * `/deployments/{model}/audio/speech`; a path without that suffix gets the route appended to `baseUrl`.
+ */
+export function audioRouteUrl(
+  settings: OpenAICompatibleSettings,
+  route: 'audio/speech' | 'audio/transcriptions' | 'audio/translations',
+  model: string,
+): string {
+  const chatPath = settings.chatCompletionsPath;
+  const base = chatPath.endsWith('/chat/completions') ? chatPath.slice(0, -'/chat/completions'.length) : '';
+  const path = `${base}/${route}`.replaceAll('{model}', encodeURIComponent(model));
+  const url = new URL(settings.baseUrl + path);
+  for (const [key, value] of Object.entries(settings.query)) url.searchParams.set(key, value);
+  return url.toString();
+}
+
 export function requestHeaders(
   settings: OpenAICompatibleSettings,
   requestId: string,

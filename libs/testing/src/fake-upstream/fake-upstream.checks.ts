@@ -41,6 +41,16 @@ export function checkChatRequestBody(
   headers: IncomingHttpHeaders,
   validator: OpenApiValidator | undefined,
 ): BodyCheck {
+  return checkJsonBody(rawBody, headers, validator, REQUEST_SCHEMA);
+}
+
+/** The same checks for any JSON request schema of the spec (e.g. `CreateSpeechRequest`). */
+export function checkJsonBody(
+  rawBody: string,
+  headers: IncomingHttpHeaders,
+  validator: OpenApiValidator | undefined,
+  schema: string,
+): BodyCheck {
   const violations: string[] = [];
   if (!(headers['content-type'] ?? '').includes('application/json')) {
     violations.push(`content-type is '${headers['content-type'] ?? ''}', expected application/json`);
@@ -54,8 +64,8 @@ export function checkChatRequestBody(
   }
   if (validator === undefined) return { body, violations, error: undefined };
 
-  const result = validator.validate(REQUEST_SCHEMA, body, { rejectUndeclaredKeys: true });
-  violations.push(...result.errors.map((error) => `${REQUEST_SCHEMA}: ${error}`));
+  const result = validator.validate(schema, body, { rejectUndeclaredKeys: true });
+  violations.push(...result.errors.map((error) => `${schema}: ${error}`));
   const topLevelUnknown = result.errors
     .map((error) => new RegExp(`^/([^/]+) ${UNDECLARED_KEY}$`).exec(error)?.[1])
     .find((name) => name !== undefined);

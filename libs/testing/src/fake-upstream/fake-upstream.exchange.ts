@@ -78,6 +78,33 @@ export class Exchange {
     this.response.end();
   }
 
+  /**
+   * A binary body (status 200, chunked), one write per chunk `delayMs` apart; with `reset`, the
+   * connection is reset after the chunks instead of ending the body.
+   */
+  async sendBinary(contentType: string, chunks: readonly Uint8Array[], delayMs: number, reset = false): Promise<void> {
+    if (this.signal.aborted) return;
+    this.response.writeHead(200, { ...this.commonHeaders(), 'content-type': contentType });
+    this.response.flushHeaders();
+    for (const chunk of chunks) {
+      if (delayMs > 0) await sleep(delayMs, this.signal);
+      if (this.signal.aborted) return;
+      this.response.write(chunk);
+    }
+    if (reset) {
+      await sleep(RESET_GRACE_MS, this.signal);
+      return this.signal.aborted ? undefined : this.reset();
+    }
+    this.response.end();
+  }
+
+  /** A text body (status 200), e.g. a transcript as `text/plain`. */
+  sendText(contentType: string, text: string): void {
+    if (this.signal.aborted) return;
+    this.response.writeHead(200, { ...this.commonHeaders(), 'content-type': contentType });
+    this.response.end(text);
+  }
+
   /** Drops the connection with a TCP reset, whatever was sent so far. */
   reset(): void {
     this.resetByServer = true;

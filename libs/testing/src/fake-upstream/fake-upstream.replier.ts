@@ -58,7 +58,7 @@ export async function answerChat(
 }
 
 /** An error envelope's body quoting every header the request carried, credentials first. */
-function echoError(exchange: Exchange): OpenAiErrorBody {
+export function echoError(exchange: Exchange): OpenAiErrorBody {
   const headers = exchange.record.headers;
   const credential = String(headers.authorization ?? headers['api-key'] ?? '');
   return {

@@ -125,6 +125,8 @@ export interface RecordedRequest {
   /** Parsed JSON body; `undefined` if there was none or it did not parse. */
   body: unknown;
   rawBody: string;
+  /** The body's bytes as received (multipart uploads are binary). */
+  rawBytes: Buffer;
   /** How it was answered: `default`, a reply kind, or the name of the check that refused it. */
   answeredBy: string;
   /** The client closed the connection before the answer was complete (not counting scripted resets). */

@@ -1,13 +1,15 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OpenApiValidator } from '../openapi/openapi-validator';
-import { checkApiKey, checkChatRequestBody } from './fake-upstream.checks';
-import { type ErrorReply, invalidUrl, openAiError } from './fake-upstream.errors';
+import { checkApiKey, checkChatRequestBody, checkJsonBody } from './fake-upstream.checks';
+import { type ErrorReply, invalidUrl, openAiError, specViolation } from './fake-upstream.errors';
 import { Exchange } from './fake-upstream.exchange';
 import { answerChat } from './fake-upstream.replier';
 import { readChatRequest } from './fake-upstream.request';
 import { buildModelList } from './fake-upstream.responses';
 import type { RecordedRequest, ScriptedReply } from './fake-upstream.script';
+import { answerSpeech } from './fake-upstream.speech';
+import { answerTranscription, checkForm, parseForm } from './fake-upstream.transcription';
 
 export interface FakeUpstreamOptions {
   /** Key that requests must carry (`Authorization: Bearer …` or `api-key: …`); omit to accept any. */
@@ -24,6 +26,11 @@ export interface FakeUpstreamOptions {
  * - `POST …/chat/completions` (any prefix, so Azure's `/openai/deployments/{d}/chat/completions?api-version=…`
  *   works too): checks the key and the body against the spec, then answers with the next scripted reply
  *   (`enqueue`) or like gpt-4o-audio-preview would (see README.md).
+ * - `POST …/audio/speech`, `…/audio/transcriptions`, `…/audio/translations`: checked against the spec
+ *   (`CreateSpeechRequest`, `CreateTranscriptionRequest`, `CreateTranslationRequest`), answered with real
+ *   audio (the vendored speech clip, encoded in the asked format at the asked speed) and with the transcript
+ *   of the vendored clip the upload matches (see fake-upstream.speech.ts, fake-upstream.transcription.ts).
+ *   Queued replies apply to them too (`json`, `reset`, `delay`, `stall`, `streamError`).
  * - `GET …/models`: a short model list.
  *
  * Every request is recorded in `requests`; every spec violation in `violations`, and answered with a 400.
@@ -148,9 +155,9 @@ export class FakeUpstream {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', this.origin);
-    let rawBody: string;
+    let rawBytes: Buffer;
     try {
-      rawBody = await readBody(request);
+      rawBytes = await readBody(request);
     } catch {
       return; // The client went away while sending its body.
     }
@@ -160,7 +167,8 @@ export class FakeUpstream {
       query: Object.fromEntries(url.searchParams),
       headers: request.headers,
       body: undefined,
-      rawBody,
+      rawBody: rawBytes.toString('utf8'),
+      rawBytes,
       answeredBy: 'default',
       aborted: false,
     };
@@ -180,6 +188,9 @@ export class FakeUpstream {
     const authError = this.apiKey === undefined ? undefined : checkApiKey(headers, this.apiKey);
     if (authError !== undefined) return refuse(exchange, authError);
     if (method === 'GET' && path.endsWith('/models')) return exchange.sendJson(200, buildModelList());
+    if (method === 'POST' && path.endsWith('/audio/speech')) return this.speech(exchange);
+    if (method === 'POST' && path.endsWith('/audio/transcriptions')) return this.transcription(exchange, 'transcribe');
+    if (method === 'POST' && path.endsWith('/audio/translations')) return this.transcription(exchange, 'translate');
     if (method !== 'POST' || !path.endsWith('/chat/completions')) return refuse(exchange, invalidUrl(method, path));
 
     const check = checkChatRequestBody(exchange.record.rawBody, headers, this.validator);
@@ -189,6 +200,34 @@ export class FakeUpstream {
     const reply = this.queue.shift() ?? this.responder?.(check.body);
     await answerChat(exchange, readChatRequest(check.body), reply, this.chunkDelayMs);
   }
+
+  private async speech(exchange: Exchange): Promise<void> {
+    const { method, path, headers, rawBody } = exchange.record;
+    const check = checkJsonBody(rawBody, headers, this.validator, 'CreateSpeechRequest');
+    exchange.record.body = check.body;
+    this.violations.push(...check.violations.map((violation) => `${method} ${path}: ${violation}`));
+    if (check.error !== undefined) return refuse(exchange, check.error);
+    await answerSpeech(exchange, check.body, this.queue.shift() ?? this.responder?.(check.body), this.chunkDelayMs);
+  }
+
+  private async transcription(exchange: Exchange, task: 'transcribe' | 'translate'): Promise<void> {
+    const { method, path, headers, rawBytes } = exchange.record;
+    const contentType = headers['content-type'] ?? '';
+    const where = `${method} ${path}`;
+    if (!contentType.startsWith('multipart/form-data')) {
+      this.violations.push(`${where}: content-type is '${contentType}', expected multipart/form-data`);
+      return refuse(exchange, { status: 400, body: openAiError('Expected a multipart/form-data body.'), reason: 'spec' });
+    }
+    const form = await parseForm(rawBytes, contentType);
+    exchange.record.body = form.fields;
+    const schema = task === 'translate' ? 'CreateTranslationRequest' : 'CreateTranscriptionRequest';
+    const violations = checkForm(form, this.validator, schema);
+    this.violations.push(...violations.map((violation) => `${where}: ${violation}`));
+    if (violations.length > 0) return refuse(exchange, specViolation(violations, null));
+    const reply = this.queue.shift() ?? this.responder?.(form.fields);
+    const refusal = await answerTranscription(exchange, form, task, reply, this.chunkDelayMs);
+    if (refusal) refuse(exchange, refusal);
+  }
 }
 
 function refuse(exchange: Exchange, error: ErrorReply): void {
@@ -196,10 +235,10 @@ function refuse(exchange: Exchange, error: ErrorReply): void {
   exchange.sendJson(error.status, error.body);
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 async function waitUntil(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {

@@ -27,6 +27,7 @@ export const UsageResultSchema = z.object({
   audio_in_ms: count.describe('Extension.'),
   audio_out_ms: count.describe('Extension.'),
   tool_calls: count.describe('Extension: server tool calls executed (replays not counted).'),
+  input_characters: count.describe('Extension: characters synthesized by `/v1/audio/speech`.'),
 });
 type _ResultChecked = Assert<Describes<typeof UsageResultSchema, UsageResult>>;
 

@@ -23,6 +23,8 @@ export interface RecordedCall {
   readonly method: string | undefined;
   readonly headers: Headers;
   readonly body: unknown;
+  /** The body as sent (multipart bytes included). */
+  readonly rawBody: unknown;
   readonly signal: AbortSignal;
 }
 
@@ -44,6 +46,7 @@ export class FakeFetch {
       method: init?.method,
       headers: new Headers(init?.headers),
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+      rawBody: init?.body,
       signal,
     });
     const reply = this.replies.shift();
