@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { ffmpegSeconds } from './support/decode';
 import { useRelayEnv } from './support/e2e-env';
 import { RealtimeTestClient } from './support/realtime-client';
-import { ALIAS, SNAPSHOT } from './support/relay-config';
+import { ALIAS, relayConfig, SNAPSHOT } from './support/relay-config';
 
 const SPEECH_SECONDS = speechPcm16().length / 48_000;
 
@@ -48,7 +48,12 @@ function handshake(
 }
 
 describe('GET /v1/realtime (bridge onto chat completions)', () => {
-  const env = useRelayEnv();
+  // The relay's audio chat models, plus a speech-only model a realtime session must refuse.
+  const models = [
+    ...(relayConfig('http://unused').models as unknown[]),
+    { id: 'tts-1', provider: 'openai', endpoints: ['audio/speech'] },
+  ];
+  const env = useRelayEnv({}, { models });
   const open: RealtimeTestClient[] = [];
   const connect = async (key = env().key, model = ALIAS) => {
     const client = await RealtimeTestClient.open(env().gateway.url, key, model);
@@ -217,6 +222,9 @@ describe('GET /v1/realtime (bridge onto chat completions)', () => {
     });
     expect(unknownModel.status).toBe(404);
     expect(JSON.parse(unknownModel.body)).toMatchObject({ error: { code: 'model_not_found' } });
+    const speechOnly = await handshake(`${gateway.url}/v1/realtime?model=tts-1`, { authorization: `Bearer ${key}` });
+    expect(speechOnly.status).toBe(400);
+    expect(JSON.parse(speechOnly.body)).toMatchObject({ error: { code: 'model_not_supported', param: 'model' } });
     const noModel = await handshake(`${gateway.url}/v1/realtime`, { authorization: `Bearer ${key}` });
     expect(noModel.status).toBe(400);
     expect(JSON.parse(noModel.body)).toMatchObject({ error: { param: 'model' } });

@@ -116,7 +116,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
         );
       }
       const model = query.model;
-      deps.models.resolve(model);
+      resolveBridgedModel(deps.models, model);
       const reservation = await deps.reserve.execute(principal, { tokens: 0, spendMicros: 0, audioMs: 0 }, true);
       const keeper = new StreamLeaseKeeper(deps.quotas, reservation, config.quotas.streamLeaseMs);
       const release = () => {
@@ -189,4 +189,18 @@ function authorizationOf(request: FastifyRequest): string | undefined {
     .find((entry) => entry.startsWith(BROWSER_KEY_PREFIX))
     ?.slice(BROWSER_KEY_PREFIX.length);
   return key ? `Bearer ${key}` : undefined;
+}
+
+/** The session's model must serve chat completions: each turn is bridged onto them. */
+function resolveBridgedModel(models: ModelCatalog, model: string): void {
+  try {
+    models.resolve(model, 'chat/completions');
+  } catch (error) {
+    if (!(error instanceof GatewayError) || error.code !== 'model_not_supported') throw error;
+    throw Errors.invalidRequest(
+      `The model '${model}' does not serve chat completions, which realtime sessions are bridged onto.`,
+      'model',
+      'model_not_supported',
+    );
+  }
 }
