@@ -8,6 +8,7 @@ export { pcmDurationSeconds } from './pcm-audio';
 export { sniffAudio, type AudioCodec, type AudioContainer, type SniffResult } from './sniff/sniff-audio';
 export { resolveInputFormat, type ResolvedInput } from './sniff/resolve-input-format';
 export { decodeAudio } from './decode/decode-audio';
+export { decodeG711, encodeG711, type G711Law } from './decode/g711.codec';
 export { Resampler, type ResamplerOptions } from './dsp/resampler';
 export { TimeStretcher, MIN_SPEED, MAX_SPEED, checkSpeed } from './dsp/time-stretcher';
 export type { AudioEncoder, AudioEncoderOptions } from './encode/audio-encoder';

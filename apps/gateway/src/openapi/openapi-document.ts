@@ -15,6 +15,7 @@ import { BATCHES_PATHS, FILES_PATHS } from './paths/batch.paths';
 import { AUDIO_PATHS } from './paths/audio.paths';
 import { CHAT_PATHS, MODELS_PATHS } from './paths/chat.paths';
 import { API_REFERENCE_PATHS, OPERATIONS_PATHS } from './paths/operations.paths';
+import { REALTIME_PATHS } from './paths/realtime.paths';
 import { SESSIONS_PATHS, USAGE_PATHS } from './paths/sessions-usage.paths';
 import { type Access, PATH_PARAMETERS, type RouteDoc, type RouteGroup } from './route-doc';
 
@@ -23,6 +24,7 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   CHAT_PATHS,
   AUDIO_PATHS,
   MODELS_PATHS,
+  REALTIME_PATHS,
   FILES_PATHS,
   BATCHES_PATHS,
   SESSIONS_PATHS,

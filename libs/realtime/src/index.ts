@@ -1,0 +1,13 @@
+// @voxgate/realtime: OpenAI's Realtime protocol over chat-completions models. Transport-free: the gateway
+// owns the socket, this lib owns the events, the session state, VAD and the bridge's core loop.
+export * from './client-events';
+export * from './server-events';
+export { parseClientEvent, type ParsedClientEvent } from './parse-client-event';
+export { applySessionUpdate, defaultSession, DEFAULT_SERVER_VAD, DEFAULT_INSTRUCTIONS } from './session-config';
+export { InputAudioBuffer, AppendError, sampleRateOf } from './input-audio-buffer';
+export { ServerVadDetector, type VadEvent } from './server-vad';
+export { Conversation, ConversationError, type ItemAudio } from './conversation';
+export { ResponseRun, mapUsage } from './response-run';
+export { RealtimeSession, type RealtimeSessionOptions } from './realtime-session';
+export type { TurnAudioFormat, TurnMessage, TurnRequest, TurnRunner } from './turn-runner';
+export { type IdGenerator, type IdPrefix, randomId } from './ids';

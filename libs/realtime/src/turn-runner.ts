@@ -1,0 +1,62 @@
+import type { ChatCompletionChunk } from '@voxgate/openai-wire';
+import type { FunctionTool, ToolChoice } from './client-events';
+
+/** A chat-completions message as the bridge sends it (the subset of the wire format it produces). */
+export type TurnMessage =
+  | { role: 'system'; content: string }
+  | {
+      role: 'user';
+      content:
+        | string
+        | Array<{ type: 'text'; text: string } | { type: 'input_audio'; input_audio: { data: string; format: 'wav' } }>;
+    }
+  | {
+      role: 'assistant';
+      content: string | null;
+      tool_calls?: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }>;
+    }
+  | { role: 'tool'; content: string; tool_call_id: string };
+
+/** Chat-completions audio formats the bridge asks for, matching the session's output format. */
+export type TurnAudioFormat = 'pcm16' | 'g711_ulaw' | 'g711_alaw';
+
+/** One model turn of a realtime session, as a streamed chat completion. */
+export interface TurnRequest {
+  /** The API key the session authenticated with (by id: the gateway never keeps the secret). */
+  readonly keyId: string;
+  /** Model id or alias from the catalogue, as admitted at the handshake. */
+  readonly model: string;
+  /** The conversation so far, instructions first; the committed user turn is the last message. */
+  readonly messages: readonly TurnMessage[];
+  /** `['text','audio']` for a spoken answer with its transcript, `['text']` for text only. */
+  readonly modalities: readonly ['text', 'audio'] | readonly ['text'];
+  readonly voice: string;
+  readonly audioFormat: TurnAudioFormat;
+  /** The gateway's `speed` extension (0.25–4, pitch kept); 1 is left out of the request. */
+  readonly speed: number;
+  /** `max_completion_tokens`; null leaves it to the model. */
+  readonly maxTokens: number | null;
+  readonly tools: readonly FunctionTool[];
+  readonly toolChoice: ToolChoice;
+  /** Aborted on `response.cancel`, barge-in or a closed socket: the upstream call must end. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * THE SEAM between the realtime protocol and the completion pipeline. The realtime session only knows
+ * this: run one streamed chat completion for a turn and yield its chunks (`chat.completion.chunk`, the
+ * usage chunk included when there is one), or throw a `GatewayError` (its status/type/code/message
+ * become the `error` event and the failed `response.done`).
+ *
+ * Today the gateway implements it by injecting `POST /v1/chat/completions` into itself
+ * (`apps/gateway/src/realtime/inject-turn-runner.ts`), so admission, quotas, metering, server tools and
+ * tracing apply to every turn exactly as to an HTTP request. When the chat sequence is extracted into a
+ * shared use case (issue #15, "one pipeline, several doors"), a runner calling it directly replaces the
+ * injecting one here, and nothing in `libs/realtime` changes.
+ *
+ * Contract: chunks arrive in order; the iterator ends after the last chunk; after `signal` aborts it
+ * ends (or throws an `AbortError`) promptly and the upstream call is gone.
+ */
+export interface TurnRunner {
+  run(request: TurnRequest): AsyncIterable<ChatCompletionChunk>;
+}
