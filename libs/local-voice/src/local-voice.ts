@@ -147,7 +147,15 @@ export class LocalVoice {
     // Moved to the worker, not copied; never move the caller's own buffer.
     const samples = resampled === request.pcm16 ? resampled.slice() : resampled;
     const segments: TranscriptSegment[] = [];
-    const toSegment = (wire: SegmentWire, id: number): TranscriptSegment => ({ id, ...wire, words: [...wire.words] });
+    // Resampling rounds the length to whole samples: clamp times to the caller's duration.
+    const clamp = (seconds: number): number => Math.min(seconds, durationSeconds);
+    const toSegment = (wire: SegmentWire, id: number): TranscriptSegment => ({
+      id,
+      start: clamp(wire.start),
+      end: clamp(wire.end),
+      text: wire.text,
+      words: wire.words.map((word) => ({ word: word.word, start: clamp(word.start), end: clamp(word.end) })),
+    });
     await this.pool.run(
       { kind: 'transcribe', samples, vad: this.settings.vad },
       {

@@ -12,6 +12,11 @@ export interface VadOptions {
   readonly paddingSeconds?: number;
   /** Longer segments are split at their quietest point. Default 20 s. */
   readonly maxSegmentSeconds?: number;
+  /**
+   * Consecutive segments are decoded together up to this span (see `utteranceWindows`); each keeps its own
+   * transcript segment. Default 20 s; 0 decodes every segment alone.
+   */
+  readonly maxUtteranceSeconds?: number;
   /** A frame is speech when louder than the noise floor by this much. Default 12 dB. */
   readonly thresholdDb?: number;
   /** …and louder than this absolute level (dBFS), so near-digital silence never counts. Default −50. */
@@ -70,7 +75,7 @@ export function detectSpeech(samples: Int16Array, sampleRate: number, options: V
     const next = segments[index + 1];
     const start = Math.max(0, segment.start - padding, previous ? (previous.end + segment.start) / 2 : 0);
     const end = Math.min(duration, segment.end + padding, next ? (segment.end + next.start) / 2 : duration);
-    return { start: round(start), end: round(end) };
+    return { start: round(start), end: Math.min(duration, round(end)) };
   });
 }
 

@@ -3,6 +3,7 @@ import { EspeakEngine } from '../native/espeak.binding';
 import { FliteEngine } from '../native/flite.binding';
 import { POCKETSPHINX_SAMPLE_RATE, PocketsphinxEngine } from '../native/pocketsphinx.binding';
 import { detectSpeech } from '../vad/energy-vad';
+import { utteranceWindows } from '../vad/utterance-windows';
 import type { FliteVoice } from '../voices';
 import type {
   EngineAvailability,
@@ -53,21 +54,31 @@ export class EngineHost {
     progress: (segment: SegmentWire) => void,
   ): SegmentWire[] {
     const decoder = this.pocketsphinxEngine();
-    const segments: SegmentWire[] = [];
-    for (const cut of detectSpeech(samples, POCKETSPHINX_SAMPLE_RATE, job.vad)) {
-      const first = Math.round(cut.start * POCKETSPHINX_SAMPLE_RATE);
-      const { text, words } = decoder.decode(samples.subarray(first, Math.round(cut.end * POCKETSPHINX_SAMPLE_RATE)));
-      if (text.length === 0) continue;
-      const segment: SegmentWire = {
-        start: cut.start,
-        end: cut.end,
-        text,
-        words: words.map((word) => ({ word: word.word, start: round(cut.start + word.start), end: round(cut.start + word.end) })),
-      };
-      segments.push(segment);
-      progress(segment);
+    const rate = POCKETSPHINX_SAMPLE_RATE;
+    const cuts = detectSpeech(samples, rate, job.vad);
+    const transcript: SegmentWire[] = [];
+    for (const window of utteranceWindows(cuts, job.vad.maxUtteranceSeconds ?? 20)) {
+      const { words } = decoder.decode(samples.subarray(Math.round(window.start * rate), Math.round(window.end * rate)));
+      const timed = words.map((word) => ({ word: word.word, start: round(window.start + word.start), end: round(window.start + word.end) }));
+      for (const [index, cut] of window.segments.entries()) {
+        // A word belongs to the cut its midpoint falls in (the last cut takes anything beyond).
+        const next = window.segments[index + 1];
+        const mine = timed.filter((word) => {
+          const middle = (word.start + word.end) / 2;
+          return (index === 0 || middle >= cut.start) && (next === undefined || middle < next.start);
+        });
+        if (mine.length === 0) continue;
+        const segment: SegmentWire = {
+          start: cut.start,
+          end: cut.end,
+          text: mine.map((word) => word.word).join(' '),
+          words: mine.map((word) => ({ ...word, start: Math.max(word.start, cut.start), end: Math.min(word.end, cut.end) })),
+        };
+        transcript.push(segment);
+        progress(segment);
+      }
     }
-    return segments;
+    return transcript;
   }
 
   private probe(fliteVoices: readonly FliteVoice[], espeakVoices: readonly string[]): ProbeJobResult {
