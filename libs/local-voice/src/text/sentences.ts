@@ -1,7 +1,7 @@
 /**
  * Splits text into sentences for streaming synthesis, so the first audio is ready after the first sentence
  * rather than after the whole input. Splits after `.`, `!`, `?`, `;` or a line break followed by
- * whitespace, keeps common abbreviations ("Mr.", "e.g.") and decimals together, and cuts sentences longer
+ * whitespace (not before a lower-case word), keeps common abbreviations ("Mr.", "e.g.") and decimals together, and cuts sentences longer
  * than `maxChars` at the last comma or space before the limit. Never returns empty pieces.
  */
 export function splitSentences(text: string, maxChars = 400): string[] {
@@ -11,6 +11,8 @@ export function splitSentences(text: string, maxChars = 400): string[] {
   for (let match = boundary.exec(text); match !== null; match = boundary.exec(text)) {
     const end = match.index + (match[1]?.length ?? 0);
     if (match[1] !== undefined && isAbbreviation(text.slice(start, end))) continue;
+    // "p.m. today": a sentence does not start in lower case.
+    if (match[1] !== undefined && /^\p{Ll}/u.test(text.slice(match.index + match[0].length))) continue;
     pieces.push(text.slice(start, end));
     start = match.index + match[0].length;
   }
