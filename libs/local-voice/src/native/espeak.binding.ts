@@ -30,6 +30,7 @@ export class EspeakEngine {
   private readonly synth: NativeFunction;
 
   private constructor(
+    /** Held so that koffi never unloads the library (it does when the handle is garbage-collected). */
     private readonly library: NativeLibrary,
     readonly sampleRate: number,
   ) {
@@ -86,7 +87,4 @@ export class EspeakEngine {
     return { samples, sampleRate: this.sampleRate, appliedSpeed: wpm / ESPEAK_DEFAULT_WPM };
   }
 
-  get handle(): NativeLibrary {
-    return this.library;
-  }
 }

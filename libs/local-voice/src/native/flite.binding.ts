@@ -39,7 +39,9 @@ interface WaveStruct {
  * (1 / speed), so no time-stretching is needed afterwards. Not thread-safe: one instance per worker.
  */
 export class FliteEngine {
-  private readonly voices = new Map<FliteVoice, { pointer: unknown; features: unknown }>();
+  // Each voice keeps its library handle: koffi unloads (dlclose) a library whose handle is garbage-collected,
+  // which would leave the registered voice pointing into unmapped memory.
+  private readonly voices = new Map<FliteVoice, { pointer: unknown; features: unknown; library: NativeLibrary }>();
   private readonly textToWave: NativeFunction;
   private readonly deleteWave: NativeFunction;
   private readonly setFloat: NativeFunction;
@@ -47,6 +49,7 @@ export class FliteEngine {
   private readonly durationStretch = persistentCString('duration_stretch');
 
   private constructor(
+    /** Held so that koffi never unloads the library (it does when the handle is garbage-collected). */
     private readonly library: NativeLibrary,
     private readonly paths: FliteLibraryPaths,
   ) {
@@ -62,7 +65,7 @@ export class FliteEngine {
   }
 
   /** Registers (once) and returns a voice; throws `engine_unavailable` if its library is missing. */
-  private voice(name: FliteVoice): { pointer: unknown; features: unknown } {
+  private voice(name: FliteVoice): { pointer: unknown; features: unknown; library: NativeLibrary } {
     const known = this.voices.get(name);
     if (known !== undefined) return known;
     const file = this.paths.voicePattern.replace('{voice}', name);
@@ -70,7 +73,7 @@ export class FliteEngine {
     const pointer: unknown = library.func(`void *register_cmu_us_${name}(const char *voxdir)`)(null);
     if (!pointer) throw new LocalVoiceError('engine_unavailable', `flite voice ${name} failed to register`);
     const head = koffi.decode(pointer, VoiceHead) as { features: unknown };
-    const voice = { pointer, features: head.features };
+    const voice = { pointer, features: head.features, library };
     this.voices.set(name, voice);
     return voice;
   }
@@ -100,10 +103,6 @@ export class FliteEngine {
     }
   }
 
-  /** Keeps the handle reachable for the worker's lifetime (koffi unloads on GC otherwise). */
-  get handle(): NativeLibrary {
-    return this.library;
-  }
 }
 
 /** A NUL-terminated copy of `text` in never-freed C memory (one per engine, a few bytes). */

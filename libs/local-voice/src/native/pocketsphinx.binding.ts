@@ -47,6 +47,7 @@ export function pocketsphinxModelFiles(modelDir: string): { hmm: string; lm: str
  */
 export class PocketsphinxEngine {
   private constructor(
+    /** Held so that koffi never unloads the libraries (it does when a handle is garbage-collected). */
     private readonly libraries: readonly NativeLibrary[],
     private readonly decoder: unknown,
     private readonly calls: {
@@ -126,7 +127,4 @@ export class PocketsphinxEngine {
     return words;
   }
 
-  get handles(): readonly NativeLibrary[] {
-    return this.libraries;
-  }
 }
