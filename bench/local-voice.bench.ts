@@ -14,7 +14,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LocalVoice, type PcmChunk, wordErrorRate } from '@voxgate/local-voice';
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 // The clips vendored with the test fixtures; this file runs compiled, from dist/bench-local-voice/bench/.
 const CLIPS_DIR = path.resolve(__dirname, '../../../libs/testing/fixtures/speech');
 const SENTENCES = [
@@ -76,11 +76,58 @@ function wavSeconds(file: string): number {
   return samples.length / sampleRate;
 }
 
+/** CPU seconds (user + system) of this process, all threads, and of its waited-for children (/proc/self/stat). */
+function cpuSeconds(): { own: number; children: number } {
+  const usage = process.cpuUsage();
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[13] ?? 0) + Number(fields[14] ?? 0); // cutime + cstime, at 100 Hz
+  return { own: (usage.user + usage.system) / 1e6, children: ticks / 100 };
+}
+
+let maxDelayMs = 0;
+
+/**
+ * Runs in-process work under a fresh event-loop delay histogram and keeps the largest delay seen. (One
+ * histogram toggled around the CLI baselines would count their blocking spawnSync gaps on re-enable.)
+ */
+async function watched<T>(work: () => Promise<T> | T): Promise<T> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 });
+  histogram.enable();
+  try {
+    return await work();
+  } finally {
+    histogram.disable();
+    maxDelayMs = Math.max(maxDelayMs, histogram.max / 1e6);
+  }
+}
+
+async function unwatched<T>(work: () => Promise<T> | T): Promise<T> {
+  return work();
+}
+
+/** Wall and CPU time of `work`, as RTFs over the seconds of audio it returns. */
+async function measure(
+  wrap: (work: () => Promise<number> | number) => Promise<number>,
+  work: () => Promise<number> | number,
+): Promise<{ wall: number; cpu: number }> {
+  const cpuBefore = cpuSeconds();
+  const started = performance.now();
+  const audioSeconds = await wrap(work);
+  const wall = (performance.now() - started) / 1000;
+  const cpuAfter = cpuSeconds();
+  const cpu = cpuAfter.own - cpuBefore.own + (cpuAfter.children - cpuBefore.children);
+  return { wall: wall / audioSeconds, cpu: cpu / audioSeconds };
+}
+
+function row(label: string, wer: string, runs: ReadonlyArray<{ wall: number; cpu: number }>): string {
+  return `| ${label} | ${wer} | ${median(runs.map((run) => run.wall)).toFixed(3)} | ${median(runs.map((run) => run.cpu)).toFixed(3)} |`;
+}
+
 async function main(): Promise<void> {
   const cpu = cpus();
   console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+  console.log(`runs: ${RUNS}, ours and the CLI interleaved; RTF = processing time / audio time (wall, and CPU of all threads/processes)`);
   const voice = LocalVoice.create({ poolSize: 1 });
-  const delay = monitorEventLoopDelay({ resolution: 5 });
   const scratch = mkdtempSync(path.join(tmpdir(), 'voxgate-local-voice-bench-'));
   try {
     const capabilities = await voice.probe();
@@ -91,91 +138,113 @@ async function main(): Promise<void> {
     const audioSeconds = speech.reduce((sum, clip) => sum + clip.samples.length / clip.sampleRate, 0);
     await voice.transcribe({ pcm16: speech[0]!.samples.subarray(0, 16_000), sampleRate: speech[0]!.sampleRate }); // warm
 
-    // STT in process
-    delay.enable();
-    const sttRuns: number[] = [];
+    // STT: in process, and pocketsphinx_continuous one process per clip (16 kHz input made with sox first).
+    const cli = has('pocketsphinx_continuous') && has('sox');
+    const inputs = cli
+      ? speech.map((clip) => {
+          const out = path.join(scratch, clip.file);
+          spawnSync('sox', [path.join(CLIPS_DIR, clip.file), '-r', '16000', '-c', '1', '-b', '16', out]);
+          return out;
+        })
+      : [];
+    const ours: Array<{ wall: number; cpu: number }> = [];
+    const theirs: Array<{ wall: number; cpu: number }> = [];
     let hypotheses: string[] = [];
+    let cliHypotheses: string[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const started = performance.now();
-      hypotheses = [];
-      for (const clip of speech) hypotheses.push((await voice.transcribe({ pcm16: clip.samples, sampleRate: clip.sampleRate })).text);
-      sttRuns.push((performance.now() - started) / 1000 / audioSeconds);
+      ours.push(
+        await measure(watched, async () => {
+          hypotheses = [];
+          for (const clip of speech) hypotheses.push((await voice.transcribe({ pcm16: clip.samples, sampleRate: clip.sampleRate })).text);
+          return audioSeconds;
+        }),
+      );
+      if (cli) {
+        theirs.push(
+          await measure(unwatched, () => {
+            cliHypotheses = inputs.map(
+              (input) => spawnSync('pocketsphinx_continuous', ['-infile', input, '-logfn', '/dev/null'], { encoding: 'utf8' }).stdout.trim().replace(/\s+/g, ' '),
+            );
+            return audioSeconds;
+          }),
+        );
+      }
     }
-    delay.disable(); // the CLI baselines below block the main thread on purpose (spawnSync)
-    const wer = wordErrorRate(speech.map((clip, index) => ({ reference: clip.transcript, hypothesis: hypotheses[index] ?? '' })));
+    const score = (texts: readonly string[]): string =>
+      wordErrorRate(speech.map((clip, index) => ({ reference: clip.transcript, hypothesis: texts[index] ?? '' }))).toFixed(3);
     const words = speech.reduce((sum, clip) => sum + clip.transcript.split(/\s+/).length, 0);
     console.log(`\nSTT on ${speech.length} vendored clips (${audioSeconds.toFixed(1)} s, ${words} words)`);
-    speech.forEach((clip, index) => console.log(`  ${clip.file.padEnd(16)} ${hypotheses[index]}`));
-
-    // STT baseline: pocketsphinx_continuous, one process per clip (16 kHz input made with sox beforehand).
-    const cli = has('pocketsphinx_continuous') && has('sox');
-    const cliRuns: number[] = [];
-    let cliHypotheses: string[] = [];
+    speech.forEach((clip, index) => console.log(`  ${clip.file.padEnd(16)} ours: ${hypotheses[index]}\n  ${''.padEnd(16)} CLI:  ${cliHypotheses[index] ?? '-'}`));
+    console.log('\n| STT | WER | RTF wall | RTF CPU |');
+    console.log('|---|---|---|---|');
+    console.log(row('in process (koffi, worker thread, VAD + full-utterance)', score(hypotheses), ours));
     if (cli) {
-      const inputs = speech.map((clip) => {
-        const out = path.join(scratch, clip.file);
-        spawnSync('sox', [path.join(CLIPS_DIR, clip.file), '-r', '16000', '-c', '1', '-b', '16', out]);
-        return out;
-      });
-      for (let run = 0; run < RUNS; run++) {
-        const started = performance.now();
-        cliHypotheses = inputs.map(
-          (input) => spawnSync('pocketsphinx_continuous', ['-infile', input, '-logfn', '/dev/null'], { encoding: 'utf8' }).stdout.trim(),
-        );
-        cliRuns.push((performance.now() - started) / 1000 / audioSeconds);
-      }
-    }
-    const cliWer = cli ? wordErrorRate(speech.map((clip, index) => ({ reference: clip.transcript, hypothesis: cliHypotheses[index] ?? '' }))) : NaN;
-    console.log('\n| STT | WER | RTF (median) |');
-    console.log('|---|---|---|');
-    console.log(`| in process (koffi, worker thread, VAD + full-utterance) | ${wer.toFixed(3)} | ${median(sttRuns).toFixed(3)} |`);
-    if (cli) {
-      console.log(`| \`pocketsphinx_continuous\` CLI, one process per clip | ${cliWer.toFixed(3)} | ${median(cliRuns).toFixed(3)} |`);
-      console.log(`| ratio CLI / in process | | ${(median(cliRuns) / median(sttRuns)).toFixed(2)}× |`);
+      console.log(row('`pocketsphinx_continuous` CLI, one process per clip', score(cliHypotheses), theirs));
+      const ratio = (pick: (run: { wall: number; cpu: number }) => number): string =>
+        (median(theirs.map(pick)) / median(ours.map(pick))).toFixed(2);
+      console.log(`| ratio CLI / in process | | ${ratio((run) => run.wall)}× | ${ratio((run) => run.cpu)}× |`);
     }
 
-    // TTS in process, per engine voice, and the CLI of the same voice.
-    console.log(`\n| TTS voice | rate | audio s | RTF in process | RTF CLI (process per sentence) | CLI / in process |`);
-    console.log('|---|---|---|---|---|---|');
+    // TTS: per engine voice, in process and the CLI of the same voice (one process per sentence), interleaved.
+    console.log('\n| TTS voice | rate | audio s | RTF wall in process | RTF wall CLI | RTF CPU in process | RTF CPU CLI | CLI / in process (CPU) |');
+    console.log('|---|---|---|---|---|---|---|---|');
     for (const spec of TTS_VOICES) {
       const [engine, name = ''] = spec.split(':');
+      const tool = engine === 'flite' ? 'flite' : 'espeak-ng';
+      const out = path.join(scratch, 'tts.wav');
       let audio = 0;
       let rate = 0;
-      const runs: number[] = [];
-      delay.enable();
+      const inProcess: Array<{ wall: number; cpu: number }> = [];
+      const spawned: Array<{ wall: number; cpu: number }> = [];
       for (let run = 0; run < RUNS; run++) {
-        const started = performance.now();
-        audio = 0;
-        for (const text of SENTENCES) {
-          const chunks: PcmChunk[] = [];
-          for await (const chunk of voice.synthesize({ text, voice: spec })) chunks.push(chunk);
-          audio += seconds(chunks);
-          rate = chunks[0]?.sampleRate ?? 0;
+        inProcess.push(
+          await measure(watched, async () => {
+            audio = 0;
+            for (const text of SENTENCES) {
+              const chunks: PcmChunk[] = [];
+              for await (const chunk of voice.synthesize({ text, voice: spec })) chunks.push(chunk);
+              audio += seconds(chunks);
+              rate = chunks[0]?.sampleRate ?? 0;
+            }
+            return audio;
+          }),
+        );
+        if (has(tool)) {
+          spawned.push(
+            await measure(unwatched, () => {
+              let cliAudio = 0;
+              for (const text of SENTENCES) {
+                spawnSync(tool, engine === 'flite' ? ['-voice', name, '-t', text, '-o', out] : ['-v', name, '-w', out, text]);
+                cliAudio += statSync(out).size > 44 ? wavSeconds(out) : 0;
+              }
+              return cliAudio;
+            }),
+          );
         }
-        runs.push((performance.now() - started) / 1000 / audio);
       }
-      delay.disable();
-      const tool = engine === 'flite' ? 'flite' : 'espeak-ng';
-      let cliRtf = NaN;
-      if (has(tool)) {
-        const out = path.join(scratch, 'tts.wav');
-        const cliTimes: number[] = [];
-        for (let run = 0; run < RUNS; run++) {
-          const started = performance.now();
-          let cliAudio = 0;
-          for (const text of SENTENCES) {
-            const args = engine === 'flite' ? ['-voice', name, '-t', text, '-o', out] : ['-v', name, '-w', out, text];
-            spawnSync(tool, args);
-            cliAudio += statSync(out).size > 44 ? wavSeconds(out) : 0;
-          }
-          cliTimes.push((performance.now() - started) / 1000 / cliAudio);
-        }
-        cliRtf = median(cliTimes);
-      }
-      const ours = median(runs);
-      console.log(`| ${spec} | ${rate} | ${audio.toFixed(1)} | ${ours.toFixed(4)} | ${cliRtf.toFixed(4)} | ${(cliRtf / ours).toFixed(1)}× |`);
+      const wall = (runs: typeof inProcess): number => median(runs.map((run) => run.wall));
+      const cpuOf = (runs: typeof inProcess): number => median(runs.map((run) => run.cpu));
+      console.log(
+        `| ${spec} | ${rate} | ${audio.toFixed(1)} | ${wall(inProcess).toFixed(4)} | ${wall(spawned).toFixed(4)} | ${cpuOf(inProcess).toFixed(4)} | ${cpuOf(spawned).toFixed(4)} | ${(cpuOf(spawned) / cpuOf(inProcess)).toFixed(1)}× |`,
+      );
     }
-    console.log(`\nlargest event-loop delay while the in-process engines worked: ${(delay.max / 1e6).toFixed(1)} ms (p99 ${(delay.percentile(99) / 1e6).toFixed(1)} ms)`);
+    // Streaming: time to the first chunk of a long answer against the time to all of it (flite slt).
+    const long = Array.from({ length: 4 }, () => SENTENCES.join(' ')).join(' ');
+    const firsts: number[] = [];
+    const totals: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const started = performance.now();
+      let first = 0;
+      await watched(async () => {
+        for await (const chunk of voice.synthesize({ text: long, voice: 'flite:slt' })) {
+          if (chunk.index === 0) first = performance.now() - started;
+        }
+      });
+      firsts.push(first);
+      totals.push(performance.now() - started);
+    }
+    console.log(`\nflite:slt, ${long.length} characters (20 sentences): first chunk after ${median(firsts).toFixed(0)} ms, all after ${median(totals).toFixed(0)} ms (medians)`);
+    console.log(`\nlargest event-loop delay while the in-process engines worked: ${maxDelayMs.toFixed(1)} ms`);
     console.log(`load average after: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

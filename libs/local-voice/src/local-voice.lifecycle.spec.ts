@@ -82,17 +82,19 @@ describeWithEngines('LocalVoice lifecycle (real engines)', () => {
     expect(next.text.length).toBeGreaterThan(0);
   });
 
-  it('aborts a synthesis between sentences; stopping iteration early cancels the prefetched sentence', async () => {
+  it('aborts a synthesis between sentences; stopping iteration early keeps the worker', async () => {
     const controller = new AbortController();
     const iterator = voice.synthesize({ text: LONG_TEXT, voice: 'alloy', signal: controller.signal });
     const first = await iterator.next();
     expect(first.done).toBe(false);
     controller.abort();
     expect(await codeOf(iterator.next())).toBe('aborted');
+    const replaced = voice.stats.replaced;
     for await (const chunk of voice.synthesize({ text: LONG_TEXT, voice: 'alloy' })) {
       expect(chunk.index).toBe(0);
       break;
     }
+    expect(voice.stats.replaced).toBe(replaced);
     const again = await voice.synthesize({ text: 'Still here.', voice: 'alloy' }).next();
     expect(again.value?.samples.length).toBeGreaterThan(0);
   });

@@ -99,9 +99,10 @@ describeWithEngines('LocalVoice.transcribe (real pocketsphinx)', () => {
     const maxDelayMs = histogram.max / 1e6;
     console.log(`transcribe ${(long.length / sampleRate).toFixed(1)} s: ${elapsed.toFixed(0)} ms, max event-loop delay ${maxDelayMs.toFixed(1)} ms`);
     expect(result.text).toMatch(/country/);
-    // Decoding 23 s takes seconds; on the main thread the delay would be close to `elapsed`. A shared CI CPU
-    // can stall a process for tens of ms, hence the generous absolute bound.
+    // On the main thread, the event loop would stall for a whole decoding window (≥ 11 s of speech: more than
+    // a second even at RTF 0.1). Off it, the loop only waits for the CPU: up to ~150 ms measured on our
+    // 2-core machine at load average 10, a few ms when idle. Hence the generous bound.
     expect(elapsed).toBeGreaterThan(1_000);
-    expect(maxDelayMs).toBeLessThan(Math.min(250, elapsed / 4));
+    expect(maxDelayMs).toBeLessThan(500);
   });
 });

@@ -99,32 +99,27 @@ export class LocalVoice {
     if (request.sampleRate !== undefined && !validRate(request.sampleRate)) {
       throw new LocalVoiceError('invalid_argument', 'sampleRate must be an integer between 8000 and 192000');
     }
-    // Stops the prefetched sentence when the caller stops iterating early.
-    const stop = new AbortController();
-    const signal = request.signal ? AbortSignal.any([request.signal, stop.signal]) : stop.signal;
     const timeoutMs = request.timeoutMs ?? this.settings.timeoutMs;
+    // A caller that stops iterating early leaves at most one prefetched sentence running; its result is
+    // discarded rather than cancelled, because cancelling a busy worker costs a new thread.
     const run = (text: string): Promise<SynthesizeJobResult> =>
-      this.pool.run({ kind: 'synthesize', text, voice, speed }, { timeoutMs, signal }) as Promise<SynthesizeJobResult>;
+      this.pool.run({ kind: 'synthesize', text, voice, speed }, { timeoutMs, signal: request.signal }) as Promise<SynthesizeJobResult>;
     let resampler: Resampler | undefined;
     let pending = run(sentences[0] as string);
-    try {
-      for (let index = 0; index < sentences.length; index++) {
-        const sentence = await pending;
-        const last = index + 1 === sentences.length;
-        if (!last) {
-          pending = run(sentences[index + 1] as string);
-          pending.catch(() => undefined); // observed by the next iteration; silenced if the caller stops first
-        }
-        let samples = sentence.samples;
-        const sampleRate = request.sampleRate ?? sentence.sampleRate;
-        if (sampleRate !== sentence.sampleRate) {
-          resampler ??= await Resampler.create(sentence.sampleRate, sampleRate);
-          samples = last ? concat([resampler.process(samples), resampler.flush()]) : resampler.process(samples);
-        }
-        yield { samples, sampleRate, text: sentences[index] as string, index, appliedSpeed: sentence.appliedSpeed };
+    for (let index = 0; index < sentences.length; index++) {
+      const sentence = await pending;
+      const last = index + 1 === sentences.length;
+      if (!last) {
+        pending = run(sentences[index + 1] as string);
+        pending.catch(() => undefined); // observed by the next iteration; ignored if the caller stops first
       }
-    } finally {
-      stop.abort();
+      let samples = sentence.samples;
+      const sampleRate = request.sampleRate ?? sentence.sampleRate;
+      if (sampleRate !== sentence.sampleRate) {
+        resampler ??= await Resampler.create(sentence.sampleRate, sampleRate);
+        samples = last ? concat([resampler.process(samples), resampler.flush()]) : resampler.process(samples);
+      }
+      yield { samples, sampleRate, text: sentences[index] as string, index, appliedSpeed: sentence.appliedSpeed };
     }
   }
 

@@ -94,5 +94,5 @@ export function resolveVoice(
       // falls through to the client-facing error below
     }
   }
-  throw new LocalVoiceError('unknown_voice', `voice "${requested}" is not available on the local engines`);
+  throw new LocalVoiceError('unknown_voice', `voice "${requested.slice(0, 64)}" is not available on the local engines`);
 }
