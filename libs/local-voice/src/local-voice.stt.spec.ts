@@ -101,10 +101,11 @@ describeWithEngines('LocalVoice.transcribe (real pocketsphinx)', () => {
     const maxDelayMs = histogram.max / 1e6;
     console.log(`transcribe ${(long.length / sampleRate).toFixed(1)} s: ${elapsed.toFixed(0)} ms, max event-loop delay ${maxDelayMs.toFixed(1)} ms`);
     expect(result.text).toMatch(/country/);
-    // On the main thread, the event loop would stall for a whole decoding window (≥ 11 s of speech: more than
-    // a second even at RTF 0.1). Off it, the loop only waits for the CPU: up to ~150 ms measured on our
-    // 2-core machine at load average 10, a few ms when idle. Hence the generous bound.
+    // On the main thread, the event loop would stall for a whole decoding window (≥ 11 s of speech: 3 s at
+    // pocketsphinx's best measured RTF of 0.27, still over a second at 0.1; 34 s measured under load). Off it,
+    // the loop only waits for the CPU: up to ~250 ms seen on our shared 2-core machine at load average 10,
+    // under 30 ms when quieter. Hence the generous bound.
     expect(elapsed).toBeGreaterThan(1_000);
-    expect(maxDelayMs).toBeLessThan(500);
+    expect(maxDelayMs).toBeLessThan(1_000);
   });
 });
