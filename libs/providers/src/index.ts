@@ -12,3 +12,7 @@ export * from './provider-router';
 export * from './weighted-rotation';
 export * from './speech-backend';
 export * from './openai-compatible/openai-compatible.speech';
+export * from './local/local-voice.adapter';
+export * from './local/local-speech';
+export * from './local/local-transcript';
+export * from './local/local-voice.errors';

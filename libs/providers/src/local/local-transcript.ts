@@ -1,0 +1,96 @@
+import type { Transcription, TranscriptSegment } from '@voxgate/local-voice';
+import type { TranscriptBody, TranscriptFormat, TranscriptTask, TranscriptUsage } from '@voxgate/openai-wire';
+
+/** What the local engine reports as usage: whole seconds of input audio, as OpenAI bills `whisper-1`. */
+export function durationUsage(seconds: number): TranscriptUsage {
+  return { type: 'duration', seconds: Math.ceil(seconds) };
+}
+
+/** Options of a transcript that change its shape. */
+export interface TranscriptShape {
+  readonly task: TranscriptTask;
+  readonly temperature?: number;
+  readonly timestampGranularities?: readonly ('word' | 'segment')[];
+}
+
+/**
+ * A `json` or `verbose_json` body exactly as OpenAI shapes them (spec `CreateTranscriptionResponseJson`,
+ * `…VerboseJson`, `CreateTranslationResponseVerboseJson`):
+ *
+ * - `json`: `{ text, usage }` (usage `{ type: "duration", seconds }`);
+ * - `verbose_json`: `{ task, language: "english", duration, text, segments?, words?, usage }` with
+ *   `segments` unless only `word` granularity was asked (Whisper's default is segments), `words` only when
+ *   asked. The engine has no tokens or log-probabilities: each segment's `tokens` is `[]`, `avg_logprob`
+ *   and `no_speech_prob` are 0, `compression_ratio` is 1, `seek` is the segment's start in 10 ms frames.
+ */
+export function transcriptBody(
+  result: Transcription,
+  format: 'json' | 'verbose_json',
+  shape: TranscriptShape,
+): TranscriptBody {
+  const usage = durationUsage(result.durationSeconds);
+  if (format === 'json') return { text: result.text, usage };
+  const granularities = shape.timestampGranularities ?? ['segment'];
+  const wantsWords = granularities.includes('word');
+  const wantsSegments = granularities.includes('segment') || shape.task === 'translate';
+  return {
+    task: shape.task,
+    language: 'english',
+    duration: round(result.durationSeconds),
+    text: result.text,
+    ...(wantsSegments
+      ? {
+          segments: result.segments.map((segment) => ({
+            id: segment.id,
+            seek: Math.round(segment.start * 100),
+            start: round(segment.start),
+            end: round(segment.end),
+            text: segment.text,
+            tokens: [],
+            temperature: shape.temperature ?? 0,
+            avg_logprob: 0,
+            compression_ratio: 1,
+            no_speech_prob: 0,
+          })),
+        }
+      : {}),
+    ...(wantsWords && shape.task === 'transcribe'
+      ? { words: result.words.map((word) => ({ word: word.word, start: round(word.start), end: round(word.end) })) }
+      : {}),
+    usage,
+  };
+}
+
+/** The body of `text`, `srt` or `vtt`, as OpenAI writes them (a trailing newline; cues per segment). */
+export function transcriptText(
+  result: Transcription,
+  format: Exclude<TranscriptFormat, 'json' | 'verbose_json'>,
+): string {
+  const cues = result.segments.filter((segment) => segment.text.length > 0);
+  switch (format) {
+    case 'text':
+      return `${result.text}\n`;
+    case 'srt':
+      return cues.map((segment, index) => `${index + 1}\n${cueTimes(segment, ',')}\n${segment.text}\n\n`).join('');
+    case 'vtt':
+      return `WEBVTT\n\n${cues.map((segment) => `${cueTimes(segment, '.')}\n${segment.text}\n\n`).join('')}`;
+  }
+}
+
+function cueTimes(segment: TranscriptSegment, separator: ',' | '.'): string {
+  return `${timestamp(segment.start, separator)} --> ${timestamp(segment.end, separator)}`;
+}
+
+/** `HH:MM:SS,mmm` (srt) or `HH:MM:SS.mmm` (vtt). */
+export function timestamp(seconds: number, separator: ',' | '.'): string {
+  const ms = Math.max(0, Math.round(seconds * 1000));
+  const pad = (value: number, width = 2) => String(value).padStart(width, '0');
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor(ms / 60_000) % 60;
+  const secs = Math.floor(ms / 1000) % 60;
+  return `${pad(hours)}:${pad(minutes)}:${pad(secs)}${separator}${pad(ms % 1000, 3)}`;
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}
