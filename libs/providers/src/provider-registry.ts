@@ -1,5 +1,5 @@
 import type { OpenAIProviderConfig, ProviderConfig } from '@voxgate/config';
-import { LocalVoiceAdapter } from './local/local-voice.adapter';
+import { LocalVoiceAdapter } from './local/local.adapter';
 import {
   defaultDeps,
   type OpenAICompatibleDeps,

@@ -1,4 +1,4 @@
-import { decodeAudio, TimeStretcher } from '@voxgate/audio';
+import { decodeAudio } from '@voxgate/audio';
 import { type LocalVoice, LocalVoiceError, type PcmChunk, type Transcription } from '@voxgate/local-voice';
 import type { TranscriptStreamEvent } from '@voxgate/openai-wire';
 import type { ProviderCallContext } from '../provider-adapter';
@@ -11,8 +11,7 @@ import type {
   TranscriptionOutcome,
 } from '../speech-backend';
 import { UpstreamStreamError } from '../upstream-stream-error';
-import { gatewayErrorOf } from './local-voice.errors';
-import { durationUsage, transcriptBody, transcriptText } from './local-transcript';
+import { durationUsage, gatewayErrorOf, transcriptBody, transcriptText } from './local.api';
 
 /** What of `LocalVoice` the backend uses (tests hand in a stand-in that fails on purpose). */
 export type LocalEngines = Pick<LocalVoice, 'synthesize' | 'transcribe'>;
@@ -25,11 +24,12 @@ const PCM_RATE = 24_000;
  *
  * - `synthesize` produces `pcm` only (24 kHz s16le, resampled by the engine library); the gateway encodes
  *   every other format, WAV included, chunk by chunk. Text is spoken sentence by sentence and each sentence
- *   is delivered as soon as it is ready, so the first bytes leave after the first sentence. `speed` is
- *   applied here (`speechSpeed: true`): flite stretches durations exactly; espeak-ng only between 0.46 and
- *   2.57 (80–450 words per minute), beyond which the rest (`speed / appliedSpeed`) is time-stretched with
- *   the gateway's own stretcher, pitch kept. `instructions` is ignored (the engines have no style control).
- *   Usage is null: the gateway meters characters in and audio seconds out itself.
+ *   is delivered as soon as it is ready, so the first bytes leave after the first sentence. `speed` is left
+ *   to the gateway (`speechSpeed: false`): it time-stretches the speed-1 audio, pitch kept, to the exact
+ *   asked duration. The engines' own rate controls are not exact (measured on this gateway's test sentence:
+ *   flite's duration stretch 1.04 % off at 2×, espeak-ng 7.4 % off at 4×, past its 80–450 wpm range).
+ *   `instructions` is ignored (the engines have no style control). Usage is null: the gateway meters
+ *   characters in and audio seconds out itself.
  * - `transcribe` takes WAV (the gateway converts every other input format), English only, and answers each
  *   `response_format` exactly as OpenAI shapes it; `stream` yields one `transcript.text.delta` per decoded
  *   segment, then `transcript.text.done` with a duration usage. Translations are transcriptions of English
@@ -41,7 +41,7 @@ const PCM_RATE = 24_000;
 export class LocalSpeech implements SpeechBackend {
   readonly capabilities: SpeechCapabilities = {
     speechFormats: ['pcm'],
-    speechSpeed: true,
+    speechSpeed: false,
     transcriptionFormats: ['wav'],
   };
 
@@ -51,11 +51,9 @@ export class LocalSpeech implements SpeechBackend {
   ) {}
 
   async synthesize(request: SpeechCall, context: ProviderCallContext): Promise<SpeechAudio> {
-    const speed = request.speed ?? 1;
     const sentences = this.engines.synthesize({
       text: request.input,
       voice: typeof request.voice === 'string' ? request.voice : request.voice.id,
-      speed,
       sampleRate: PCM_RATE,
       signal: context.signal,
     });
@@ -69,25 +67,13 @@ export class LocalSpeech implements SpeechBackend {
     }
     const provider = this.provider;
     async function* chunks(): AsyncGenerator<Uint8Array> {
-      let stretcher: TimeStretcher | null = null;
       try {
         for (let next = first; !next.done; next = await iterator.next()) {
-          const chunk = next.value;
-          if (!stretcher && Math.abs(chunk.appliedSpeed - speed) > 1e-6) {
-            stretcher = await TimeStretcher.create(chunk.sampleRate, speed / chunk.appliedSpeed);
-          }
-          const samples = stretcher ? stretcher.process(chunk.samples) : chunk.samples;
-          if (samples.length > 0) yield pcmBytes(samples);
-        }
-        if (stretcher) {
-          const tail = stretcher.flush();
-          stretcher = null;
-          if (tail.length > 0) yield pcmBytes(tail);
+          if (next.value.samples.length > 0) yield pcmBytes(next.value.samples);
         }
       } catch (error) {
         throw new UpstreamStreamError(gatewayErrorOf(provider, LocalVoiceError.from(error), 'input').toOpenAIError());
       } finally {
-        stretcher?.flush();
         await iterator.return?.();
       }
     }
