@@ -11,7 +11,7 @@ import type {
   TranscriptionOutcome,
 } from '../speech-backend';
 import { UpstreamStreamError } from '../upstream-stream-error';
-import { durationUsage, gatewayErrorOf, transcriptBody, transcriptText } from './local.api';
+import { gatewayErrorOf, transcriptBody, transcriptText } from './local.api';
 
 /** What of `LocalVoice` the backend uses (tests hand in a stand-in that fails on purpose). */
 export type LocalEngines = Pick<LocalVoice, 'synthesize' | 'transcribe'>;
@@ -32,7 +32,7 @@ const PCM_RATE = 24_000;
  *   characters in and audio seconds out itself.
  * - `transcribe` takes WAV (the gateway converts every other input format), English only, and answers each
  *   `response_format` exactly as OpenAI shapes it; `stream` yields one `transcript.text.delta` per decoded
- *   segment, then `transcript.text.done` with a duration usage. Translations are transcriptions of English
+ *   segment, then `transcript.text.done` (without usage: the spec knows only token usage there). Translations are transcriptions of English
  *   audio (the engine knows no other language).
  *
  * Engine failures before the first byte are `GatewayError`s (`gatewayErrorOf`); later ones end the stream
@@ -151,7 +151,9 @@ export class LocalSpeech implements SpeechBackend {
           );
         }
         const { result } = outcome;
-        yield { type: 'transcript.text.done', text: result.text, usage: durationUsage(result.durationSeconds) };
+        // No usage: the spec defines only token usage for this event and the engine has no tokens; the
+        // gateway meters the audio seconds it measured.
+        yield { type: 'transcript.text.done', text: result.text };
         return;
       }
       await new Promise<void>((resolve) => (wake = resolve));

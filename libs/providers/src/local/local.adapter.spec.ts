@@ -87,7 +87,10 @@ describeWithEngines('LocalVoiceAdapter with the Debian engines', () => {
       segments: { start: number; end: number }[];
       words: unknown[];
     };
-    expect(body).toMatchObject({ task: 'transcribe', language: 'english' });
+    expect(body).toMatchObject({ language: 'english', usage: { type: 'duration', seconds: 11 } });
+    expect(body).not.toHaveProperty('task');
+    for (const word of body.words as { start: number; end: number }[])
+      expect(word.end).toBeGreaterThanOrEqual(word.start);
     expect(body['duration']).toBeCloseTo(11, 0);
     expect(body.segments.length).toBeGreaterThan(0);
     expect(body.segments[0]).toEqual(
@@ -113,7 +116,7 @@ describeWithEngines('LocalVoiceAdapter with the Debian engines', () => {
     const events = [];
     for await (const event of outcome.events) events.push(event);
     const done = events.at(-1)!;
-    expect(done).toMatchObject({ type: 'transcript.text.done', usage: { type: 'duration', seconds: 11 } });
+    expect(done).toEqual({ type: 'transcript.text.done', text: expect.any(String) });
     const deltas = events.slice(0, -1).map((event) => (event.type === 'transcript.text.delta' ? event.delta : '?'));
     expect(deltas.length).toBeGreaterThan(0);
     expect(deltas.join('')).toBe((done as { text: string }).text);

@@ -67,27 +67,29 @@ export interface TranscriptShape {
 }
 
 /**
- * A `json` or `verbose_json` body exactly as OpenAI shapes them (spec `CreateTranscriptionResponseJson`,
- * `…VerboseJson`, `CreateTranslationResponseVerboseJson`):
+ * A `json` or `verbose_json` body exactly as the spec shapes them (`CreateTranscriptionResponseJson`,
+ * `…VerboseJson`, `CreateTranslationResponseJson`, `…VerboseJson`):
  *
- * - `json`: `{ text, usage }` (usage `{ type: "duration", seconds }`);
- * - `verbose_json`: `{ task, language: "english", duration, text, segments?, words?, usage }` with
- *   `segments` unless only `word` granularity was asked (Whisper's default is segments), `words` only when
- *   asked. The engine has no tokens or log-probabilities: each segment's `tokens` is `[]`, `avg_logprob`
- *   and `no_speech_prob` are 0, `compression_ratio` is 1, `seek` is the segment's start in 10 ms frames.
+ * - transcriptions: `json` is `{ text, usage }` (usage `{ type: "duration", seconds }`, as `whisper-1`);
+ *   `verbose_json` is `{ language: "english", duration, text, segments?, words?, usage }` with `segments`
+ *   unless only `word` granularity was asked (Whisper's default is segments), `words` only when asked;
+ * - translations: the same without `usage` and `words` (their spec shapes have neither).
+ *
+ * The engine has no tokens or log-probabilities: each segment's `tokens` is `[]`, `avg_logprob` and
+ * `no_speech_prob` are 0, `compression_ratio` is 1, `seek` is the segment's start in 10 ms frames.
  */
 export function transcriptBody(
   result: Transcription,
   format: 'json' | 'verbose_json',
   shape: TranscriptShape,
 ): TranscriptBody {
-  const usage = durationUsage(result.durationSeconds);
-  if (format === 'json') return { text: result.text, usage };
+  const transcribing = shape.task === 'transcribe';
+  const usage = transcribing ? { usage: durationUsage(result.durationSeconds) } : {};
+  if (format === 'json') return { text: result.text, ...usage };
   const granularities = shape.timestampGranularities ?? ['segment'];
-  const wantsWords = granularities.includes('word');
-  const wantsSegments = granularities.includes('segment') || shape.task === 'translate';
+  const wantsSegments = granularities.includes('segment') || !transcribing;
+  const wantsWords = granularities.includes('word') && transcribing;
   return {
-    task: shape.task,
     language: 'english',
     duration: round(result.durationSeconds),
     text: result.text,
@@ -107,10 +109,17 @@ export function transcriptBody(
           })),
         }
       : {}),
-    ...(wantsWords && shape.task === 'transcribe'
-      ? { words: result.words.map((word) => ({ word: word.word, start: round(word.start), end: round(word.end) })) }
+    // pocketsphinx may report a word's end before its start at a segment's edge: clamped, never negative.
+    ...(wantsWords
+      ? {
+          words: result.words.map((word) => ({
+            word: word.word,
+            start: round(word.start),
+            end: round(Math.max(word.start, word.end)),
+          })),
+        }
       : {}),
-    usage,
+    ...usage,
   };
 }
 
