@@ -321,3 +321,34 @@ describeWithEngines('with a provider key, the same names relay to the provider',
     expect(gateway.output).not.toContain('local engines serve these models');
   }, 60_000);
 });
+
+describe('the embedded default on a host without the engines', () => {
+  let gateway: GatewayProcess;
+  let client: OpenAI;
+  beforeAll(async () => {
+    // Libraries that do not exist stand in for a host without the Debian packages.
+    const missing = {
+      flite: 'libflite-missing.so.1',
+      espeak: 'libespeak-ng-missing.so.1',
+      pocketsphinx: 'libpocketsphinx-missing.so.3',
+    };
+    gateway = await GatewayProcess.start({ config: { providers: { local: { type: 'local', libraries: missing } } } });
+    client = openaiClient(gateway.url, (await gateway.createTenantKey('no engines')).key);
+  }, 60_000);
+  afterAll(() => gateway?.stop());
+
+  it('boots, says what is missing, and answers 503 naming the package', async () => {
+    const speech = await client.audio.speech
+      .create({ model: 'tts-1', input: 'Hello.', voice: 'alloy' })
+      .catch((caught: unknown) => caught);
+    expect(speech).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((speech as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect((speech as Error).message).toMatch(/libflite1/);
+    const transcript = await client.audio.transcriptions
+      .create({ file: await jfk(), model: 'whisper-1' })
+      .catch((caught: unknown) => caught);
+    expect((transcript as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+    expect((transcript as Error).message).toMatch(/libpocketsphinx3/);
+    expect(gateway.output).toContain('local engines missing');
+  }, 60_000);
+});
