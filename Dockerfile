@@ -11,6 +11,12 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
+# The offline engines of @voxgate/local-voice (loaded at run time through koffi; docs/local-voice.md):
+# flite (BSD-like), espeak-ng (GPL-3.0, a separate shared library), pocketsphinx + its en-us model (BSD-2).
+RUN apt-get update \
+  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+     libflite1 libespeak-ng1 libpocketsphinx3 pocketsphinx-en-us \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -9,9 +9,9 @@ const deepImports = {
 };
 
 /** `libs/<name>` may not import the listed libs (nor anything Nest or Redis when `pure`). */
-const boundary = (name, forbidden, { pure = false } = {}) => ({
+const boundary = (name, forbidden, { pure = false, testSupport = [] } = {}) => ({
   files: [`libs/${name}/**/*.ts`],
-  ignores: ['**/*.spec.ts', '**/*.test-d.ts'],
+  ignores: ['**/*.spec.ts', '**/*.test-d.ts', ...testSupport],
   rules: {
     'no-restricted-imports': [
       'error',
@@ -74,6 +74,13 @@ export default tseslint.config(
     'metrics',
     ['openai-wire', 'audio', 'providers', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'telemetry', 'outbox', 'testing'],
     { pure: true },
+  ),
+  // Offline engines: may use @voxgate/audio (resampling) and @voxgate/metrics only; native code only in its workers.
+  boundary(
+    'local-voice',
+    ['openai-wire', 'providers', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'telemetry', 'outbox', 'testing'],
+    // __fixtures__ holds its test-only helpers (excluded from the build), which read @voxgate/testing's clips.
+    { pure: true, testSupport: ['libs/local-voice/src/__fixtures__/**'] },
   ),
   {
     files: ['apps/**/*.ts'],

@@ -38,7 +38,7 @@ const swcEsm = [
 ];
 
 const moduleNameMapper = {
-  '^@voxgate/(openai-wire|providers|conversation|tenancy|metering|sessions|batch|config|testing|audio|tools|telemetry|outbox|metrics|realtime)$':
+  '^@voxgate/(openai-wire|providers|conversation|tenancy|metering|sessions|batch|config|testing|audio|tools|telemetry|outbox|metrics|realtime|local-voice)$':
     '<rootDir>/libs/$1/src',
 };
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, type GatewayConfig, loadConfig, SecretRedactor } from '@voxgate/config';
+import { ConfigError, type GatewayConfig, loadConfig, providerHasCredentials, SecretRedactor } from '@voxgate/config';
 import { AppModule } from './app.module';
 import { handleClientError, MAX_PARAM_CHARS, requireHostHeader, sendFrameworkError } from './http/edge-errors';
 import { registerBodyParsers } from './http/body-parsers';
@@ -94,7 +94,7 @@ function warnAboutConfig(config: GatewayConfig, logger: JsonLogger): void {
     logger.event('warn', 'model has no pricing: its usage is metered at cost 0', { model: model.id });
   }
   for (const [id, provider] of Object.entries(config.providers)) {
-    if (provider.apiKey || provider.keys.length > 0) continue;
+    if (providerHasCredentials(provider)) continue;
     const models = config.models.filter((model) => model.provider === id).map((model) => model.id);
     logger.event('warn', 'provider has no API key: requests routed to it fail with 503', { provider: id, models });
   }

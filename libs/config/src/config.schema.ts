@@ -116,13 +116,86 @@ const ProviderConfigObject = z.strictObject({
     .default(['wav', 'mp3', 'flac', 'opus', 'ogg', 'webm']),
 });
 
-export const ProviderConfigSchema = ProviderConfigObject.transform(({ timeoutMs, timeouts, ...provider }) => ({
+export const OpenAIProviderConfigSchema = ProviderConfigObject.transform(({ timeoutMs, timeouts, ...provider }) => ({
   ...provider,
   timeouts: { ...timeouts, firstByteMs: timeouts.firstByteMs ?? timeoutMs ?? DEFAULT_FIRST_BYTE_MS },
 }));
-export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+export type OpenAIProviderConfig = z.infer<typeof OpenAIProviderConfigSchema>;
 /** Every timeout of one provider, defaults applied. */
-export type ProviderTimeouts = ProviderConfig['timeouts'];
+export type ProviderTimeouts = OpenAIProviderConfig['timeouts'];
+
+const nonNegative = z.coerce.number().min(0);
+
+/**
+ * The gateway's own offline engines (`type: local`, `@voxgate/local-voice`): flite and espeak-ng speak,
+ * pocketsphinx listens (English only), in worker threads of the gateway process. Serves
+ * `/v1/audio/speech`, `/v1/audio/transcriptions` and `/v1/audio/translations`; no key, no network. The
+ * Debian packages `libflite1`, `libespeak-ng1`, `libpocketsphinx3` and `pocketsphinx-en-us` provide the
+ * engines; without them the gateway still boots and these routes answer 503 naming the missing package.
+ */
+export const LocalProviderConfigSchema = z.strictObject({
+  type: z.literal('local'),
+  /** Engine worker threads at most (each pocketsphinx decoder holds ~60 MB; TTS runs ~50× real time). */
+  poolSize: positiveInt.default(1),
+  /** Timeout of one engine job (one TTS sentence); transcription adds twice the audio's duration. */
+  timeoutMs: positiveInt.default(30_000),
+  /**
+   * Voice names clients may use → engine voices (`flite:slt`, `espeak-ng:en-us+f3`), merged over the
+   * built-in map of every OpenAI voice name.
+   */
+  voices: z.record(z.string().min(1), z.string().min(1)).default({}),
+  /** Whether clients may also name an engine voice directly (`voice: "espeak-ng:en-gb"`). */
+  allowEngineVoices: z.boolean().default(true),
+  /** Shared library file names or paths; empty: Debian 12's sonames. `fliteVoice` holds `{voice}`. */
+  libraries: z
+    .strictObject({
+      flite: z.string().min(1).optional(),
+      fliteVoice: z.string().min(1).optional(),
+      espeak: z.string().min(1).optional(),
+      pocketsphinx: z.string().min(1).optional(),
+      sphinxbase: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  /** pocketsphinx model directory (Debian's `pocketsphinx-en-us`). */
+  pocketsphinxModelDir: z.string().min(1).default('/usr/share/pocketsphinx/model/en-us'),
+  /** Voice activity detection that cuts long audio into segments (seconds, dB); absent fields: the engine's defaults. */
+  vad: z
+    .strictObject({
+      minSilenceSeconds: nonNegative.optional(),
+      minSpeechSeconds: nonNegative.optional(),
+      paddingSeconds: nonNegative.optional(),
+      maxSegmentSeconds: z.coerce.number().positive().optional(),
+      maxUtteranceSeconds: nonNegative.optional(),
+      thresholdDb: nonNegative.optional(),
+      minLevelDbfs: z.coerce.number().max(0).optional(),
+    })
+    .prefault({}),
+  /** Longest piece of text sent to a TTS engine at once (longer sentences are cut at a comma or space). */
+  maxSentenceChars: positiveInt.default(400),
+  /** As for `type: openai`: an engine that keeps failing (missing, crashing) is skipped for a while. */
+  breaker: z
+    .strictObject({
+      failureThreshold: positiveInt.default(5),
+      windowMs: positiveInt.default(60_000),
+      cooldownMs: positiveInt.default(30_000),
+    })
+    .prefault({}),
+});
+export type LocalProviderConfig = z.infer<typeof LocalProviderConfigSchema>;
+
+export const ProviderConfigSchema = z.discriminatedUnion('type', [
+  OpenAIProviderConfigSchema,
+  LocalProviderConfigSchema,
+]);
+export type ProviderConfig = z.infer<typeof ProviderConfigSchema>;
+
+/**
+ * Whether a provider can be called at all: a `type: openai` provider needs an `apiKey` or `keys`; the
+ * local engines need nothing.
+ */
+export function providerHasCredentials(provider: ProviderConfig): boolean {
+  return provider.type === 'local' || provider.apiKey !== '' || provider.keys.length > 0;
+}
 
 /**
  * A model clients may name. `id` is the dated snapshot returned in every response's `model`; `aliases`
@@ -165,7 +238,12 @@ export const PricingConfigSchema = z
   }));
 
 /** The routes a model serves (`endpoints`); a request naming it on another route is a 400. */
-export const MODEL_ENDPOINTS = ['chat/completions', 'audio/speech', 'audio/transcriptions', 'audio/translations'] as const;
+export const MODEL_ENDPOINTS = [
+  'chat/completions',
+  'audio/speech',
+  'audio/transcriptions',
+  'audio/translations',
+] as const;
 export type ModelEndpoint = (typeof MODEL_ENDPOINTS)[number];
 
 export const ModelConfigSchema = z.strictObject({
@@ -200,6 +278,20 @@ export const ModelConfigSchema = z.strictObject({
       }),
     )
     .default([]),
+  /**
+   * Where the model is served while its `provider` has no credentials (no `apiKey`, no `keys`): the
+   * embedded default (`provider: local`, the offline engines), so `npm start` answers the speech routes
+   * with no account. Decided once at boot, never per request: once a key is configured the model relays
+   * to `provider`, and a failing provider never falls back here (use `fallbacks` for that). `pricing`
+   * prices what it serves (absent: free).
+   */
+  offline: z
+    .strictObject({
+      provider: z.string().min(1),
+      upstreamModel: z.string().min(1).optional(),
+      pricing: PricingConfigSchema.optional(),
+    })
+    .optional(),
 });
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;
 
@@ -456,6 +548,9 @@ export function crossCheckConfig(raw: unknown): ConfigIssue[] {
       }
     };
     checkProvider(model.provider, ['models', index, 'provider']);
+    const offline = (model as { offline?: unknown }).offline;
+    if (offline && typeof offline === 'object')
+      checkProvider((offline as { provider?: unknown }).provider, ['models', index, 'offline', 'provider']);
     const fallbacks: unknown[] = Array.isArray(model.fallbacks) ? (model.fallbacks as unknown[]) : [];
     fallbacks.forEach((fallback, at) => {
       if (fallback && typeof fallback === 'object') {

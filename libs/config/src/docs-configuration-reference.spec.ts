@@ -17,13 +17,19 @@ interface Def {
   in?: z.ZodType;
   valueType?: z.ZodType;
   element?: z.ZodType;
+  options?: z.ZodType[];
 }
 const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
-/** The object shape a schema holds, through defaults, optionals, transforms, records and arrays. */
+/** The object shape a schema holds, through defaults, optionals, transforms, records, arrays and unions. */
 function shapeOf(schema: z.ZodType): Record<string, z.ZodType> | undefined {
   const def = defOf(schema);
   if (def.type === 'object') return def.shape;
+  // A union of objects (`providers`: `type: openai` | `type: local`): every option's keys.
+  if (def.type === 'union') {
+    const shapes = (def.options ?? []).map((option) => shapeOf(option) ?? {});
+    return shapes.reduce<Record<string, z.ZodType>>((all, shape) => ({ ...all, ...shape }), {});
+  }
   const inner = def.innerType ?? def.in ?? def.valueType ?? def.element;
   return inner ? shapeOf(inner) : undefined;
 }

@@ -1,5 +1,13 @@
 import { ConfigDirs } from './__fixtures__/config-dir';
 import { ConfigError, loadConfig } from './load-config';
+import type { GatewayConfig, OpenAIProviderConfig } from './config.schema';
+
+/** The `type: openai` provider `id` of a loaded config (fails the test for another type). */
+function openaiOf(config: GatewayConfig, id = 'openai'): OpenAIProviderConfig {
+  const provider = config.providers[id];
+  if (provider?.type !== 'openai') throw new Error(`provider ${id} is not type openai`);
+  return provider;
+}
 
 const dirs = new ConfigDirs();
 afterEach(() => dirs.cleanup());
@@ -41,15 +49,15 @@ describe('loadConfig: ${VAR} interpolation', () => {
       UPSTREAM_HOST: 'llm.internal:8443',
       OPENAI_API_KEY: 'sk-live-abc',
     });
-    expect(config.providers['openai']?.baseUrl).toBe('https://llm.internal:8443/v1');
-    expect(config.providers['openai']?.apiKey).toBe('sk-live-abc');
+    expect(openaiOf(config).baseUrl).toBe('https://llm.internal:8443/v1');
+    expect(openaiOf(config).apiKey).toBe('sk-live-abc');
   });
 
   it('uses the ${VAR:-fallback} fallback when the variable is unset or empty', () => {
     const lines = 'baseUrl: ${BASE:-https://api.openai.com/v1}\napiKey: ${KEY:-}';
     expect(load(lines).providers['openai']).toMatchObject({ baseUrl: 'https://api.openai.com/v1', apiKey: '' });
-    expect(load(lines, { BASE: '' }).providers['openai']?.baseUrl).toBe('https://api.openai.com/v1');
-    expect(load(lines, { BASE: 'http://localhost:4000' }).providers['openai']?.baseUrl).toBe('http://localhost:4000');
+    expect(openaiOf(load(lines, { BASE: '' })).baseUrl).toBe('https://api.openai.com/v1');
+    expect(openaiOf(load(lines, { BASE: 'http://localhost:4000' })).baseUrl).toBe('http://localhost:4000');
   });
 
   it('interpolates numbers and list items, which are then coerced and validated', () => {
@@ -59,8 +67,8 @@ describe('loadConfig: ${VAR} interpolation', () => {
         EXTRA_FORMAT: 'wav',
       },
     );
-    expect(config.providers['openai']?.maxRetries).toBe(5);
-    expect(config.providers['openai']?.streamingAudioFormats).toEqual(['pcm16', 'wav']);
+    expect(openaiOf(config).maxRetries).toBe(5);
+    expect(openaiOf(config).streamingAudioFormats).toEqual(['pcm16', 'wav']);
   });
 
   it('writes a literal ${ for $${, without reading the environment', () => {
@@ -72,7 +80,7 @@ describe('loadConfig: ${VAR} interpolation', () => {
         C: 'yes',
       },
     );
-    expect(config.providers['openai']?.headers).toEqual({ 'x-template': '${NOT_A_VAR}', 'x-mixed': 'a${B}cyes' });
+    expect(openaiOf(config).headers).toEqual({ 'x-template': '${NOT_A_VAR}', 'x-mixed': 'a${B}cyes' });
   });
 
   it('fails on an unset ${VAR}, naming the key path and the variable', () => {
@@ -88,6 +96,6 @@ describe('loadConfig: ${VAR} interpolation', () => {
 
   it('does not expand a variable value a second time', () => {
     const config = load('baseUrl: https://api.openai.com/v1\napiKey: ${KEY}', { KEY: 'sk-${OTHER}', OTHER: 'x' });
-    expect(config.providers['openai']?.apiKey).toBe('sk-${OTHER}');
+    expect(openaiOf(config).apiKey).toBe('sk-${OTHER}');
   });
 });

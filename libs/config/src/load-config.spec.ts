@@ -1,6 +1,14 @@
 import path from 'node:path';
 import { ConfigDirs, DEFAULT_YAML } from './__fixtures__/config-dir';
 import { loadConfig } from './load-config';
+import type { GatewayConfig, OpenAIProviderConfig } from './config.schema';
+
+/** The `type: openai` provider `id` of a loaded config (fails the test for another type). */
+function openaiOf(config: GatewayConfig, id = 'openai'): OpenAIProviderConfig {
+  const provider = config.providers[id];
+  if (provider?.type !== 'openai') throw new Error(`provider ${id} is not type openai`);
+  return provider;
+}
 
 const REPO_CONFIG_DIR = path.resolve(__dirname, '../../../config');
 const dirs = new ConfigDirs();
@@ -90,13 +98,13 @@ models:
     const config = loadConfig({ configDir, env: { VOXGATE_CONFIG: override } });
     expect(config.server.port).toBe(9000);
     expect(config.server.host).toBe('127.0.0.1');
-    expect(config.providers['openai']?.timeouts).toEqual({
+    expect(openaiOf(config).timeouts).toEqual({
       connectMs: 10_000,
       firstByteMs: 30_000,
       idleMs: 5_000,
       totalMs: 1_800_000,
     });
-    expect(config.providers['openai']?.baseUrl).toBe('https://api.openai.com/v1');
+    expect(openaiOf(config).baseUrl).toBe('https://api.openai.com/v1');
     expect(config.providers['azure']).toMatchObject({
       baseUrl: 'https://my-resource.openai.azure.com/openai',
       chatCompletionsPath: '/deployments/{model}/chat/completions',
@@ -173,6 +181,6 @@ describe('loadConfig: the real config/default.yaml', () => {
 
   it('takes the OpenAI key from OPENAI_API_KEY', () => {
     const config = loadConfig({ configDir: REPO_CONFIG_DIR, env: { OPENAI_API_KEY: 'sk-test-123' } });
-    expect(config.providers['openai']?.apiKey).toBe('sk-test-123');
+    expect(openaiOf(config).apiKey).toBe('sk-test-123');
   });
 });

@@ -1,5 +1,13 @@
 import { ConfigDirs } from './__fixtures__/config-dir';
 import { ConfigError, loadConfig } from './load-config';
+import type { GatewayConfig, OpenAIProviderConfig } from './config.schema';
+
+/** The `type: openai` provider `id` of a loaded config (fails the test for another type). */
+function openaiOf(config: GatewayConfig, id = 'openai'): OpenAIProviderConfig {
+  const provider = config.providers[id];
+  if (provider?.type !== 'openai') throw new Error(`provider ${id} is not type openai`);
+  return provider;
+}
 
 const dirs = new ConfigDirs();
 afterEach(() => dirs.cleanup());
@@ -12,7 +20,7 @@ providers:
 models:
   - { id: gpt-4o-audio-preview-2025-06-03, provider: openai }
 `;
-  return loadConfig({ configDir: dirs.create({ 'default.yaml': yaml }), env: {} }).providers['openai']!.timeouts;
+  return openaiOf(loadConfig({ configDir: dirs.create({ 'default.yaml': yaml }), env: {} })).timeouts;
 }
 
 function errorOf(providerYaml: string): ConfigError {

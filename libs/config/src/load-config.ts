@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { applyOfflineModels } from './offline-models';
 import { crossCheckConfig, type GatewayConfig, GatewayConfigSchema } from './config.schema';
 import { interpolate, InterpolationError } from './interpolate';
 import { mergeConfig } from './merge';
@@ -39,7 +40,7 @@ export function loadConfig({ configDir, env }: LoadConfigOptions): GatewayConfig
   const result = GatewayConfigSchema.safeParse(interpolated);
   const issues = [...(result.success ? [] : result.error.issues), ...crossCheckConfig(interpolated)];
   if (issues.length > 0 || !result.success) throw new ConfigError(`Invalid configuration:\n${formatIssues(issues)}`);
-  return result.data;
+  return applyOfflineModels(result.data);
 }
 
 function readYaml(file: string): unknown {

@@ -47,7 +47,8 @@ export class SecretRedactor {
    */
   static fromConfig(config: GatewayConfig, extra: Iterable<string> = []): SecretRedactor {
     const secrets = [...extra, config.admin.key, config.tools.confirmationSecret, ...redisPasswords(config.redis)];
-    for (const provider of Object.values(config.providers)) secrets.push(...providerSecrets(provider));
+    for (const provider of Object.values(config.providers))
+      if (provider.type === 'openai') secrets.push(...providerSecrets(provider));
     return new SecretRedactor(secrets);
   }
 

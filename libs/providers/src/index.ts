@@ -12,3 +12,6 @@ export * from './provider-router';
 export * from './weighted-rotation';
 export * from './speech-backend';
 export * from './openai-compatible/openai-compatible.speech';
+export * from './local/local.adapter';
+export * from './local/local.api';
+export * from './local/local-speech';

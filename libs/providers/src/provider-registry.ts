@@ -1,4 +1,5 @@
-import type { ProviderConfig } from '@voxgate/config';
+import type { OpenAIProviderConfig, ProviderConfig } from '@voxgate/config';
+import { LocalVoiceAdapter } from './local/local.adapter';
 import {
   defaultDeps,
   type OpenAICompatibleDeps,
@@ -9,7 +10,7 @@ import { upstreamFetch } from './upstream-fetch';
 
 /**
  * Every configured provider, built once at boot. Adding a provider type means one `case` here and one
- * folder beside `openai-compatible/`.
+ * folder beside `openai-compatible/` (`local/`: the offline engines, whose worker threads start on first use).
  */
 export class ProviderRegistry {
   private readonly adapters: ReadonlyMap<string, ProviderAdapter>;
@@ -29,6 +30,7 @@ export class ProviderRegistry {
   ): ProviderRegistry {
     return new ProviderRegistry(
       Object.entries(providers).map(([id, config]) => {
+        if (config.type === 'local') return LocalVoiceAdapter.fromConfig(id, config);
         const deps = options.deps ?? { ...defaultDeps, fetch: upstreamFetch(config.timeouts.connectMs) };
         return createAdapter(id, config, options.onRetry ? { ...deps, onRetry: options.onRetry } : deps);
       }),
@@ -48,7 +50,7 @@ export class ProviderRegistry {
   }
 }
 
-function createAdapter(id: string, config: ProviderConfig, deps: OpenAICompatibleDeps): ProviderAdapter {
+function createAdapter(id: string, config: OpenAIProviderConfig, deps: OpenAICompatibleDeps): ProviderAdapter {
   switch (config.type) {
     case 'openai':
       return new OpenAICompatibleAdapter(

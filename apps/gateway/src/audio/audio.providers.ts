@@ -1,4 +1,5 @@
 import type { Provider, Type } from '@nestjs/common';
+import { LocalEnginesLifecycle } from './local-engines.lifecycle';
 import { MeteredAudio } from './metered-audio';
 import { SpeechController } from './speech.controller';
 import { SpeechSynthesis } from './speech-synthesis';
@@ -9,4 +10,4 @@ import { Transcription } from './transcription';
 export const AUDIO_CONTROLLERS: Type[] = [SpeechController, TranscriptionsController, TranslationsController];
 
 /** What they need besides the shared graph (ModelCatalog, ProviderRouter, quotas, metering). */
-export const AUDIO_PROVIDERS: Provider[] = [SpeechSynthesis, Transcription, MeteredAudio];
+export const AUDIO_PROVIDERS: Provider[] = [SpeechSynthesis, Transcription, MeteredAudio, LocalEnginesLifecycle];

@@ -1,0 +1,90 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type GatewayConfig, providerHasCredentials, servedOffline } from '@voxgate/config';
+import { LocalVoiceAdapter, ProviderRouter } from '@voxgate/providers';
+import { JsonLogger } from '../infra/json-logger';
+import { GATEWAY_CONFIG } from '../infra/tokens';
+
+/** Debian packages of the local engines, named in boot messages. */
+const PACKAGES = 'libflite1 libespeak-ng1 libpocketsphinx3 pocketsphinx-en-us';
+
+/**
+ * The `type: local` providers' lifecycle: at boot, says what is served by the offline engines (and what to
+ * configure for chat when no provider has a key), then probes the engines in the background and says which
+ * work — a missing engine never fails the boot, its routes answer 503 naming the package. At shutdown,
+ * stops their worker threads.
+ */
+@Injectable()
+export class LocalEnginesLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly router: ProviderRouter,
+    private readonly logger: JsonLogger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const local = this.localAdapters();
+    if (local.length === 0) return;
+    const ids = new Set(local.map((adapter) => adapter.id));
+    const used: LocalVoiceAdapter[] = [];
+    for (const adapter of local) {
+      const models = this.config.models.filter((model) => model.provider === adapter.id);
+      // An unused local provider starts no worker thread at all.
+      if (models.length === 0) continue;
+      used.push(adapter);
+      this.logger.event('info', 'local engines serve these models', {
+        provider: adapter.id,
+        models: models.map((model) => model.id),
+        offline: models.filter(servedOffline).map((model) => model.id),
+      });
+    }
+    if (used.length === 0) return;
+    const keyed = Object.entries(this.config.providers).some(
+      ([id, provider]) => !ids.has(id) && providerHasCredentials(provider),
+    );
+    if (!keyed) {
+      this.logger.event(
+        'warn',
+        'no provider has an API key: speech and transcription are served offline; for chat completions set OPENAI_API_KEY (or another provider key)',
+      );
+    }
+    for (const adapter of used) void this.probe(adapter);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.localAdapters().map((adapter) => adapter.close()));
+  }
+
+  private async probe(adapter: LocalVoiceAdapter): Promise<void> {
+    try {
+      const found = await adapter.probe();
+      const missing = [
+        ...(found.tts.flite.available ? [] : [`flite: ${found.tts.flite.reason ?? 'unavailable'}`]),
+        ...(found.tts.espeak.available ? [] : [`espeak-ng: ${found.tts.espeak.reason ?? 'unavailable'}`]),
+        ...(found.stt.available ? [] : [`pocketsphinx: ${found.stt.reason ?? 'unavailable'}`]),
+      ];
+      if (missing.length === 0) {
+        this.logger.event('info', 'local engines ready', {
+          provider: adapter.id,
+          voices: Object.keys(found.tts.voices).length,
+        });
+      } else {
+        this.logger.event('warn', `local engines missing: their routes answer 503; install ${PACKAGES}`, {
+          provider: adapter.id,
+          missing,
+        });
+      }
+    } catch (error) {
+      this.logger.event('warn', 'local engines could not be probed', {
+        provider: adapter.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+
+  private localAdapters(): LocalVoiceAdapter[] {
+    return Object.entries(this.config.providers)
+      .filter(([, provider]) => provider.type === 'local')
+      .map(([id]) => this.router.adapter(id))
+      .filter((adapter): adapter is LocalVoiceAdapter => adapter instanceof LocalVoiceAdapter);
+  }
+}
