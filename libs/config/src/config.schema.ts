@@ -266,6 +266,16 @@ export const GatewayConfigSchema = z.strictObject({
       key: z.string().default(''),
     })
     .prefault({}),
+  auth: z
+    .strictObject({
+      /**
+       * How long a replica may answer from its in-process cache of authenticated keys, at most 1000 ms: the
+       * bound on a revoked key's use on a replica that missed the revocation message (revocations are
+       * also broadcast over Redis pub/sub, which evicts at once). 0 reads Redis on every request.
+       */
+      keyCacheMs: z.coerce.number().int().min(0).max(1_000).default(1_000),
+    })
+    .prefault({}),
   quotas: z
     .strictObject({
       /** Decide and log refusals, but admit everything: for rolling out new limits safely. */
