@@ -114,7 +114,7 @@ export class ChatCompletionsController {
         keepAudio: sessionId !== null,
       });
     } catch (error) {
-      await this.metered.finish(admission, { status: MeteredChat.statusOf(error), usage: null });
+      this.metered.finish(admission, { status: MeteredChat.statusOf(error), usage: null });
       throw error;
     }
 
@@ -144,7 +144,7 @@ export class ChatCompletionsController {
         },
         idempotencyKey,
       );
-      await this.metered.finish(admission, {
+      this.metered.finish(admission, {
         status: 'completed',
         provider: result.route.provider,
         upstreamModel: result.route.upstreamModel,
@@ -186,7 +186,7 @@ export class ChatCompletionsController {
           idempotencyKey,
         );
       }
-      await this.metered.finish(admission, {
+      this.metered.finish(admission, {
         status: STREAM_STATUS[end],
         provider: result.route.provider,
         upstreamModel: result.route.upstreamModel,
@@ -200,8 +200,9 @@ export class ChatCompletionsController {
     const lease = this.metered.keepLease(admission);
     let end: StreamEnd;
     try {
-      // A complete stream is stored and settled before `[DONE]`: a client that starts its next turn at once
-      // finds the turn in its session, its stream slot free and its usage recorded.
+      // A complete stream is stored, and its settle and usage issued to Redis, before `[DONE]`: a client that
+      // starts its next turn at once finds the turn in its session, and its stream slot freed and its usage
+      // recorded by commands Redis received before that turn's (MeteredChat.finish).
       const timing = this.metrics.completion(result.route.model, true);
       const events = timedFirstEvents(result.events, {
         elapsedSeconds: () => reply.elapsedTime / 1000,
