@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 
 /** The pub/sub channel of one kind of invalidation, under the deployment's key prefix (PUBLISH channels are not prefixed by ioredis). */
-export function invalidationChannel(keyPrefix: string, kind: 'apikeys-revoked'): string {
+export function invalidationChannel(keyPrefix: string, kind: 'apikeys-revoked' | 'tools-changed'): string {
   return `${keyPrefix}${kind}`;
 }
 
