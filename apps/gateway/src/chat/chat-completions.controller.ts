@@ -155,7 +155,7 @@ export class ChatCompletionsController {
             ? result.audio.outputSeconds * 1000
             : MeteredChat.audioOutMs(result.body, request.audio?.format),
       });
-      this.accessLog.completion(httpRequest, result.route, {
+      this.accessLog.completion(httpRequest, reply, result.route, {
         usage: result.usage,
         end: 'completed',
         durationMs: performance.now() - started,
@@ -223,7 +223,7 @@ export class ChatCompletionsController {
       lease.stop();
     }
     if (end !== 'completed') await settle(end);
-    this.accessLog.completion(httpRequest, result.route, {
+    this.accessLog.completion(httpRequest, reply, result.route, {
       usage: summary.usage,
       end,
       error: end === 'interrupted' ? interruptionOf(signal) : summary.error,
