@@ -66,6 +66,7 @@ const clusterE2e = [
   'tools.booking',
   'tools.payment',
   'tools.admin',
+  'tools.replicas',
 ];
 function specsUsingTestRedis(dir) {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

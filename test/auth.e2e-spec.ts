@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
-import { FakeUpstream } from '@voxgate/testing';
+import { hashSecret } from '@voxgate/tenancy';
+import { FakeUpstream, openTestRedis } from '@voxgate/testing';
 import { GatewayProcess } from './support/gateway-process';
 import { openaiClient, relayConfig, SNAPSHOT, UPSTREAM_KEY } from './support/relay-config';
 import { spec, validator } from './support/e2e-env';
@@ -48,7 +49,30 @@ describe('authentication and the admin API', () => {
     await expect(ask(gateway.url, 'sk-vg-wrong')).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
   });
 
-  it('creates tenants and keys, shows the secret once, lists keys without it, and revokes on every replica at once', async () => {
+  /**
+   * Polls `url` with `key` every 50 ms until it answers 401. Returns when, after `since` (ms), the last
+   * request that was still accepted had been sent: "refused within 1 s" means no request sent more than
+   * 1 s after the revocation is accepted (-1: none was accepted). Fails if no 401 came within 3 s.
+   */
+  const lastAcceptedAfter = async (url: string, key: string, since: number) => {
+    let lastAccepted = -1;
+    for (;;) {
+      const sentAt = Date.now() - since;
+      const response = await fetch(`${url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      await response.arrayBuffer();
+      if (response.status === 401) return lastAccepted;
+      expect(response.status).toBe(200);
+      lastAccepted = sentAt;
+      expect(sentAt).toBeLessThan(3_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  it('creates tenants and keys, shows the secret once, lists keys without it, and revokes on every replica within 1 s', async () => {
     const tenant = await gateway.admin('POST', '/admin/tenants', { name: 'acme' });
     expect(tenant.status).toBe(201);
     const tenantId = (tenant.body as { id: string }).id;
@@ -76,16 +100,44 @@ describe('authentication and the admin API', () => {
     });
     expect(JSON.stringify(listed.body)).not.toContain(key);
 
-    await expect(ask(gateway.url, key)).resolves.toMatchObject({ model: SNAPSHOT });
-    await expect(ask(replica.url, key)).resolves.toMatchObject({ model: SNAPSHOT });
+    // Both replicas have the key in their caches (auth.keyCacheMs, 1 s by default) before it is revoked.
+    for (const url of [gateway.url, replica.url, gateway.url, replica.url])
+      await expect(ask(url, key)).resolves.toMatchObject({ model: SNAPSHOT });
 
+    const since = Date.now();
     const revoked = await replica.admin('DELETE', `/admin/keys/${keyId}`);
     expect(revoked).toEqual({ status: 200, body: { object: 'api_key.deleted', id: keyId, deleted: true } });
+    const [onGateway, onReplica] = await Promise.all([
+      lastAcceptedAfter(gateway.url, key, since),
+      lastAcceptedAfter(replica.url, key, since),
+    ]);
+    expect(onGateway).toBeLessThanOrEqual(1_000);
+    expect(onReplica).toBeLessThanOrEqual(1_000);
     await expect(ask(gateway.url, key)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
     await expect(ask(replica.url, key)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
 
     expect((await gateway.admin('DELETE', `/admin/keys/${keyId}`)).status).toBe(404);
     expect(gateway.output + replica.output).not.toContain(key);
+  });
+
+  it('refuses a revoked key on every replica within 1 s even when the revocation message is lost', async () => {
+    const { key } = await gateway.createTenantKey();
+    for (const url of [gateway.url, replica.url, gateway.url, replica.url])
+      await expect(ask(url, key)).resolves.toMatchObject({ model: SNAPSHOT });
+    // What a revocation does to Redis, without its pub/sub message: only the caches' age bound is left.
+    const redis = openTestRedis({ keyPrefix: gateway.redisPrefix });
+    try {
+      const since = Date.now();
+      expect(await redis.del(`apikey-secret:${hashSecret(key)}`)).toBe(1);
+      const [onGateway, onReplica] = await Promise.all([
+        lastAcceptedAfter(gateway.url, key, since),
+        lastAcceptedAfter(replica.url, key, since),
+      ]);
+      expect(onGateway).toBeLessThanOrEqual(1_000);
+      expect(onReplica).toBeLessThanOrEqual(1_000);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('rejects admin calls without the admin key, a tenant key included, and bad admin input', async () => {

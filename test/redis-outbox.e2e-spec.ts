@@ -39,6 +39,15 @@ function slowStream(delayMs: number) {
   };
 }
 
+/** Resolves once `condition` holds, polling every 20 ms; fails after `ms`. */
+async function until(condition: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 /**
  * Streams that end while Redis is down reach their clients; what their ending could not write (usage
  * events, quota settles that free the stream slots, session turns) is kept by the gateway's outbox and
@@ -145,9 +154,12 @@ describe('Redis outbox: nothing lost when requests end during a Redis outage', (
     const gateway = await startGateway();
     const { tenantId, client } = await tenantOf(gateway);
     await streamsEndingDuringOutage(client, 'blip');
-    expect(gateway.output.match(/"msg":"outbox.kept","kind":"usage"/g)).toHaveLength(STREAMS);
-    expect(gateway.output.match(/"msg":"outbox.kept","kind":"settle"/g)).toHaveLength(STREAMS);
-    expect(gateway.output.match(/"msg":"outbox.kept","kind":"session-turn"/g)).toHaveLength(STREAMS);
+    // Usage and settles are written behind the response: kept a moment after the streams ended.
+    const kept = (kind: string) => gateway.output.match(new RegExp(`"msg":"outbox.kept","kind":"${kind}"`, 'g'));
+    await until(() => (kept('usage')?.length ?? 0) + (kept('settle')?.length ?? 0) >= 2 * STREAMS, 2_000);
+    expect(kept('usage')).toHaveLength(STREAMS);
+    expect(kept('settle')).toHaveLength(STREAMS);
+    expect(kept('session-turn')).toHaveLength(STREAMS);
 
     await redis.restart();
     const metrics = await untilOutboxEmpty(gateway);
@@ -155,7 +167,9 @@ describe('Redis outbox: nothing lost when requests end during a Redis outage', (
     expect(metrics).toMatch(/^voxgate_outbox_dropped_total 0$/m);
     // The outage is counted: the client's connection errors, and every write the outbox had to keep.
     expect(metrics).toMatch(/^voxgate_redis_errors_total\{kind="connection"\} [1-9]\d*$/m);
-    const failedCommands = [...metrics.matchAll(/^voxgate_redis_errors_total\{kind="(?:timeout|unavailable)"\} (\d+)$/gm)];
+    const failedCommands = [
+      ...metrics.matchAll(/^voxgate_redis_errors_total\{kind="(?:timeout|unavailable)"\} (\d+)$/gm),
+    ];
     expect(failedCommands.reduce((sum, match) => sum + Number(match[1]), 0)).toBeGreaterThanOrEqual(3 * STREAMS);
     expect(await written(gateway.redisPrefix, tenantId, 'blip')).toEqual({
       usageEvents: STREAMS,

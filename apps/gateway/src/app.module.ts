@@ -37,6 +37,7 @@ import { QuotasController } from './admin/quotas.controller';
 import { TenantsController } from './admin/tenants.controller';
 import { AdminGuard } from './auth/admin.guard';
 import { AUDIO_CONTROLLERS, AUDIO_PROVIDERS } from './audio/audio.providers';
+import { ApiKeyCache, revocationChannel } from './auth/api-key-cache';
 import { BATCH_CONTROLLERS, batchProviders } from './batch/batch.providers';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
@@ -117,7 +118,8 @@ export class AppModule {
         ApiKeyGuard,
         AdminGuard,
         construct(TenantRepository, [REDIS], (redis: Redis) => new TenantRepository(redis)),
-        construct(ApiKeyRepository, [REDIS], (redis: Redis) => new ApiKeyRepository(redis)),
+        construct(ApiKeyRepository, [REDIS], (redis: Redis) => new ApiKeyRepository(redis, revocationChannel(config))),
+        ApiKeyCache,
         construct(
           CreateTenant,
           [TenantRepository, TENANCY_ENVIRONMENT],
@@ -135,7 +137,7 @@ export class AppModule {
           (tenants: TenantRepository, keys: ApiKeyRepository) => new ListApiKeys(tenants, keys),
         ),
         construct(RevokeApiKey, [ApiKeyRepository], (keys: ApiKeyRepository) => new RevokeApiKey(keys)),
-        construct(AuthenticateApiKey, [ApiKeyRepository], (keys: ApiKeyRepository) => new AuthenticateApiKey(keys)),
+        construct(AuthenticateApiKey, [ApiKeyCache], (keys: ApiKeyCache) => new AuthenticateApiKey(keys.lookup)),
         construct(QuotaRepository, [REDIS], (redis: Redis) => new QuotaRepository(redis)),
         construct(
           ReserveQuota,

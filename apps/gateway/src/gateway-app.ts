@@ -7,7 +7,8 @@ import { handleClientError, MAX_PARAM_CHARS, requireHostHeader, sendFrameworkErr
 import { registerBodyParsers } from './http/body-parsers';
 import { registerMultipartChat } from './http/multipart-body';
 import { OpenAIExceptionFilter } from './http/openai-exception.filter';
-import { clientRequestIdOf, requestIdFor } from './http/request-id';
+import { requestIdFor } from './http/request-id';
+import { AccessLog } from './infra/access-log';
 import { openaiHeaders } from './http/response-headers';
 import { GracefulShutdown, refuseWhileDraining } from './infra/graceful-shutdown';
 import { JsonLogger } from './infra/json-logger';
@@ -57,6 +58,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   const redactor = SecretRedactor.fromConfig(config);
   logger.useRedactor(redactor);
   const metrics = app.get(GatewayMetrics);
+  const accessLog = app.get(AccessLog);
   app.useGlobalFilters(new OpenAIExceptionFilter(logger, config.server.bodyLimitBytes, redactor, metrics));
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -72,14 +74,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   });
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpRequest(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime / 1000);
-    logger.event('info', 'http.request', {
-      requestId: request.id,
-      clientRequestId: clientRequestIdOf(request.headers),
-      method: request.method,
-      path: request.url.split('?')[0],
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime),
-    });
+    accessLog.request(request, reply);
   });
 
   warnAboutConfig(config, logger);

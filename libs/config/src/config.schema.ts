@@ -389,6 +389,16 @@ export const GatewayConfigSchema = z.strictObject({
       key: z.string().default(''),
     })
     .prefault({}),
+  auth: z
+    .strictObject({
+      /**
+       * How long a replica may answer from its in-process cache of authenticated keys, at most 1000 ms: the
+       * bound on a revoked key's use on a replica that missed the revocation message (revocations are
+       * also broadcast over Redis pub/sub, which evicts at once). 0 reads Redis on every request.
+       */
+      keyCacheMs: z.coerce.number().int().min(0).max(1_000).default(1_000),
+    })
+    .prefault({}),
   quotas: z
     .strictObject({
       /** Decide and log refusals, but admit everything: for rolling out new limits safely. */
@@ -447,6 +457,11 @@ export const GatewayConfigSchema = z.strictObject({
       maxTimeoutMs: positiveInt.default(120_000),
       /** How long the tool list of an MCP server is cached per process. */
       mcpToolsCacheMs: z.coerce.number().int().min(0).default(60_000),
+      /**
+       * How long a replica may reuse a tenant's toolset (enabled tools, built) without reading Redis, at
+       * most 1000 ms; registry changes also evict at once over pub/sub. 0 reads Redis on every request.
+       */
+      toolsetCacheMs: z.coerce.number().int().min(0).max(1_000).default(1_000),
       /** How long the idempotency ledger remembers a side-effecting call (replays within that window). */
       ledgerTtlMs: positiveInt.default(86_400_000),
       /** Largest response body read from an HTTP tool; a larger one is a tool error. */

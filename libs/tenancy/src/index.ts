@@ -1,5 +1,7 @@
 export * from './api-key-secret';
 export * from './repositories/api-key.repository';
+export * from './repositories/cached-api-keys';
+export * from './repositories/invalidation-subscriber';
 export * from './repositories/tenant.repository';
 export * from './tenancy.types';
 export * from './usecases/admin-inputs';

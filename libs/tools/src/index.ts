@@ -11,6 +11,7 @@ export * from './json-schema/json-schema';
 export * from './registry/tool-definition';
 export * from './registry/tool-admin-input';
 export * from './registry/tool-registry.repository';
+export * from './registry/cached-tenant-tools';
 export * from './registry/prepare-tool-definition';
 export * from './registry/register-tool.usecase';
 export * from './registry/update-tool.usecase';

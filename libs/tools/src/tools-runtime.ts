@@ -38,6 +38,7 @@ import { GetTool, ListTools } from './registry/list-tools.usecase';
 import { ToolDefinitionPreparer } from './registry/prepare-tool-definition';
 import { RegisterTool } from './registry/register-tool.usecase';
 import { RemoveTool } from './registry/remove-tool.usecase';
+import { ALL_TENANTS, CachedTenantTools, type TenantToolsResolver } from './registry/cached-tenant-tools';
 import { ResolveTenantTools } from './registry/resolve-tenant-tools.usecase';
 import { DisableToolForTenant, EnableToolForTenant, ListTenantTools } from './registry/tenant-tools.usecase';
 import { ToolModuleFactory } from './registry/tool-module.factory';
@@ -58,6 +59,12 @@ export interface ToolsRuntimeOptions {
   readonly paymentConnector?: PaymentConnector;
   /** Operational warnings (MCP server down, tool left out, late ledger write failed). Never secrets. */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Registry changes are published on `channel`; with `settings.toolsetCacheMs > 0` each tenant's toolset
+   * is then cached per process (`CachedTenantTools`) while `live()` says the caller's subscription to that
+   * channel is up. The caller subscribes and forwards messages to the returned `toolsetCache`.
+   */
+  readonly toolChanges?: { readonly channel: string; readonly live: () => boolean };
 }
 
 /**
@@ -82,7 +89,6 @@ export function createToolsRuntime(options: ToolsRuntimeOptions) {
     payment: createPaymentOperations(options.paymentConnector ?? payments, payments, confirmations),
   };
 
-  const registry = new ToolRegistryRepository(redis);
   const preparer = new ToolDefinitionPreparer(builtins, dialects, guard, mcp, settings, now);
   const factory = new ToolModuleFactory({
     builtins,
@@ -101,9 +107,34 @@ export function createToolsRuntime(options: ToolsRuntimeOptions) {
       warn?.(`tool execution: a ledger write failed: ${error instanceof Error ? error.message : String(error)}`),
   });
 
+  let toolsetCache: CachedTenantTools | null = null;
+  const registry = new ToolRegistryRepository(
+    redis,
+    options.toolChanges && {
+      channel: options.toolChanges.channel,
+      local: (tenantIdOrAll) =>
+        tenantIdOrAll === ALL_TENANTS ? toolsetCache?.clear() : toolsetCache?.evict(tenantIdOrAll),
+    },
+  );
+  const resolve = new ResolveTenantTools(registry, factory);
+  toolsetCache =
+    options.toolChanges && settings.toolsetCacheMs > 0
+      ? new CachedTenantTools(resolve, {
+          maxAgeMs: settings.toolsetCacheMs,
+          maxEntries: 10_000,
+          live: options.toolChanges.live,
+          now,
+        })
+      : null;
+
   return {
     /** `execute(tenantId)` → the tenant's `TenantToolset` (OpenAI tool definitions + executable tools). */
-    resolveTenantTools: new ResolveTenantTools(registry, factory),
+    resolveTenantTools: (toolsetCache ?? resolve) as TenantToolsResolver,
+    /**
+     * The toolset cache, when there is one: `evict(tenantId)` on a tenant id message, `clear()` on `*` and
+     * whenever the subscription is (re)established.
+     */
+    toolsetCache,
     /** Runs tool calls with validation, ledger, timeout; never throws. */
     executor,
     /** Ops: the registry. */

@@ -115,7 +115,7 @@ export class ChatCompletionsController {
         keepText: sessionId !== null,
       });
     } catch (error) {
-      await this.metered.finish(admission, { status: MeteredChat.statusOf(error), usage: null });
+      this.metered.finish(admission, { status: MeteredChat.statusOf(error), usage: null });
       throw error;
     }
 
@@ -145,7 +145,7 @@ export class ChatCompletionsController {
         },
         idempotencyKey,
       );
-      await this.metered.finish(admission, {
+      this.metered.finish(admission, {
         status: 'completed',
         provider: result.route.provider,
         upstreamModel: result.route.upstreamModel,
@@ -156,7 +156,7 @@ export class ChatCompletionsController {
             ? result.audio.outputSeconds * 1000
             : MeteredChat.audioOutMs(result.body, request.audio?.format),
       });
-      this.accessLog.completion(httpRequest, result.route, {
+      this.accessLog.completion(httpRequest, reply, result.route, {
         usage: result.usage,
         end: 'completed',
         durationMs: performance.now() - started,
@@ -187,7 +187,7 @@ export class ChatCompletionsController {
           idempotencyKey,
         );
       }
-      await this.metered.finish(admission, {
+      this.metered.finish(admission, {
         status: STREAM_STATUS[end],
         provider: result.route.provider,
         upstreamModel: result.route.upstreamModel,
@@ -201,8 +201,9 @@ export class ChatCompletionsController {
     const lease = this.metered.keepLease(admission);
     let end: StreamEnd;
     try {
-      // A complete stream is stored and settled before `[DONE]`: a client that starts its next turn at once
-      // finds the turn in its session, its stream slot free and its usage recorded.
+      // A complete stream is stored, and its settle and usage issued to Redis, before `[DONE]`: a client that
+      // starts its next turn at once finds the turn in its session, and its stream slot freed and its usage
+      // recorded by commands Redis received before that turn's (MeteredChat.finish).
       const timing = this.metrics.completion(result.route.model, true);
       const events = timedFirstEvents(result.events, {
         elapsedSeconds: () => reply.elapsedTime / 1000,
@@ -223,7 +224,7 @@ export class ChatCompletionsController {
       lease.stop();
     }
     if (end !== 'completed') await settle(end);
-    this.accessLog.completion(httpRequest, result.route, {
+    this.accessLog.completion(httpRequest, reply, result.route, {
       usage: summary.usage,
       end,
       error: end === 'interrupted' ? interruptionOf(signal) : summary.error,

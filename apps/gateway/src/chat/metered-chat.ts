@@ -128,10 +128,14 @@ export class MeteredChat {
   }
 
   /**
-   * Settles and records; never throws (a metering outage must not turn a delivered answer into an error).
-   * What Redis could not take now goes to the outbox and is written, once, when Redis is back.
+   * Settles and records, behind the response: the settle and the usage event are issued to Redis before
+   * this returns (so they precede, on this process's connection, anything the caller sends afterwards, and
+   * a stream's slot is freed before `[DONE]` is written) but their answers are not awaited
+   * (`PendingWrites.writeBehind`). Never throws (a metering outage must not turn a delivered answer into
+   * an error). What Redis could not take goes to the outbox and is written, once, when Redis is back;
+   * graceful shutdown waits for every write in flight.
    */
-  async finish(admission: Admission, ending: Ending): Promise<void> {
+  finish(admission: Admission, ending: Ending): void {
     // A stream that started and ended without usage (cancelled, broken) consumed its prompt and what it
     // generated; a request that failed before starting consumed nothing billable.
     const estimated =
@@ -160,12 +164,10 @@ export class MeteredChat {
         event.input_text_tokens + event.input_audio_tokens + event.output_text_tokens + event.output_audio_tokens;
       const actual = { tokens, spendMicros: event.cost_micros, audioMs: event.audio_in_ms + event.audio_out_ms };
       const { reservation, requestId } = admission;
-      await Promise.all([
-        this.pending.attempt({ kind: 'usage', event }, () => this.record.save(event)),
-        this.pending.attempt({ kind: 'settle', requestId, reservation, actual }, () =>
-          this.settle.execute(reservation, actual),
-        ),
-      ]);
+      this.pending.writeBehind({ kind: 'usage', event }, () => this.record.save(event));
+      this.pending.writeBehind({ kind: 'settle', requestId, reservation, actual }, () =>
+        this.settle.execute(reservation, actual),
+      );
     } catch (error) {
       this.logger.event('error', 'metering.failed', {
         requestId: admission.requestId,

@@ -1,12 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { CompletionRoute } from '@voxgate/conversation';
 import type { OpenAIError, Usage } from '@voxgate/openai-wire';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clientRequestIdOf } from '../http/request-id';
 import { JsonLogger } from './json-logger';
 
+/** Requests whose `chat.completion` line was written: the `onResponse` hook writes no `http.request` for them. */
+const logged = new WeakSet<FastifyRequest>();
+
 /**
- * One structured line per finished completion: who, which model and provider, how it ended, and the
- * upstream usage (the metering lib turns the same facts into billable events). No bodies, no headers.
+ * One structured line per request. A finished chat completion gets one `chat.completion` line: the fields
+ * of `http.request` (request id, client correlation id, method, path, status, ms) plus who, which model
+ * and provider, how it ended, and the upstream usage (the metering lib turns the same facts into billable
+ * events); every other request gets the `http.request` line of `request()`. No bodies, no headers.
  */
 @Injectable()
 export class AccessLog {
@@ -14,12 +20,14 @@ export class AccessLog {
 
   completion(
     request: FastifyRequest,
+    reply: FastifyReply,
     route: CompletionRoute,
     /** `durationMs`: from the validated body to the last byte (stream) or the response object (JSON). */
     outcome: { usage: Usage | null; end: string; error?: OpenAIError | null; durationMs?: number },
   ): void {
+    logged.add(request);
     this.logger.event('info', 'chat.completion', {
-      requestId: request.id,
+      ...httpFields(request, reply),
       tenantId: request.principal?.tenantId,
       keyId: request.principal?.keyId,
       model: route.model,
@@ -31,4 +39,21 @@ export class AccessLog {
       ...(outcome.durationMs !== undefined ? { durationMs: Math.round(outcome.durationMs * 100) / 100 } : {}),
     });
   }
+
+  /** The `http.request` line, unless the request already had its `chat.completion` line. */
+  request(request: FastifyRequest, reply: FastifyReply): void {
+    if (logged.has(request)) return;
+    this.logger.event('info', 'http.request', httpFields(request, reply));
+  }
+}
+
+function httpFields(request: FastifyRequest, reply: FastifyReply) {
+  return {
+    requestId: request.id,
+    clientRequestId: clientRequestIdOf(request.headers),
+    method: request.method,
+    path: request.url.split('?')[0],
+    status: reply.statusCode,
+    ms: Math.round(reply.elapsedTime),
+  };
 }

@@ -38,6 +38,8 @@ const KINDS: ReadonlySet<string> = new Set(['usage', 'settle', 'session-turn']);
 export class PendingWrites implements OnModuleInit {
   private readonly outbox: Outbox<PendingWrite>;
   private readonly file: OutboxFile | null;
+  /** Write-behind writes issued and not yet answered; `close()` waits for them. */
+  private readonly behind = new Set<Promise<void>>();
 
   constructor(
     private readonly record: RecordUsage,
@@ -89,12 +91,32 @@ export class PendingWrites implements OnModuleInit {
     }
   }
 
+  /**
+   * Write-behind: starts `write` at once and returns without waiting for Redis, so the request that ended
+   * does not pay the round trip. `write` must issue its commands synchronously (a repository call does):
+   * they are then handed to the socket, in order with every later command of this process, before this
+   * returns. An outage keeps `entry` in the outbox exactly as `attempt` does; any other failure is logged
+   * (`metering.failed`). `close()` waits for every write still in flight before its last round.
+   */
+  writeBehind(entry: PendingWrite, write: () => Promise<unknown>): void {
+    const done: Promise<void> = this.attempt(entry, write)
+      .catch((error: unknown) =>
+        this.logger.event('error', 'metering.failed', { ...describe(entry), error: messageOf(error) }),
+      )
+      .finally(() => this.behind.delete(done));
+    this.behind.add(done);
+  }
+
   stats() {
     return this.outbox.stats();
   }
 
-  /** One last round, then spills what is still pending (or logs it as lost when no file is set). */
+  /**
+   * Waits for the write-behind writes in flight (each lands or joins the outbox), then one last round,
+   * then spills what is still pending (or logs it as lost when no file is set).
+   */
   async close(): Promise<void> {
+    while (this.behind.size > 0) await Promise.allSettled([...this.behind]);
     if (this.outbox.stats().pending > 0) await this.outbox.flush();
     const left = await this.outbox.drain();
     if (left.length === 0) {

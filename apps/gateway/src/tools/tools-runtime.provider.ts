@@ -2,7 +2,8 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { GatewayConfig } from '@voxgate/config';
 import type { ServerToolRun, ServerTools } from '@voxgate/conversation';
 import { ToolMetrics } from '@voxgate/telemetry';
-import { createToolsRuntime, type ToolsRuntime } from '@voxgate/tools';
+import { invalidationChannel, InvalidationSubscriber } from '@voxgate/tenancy';
+import { ALL_TENANTS, createToolsRuntime, type ToolsRuntime } from '@voxgate/tools';
 import type { Redis } from 'ioredis';
 import { JsonLogger } from '../infra/json-logger';
 import { GATEWAY_CONFIG, REDIS } from '../infra/tokens';
@@ -23,6 +24,8 @@ export interface ToolCallOrigin {
 @Injectable()
 export class GatewayTools implements OnApplicationShutdown {
   readonly runtime: ToolsRuntime;
+  /** Registry changes of every replica, forwarded to this process's toolset cache (when it has one). */
+  private readonly changes: InvalidationSubscriber | null = null;
 
   constructor(
     @Inject(REDIS) redis: Redis,
@@ -30,11 +33,22 @@ export class GatewayTools implements OnApplicationShutdown {
     logger: JsonLogger,
     private readonly metrics: ToolMetrics,
   ) {
+    let changes: InvalidationSubscriber | null = null;
+    const channel = invalidationChannel(config.redis.keyPrefix, 'tools-changed');
     this.runtime = createToolsRuntime({
       redis,
       settings: config.tools,
       onWarning: (message) => logger.event('warn', 'tools', { message }),
+      toolChanges: { channel, live: () => changes?.live() ?? false },
     });
+    const cache = this.runtime.toolsetCache;
+    if (cache) {
+      changes = new InvalidationSubscriber(redis, channel, {
+        onMessage: (tenantId) => (tenantId === ALL_TENANTS ? cache.clear() : cache.evict(tenantId)),
+        onResubscribed: () => cache.clear(),
+      });
+      this.changes = changes;
+    }
   }
 
   /** The tenant's enabled tools as the loop's `ServerTools`, or undefined when it has none. */
@@ -76,6 +90,7 @@ export class GatewayTools implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.changes?.close();
     await this.runtime.close();
   }
 }

@@ -375,6 +375,8 @@ function safeJson(text: string): unknown {
 
 /** An in-band error event: `{"error": {...}}` or `{"error": "text"}`; null for an ordinary chunk. */
 function errorOf(json: unknown): OpenAIError | null {
+  // Most events are ordinary chunks: test for the key before zod, whose failed parse builds an issue list.
+  if (typeof json !== 'object' || json === null || !('error' in json)) return null;
   const parsed = InBandErrorSchema.safeParse(json);
   if (!parsed.success) return null;
   const error = parsed.data.error;

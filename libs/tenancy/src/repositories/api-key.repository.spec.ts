@@ -52,4 +52,29 @@ describe('ApiKeyRepository (real Redis)', () => {
     expect(await keys()).toEqual([]);
     await expect(repository.revoke('key_1')).resolves.toBeNull();
   });
+
+  it('publishes the revoked secret hash on the revocation channel once the lookup is gone', async () => {
+    const { redis, prefix } = testRedis();
+    const channel = `${prefix}apikeys-revoked`;
+    const subscriber = redis.duplicate();
+    try {
+      const heard: { hash: string; lookupLeft: string | null }[] = [];
+      const checker = redis.duplicate();
+      subscriber.on('message', (_channel: string, hash: string) => {
+        void checker.get(`apikey-secret:${hash}`).then((lookupLeft) => heard.push({ hash, lookupLeft }));
+      });
+      await subscriber.subscribe(channel);
+      const repository = new ApiKeyRepository(redis, channel);
+      await repository.create(record(), 'hash-1');
+      await repository.revoke('key_1');
+      await repository.revoke('key_1'); // nothing left: nothing published
+      const deadline = Date.now() + 2_000;
+      while (heard.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(heard).toEqual([{ hash: 'hash-1', lookupLeft: null }]);
+      checker.disconnect();
+    } finally {
+      subscriber.disconnect();
+    }
+  });
 });

@@ -15,7 +15,14 @@ import type { ApiKeyRecord, KeyScope, Principal } from '../tenancy.types';
  *   leaves a listed key that no longer authenticates, and revoking it again finishes the job.
  */
 export class ApiKeyRepository {
-  constructor(private readonly redis: Redis) {}
+  /**
+   * @param revocationChannel where `revoke` publishes the revoked key's secret hash, for the replicas'
+   *   key caches (`CachedApiKeys`) to evict it at once; none: nothing is published.
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly revocationChannel?: string,
+  ) {}
 
   async create(record: ApiKeyRecord, secretHash: string): Promise<void> {
     await this.redis.sadd(tenancyKeys.tenantApiKeys(record.tenantId), record.id);
@@ -55,11 +62,18 @@ export class ApiKeyRepository {
       .sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
   }
 
-  /** Deletes the key; returns the revoked record, or null if no such key exists. */
+  /**
+   * Deletes the key; returns the revoked record, or null if no such key exists. Once the secret lookup is
+   * gone, the hash is published on the revocation channel. A publish that fails is not an error: the
+   * caches' age bound (at most 1 s) still ends the key's use everywhere.
+   */
   async revoke(keyId: string): Promise<ApiKeyRecord | null> {
     const hash = await this.redis.hgetall(tenancyKeys.apiKey(keyId));
     if (!hash.id) return null;
-    if (hash.secret_hash) await this.redis.del(tenancyKeys.apiKeySecret(hash.secret_hash));
+    if (hash.secret_hash) {
+      await this.redis.del(tenancyKeys.apiKeySecret(hash.secret_hash));
+      if (this.revocationChannel) await this.redis.publish(this.revocationChannel, hash.secret_hash).catch(() => 0);
+    }
     await this.redis.del(tenancyKeys.apiKey(keyId));
     if (hash.tenant_id) await this.redis.srem(tenancyKeys.tenantApiKeys(hash.tenant_id), keyId);
     return toRecord(hash);

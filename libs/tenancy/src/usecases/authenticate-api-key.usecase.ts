@@ -1,14 +1,15 @@
 import { Errors } from '@voxgate/openai-wire';
 import { hashSecret } from '../api-key-secret';
-import type { ApiKeyRepository } from '../repositories/api-key.repository';
+import type { SecretHashLookup } from '../repositories/cached-api-keys';
 import type { Principal } from '../tenancy.types';
 
 /**
- * `Authorization` header → principal, or OpenAI's 401 `invalid_api_key`. One Redis GET by the secret's
- * hash; the secret itself is never logged, stored or compared in plain text.
+ * `Authorization` header → principal, or OpenAI's 401 `invalid_api_key`. One lookup by the secret's hash
+ * (a Redis GET, or the process's `CachedApiKeys`); the secret itself is never logged, stored or compared
+ * in plain text.
  */
 export class AuthenticateApiKey {
-  constructor(private readonly keys: ApiKeyRepository) {}
+  constructor(private readonly keys: SecretHashLookup) {}
 
   async execute(authorization: string | undefined): Promise<Principal> {
     const secret = bearerToken(authorization);

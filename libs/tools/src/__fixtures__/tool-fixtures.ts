@@ -10,6 +10,7 @@ export function testSettings(overrides: Partial<ToolsSettings> = {}): ToolsSetti
     defaultTimeoutMs: 5_000,
     maxTimeoutMs: 60_000,
     mcpToolsCacheMs: 60_000,
+    toolsetCacheMs: 0,
     ledgerTtlMs: 3_600_000,
     maxResponseBytes: 64 * 1024,
     loop: { maxRounds: 8, maxWallMs: 60_000, maxTokens: 200_000 },

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { tenantTag } from '../redis-script';
+import { ALL_TENANTS } from './cached-tenant-tools';
 import type { ToolDefinition } from './tool-definition';
 
 /** A tool a tenant enabled, and which registration of that name it enabled. */
@@ -18,15 +19,34 @@ export interface ToolEnablement {
  * Secret header values are stored here and only here; every read view goes through `toPublicView`.
  */
 export class ToolRegistryRepository {
-  constructor(private readonly redis: Redis) {}
+  /**
+   * @param changes where every change is announced once written, for the toolset caches
+   *   (`CachedTenantTools`): the tenant id for an enablement change, `*` for a registration created,
+   *   updated or removed. `local` is told at once (this process's cache, so its next request sees the
+   *   change), then the message is published on `channel` for the other replicas. A publish that fails
+   *   is ignored: the caches' age bound (≤ 1 s) covers it.
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly changes?: { readonly channel: string; readonly local?: (tenantIdOrAll: string) => void },
+  ) {}
+
+  private async changed(tenantIdOrAll: string): Promise<void> {
+    if (!this.changes) return;
+    this.changes.local?.(tenantIdOrAll);
+    await this.redis.publish(this.changes.channel, tenantIdOrAll).catch(() => 0);
+  }
 
   /** Stores a new tool; `false` if the name is taken (atomic: two concurrent registrations, one wins). */
   async create(tool: ToolDefinition): Promise<boolean> {
-    return (await this.redis.hsetnx('tools:registry', tool.name, JSON.stringify(tool))) === 1;
+    const created = (await this.redis.hsetnx('tools:registry', tool.name, JSON.stringify(tool))) === 1;
+    if (created) await this.changed(ALL_TENANTS);
+    return created;
   }
 
   async replace(tool: ToolDefinition): Promise<void> {
     await this.redis.hset('tools:registry', tool.name, JSON.stringify(tool));
+    await this.changed(ALL_TENANTS);
   }
 
   async get(name: string): Promise<ToolDefinition | null> {
@@ -57,17 +77,20 @@ export class ToolRegistryRepository {
     // One HDEL per tenant rather than a pipeline: on a cluster a pipeline must stay on one node.
     await Promise.all(tenants.map((tenantId) => this.redis.hdel(enabledKey(tenantId), name)));
     await this.redis.del(`tools:enabled-tenants:${name}`);
+    await this.changed(ALL_TENANTS);
     return removed;
   }
 
   async enable(tenantId: string, enablement: ToolEnablement): Promise<void> {
     await this.redis.sadd(`tools:enabled-tenants:${enablement.name}`, tenantId);
     await this.redis.hset(enabledKey(tenantId), enablement.name, enablement.generation);
+    await this.changed(tenantId);
   }
 
   async disable(tenantId: string, name: string): Promise<boolean> {
     const removed = (await this.redis.hdel(enabledKey(tenantId), name)) === 1;
     await this.redis.srem(`tools:enabled-tenants:${name}`, tenantId);
+    await this.changed(tenantId);
     return removed;
   }
 
