@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@voxgate/openai-wire';
-import { useTestRedis } from '@voxgate/testing';
+import { scanKeys, useTestRedis } from '@voxgate/testing';
 import {
   assistantAudioMessage,
   PCM16_BASE64,
@@ -45,7 +45,8 @@ describe('AppendSessionTurn (real Redis)', () => {
     const { redis, sessions, append } = build();
     const retry = command({ idempotencyKey: 'idem:turn-1', clientMessages: [userAudio()] });
     await expect(append.execute(retry)).resolves.toBe(1);
-    const audioKeys = async () => (await redis.keys(`*audio:{t:${TENANT}}:*`)).length;
+    // SCAN on every master: KEYS on a cluster client asks one node only.
+    const audioKeys = async () => (await scanKeys(redis, `*audio:{t:${TENANT}}:*`)).length;
     const before = await audioKeys();
     await expect(append.execute({ ...retry, requestId: 'req_2' })).resolves.toBe(0);
     expect(await audioKeys()).toBe(before);
