@@ -1,8 +1,8 @@
-import { once } from 'node:events';
 import { encodeSseData, GatewayError, type OpenAIError } from '@voxgate/openai-wire';
 import { UpstreamStreamError } from '@voxgate/providers';
 import type { FastifyReply } from 'fastify';
 import { openaiHeaders } from '../http/response-headers';
+import { drained } from '../http/socket-drained';
 
 /** How a written audio response ended. */
 export type AudioStreamEnd = 'completed' | 'upstream_error' | 'client_disconnected' | 'interrupted';
@@ -51,7 +51,7 @@ export async function writeBinary(
   raw.writeHead(200, { ...openaiHeaders(reply), ...options.headers, 'content-type': contentType });
   const write = async (bytes: Uint8Array): Promise<boolean> => {
     if (bytes.length === 0 || raw.write(bytes)) return !options.signal.aborted;
-    await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+    await drained(raw);
     return !options.signal.aborted && !raw.destroyed;
   };
   try {
@@ -99,7 +99,7 @@ export async function writeEvents<T>(
   raw.flushHeaders();
   const send = async (event: unknown): Promise<boolean> => {
     if (raw.write(encodeSseData(JSON.stringify(event)))) return !options.signal.aborted;
-    await Promise.race([once(raw, 'drain'), once(raw, 'close')]);
+    await drained(raw);
     return !options.signal.aborted && !raw.destroyed;
   };
   try {

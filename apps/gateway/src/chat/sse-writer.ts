@@ -2,6 +2,7 @@ import { encodeSseData, Errors, GatewayError, SSE_DONE } from '@voxgate/openai-w
 import type { RelayEvent } from '@voxgate/conversation';
 import type { FastifyReply } from 'fastify';
 import { openaiHeaders } from '../http/response-headers';
+import { drained } from '../http/socket-drained';
 
 /**
  * How a stream ended, for the access log and metering: `interrupted` when the gateway itself ended it
@@ -154,19 +155,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 
     const onAbort = () => resolve(ABORTED);
     signal.addEventListener('abort', onAbort, { once: true });
     promise.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
-  });
-}
-
-/** Resolves on the socket's next `drain`, or once it closed (the request's abort follows that). */
-function drained(raw: FastifyReply['raw']): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      raw.off('drain', done);
-      raw.off('close', done);
-      resolve();
-    };
-    raw.on('drain', done);
-    raw.on('close', done);
   });
 }
 
