@@ -32,6 +32,29 @@ export function asGatewayError(error: unknown): unknown {
 export interface WriteOptions {
   readonly headers: Record<string, string>;
   readonly signal: AbortSignal;
+  /**
+   * How long one write may wait for a client that stopped reading (`server.sseMaxSilenceMs`; 0 or unset:
+   * no bound). Past it the socket is destroyed and the response ends as `client_disconnected`, so a reader
+   * that never reads cannot pin the provider call, its quota slot and its buffers.
+   */
+  readonly maxSilenceMs?: number;
+}
+
+/** Waits for the socket to drain, at most `ms` (0: unbounded); false when it did not and was destroyed. */
+async function drainedWithin(raw: FastifyReply['raw'], ms: number): Promise<boolean> {
+  if (ms <= 0) {
+    await drained(raw);
+    return true;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<true>((resolve) => (timer = setTimeout(() => resolve(true), ms)));
+  try {
+    if ((await Promise.race([drained(raw).then(() => false), timedOut])) === false) return true;
+  } finally {
+    clearTimeout(timer);
+  }
+  raw.destroy();
+  return false;
 }
 
 /**
@@ -51,7 +74,7 @@ export async function writeBinary(
   raw.writeHead(200, { ...openaiHeaders(reply), ...options.headers, 'content-type': contentType });
   const write = async (bytes: Uint8Array): Promise<boolean> => {
     if (bytes.length === 0 || raw.write(bytes)) return !options.signal.aborted;
-    await drained(raw);
+    if (!(await drainedWithin(raw, options.maxSilenceMs ?? 0))) return false;
     return !options.signal.aborted && !raw.destroyed;
   };
   try {
@@ -99,7 +122,7 @@ export async function writeEvents<T>(
   raw.flushHeaders();
   const send = async (event: unknown): Promise<boolean> => {
     if (raw.write(encodeSseData(JSON.stringify(event)))) return !options.signal.aborted;
-    await drained(raw);
+    if (!(await drainedWithin(raw, options.maxSilenceMs ?? 0))) return false;
     return !options.signal.aborted && !raw.destroyed;
   };
   try {

@@ -1,4 +1,5 @@
-import { Body, Controller, HttpCode, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import type { GatewayConfig } from '@voxgate/config';
 import { AUDIO_TOKENS_PER_SECOND_OUT, textTokensOf } from '@voxgate/conversation';
 import { NO_TOKENS, type TokenBreakdown } from '@voxgate/metering';
 import { type CreateSpeechRequest, CreateSpeechRequestSchema, type SpeechUsage } from '@voxgate/openai-wire';
@@ -22,6 +23,7 @@ import { requestAbortController } from '../http/client-abort';
 import { ZodBody } from '../http/zod-body.pipe';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { JsonLogger } from '../infra/json-logger';
+import { GATEWAY_CONFIG } from '../infra/tokens';
 import { type AudioStreamEnd, firstOf, writeBinary, writeEvents } from './audio-response.writer';
 import { MeteredAudio } from './metered-audio';
 import { SpeechSynthesis } from './speech-synthesis';
@@ -49,6 +51,7 @@ export class SpeechController {
     private readonly metered: MeteredAudio,
     private readonly shutdown: GracefulShutdown,
     private readonly logger: JsonLogger,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
   @Post()
@@ -101,6 +104,7 @@ export class SpeechController {
             'x-voxgate-audio-speed': String(request.speed ?? 1),
           };
           const { first, rest } = await firstOf(synthesis.chunks);
+          const maxSilenceMs = this.config.server.sseMaxSilenceMs;
           const written = sse
             ? await writeEvents(
                 reply,
@@ -110,9 +114,13 @@ export class SpeechController {
                 () => [
                   { type: 'speech.audio.done', usage: synthesis.summary.usage ?? estimatedUsage(estimate.tokens) },
                 ],
-                { headers, signal: abort.signal },
+                { headers, signal: abort.signal, maxSilenceMs },
               )
-            : await writeBinary(reply, first, rest, synthesis.mimeType, { headers, signal: abort.signal });
+            : await writeBinary(reply, first, rest, synthesis.mimeType, {
+                headers,
+                signal: abort.signal,
+                maxSilenceMs,
+              });
           end = written.end;
           usage = synthesis.summary.usage;
           // Passed-through audio is measured only now, so the client never waits for it.

@@ -174,7 +174,7 @@ abstract class AudioTextController {
           return event;
         },
         () => [],
-        { headers, signal: abort.signal },
+        { headers, signal: abort.signal, maxSilenceMs: this.config.server.sseMaxSilenceMs },
       );
       if (written.error) span.fail(written.error);
       span.set({ [ATTR_OUTCOME]: STATUS[written.end] });
