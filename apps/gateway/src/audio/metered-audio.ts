@@ -110,8 +110,13 @@ export class MeteredAudio {
     return new StreamLeaseKeeper(this.quotas, admission.reservation, this.config.quotas.streamLeaseMs);
   }
 
-  /** Settles and records; never throws (metering must not turn a delivered answer into an error). */
-  async finish(admission: AudioAdmission, ending: AudioEnding): Promise<void> {
+  /**
+   * Settles and records behind the response, as chat completions do (`MeteredChat.finish`): both writes are
+   * issued to Redis before this returns, so they precede anything this process sends afterwards, but their
+   * answers are not awaited (`PendingWrites.writeBehind`; an outage keeps them in the outbox, written once
+   * when Redis is back). Never throws: metering must not turn a delivered answer into an error.
+   */
+  finish(admission: AudioAdmission, ending: AudioEnding): void {
     const billable = ending.status === 'completed' || ending.status === 'cancelled';
     const tokens = ending.tokens ?? (billable ? admission.estimate.tokens : NO_TOKENS);
     const inputCharacters = billable || ending.tokens ? admission.estimate.inputCharacters : 0;
@@ -139,12 +144,10 @@ export class MeteredAudio {
         audioMs: event.audio_in_ms + event.audio_out_ms,
       };
       const { reservation, requestId } = admission;
-      await Promise.all([
-        this.pending.attempt({ kind: 'usage', event }, () => this.record.save(event)),
-        this.pending.attempt({ kind: 'settle', requestId, reservation, actual }, () =>
-          this.settle.execute(reservation, actual),
-        ),
-      ]);
+      this.pending.writeBehind({ kind: 'usage', event }, () => this.record.save(event));
+      this.pending.writeBehind({ kind: 'settle', requestId, reservation, actual }, () =>
+        this.settle.execute(reservation, actual),
+      );
     } catch (error) {
       this.logger.event('error', 'metering.failed', {
         requestId: admission.requestId,

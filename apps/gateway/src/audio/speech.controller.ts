@@ -129,7 +129,7 @@ export class SpeechController {
           span.set({ [ATTR_OUTCOME]: STATUS[end], [ATTR_PROVIDER]: synthesis.route.provider });
           if (written.error) span.fail(written.error);
         } catch (error) {
-          await this.metered.finish(admission, {
+          this.metered.finish(admission, {
             status: MeteredChat.statusOf(error),
             ...(provider ? { provider } : {}),
             tokens: null,
@@ -140,7 +140,7 @@ export class SpeechController {
         } finally {
           lease.stop();
         }
-        await this.metered.finish(admission, {
+        this.metered.finish(admission, {
           status: STATUS[end],
           ...(provider ? { provider } : {}),
           tokens: usage ? tokensOf(usage) : admission.pricing.inputCharacters ? NO_TOKENS : null,

@@ -120,8 +120,8 @@ abstract class AudioTextController {
     try {
       const { outcome, route } = await this.transcription
         .start(model, form, audio, httpRequest.id, abort.signal)
-        .catch(async (error: unknown) => {
-          await finish(MeteredChat.statusOf(error), undefined, undefined);
+        .catch((error: unknown) => {
+          finish(MeteredChat.statusOf(error), undefined, undefined);
           throw error;
         });
       span.set({ [ATTR_PROVIDER]: route.provider });
@@ -146,7 +146,7 @@ abstract class AudioTextController {
 
       if (outcome.kind === 'text' || (outcome.kind === 'json' && !form.stream)) {
         const usage = outcome.kind === 'json' ? (outcome.body.usage ?? null) : null;
-        await finish('completed', route.provider, usage);
+        finish('completed', route.provider, usage);
         span.set({ [ATTR_OUTCOME]: 'completed' });
         log('completed', usage);
         void reply.headers(headers);
@@ -161,8 +161,8 @@ abstract class AudioTextController {
       const events: AsyncIterable<TranscriptStreamEvent> =
         outcome.kind === 'events' ? outcome.events : asEvents(outcome.body);
       let usage: TranscriptUsage | null = null;
-      const { first, rest } = await firstOf(events).catch(async (error: unknown) => {
-        await finish('upstream_error', route.provider, undefined);
+      const { first, rest } = await firstOf(events).catch((error: unknown) => {
+        finish('upstream_error', route.provider, undefined);
         throw error;
       });
       const written = await writeEvents(
@@ -178,7 +178,7 @@ abstract class AudioTextController {
       );
       if (written.error) span.fail(written.error);
       span.set({ [ATTR_OUTCOME]: STATUS[written.end] });
-      await finish(STATUS[written.end], route.provider, usage);
+      finish(STATUS[written.end], route.provider, usage);
       log(written.end, usage);
       return undefined;
     } finally {
