@@ -7,6 +7,14 @@ import { drained } from '../http/socket-drained';
 /** How a written audio response ended. */
 export type AudioStreamEnd = 'completed' | 'upstream_error' | 'client_disconnected' | 'interrupted';
 
+/** The usage status (metering) and span outcome each way an audio response can end stands for. */
+export const AUDIO_END_STATUS = {
+  completed: 'completed',
+  upstream_error: 'upstream_error',
+  client_disconnected: 'cancelled',
+  interrupted: 'failed',
+} as const satisfies Record<AudioStreamEnd, string>;
+
 /**
  * The first item of `source` before anything is written, so a provider that fails before producing
  * anything still gets a proper JSON error (status, envelope) instead of a cut 200. Rethrows a mid-stream

@@ -26,7 +26,7 @@ describe('speechSeconds (audio_out_ms of passed-through speech)', () => {
       const seconds = await speechSeconds(format, await tone(encoded));
       expect(seconds).not.toBeNull();
       // Within the codecs' own padding (mp3 and aac frames round up: 1.56 s and 1.58 s here).
-    expect(Math.abs(seconds! - 1.5)).toBeLessThan(0.1);
+      expect(Math.abs(seconds! - 1.5)).toBeLessThan(0.1);
     },
     20_000,
   );

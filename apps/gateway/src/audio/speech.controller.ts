@@ -24,19 +24,14 @@ import { ZodBody } from '../http/zod-body.pipe';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { JsonLogger } from '../infra/json-logger';
 import { GATEWAY_CONFIG } from '../infra/tokens';
-import { type AudioStreamEnd, firstOf, writeBinary, writeEvents } from './audio-response.writer';
+import { AUDIO_END_STATUS, type AudioStreamEnd, firstOf, writeBinary, writeEvents } from './audio-response.writer';
 import { MeteredAudio } from './metered-audio';
 import { SpeechSynthesis } from './speech-synthesis';
 
 /** Spoken characters per second, for the audio-seconds estimate reserved at admission. */
 const CHARACTERS_PER_SECOND = 15;
 
-const STATUS = {
-  completed: 'completed',
-  upstream_error: 'upstream_error',
-  client_disconnected: 'cancelled',
-  interrupted: 'failed',
-} as const satisfies Record<AudioStreamEnd, string>;
+const STATUS = AUDIO_END_STATUS;
 
 /**
  * `POST /v1/audio/speech`: JSON in; the audio file's bytes out as they are produced (`stream_format:

@@ -24,7 +24,7 @@ import { requestAbortController } from '../http/client-abort';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { JsonLogger } from '../infra/json-logger';
 import { GATEWAY_CONFIG } from '../infra/tokens';
-import { type AudioStreamEnd, firstOf, writeEvents } from './audio-response.writer';
+import { AUDIO_END_STATUS, firstOf, writeEvents } from './audio-response.writer';
 import { MeteredAudio } from './metered-audio';
 import { Transcription } from './transcription';
 import { readTranscriptionForm } from './transcription-form';
@@ -32,12 +32,7 @@ import { readTranscriptionForm } from './transcription-form';
 /** Text tokens a second of speech yields, for the estimate reserved at admission (~150 words a minute). */
 const TEXT_TOKENS_PER_SECOND = 4;
 
-const STATUS = {
-  completed: 'completed',
-  upstream_error: 'upstream_error',
-  client_disconnected: 'cancelled',
-  interrupted: 'failed',
-} as const satisfies Record<AudioStreamEnd, string>;
+const STATUS = AUDIO_END_STATUS;
 
 /**
  * `POST /v1/audio/transcriptions` and `POST /v1/audio/translations`: multipart in (any audio Voxgate
