@@ -41,8 +41,9 @@ export async function openAudio({ onChunk, onProgress }) {
     /** Queues base64 pcm16 (24 kHz mono) for playback under `itemId`; returns its sample count. */
     play(itemId, base64) {
       const samples = pcm16ToFloat32(base64);
+      const count = samples.length; // read before the transfer detaches the buffer
       player.port.postMessage({ type: 'push', itemId, samples: samples.buffer }, [samples.buffer]);
-      return samples.length;
+      return count;
     },
     /** Drops all queued audio; resolves with the final counts (`byItem`: samples played per item). */
     clear() {
