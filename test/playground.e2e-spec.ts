@@ -21,6 +21,8 @@ interface PlaygroundState {
   transcript: Array<{ itemId: string; role: string; text: string; truncated: boolean }>;
   usage: Array<{ responseId: string; status: string; usage: { total_tokens: number } | null }>;
   errors: Array<{ code: string | null; message: string }>;
+  truncations: Array<{ itemId: string; audioEndMs: number }>;
+  tools: Array<{ callId: string; name: string; arguments: string }>;
   eventCounts: Record<string, number>;
 }
 
@@ -181,6 +183,14 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     await page.waitForTimeout(300);
     expect((await stateOf(page)).playedSamples).toBe(state.playedSamples); // nothing more is played
     expect(await page.$$eval('#transcript li.assistant.truncated', (items) => items.length)).toBe(1);
+    // The server kept what the worklet had rendered (± one 100 ms progress report), and cut the transcript.
+    expect(state.truncations).toHaveLength(1);
+    expect(Math.abs(state.truncations[0]!.audioEndMs - state.playedMs)).toBeLessThanOrEqual(100);
+    await page.waitForFunction(
+      (full) => document.querySelector('#transcript li.assistant')?.textContent !== full,
+      SPEECH_TRANSCRIPT,
+    );
+    expect(SPEECH_TRANSCRIPT.startsWith((await page.textContent('#transcript li.assistant'))!.trim())).toBe(true);
     expect(state.eventCounts['input_audio_buffer.speech_started'] ?? 0).toBe(0); // no VAD in this mode
 
     // The first turn carried the audio sent while the button was held: speech, not silence.
@@ -189,10 +199,19 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     expect(heard.length).toBe(sentInTurn);
     expect(rmsDbfs(heard)).toBeGreaterThan(-40);
 
+    // Releasing commits the second hold; its answer is a call of a client tool, listed on the page and
+    // answered with an error output by it (the playground runs no client tools).
+    upstream.enqueue({ kind: 'toolCalls', calls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] });
+    await page.mouse.up();
+    await page.waitForFunction(() => (window as unknown as { __playground: PlaygroundState }).__playground.usage.length === 2);
+    const after = await stateOf(page);
+    expect(after.tools).toEqual([expect.objectContaining({ name: 'get_weather', arguments: '{"city":"Paris"}' })]);
+    await expect(page.textContent('#tools')).resolves.toContain('get_weather({"city":"Paris"})');
+    expect(after.errors).toEqual([]);
+
     const screenshot = path.join(OUTPUT, 'push-to-talk-barge-in.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     expect(statSync(screenshot).size).toBeGreaterThan(10_000);
-    await page.mouse.up();
     expect(problems).toEqual([]);
     await page.close();
   });

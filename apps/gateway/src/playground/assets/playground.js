@@ -18,6 +18,7 @@ const state = {
   transcript: [], // { itemId, role, text, truncated }
   tools: [], // { callId, name, arguments }
   usage: [], // { responseId, status, usage }
+  truncations: [], // { itemId, audioEndMs }: what the server kept of an interrupted answer
   errors: [], // { type, code, message }
   eventCounts: {},
 };
@@ -209,11 +210,20 @@ function onEvent(event) {
       setText(event.item_id, 'assistant', event.text);
       break;
     case 'conversation.item.truncated': {
+      state.truncations.push({ itemId: event.item_id, audioEndMs: event.audio_end_ms });
       entry(event.item_id, 'assistant').classList.add('truncated');
       const line = state.transcript.find((candidate) => candidate.itemId === event.item_id);
       if (line) line.truncated = true;
+      // The server cut the transcript to what was heard: show that.
+      send({ type: 'conversation.item.retrieve', item_id: event.item_id });
       break;
     }
+    case 'conversation.item.retrieved':
+      if (event.item.role === 'assistant') {
+        const part = (event.item.content ?? []).find((content) => typeof content.transcript === 'string' || typeof content.text === 'string');
+        if (part) setText(event.item.id, 'assistant', part.transcript ?? part.text);
+      }
+      break;
     case 'response.output_item.done':
       if (event.item.type === 'function_call') onToolCall(event.item);
       break;
