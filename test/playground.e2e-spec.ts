@@ -18,6 +18,7 @@ interface PlaygroundState {
   receivedSamples: number;
   playedSamples: number;
   playedMs: number;
+  playedRms: number;
   transcript: Array<{ itemId: string; role: string; text: string; truncated: boolean }>;
   usage: Array<{ responseId: string; status: string; usage: { total_tokens: number } | null }>;
   errors: Array<{ code: string | null; message: string }>;
@@ -122,6 +123,9 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     expect(state.eventCounts['input_audio_buffer.committed']).toBe(1);
     expect(state.playedMs).toBe(Math.round((ANSWER_SAMPLES / 24_000) * 1000));
     expect(await page.getAttribute('#app', 'data-played-ms')).toBe(String(state.playedMs));
+    // What the worklet rendered is the answer's audio, at its level (resampled to the context's rate).
+    const answerDbfs = rmsDbfs(new Int16Array(speechPcm16().buffer.slice(speechPcm16().byteOffset), 0, ANSWER_SAMPLES));
+    expect(Math.abs(20 * Math.log10(state.playedRms) - answerDbfs)).toBeLessThan(1.5);
     expect(state.usage[0]).toMatchObject({ status: 'completed' });
     expect(state.usage[0]?.usage?.total_tokens).toBeGreaterThan(0);
     await expect(page.textContent('#transcript li.assistant')).resolves.toBe(SPEECH_TRANSCRIPT);

@@ -48,7 +48,7 @@ class MicCapture extends AudioWorkletProcessor {
  * buffer }`, queued in order. `{ type: 'clear' }` drops what is queued (barge-in). It reports
  * `{ type: 'progress' | 'cleared', played, byItem }` every ~50 ms while playing, when the queue drains and
  * after a clear: `played` counts the 24 kHz samples actually rendered to the output, `byItem` the same
- * per item id (what `conversation.item.truncate` needs).
+ * per item id (what `conversation.item.truncate` needs), `rms` the level of everything rendered (0–1).
  */
 class PcmPlayer extends AudioWorkletProcessor {
   constructor() {
@@ -58,6 +58,8 @@ class PcmPlayer extends AudioWorkletProcessor {
     this.position = 0; // fractional read position in queue[0]
     this.played = 0;
     this.byItem = {};
+    this.energy = 0; // sum of squares of the frames rendered from the queue
+    this.frames = 0;
     this.sinceReport = 0;
     this.port.onmessage = (event) => {
       const message = event.data;
@@ -74,7 +76,8 @@ class PcmPlayer extends AudioWorkletProcessor {
 
   report(type) {
     this.sinceReport = 0;
-    this.port.postMessage({ type, played: this.played, byItem: { ...this.byItem }, queued: this.queue.length });
+    const rms = this.frames > 0 ? Math.sqrt(this.energy / this.frames) : 0;
+    this.port.postMessage({ type, played: this.played, byItem: { ...this.byItem }, queued: this.queue.length, rms });
   }
 
   process(_inputs, outputs) {
@@ -90,7 +93,10 @@ class PcmPlayer extends AudioWorkletProcessor {
       const index = Math.floor(this.position);
       const current = head.samples[index];
       const next = index + 1 < head.samples.length ? head.samples[index + 1] : this.queue[1] ? this.queue[1].samples[0] : current;
-      left[frame] = current + (next - current) * (this.position - index);
+      const value = current + (next - current) * (this.position - index);
+      left[frame] = value;
+      this.energy += value * value;
+      this.frames++;
       const advanced = Math.floor(this.position + this.step) - index;
       this.position += this.step;
       this.played += advanced;

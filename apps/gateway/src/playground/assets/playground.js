@@ -15,6 +15,7 @@ const state = {
   receivedSamples: 0, // answer samples received (24 kHz)
   playedSamples: 0, // answer samples rendered by the player worklet
   playedMs: 0,
+  playedRms: 0, // level of the rendered answer audio, 0–1 (silence would be 0)
   transcript: [], // { itemId, role, text, truncated }
   tools: [], // { callId, name, arguments }
   usage: [], // { responseId, status, usage }
@@ -120,6 +121,7 @@ function onMicrophone(pcm) {
 function onPlayback(report) {
   state.playedSamples = report.played;
   state.playedMs = Math.round((report.played / PCM_RATE) * 1000);
+  state.playedRms = report.rms;
   app.dataset.playedMs = String(state.playedMs);
   $('played').textContent = (report.played / PCM_RATE).toFixed(2);
 }
