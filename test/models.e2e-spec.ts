@@ -53,7 +53,9 @@ describe('GET /v1/models', () => {
     expect((await list('?endpoint=audio%2Fspeech')).body.data?.map((model) => model.id)).toEqual(['tts-1']);
     const bad = await list('?endpoint=realtime');
     expect(bad.status).toBe(400);
-    expect(bad.body).toMatchObject({ error: { type: 'invalid_request_error', param: 'endpoint', code: 'invalid_value' } });
+    expect(bad.body).toMatchObject({
+      error: { type: 'invalid_request_error', param: 'endpoint', code: 'invalid_value' },
+    });
     expect((await list('?endpoint=a&endpoint=b')).status).toBe(400);
   });
 

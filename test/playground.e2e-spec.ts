@@ -27,8 +27,12 @@ interface PlaygroundState {
   eventCounts: Record<string, number>;
 }
 
+/**
+ * The page's `window.__playground`, written `globalThis` in the functions that run in the page (this
+ * project compiles without the DOM lib; there, globalThis is the window).
+ */
 const stateOf = (page: Page) =>
-  page.evaluate(() => (window as unknown as { __playground: PlaygroundState }).__playground);
+  page.evaluate(() => (globalThis as unknown as { __playground: PlaygroundState }).__playground);
 
 /** Decodes WAV bytes with ffmpeg (an independent decoder) to 24 kHz mono samples. */
 function decodeWav(wav: Buffer): Int16Array {
@@ -71,7 +75,10 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     mkdirSync(OUTPUT, { recursive: true });
     // The microphone: 0.6 s of silence, the vendored speech clip, 2 s of silence (then silence: %noloop).
     micWav = path.join(OUTPUT, 'microphone.wav');
-    writeFileSync(micWav, wavFromPcm16(Buffer.concat([Buffer.alloc(48 * 600), speechPcm16(), Buffer.alloc(48 * 2000)])));
+    writeFileSync(
+      micWav,
+      wavFromPcm16(Buffer.concat([Buffer.alloc(48 * 600), speechPcm16(), Buffer.alloc(48 * 2000)])),
+    );
     browser = await launchChromium(micWav);
   });
   afterAll(async () => {
@@ -91,14 +98,16 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     await page.fill('#key', env().key);
     await page.click('#load-models');
-    await page.waitForFunction(() => document.querySelectorAll('#models option').length > 0);
+    await page.waitForSelector('#models option', { state: 'attached' });
     return { page, problems };
   }
 
   it('server VAD: speaks into the microphone, plays the streamed answer, shows transcript and usage', async () => {
     const { upstream } = env();
     const { page, problems } = await openPlayground();
-    const offered = await page.$$eval('#models option', (options) => options.map((option) => option.getAttribute('value')));
+    const offered = await Promise.all(
+      (await page.locator('#models option').all()).map((option) => option.getAttribute('value')),
+    );
     expect(offered).toContain(ALIAS);
     expect(offered).not.toContain('tts-1'); // speech-only: the realtime bridge cannot serve it
     expect(await page.inputValue('#model')).toBe(offered[0]);
@@ -107,11 +116,11 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     const before = upstream.requests.length;
 
     await page.click('#connect');
-    await page.waitForFunction(() => document.getElementById('app')?.dataset.status === 'connected');
+    await page.waitForSelector('#app[data-status="connected"]');
     // The answer is complete once every sample received has been rendered by the player worklet.
     await page.waitForFunction(
       (expected) => {
-        const state = (window as unknown as { __playground: PlaygroundState }).__playground;
+        const state = (globalThis as unknown as { __playground: PlaygroundState }).__playground;
         return state.usage.length === 1 && state.receivedSamples === expected && state.playedSamples === expected;
       },
       ANSWER_SAMPLES,
@@ -130,7 +139,7 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     expect(state.usage[0]?.usage?.total_tokens).toBeGreaterThan(0);
     await expect(page.textContent('#transcript li.assistant')).resolves.toBe(SPEECH_TRANSCRIPT);
     await expect(page.textContent('#transcript li.user')).resolves.toBe('(speech)');
-    expect(await page.$$eval('#usage tbody tr', (rows) => rows.length)).toBe(1);
+    expect(await page.locator('#usage tbody tr').count()).toBe(1);
 
     // Upstream: one turn, the voice picked on the page, and the microphone's speech (not silence) as WAV.
     expect(upstream.requests.length).toBe(before + 1);
@@ -154,30 +163,31 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     await page.fill('#model', ALIAS);
     await page.check('input[name="turns"][value="ptt"]');
     // Half speed: the gateway time-stretches the answer to ~3.6 s, time enough to interrupt it.
-    await page.$eval('#speed', (input: HTMLInputElement) => {
-      input.value = '0.5';
-      input.dispatchEvent(new Event('input'));
-    });
+    await page.focus('#speed');
+    for (let step = 0; step < 10; step++) await page.keyboard.press('ArrowLeft'); // 1.00 → 0.50, by 0.05
+    expect(await page.textContent('#speed-value')).toBe('0.50');
     await page.click('#connect');
-    await page.waitForFunction(() => document.getElementById('app')?.dataset.status === 'connected');
+    await page.waitForSelector('#app[data-status="connected"]');
     expect(await page.isEnabled('#talk')).toBe(true);
 
     // Hold the button over the clip (0.6 s silence + 1.78 s speech), then release: commit + response.create.
     await page.hover('#talk');
     await page.mouse.down();
     await page.waitForFunction(
-      () => (window as unknown as { __playground: PlaygroundState }).__playground.sentSamples >= 24_000 * 2.6,
+      () => (globalThis as unknown as { __playground: PlaygroundState }).__playground.sentSamples >= 24_000 * 2.6,
     );
     await page.mouse.up();
     await page.waitForFunction(() => {
-      const state = (window as unknown as { __playground: PlaygroundState }).__playground;
+      const state = (globalThis as unknown as { __playground: PlaygroundState }).__playground;
       return state.usage.length === 1 && state.playedMs > 300;
     });
     const sentInTurn = (await stateOf(page)).sentSamples; // released: nothing is sent until the next press
     // Press again while the answer plays: playback stops and the server is told how much was heard.
     await page.mouse.down();
     await page.waitForFunction(() =>
-      (window as unknown as { __playground: PlaygroundState }).__playground.transcript.some((line) => line.truncated),
+      (globalThis as unknown as { __playground: PlaygroundState }).__playground.transcript.some(
+        (line) => line.truncated,
+      ),
     );
     const state = await stateOf(page);
     expect(state.errors).toEqual([]);
@@ -186,19 +196,20 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     expect(state.playedSamples).toBeLessThan(state.receivedSamples);
     await page.waitForTimeout(300);
     expect((await stateOf(page)).playedSamples).toBe(state.playedSamples); // nothing more is played
-    expect(await page.$$eval('#transcript li.assistant.truncated', (items) => items.length)).toBe(1);
+    expect(await page.locator('#transcript li.assistant.truncated').count()).toBe(1);
     // The server kept what the worklet had rendered (± one 100 ms progress report), and cut the transcript.
     expect(state.truncations).toHaveLength(1);
     expect(Math.abs(state.truncations[0]!.audioEndMs - state.playedMs)).toBeLessThanOrEqual(100);
     await page.waitForFunction(
-      (full) => document.querySelector('#transcript li.assistant')?.textContent !== full,
-      SPEECH_TRANSCRIPT,
+      `document.querySelector('#transcript li.assistant').textContent !== ${JSON.stringify(SPEECH_TRANSCRIPT)}`,
     );
     expect(SPEECH_TRANSCRIPT.startsWith((await page.textContent('#transcript li.assistant'))!.trim())).toBe(true);
     expect(state.eventCounts['input_audio_buffer.speech_started'] ?? 0).toBe(0); // no VAD in this mode
 
     // The first turn carried the audio sent while the button was held: speech, not silence.
-    const turn = upstream.requests.filter((request) => request.body && (request.body as { stream?: boolean }).stream).at(-1);
+    const turn = upstream.requests
+      .filter((request) => request.body && (request.body as { stream?: boolean }).stream)
+      .at(-1);
     const heard = lastUserAudio(turn?.body);
     expect(heard.length).toBe(sentInTurn);
     expect(rmsDbfs(heard)).toBeGreaterThan(-40);
@@ -207,7 +218,9 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     // answered with an error output by it (the playground runs no client tools).
     upstream.enqueue({ kind: 'toolCalls', calls: [{ name: 'get_weather', arguments: { city: 'Paris' } }] });
     await page.mouse.up();
-    await page.waitForFunction(() => (window as unknown as { __playground: PlaygroundState }).__playground.usage.length === 2);
+    await page.waitForFunction(
+      () => (globalThis as unknown as { __playground: PlaygroundState }).__playground.usage.length === 2,
+    );
     const after = await stateOf(page);
     expect(after.tools).toEqual([expect.objectContaining({ name: 'get_weather', arguments: '{"city":"Paris"}' })]);
     await expect(page.textContent('#tools')).resolves.toContain('get_weather({"city":"Paris"})');

@@ -92,7 +92,8 @@ class PcmPlayer extends AudioWorkletProcessor {
       }
       const index = Math.floor(this.position);
       const current = head.samples[index];
-      const next = index + 1 < head.samples.length ? head.samples[index + 1] : this.queue[1] ? this.queue[1].samples[0] : current;
+      const next =
+        index + 1 < head.samples.length ? head.samples[index + 1] : this.queue[1] ? this.queue[1].samples[0] : current;
       const value = current + (next - current) * (this.position - index);
       left[frame] = value;
       this.energy += value * value;

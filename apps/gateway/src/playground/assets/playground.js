@@ -60,11 +60,15 @@ async function loadModels() {
   const key = $('key').value.trim();
   if (!key) return showError({ message: 'Paste a key or a client secret first.' });
   try {
-    const response = await fetch('v1/models?endpoint=chat/completions', { headers: { authorization: `Bearer ${key}` } });
+    const response = await fetch('v1/models?endpoint=chat/completions', {
+      headers: { authorization: `Bearer ${key}` },
+    });
     const body = await response.json();
     if (!response.ok) throw new Error(body.error?.message ?? `HTTP ${response.status}`);
     const list = $('models');
-    list.replaceChildren(...body.data.map((model) => Object.assign(document.createElement('option'), { value: model.id })));
+    list.replaceChildren(
+      ...body.data.map((model) => Object.assign(document.createElement('option'), { value: model.id })),
+    );
     if (!$('model').value && body.data[0]) $('model').value = body.data[0].id;
     $('status').textContent = `${body.data.length} models serve chat completions (the bridge).`;
   } catch (error) {
@@ -94,7 +98,10 @@ async function connect() {
   socket = new WebSocket(url, ['realtime', `openai-insecure-api-key.${key}`]);
   socket.onmessage = (message) => onEvent(JSON.parse(message.data));
   socket.onclose = (close) => {
-    setStatus(state.status === 'error' ? 'error' : 'closed', `Closed (${close.code}${close.reason ? `: ${close.reason}` : ''}).`);
+    setStatus(
+      state.status === 'error' ? 'error' : 'closed',
+      `Closed (${close.code}${close.reason ? `: ${close.reason}` : ''}).`,
+    );
     void disconnect();
   };
   socket.onerror = () => setStatus('error', 'The socket failed: check the key, its scope and the model.');
@@ -135,7 +142,12 @@ async function bargeIn() {
   const heard = byItem[itemId] ?? 0;
   const received = receivedByItem.get(itemId) ?? 0;
   if (heard < received) {
-    send({ type: 'conversation.item.truncate', item_id: itemId, content_index: 0, audio_end_ms: Math.floor((heard / PCM_RATE) * 1000) });
+    send({
+      type: 'conversation.item.truncate',
+      item_id: itemId,
+      content_index: 0,
+      audio_end_ms: Math.floor((heard / PCM_RATE) * 1000),
+    });
   }
 }
 const receivedByItem = new Map();
@@ -160,7 +172,10 @@ function setText(itemId, role, text) {
 
 function userText(item) {
   const parts = item.content ?? [];
-  const said = parts.map((part) => part.text ?? part.transcript ?? '').join(' ').trim();
+  const said = parts
+    .map((part) => part.text ?? part.transcript ?? '')
+    .join(' ')
+    .trim();
   return said || '(speech)';
 }
 
@@ -172,7 +187,10 @@ function onEvent(event) {
       break;
     case 'session.updated':
       if (state.status !== 'connected') {
-        setStatus('connected', turns() === 'vad' ? 'Listening: just speak.' : 'Hold the button (or Space) while you speak.');
+        setStatus(
+          'connected',
+          turns() === 'vad' ? 'Listening: just speak.' : 'Hold the button (or Space) while you speak.',
+        );
         $('talk').disabled = turns() !== 'ptt';
       }
       break;
@@ -222,7 +240,9 @@ function onEvent(event) {
     }
     case 'conversation.item.retrieved':
       if (event.item.role === 'assistant') {
-        const part = (event.item.content ?? []).find((content) => typeof content.transcript === 'string' || typeof content.text === 'string');
+        const part = (event.item.content ?? []).find(
+          (content) => typeof content.transcript === 'string' || typeof content.text === 'string',
+        );
         if (part) setText(event.item.id, 'assistant', part.transcript ?? part.text);
       }
       break;
@@ -255,7 +275,11 @@ function onToolCall(item) {
   list.append(li);
   send({
     type: 'conversation.item.create',
-    item: { type: 'function_call_output', call_id: item.call_id, output: JSON.stringify({ error: 'the playground runs no client tools' }) },
+    item: {
+      type: 'function_call_output',
+      call_id: item.call_id,
+      output: JSON.stringify({ error: 'the playground runs no client tools' }),
+    },
   });
 }
 
@@ -275,7 +299,8 @@ function onUsage(response) {
   row.append(...cells.map((value) => Object.assign(document.createElement('td'), { textContent: value ?? '—' })));
   $('usage').tBodies[0].append(row);
   if (state.status === 'connected') {
-    $('status').textContent = turns() === 'vad' ? 'Listening: just speak.' : 'Hold the button (or Space) while you speak.';
+    $('status').textContent =
+      turns() === 'vad' ? 'Listening: just speak.' : 'Hold the button (or Space) while you speak.';
   }
 }
 

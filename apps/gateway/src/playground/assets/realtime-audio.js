@@ -30,7 +30,11 @@ export async function openAudio({ onChunk, onProgress }) {
     audio: { channelCount: 1, echoCancellation: true, noiseSuppression: true, autoGainControl: true },
   });
   const source = context.createMediaStreamSource(stream);
-  const capture = new AudioWorkletNode(context, 'mic-capture', { numberOfOutputs: 0, channelCount: 1, channelCountMode: 'explicit' });
+  const capture = new AudioWorkletNode(context, 'mic-capture', {
+    numberOfOutputs: 0,
+    channelCount: 1,
+    channelCountMode: 'explicit',
+  });
   capture.port.onmessage = (event) => {
     if (event.data.type === 'chunk') onChunk(new Int16Array(event.data.pcm));
   };
