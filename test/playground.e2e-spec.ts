@@ -138,7 +138,10 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     expect(state.usage[0]).toMatchObject({ status: 'completed' });
     expect(state.usage[0]?.usage?.total_tokens).toBeGreaterThan(0);
     await expect(page.textContent('#transcript li.assistant')).resolves.toBe(SPEECH_TRANSCRIPT);
-    await expect(page.textContent('#transcript li.user')).resolves.toBe('(speech)');
+    // No input transcription yet: the user's turn shows as speech of the length server VAD found.
+    const userLine = /^\(speech, (\d+\.\d) s\)$/.exec((await page.textContent('#transcript li.user')) ?? '');
+    expect(Number(userLine?.[1])).toBeGreaterThan(1.7);
+    expect(Number(userLine?.[1])).toBeLessThan(3.5);
     expect(await page.locator('#usage tbody tr').count()).toBe(1);
 
     // Upstream: one turn, the voice picked on the page, and the microphone's speech (not silence) as WAV.
@@ -182,6 +185,9 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
       return state.usage.length === 1 && state.playedMs > 300;
     });
     const sentInTurn = (await stateOf(page)).sentSamples; // released: nothing is sent until the next press
+    await expect(page.textContent('#transcript li.user')).resolves.toBe(
+      `(speech, ${(sentInTurn / 24_000).toFixed(1)} s)`,
+    );
     // Press again while the answer plays: playback stops and the server is told how much was heard.
     await page.mouse.down();
     await page.waitForFunction(() =>

@@ -31,6 +31,9 @@ let holding = false;
 let responseActive = false;
 let answering = null; // item id of the assistant audio being played
 const entries = new Map(); // item id → <li>
+const speechStart = new Map(); // user item id → audio_start_ms (server VAD)
+const spokenMs = new Map(); // user item id → how long the turn's audio is
+let pressedAt = 0; // state.sentSamples when the button went down
 
 function setStatus(status, text) {
   state.status = status;
@@ -176,7 +179,8 @@ function userText(item) {
     .map((part) => part.text ?? part.transcript ?? '')
     .join(' ')
     .trim();
-  return said || '(speech)';
+  const ms = spokenMs.get(item.id);
+  return said || (ms === undefined ? '(speech)' : `(speech, ${(ms / 1000).toFixed(1)} s)`);
 }
 
 function onEvent(event) {
@@ -195,11 +199,18 @@ function onEvent(event) {
       }
       break;
     case 'input_audio_buffer.speech_started':
+      speechStart.set(event.item_id, event.audio_start_ms);
       void bargeIn();
       $('status').textContent = 'Hearing you…';
       break;
     case 'input_audio_buffer.speech_stopped':
+      spokenMs.set(event.item_id, event.audio_end_ms - (speechStart.get(event.item_id) ?? event.audio_end_ms));
       $('status').textContent = 'Thinking…';
+      break;
+    case 'input_audio_buffer.committed':
+      // Push to talk: the turn is what was sent while the button was held.
+      if (!spokenMs.has(event.item_id))
+        spokenMs.set(event.item_id, ((state.sentSamples - pressedAt) / PCM_RATE) * 1000);
       break;
     case 'conversation.item.added':
     case 'conversation.item.done':
@@ -314,6 +325,7 @@ function showError(error) {
 function press() {
   if (holding || state.status !== 'connected' || turns() !== 'ptt') return;
   holding = true;
+  pressedAt = state.sentSamples;
   $('talk').classList.add('held');
   void bargeIn();
   if (responseActive) send({ type: 'response.cancel' });
@@ -329,6 +341,9 @@ function release() {
 }
 
 $('load-models').addEventListener('click', () => void loadModels());
+$('key').addEventListener('change', () => {
+  if ($('key').value.trim() && $('models').options.length === 0) void loadModels();
+});
 $('connect').addEventListener('click', () => void (socket || audio ? disconnect() : connect()));
 $('speed').addEventListener('input', () => ($('speed-value').textContent = Number($('speed').value).toFixed(2)));
 for (const control of [$('voice'), $('speed')]) {
