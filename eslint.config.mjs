@@ -101,6 +101,21 @@ export default tseslint.config(
     },
   },
   {
+    // The playground's browser files, served as they are (no build step): no type information, browser and
+    // AudioWorklet globals.
+    files: ['apps/gateway/src/playground/assets/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false, project: false },
+      globals: Object.fromEntries(
+        [
+          'window', 'document', 'location', 'navigator', 'fetch', 'URL', 'WebSocket', 'AudioContext',
+          'AudioWorkletNode', 'atob', 'btoa', 'AudioWorkletProcessor', 'registerProcessor', 'sampleRate',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
+  {
     // The user-facing examples: plain Node ES modules, type-checked by examples/tsconfig.json instead.
     files: ['examples/**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,

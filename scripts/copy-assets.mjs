@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Copies the non-TypeScript files the built code reads at run time (Lua scripts next to their
-// repositories) from libs/ and apps/ into dist/ (or the directory given), keeping their paths.
+// repositories, the playground's static files in apps/gateway/src/playground/assets/) from libs/ and apps/
+// into dist/ (or the directory given), keeping their paths.
 import { cpSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const ASSET = /\.(lua)$/;
+// Browser files served as they are (no build step): everything in a folder named `assets`.
+const STATIC = /(^|[\\/])assets[\\/][^\\/]+\.(html|js|css)$/;
 // Output root: `dist` (the build) or another tsc outDir given as the first argument (benchmarks).
 const OUT = process.argv[2] ?? 'dist';
 let copied = 0;
@@ -13,7 +16,7 @@ function walk(dir) {
     const file = path.join(dir, name);
     if (name === 'node_modules' || name === '__fixtures__') continue;
     if (statSync(file).isDirectory()) walk(file);
-    else if (ASSET.test(name)) {
+    else if (ASSET.test(name) || STATIC.test(file)) {
       cpSync(file, path.join(OUT, file));
       copied++;
     }

@@ -14,6 +14,7 @@ import { GracefulShutdown, refuseWhileDraining } from './infra/graceful-shutdown
 import { JsonLogger } from './infra/json-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { registerApiReference } from './openapi/api-reference.routes';
+import { registerPlayground } from './playground/playground.routes';
 import { registerRealtime } from './realtime/realtime.routes';
 
 const CONFIG_DIR = process.env.VOXGATE_CONFIG_DIR ?? path.resolve(__dirname, '../../../../config');
@@ -67,6 +68,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   registerBodyParsers(fastify, config.server.bodyLimitBytes);
   registerMultipartChat(fastify, config.server.bodyLimitBytes);
   registerApiReference(fastify, { enabled: config.server.docs });
+  registerPlayground(fastify, { enabled: config.server.playground });
   registerRealtime(app, config);
   fastify.addHook('onSend', async (_request, reply, payload) => {
     void reply.headers(openaiHeaders(reply));

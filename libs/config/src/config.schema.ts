@@ -27,6 +27,11 @@ export const GatewayConfigSchema = z.strictObject({
        */
       docs: z.boolean().default(true),
       /**
+       * Serve the voice playground without a key: `GET /playground` and its assets (a static page from this
+       * origin only; every call it makes needs a key or a client secret pasted into it). false: 404.
+       */
+      playground: z.boolean().default(true),
+      /**
        * Keep-alive comments never hide a dead upstream: a stream that made no progress (no event from the
        * pipeline, no write drained) for this long ends with an in-band `stream_timeout` error and its
        * upstream call is cancelled. Keep it above the providers' idle timeouts and server tools' timeouts,

@@ -24,6 +24,7 @@ describe('loadConfig: layers', () => {
       shutdownGraceMs: 10_000,
       sseKeepAliveMs: 10_000,
       docs: true,
+      playground: true,
       sseMaxSilenceMs: 120_000,
     });
     expect(config.tools.loop).toEqual({ maxRounds: 8, maxWallMs: 60_000, maxTokens: 200_000 });

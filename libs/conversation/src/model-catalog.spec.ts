@@ -106,6 +106,12 @@ describe('ModelCatalog.resolve per route', () => {
     modelConfig({ id: 'whisper-1', aliases: [], endpoints: ['audio/transcriptions', 'audio/translations'] }),
   ]);
 
+  it('lists only the models serving a route when asked (the playground offers chat models only)', () => {
+    expect(voice.list('chat/completions').map((model) => model.id)).toEqual([SNAPSHOT, ALIAS]);
+    expect(voice.list('audio/translations').map((model) => model.id)).toEqual(['whisper-1']);
+    expect(voice.list().length).toBe(4);
+  });
+
   it('resolves a model on a route it serves', () => {
     expect(voice.resolve('tts-1', 'audio/speech').snapshot).toBe('tts-1');
     expect(voice.resolve('whisper-1', 'audio/translations').snapshot).toBe('whisper-1');

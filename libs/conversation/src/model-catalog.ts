@@ -58,8 +58,10 @@ export class ModelCatalog {
     return found;
   }
 
-  list(): readonly ModelObject[] {
-    return this.objects;
+  /** Every id and alias, in config order; with `endpoint`, only the models that serve that route. */
+  list(endpoint?: ModelEndpoint): readonly ModelObject[] {
+    if (!endpoint) return this.objects;
+    return this.objects.filter((model) => this.byName.get(model.id)?.endpoints.includes(endpoint));
   }
 
   get(name: string): ModelObject {

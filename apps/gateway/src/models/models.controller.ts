@@ -1,6 +1,7 @@
-import { Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { MODEL_ENDPOINTS, type ModelEndpoint } from '@voxgate/config';
 import { ModelCatalog } from '@voxgate/conversation';
-import type { ModelList, ModelObject } from '@voxgate/openai-wire';
+import { Errors, type ModelList, type ModelObject } from '@voxgate/openai-wire';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 
 /** `GET /v1/models[/{model}]`: configured snapshots and aliases, as separate entries like OpenAI's. */
@@ -9,9 +10,13 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 export class ModelsController {
   constructor(private readonly models: ModelCatalog) {}
 
+  /** `?endpoint=chat/completions` (a Voxgate extension) keeps the models that serve that route only. */
   @Get()
-  list(): ModelList {
-    return { object: 'list', data: [...this.models.list()] };
+  list(@Query('endpoint') endpoint?: unknown): ModelList {
+    if (endpoint !== undefined && !MODEL_ENDPOINTS.includes(endpoint as ModelEndpoint)) {
+      throw Errors.invalidRequest(`\`endpoint\` must be one of: ${MODEL_ENDPOINTS.join(', ')}.`, 'endpoint');
+    }
+    return { object: 'list', data: [...this.models.list(endpoint as ModelEndpoint | undefined)] };
   }
 
   // Model ids may contain `/` (e.g. `openai/gpt-4o-audio-preview` on routers), hence the wildcard.

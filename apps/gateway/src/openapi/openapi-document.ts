@@ -14,7 +14,7 @@ import { ADMIN_TOOLS_PATHS } from './paths/admin-tools.paths';
 import { BATCHES_PATHS, FILES_PATHS } from './paths/batch.paths';
 import { AUDIO_PATHS } from './paths/audio.paths';
 import { CHAT_PATHS, MODELS_PATHS } from './paths/chat.paths';
-import { API_REFERENCE_PATHS, OPERATIONS_PATHS } from './paths/operations.paths';
+import { API_REFERENCE_PATHS, OPERATIONS_PATHS, PLAYGROUND_PATHS } from './paths/operations.paths';
 import { REALTIME_PATHS } from './paths/realtime.paths';
 import { SESSIONS_PATHS, USAGE_PATHS } from './paths/sessions-usage.paths';
 import { type Access, PATH_PARAMETERS, type RouteDoc, type RouteGroup } from './route-doc';
@@ -36,6 +36,7 @@ export const ROUTE_GROUPS: readonly RouteGroup[] = [
   ADMIN_PAYMENT_PATHS,
   OPERATIONS_PATHS,
   API_REFERENCE_PATHS,
+  PLAYGROUND_PATHS,
 ];
 
 const SECURITY: Record<Access, SecurityRequirement[]> = {

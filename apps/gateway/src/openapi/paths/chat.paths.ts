@@ -1,4 +1,6 @@
+import { MODEL_ENDPOINTS } from '@voxgate/config';
 import { SESSION_ID } from '@voxgate/sessions';
+import { z } from 'zod';
 import { schemaRef } from '../component-schemas';
 import type { HeaderObject, ReferenceObject } from '../openapi.types';
 import { header, json, responseHeader, type RouteGroup } from '../route-doc';
@@ -130,6 +132,12 @@ export const MODELS_PATHS: RouteGroup = {
       operationId: 'listModels',
       summary: 'List models',
       access: 'tenant',
+      query: z.object({
+        endpoint: z
+          .enum(MODEL_ENDPOINTS)
+          .optional()
+          .describe('Voxgate extension: only the models that serve this route (e.g. `chat/completions`).'),
+      }),
       responses: { '200': json('ListModelsResponse', 'Snapshots and aliases, as separate entries.') },
     },
     {

@@ -78,3 +78,44 @@ export const API_REFERENCE_PATHS: RouteGroup = {
     },
   ],
 };
+
+/** The voice playground; present only while `server.playground` is true (the default). */
+export const PLAYGROUND_PATHS: RouteGroup = {
+  tag: {
+    name: 'Playground',
+    description:
+      'A voice page served by the gateway (no CDN): paste a key or client secret, talk to a model over `/v1/realtime`. Disable with `server.playground: false`. See docs/realtime.md.',
+  },
+  routes: [
+    {
+      method: 'get',
+      path: '/playground',
+      operationId: 'getPlayground',
+      summary: 'The voice playground page',
+      access: 'public',
+      responses: {
+        '200': {
+          description:
+            'An HTML page; its module, worklet and stylesheet from this origin only (strict CSP, no inline script), `cache-control: no-cache` with an ETag.',
+          content: { 'text/html': { schema: { type: 'string' } } },
+        },
+      },
+    },
+    {
+      method: 'get',
+      path: '/playground/assets/{file}',
+      operationId: 'getPlaygroundAsset',
+      summary: 'A static file of the playground',
+      access: 'public',
+      responses: {
+        '200': {
+          description: 'The page’s ES modules, its AudioWorklet or its stylesheet.',
+          content: {
+            'text/css': { schema: { type: 'string' } },
+            'text/javascript': { schema: { type: 'string' } },
+          },
+        },
+      },
+    },
+  ],
+};
