@@ -20,6 +20,8 @@ export interface GgufTextModelOptions {
   modelName?: string;
   /** Provider id in operator-facing error diagnostics. Default `local`. */
   provider?: string;
+  /** The command that fetches the model (`npm run models:pull <uri>`), named in load failures' diagnostics. */
+  pullHint?: string;
   /** Clock for `created`, seconds. */
   now?: () => number;
 }
@@ -236,6 +238,7 @@ export class GgufTextModel implements LocalTextModel {
               provider,
               model_path: this.options.modelPath,
               reason: message.message,
+              ...(this.options.pullHint ? { fix: this.options.pullHint } : {}),
             }),
           );
         } else this.inboxes.get(message.id)?.push(message);
