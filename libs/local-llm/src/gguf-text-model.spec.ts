@@ -127,6 +127,27 @@ describe('GgufTextModel on a generated random-weight llama GGUF', () => {
     }
   });
 
+  it('stops at a stop sequence, which it does not return', async () => {
+    const text = (chunks: ChatCompletionChunk[]) => chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    // greedy, so the second run writes the same text up to the stop sequence
+    const free = text(await collect(request({ max_completion_tokens: 40, temperature: 0 })));
+    const words = free.split(/\s+/).filter((w) => /^[a-z]{3,}$/.test(w));
+    const stop = words[Math.floor(words.length / 2)] ?? free.slice(10, 14);
+    expect(stop.length).toBeGreaterThan(2);
+    const chunks = await collect(request({ max_completion_tokens: 40, temperature: 0, stop: [stop] }));
+    expect(text(chunks)).toBe(free.slice(0, free.indexOf(stop)));
+    expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
+  });
+
+  it('queues requests beyond its parallel sequences and answers each', async () => {
+    const runs = await Promise.all([1, 2, 3].map((seed) => collect(request({ seed, max_completion_tokens: 4 }))));
+    for (const chunks of runs) {
+      expect(chunks.at(-1)!.usage!.completion_tokens).toBeLessThanOrEqual(4);
+      expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
+    }
+    expect(new Set(runs.map((chunks) => chunks[0]!.id)).size).toBe(3);
+  });
+
   it('ends promptly on abort and frees its sequence for the next request', async () => {
     const controller = new AbortController();
     const started = Date.now();
