@@ -211,6 +211,25 @@ describe('GgufTextModel on a generated random-weight llama GGUF', () => {
     expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('tool_calls');
   });
 
+  it('constrains the answer to response_format json_schema', async () => {
+    const chunks = await collect(
+      request({
+        seed: 5,
+        max_completion_tokens: 300,
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'weather', schema: WEATHER_PARAMS, strict: true },
+        },
+      }),
+    );
+    const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
+    const validate = new Ajv().compile(TIME_PARAMS);
+    const parsed: unknown = JSON.parse(text);
+    validate(parsed);
+    expect({ parsed, errors: validate.errors }).toEqual({ parsed, errors: null });
+    expect(chunks.at(-2)!.choices[0]!.finish_reason).toBe('stop');
+  });
+
   it('answers a conversation that carries earlier tool calls and their results', async () => {
     const chunks = await collect(
       request({

@@ -183,6 +183,13 @@ export function toToolMode(request: ChatCompletionRequest): ToolMode {
   throw Errors.invalidRequest('A local GGUF model supports function tools only, not custom tools.', 'tool_choice');
 }
 
+function toResponseFormat(request: ChatCompletionRequest): GenerateJob['responseFormat'] {
+  const format = request.response_format;
+  if (!format || format.type === 'text') return undefined;
+  if (format.type === 'json_object' || !format.json_schema.schema) return { kind: 'json' };
+  return { kind: 'schema', schema: toGrammarSchema(format.json_schema.schema, 'response_format.json_schema.schema') };
+}
+
 /** Everything the worker needs for one completion. */
 export function toGenerateJob(request: ChatCompletionRequest): GenerateJob {
   if ((request.n ?? 1) > 1) {
@@ -194,7 +201,9 @@ export function toGenerateJob(request: ChatCompletionRequest): GenerateJob {
   }
   const stop = request.stop == null ? [] : typeof request.stop === 'string' ? [request.stop] : request.stop;
   const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const responseFormat = toResponseFormat(request);
   return {
+    ...(responseFormat ? { responseFormat } : {}),
     history: toChatHistory(request.messages),
     tools: toToolMode(request),
     ...(maxTokens != null ? { maxTokens } : {}),

@@ -43,6 +43,11 @@ export interface GenerateJob {
   topP?: number;
   seed?: number;
   stop: string[];
+  /**
+   * `response_format`: the answer's text constrained to any JSON (`json`) or to a schema. Applied when
+   * tools are `none`; node-llama-cpp cannot combine a grammar with function calling.
+   */
+  responseFormat?: { kind: 'json' } | { kind: 'schema'; schema: GrammarSchema };
 }
 
 export type ToMain =

@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as NodeLlamaCpp from 'node-llama-cpp' with { 'resolution-mode': 'import' };
 import { withFiniteNumbers } from './finite-numbers';
-import type { GenerateJob, LlamaWorkerData, ToMain, ToWorker } from './llama.protocol';
+import type { GenerateJob, GrammarSchema, LlamaWorkerData, ToMain, ToWorker } from './llama.protocol';
 
 type Api = typeof NodeLlamaCpp;
 
@@ -39,6 +39,18 @@ async function load(): Promise<Loaded> {
   const free: NodeLlamaCpp.LlamaContextSequence[] = [];
   for (let i = 0; i < data.parallel; i++) free.push(context.getSequence());
   return { api, llama, model, context, free };
+}
+
+/** A grammar for `schema` as node-llama-cpp builds it, with finite numbers only (`finite-numbers.ts`). */
+async function finiteJsonGrammar(loaded: Loaded, schema: GrammarSchema): Promise<NodeLlamaCpp.LlamaGrammar> {
+  // The schema is only known at run time; its generic type parameter cannot be inferred from it.
+  const json = await loaded.llama.createGrammarForJsonSchema(schema as never);
+  // The same options LlamaJsonSchemaGrammar sets.
+  return loaded.llama.createGrammar({
+    grammar: withFiniteNumbers(json.grammar),
+    stopGenerationTriggers: [loaded.api.LlamaText(['\n'.repeat(4)])],
+    trimWhitespaceSuffix: true,
+  });
 }
 
 function finishReason(stopReason: string): 'stop' | 'length' | 'tool_calls' {
@@ -82,14 +94,7 @@ async function generate(loaded: Loaded, sequence: NodeLlamaCpp.LlamaContextSeque
     if (job.tools.kind === 'forced') {
       let grammar: NodeLlamaCpp.LlamaGrammar;
       try {
-        // The schema is only known at run time; its generic type parameter cannot be inferred from it.
-        const json = await loaded.llama.createGrammarForJsonSchema(job.tools.schema as never);
-        // The same options LlamaJsonSchemaGrammar sets, over its grammar with finite numbers only.
-        grammar = await loaded.llama.createGrammar({
-          grammar: withFiniteNumbers(json.grammar),
-          stopGenerationTriggers: [loaded.api.LlamaText(['\n'.repeat(4)])],
-          trimWhitespaceSuffix: true,
-        });
+        grammar = await finiteJsonGrammar(loaded, job.tools.schema);
       } catch (error) {
         post({ type: 'failed', id, code: 'bad_grammar', message: (error as Error).message });
         return;
@@ -104,6 +109,23 @@ async function generate(loaded: Loaded, sequence: NodeLlamaCpp.LlamaContextSeque
         onTextChunk: (text) => post({ type: 'text', id, text, toolText: true }),
       });
       stopReason = result.metadata.stopReason === 'maxTokens' ? 'maxTokens' : 'functionCalls';
+    } else if (job.tools.kind === 'none' && job.responseFormat) {
+      let grammar: NodeLlamaCpp.LlamaGrammar;
+      try {
+        grammar =
+          job.responseFormat.kind === 'json'
+            ? await loaded.llama.getGrammarFor('json')
+            : await finiteJsonGrammar(loaded, job.responseFormat.schema);
+      } catch (error) {
+        post({ type: 'failed', id, code: 'bad_grammar', message: (error as Error).message });
+        return;
+      }
+      const result = await chat.generateResponse(history, {
+        ...common,
+        grammar,
+        onTextChunk: (text) => post({ type: 'text', id, text, toolText: false }),
+      });
+      stopReason = result.metadata.stopReason;
     } else {
       const result = await chat.generateResponse<NodeLlamaCpp.ChatModelFunctions>(history, {
         ...common,
