@@ -82,6 +82,13 @@ export default tseslint.config(
     // __fixtures__ holds its test-only helpers (excluded from the build), which read @voxgate/testing's clips.
     { pure: true, testSupport: ['libs/local-voice/src/__fixtures__/**'] },
   ),
+  // In-process GGUF text model: the wire types, and the LocalTextModel seam of providers (a type only);
+  // node-llama-cpp only in its worker.
+  boundary(
+    'local-llm',
+    ['audio', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'telemetry', 'outbox', 'local-voice', 'testing'],
+    { pure: true },
+  ),
   {
     files: ['apps/**/*.ts'],
     rules: {

@@ -38,7 +38,7 @@ const swcEsm = [
 ];
 
 const moduleNameMapper = {
-  '^@voxgate/(openai-wire|providers|conversation|tenancy|metering|sessions|batch|config|testing|audio|tools|telemetry|outbox|metrics|realtime|local-voice)$':
+  '^@voxgate/(openai-wire|providers|conversation|tenancy|metering|sessions|batch|config|testing|audio|tools|telemetry|outbox|metrics|realtime|local-voice|local-llm)$':
     '<rootDir>/libs/$1/src',
 };
 

@@ -7,6 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const OS = ['darwin', 'win32', 'linux', 'android', 'freebsd', 'openharmony', 'sunos', 'aix', 'netbsd', 'openbsd'];
+// Short names some packages use for a platform (node-llama-cpp's `@node-llama-cpp/mac-arm64-metal`, `win-x64`).
+const OS_ALIASES = { mac: 'darwin', win: 'win32' };
 const CPU = ['arm64', 'x64', 'ia32', 'arm', 'ppc64', 's390x', 'riscv64', 'loong64', 'mips64el'];
 
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'));
@@ -16,7 +18,7 @@ for (const [location, entry] of Object.entries(lock.packages)) {
     const key = `node_modules/${name}`;
     if (lock.packages[key] || lock.packages[`${location}/${key}`]) continue;
     const tokens = name.split('/').pop().split('-');
-    const os = OS.find((token) => tokens.includes(token));
+    const os = OS.find((token) => tokens.includes(token)) ?? OS_ALIASES[tokens.find((token) => token in OS_ALIASES)];
     const cpu = CPU.find((token) => tokens.includes(token)) ?? (tokens.includes('arm') ? 'arm' : undefined);
     if (!os || !cpu) throw new Error(`cannot infer the platform of ${name}; add it by hand`);
     const libc = tokens.includes('musl') || tokens.includes('musleabihf') ? 'musl' : tokens.includes('gnu') || tokens.includes('gnueabihf') ? 'glibc' : undefined;

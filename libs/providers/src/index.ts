@@ -15,3 +15,4 @@ export * from './openai-compatible/openai-compatible.speech';
 export * from './local/local.adapter';
 export * from './local/local.api';
 export * from './local/local-speech';
+export * from './local/text-model';

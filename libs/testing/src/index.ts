@@ -78,3 +78,11 @@ export {
   sampleValue,
   samplesOf,
 } from './prometheus/exposition.parser';
+
+export { encodeGguf, GGUF_MAGIC, type GgufTensor, type GgufValue } from './gguf/gguf.writer';
+export {
+  TINY_LLAMA_CHAT_TEMPLATE,
+  tinyLlamaGguf,
+  type TinyLlamaOptions,
+  writeTinyLlamaGguf,
+} from './gguf/tiny-llama.gguf';
