@@ -7,10 +7,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY apps ./apps
 COPY libs ./libs
 COPY scripts ./scripts
-# node-llama-cpp's CUDA and Vulkan binaries (~610 MB) are installed by npm on every linux-x64 machine, but
-# Voxgate runs GGUF models on the CPU only (docs/decisions/0017-gguf-text-model.md): keep them out of the image.
-RUN npm run build && npm prune --omit=dev \
-  && rm -rf node_modules/@node-llama-cpp/*-cuda* node_modules/@node-llama-cpp/*-vulkan
+# node-llama-cpp's GPU binaries are replaced by empty packages (package.json overrides, ADR 0017).
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
