@@ -6,6 +6,7 @@ import { port, positiveInt } from './schema-primitives';
 // The provider and model schemas live beside this file; they are part of this module's surface.
 export * from './model-config.schema';
 export * from './provider-config.schema';
+export * from './text-model-config.schema';
 
 export const GatewayConfigSchema = z.strictObject({
   server: z
