@@ -125,4 +125,24 @@ describe('ProviderRouter', () => {
       samplesOf(families, 'voxgate_upstream_call_duration_seconds_count', { status: 'circuit_open' }),
     ).toHaveLength(0);
   });
+  it.each(['engine_unavailable', 'text_model_not_configured'])(
+    'never opens the breaker on a configuration error (%s), so its message reaches the client',
+    async (code) => {
+      const { router: r, changes } = router();
+      const missing = new GatewayError(503, 'server_error', code, 'install libflite1');
+      for (let call = 0; call < 5; call++) {
+        await expect(r.call([PRIMARY], attemptFailingOn(['primary'], missing))).rejects.toBe(missing);
+      }
+      expect(r.breakerState('primary')).toBe('closed');
+      expect(changes).toEqual([]);
+    },
+  );
+
+  it('still hands a configuration error over to the next route', async () => {
+    const { router: r, fallbacks } = router();
+    const missing = new GatewayError(503, 'server_error', 'engine_unavailable', 'install libflite1');
+    const routed = await r.call([PRIMARY, BACKUP], attemptFailingOn(['primary'], missing));
+    expect(routed.route).toEqual(BACKUP);
+    expect(fallbacks).toEqual(['primary->backup:503']);
+  });
 });

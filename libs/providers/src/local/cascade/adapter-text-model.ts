@@ -47,7 +47,8 @@ export function textModelFromConfig(
       const settings = OpenAIProviderConfigSchema.parse({
         type: 'openai',
         baseUrl: config.baseURL,
-        apiKey: config.apiKey,
+        // A local server without auth ignores the header; the adapter refuses to send none.
+        apiKey: config.apiKey === '' ? 'no-key' : config.apiKey,
         timeouts: config.timeouts,
         maxRetries: config.maxRetries,
       });
