@@ -51,7 +51,7 @@ export class LocalEnginesLifecycle implements OnApplicationBootstrap, OnApplicat
     if (!keyed) {
       this.logger.event(
         'warn',
-        'no provider has an API key: speech and transcription are served offline; for chat completions set OPENAI_API_KEY (or another provider key)',
+        'no provider has an API key: speech and transcription are served offline; for chat completions set OPENAI_API_KEY (or another provider key), or a textModel on a local model (docs/local-voice.md)',
       );
     }
     for (const adapter of used) void this.probe(adapter);
