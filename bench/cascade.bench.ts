@@ -57,7 +57,9 @@ function stubTextModel(): Promise<{ url: string; close: () => void }> {
         }
         clearInterval(timer);
         response.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
-        response.write(chunk([], { prompt_tokens: 20, completion_tokens: TOKENS.length, total_tokens: 20 + TOKENS.length }));
+        response.write(
+          chunk([], { prompt_tokens: 20, completion_tokens: TOKENS.length, total_tokens: 20 + TOKENS.length }),
+        );
         response.end('data: [DONE]\n\n');
       }, TOKEN_MS);
       response.on('close', () => clearInterval(timer));
@@ -133,8 +135,15 @@ async function main(): Promise<void> {
     console.log(
       `cascade bench: ${RUNS} runs, ${TOKENS.length} tokens at ${TOKEN_MS} ms, first sentence complete at token ${DECIDES_FIRST + 1}, format ${FORMAT}`,
     );
-    console.log(`host: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-    console.log('| run | first sentence decidable ms | first audio ms | gateway share ms | last token ms | first audio / last token |');
+    console.log(
+      `host: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${os
+        .loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+    );
+    console.log(
+      '| run | first sentence decidable ms | first audio ms | gateway share ms | last token ms | first audio / last token |',
+    );
     console.log('|---|---|---|---|---|---|');
     timings.forEach((t, index) =>
       console.log(

@@ -14,7 +14,8 @@ import { UPSTREAM_KEY } from './support/relay-config';
 
 const JFK =
   'And so, my fellow Americans: ask not what your country can do for you; ask what you can do for your country.';
-const ANSWER = 'You should ask what you can do. That is the whole point of the speech. It was given in 1961, by J. F. Kennedy.';
+const ANSWER =
+  'You should ask what you can do. That is the whole point of the speech. It was given in 1961, by J. F. Kennedy.';
 type Chunk = OpenAI.Chat.Completions.ChatCompletionChunk;
 type DeltaAudio = { id?: string; data?: string; transcript?: string; expires_at?: number };
 type SentMessage = { role: string; content?: unknown; tool_calls?: unknown[] };
@@ -50,7 +51,12 @@ describeWithEngines('chat completions on type: local (the cascade)', () => {
   let gateway: GatewayProcess;
   let client: OpenAI;
   let tenantId: string;
-  const textModel = () => ({ type: 'openai-compatible', baseURL: upstream.baseUrl, apiKey: UPSTREAM_KEY, model: 'llama-3.2-1b' });
+  const textModel = () => ({
+    type: 'openai-compatible',
+    baseURL: upstream.baseUrl,
+    apiKey: UPSTREAM_KEY,
+    model: 'llama-3.2-1b',
+  });
 
   beforeAll(async () => {
     upstream = await FakeUpstream.start({ apiKey: UPSTREAM_KEY, validator });
@@ -95,8 +101,12 @@ describeWithEngines('chat completions on type: local (the cascade)', () => {
   });
 
   it('says at boot which local models serve chat and which need a text model', () => {
-    expect(gateway.output).toMatch(/local chat completions[^\n]*"provider":"local"[^\n]*"textModel":"openai-compatible: llama-3.2-1b/);
-    expect(gateway.output).toMatch(/no text model[^\n]*"provider":"local","models":\["bare-chat"\][^\n]*providers\.local\.textModel/);
+    expect(gateway.output).toMatch(
+      /local chat completions[^\n]*"provider":"local"[^\n]*"textModel":"openai-compatible: llama-3.2-1b/,
+    );
+    expect(gateway.output).toMatch(
+      /no text model[^\n]*"provider":"local","models":\["bare-chat"\][^\n]*providers\.local\.textModel/,
+    );
   });
 
   it('answers a spoken question (mp3) with speech: transcript, wav decoded by ffmpeg, real usage', async () => {
@@ -113,7 +123,12 @@ describeWithEngines('chat completions on type: local (the cascade)', () => {
         { role: 'system', content: 'Answer briefly.' },
         {
           role: 'user',
-          content: [{ type: 'input_audio', input_audio: { data: toMp3(readSpeechClip('jfk.wav')).toString('base64'), format: 'mp3' } }],
+          content: [
+            {
+              type: 'input_audio',
+              input_audio: { data: toMp3(readSpeechClip('jfk.wav')).toString('base64'), format: 'mp3' },
+            },
+          ],
         },
       ],
     });
@@ -179,7 +194,9 @@ describeWithEngines('chat completions on type: local (the cascade)', () => {
     expect(audio.filter((part) => part.expires_at !== undefined)).toHaveLength(1);
     const pcm = Buffer.concat(audio.map((part) => Buffer.from(part.data ?? '', 'base64')));
     expect(ffmpegSeconds(pcm, 'raw', OUTPUT_DECODING.pcm16!.inputArgs)).toBeGreaterThan(4);
-    expect(chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.finish_reason)).filter(Boolean)).toEqual(['stop']);
+    expect(chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.finish_reason)).filter(Boolean)).toEqual([
+      'stop',
+    ]);
     expect(chunks.at(-1)?.usage?.completion_tokens_details?.audio_tokens).toBeGreaterThan(80);
   }, 120_000);
 
@@ -210,7 +227,11 @@ describeWithEngines('chat completions on type: local (the cascade)', () => {
     });
     expect(documents.status).toBe(201);
     upstream.enqueue(
-      { kind: 'toolCalls', say: 'Let me check.', calls: [{ name: 'kb', arguments: { query: 'opening hours' }, id: 'call_kb' }] },
+      {
+        kind: 'toolCalls',
+        say: 'Let me check.',
+        calls: [{ name: 'kb', arguments: { query: 'opening hours' }, id: 'call_kb' }],
+      },
       { kind: 'completion', message: { content: 'We open at seven tonight.' } },
     );
     const stream = await client.chat.completions.create({
@@ -223,13 +244,17 @@ describeWithEngines('chat completions on type: local (the cascade)', () => {
     const chunks: Chunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     const audio = chunks.flatMap((chunk) => (audioOf(chunk) ? [audioOf(chunk)!] : []));
-    expect(audio.map((part) => part.transcript ?? '').join('')).toBe('Let me check.We open at seven tonight.'.replace('.We', '. We'));
-    expect(chunks.flatMap((chunk) => (chunk as { voxgate?: { tool_runs?: unknown[] } }).voxgate?.tool_runs ?? [])).toEqual([
-      { name: 'kb', status: 'ok', replayed: false },
-    ]);
+    expect(audio.map((part) => part.transcript ?? '').join('')).toBe(
+      'Let me check.We open at seven tonight.'.replace('.We', '. We'),
+    );
+    expect(
+      chunks.flatMap((chunk) => (chunk as { voxgate?: { tool_runs?: unknown[] } }).voxgate?.tool_runs ?? []),
+    ).toEqual([{ name: 'kb', status: 'ok', replayed: false }]);
     expect(chunks.some((chunk) => chunk.choices[0]?.delta.tool_calls)).toBe(false);
     const second = upstream.requests[1]!.body as SentBody;
-    expect(second.messages.find((message) => message.role === 'tool')?.content).toEqual(expect.stringContaining('7 pm'));
+    expect(second.messages.find((message) => message.role === 'tool')?.content).toEqual(
+      expect.stringContaining('7 pm'),
+    );
     const mp3 = Buffer.concat(audio.map((part) => Buffer.from(part.data ?? '', 'base64')));
     expect(ffmpegSeconds(mp3, 'mp3')).toBeGreaterThan(2);
   }, 120_000);

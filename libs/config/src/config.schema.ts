@@ -297,7 +297,8 @@ export function crossCheckConfig(raw: unknown): ConfigIssue[] {
   });
   if (config.providers && typeof config.providers === 'object') {
     for (const [id, provider] of Object.entries(config.providers as Record<string, unknown>)) {
-      const textModel = provider && typeof provider === 'object' ? (provider as { textModel?: unknown }).textModel : undefined;
+      const textModel =
+        provider && typeof provider === 'object' ? (provider as { textModel?: unknown }).textModel : undefined;
       issues.push(...textModelIssues(textModel, config.providers, ['providers', id]));
     }
   }

@@ -118,9 +118,15 @@ describe('ProviderRouter', () => {
     expect(text).toContain('voxgate_provider_circuit_state{provider="backup"} 0');
     // Calls that were sent are timed under the same labels; refusals by the open breaker never were.
     const families = parseExposition(text);
-    expect(sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'primary', status: '502' })).toBe(2);
-    expect(sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'primary', status: '200' })).toBe(1);
-    expect(sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'backup', status: '200' })).toBe(3);
+    expect(
+      sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'primary', status: '502' }),
+    ).toBe(2);
+    expect(
+      sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'primary', status: '200' }),
+    ).toBe(1);
+    expect(
+      sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'backup', status: '200' }),
+    ).toBe(3);
     expect(
       samplesOf(families, 'voxgate_upstream_call_duration_seconds_count', { status: 'circuit_open' }),
     ).toHaveLength(0);

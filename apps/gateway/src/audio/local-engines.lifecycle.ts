@@ -126,5 +126,7 @@ export class LocalEnginesLifecycle implements OnApplicationBootstrap, OnApplicat
 
 /** A text model as the boot log names it: its kind and model, never its URL (which may hold credentials). */
 function describeTextModel(config: TextModelConfig): string {
-  return config.type === 'provider' ? `provider ${config.provider}: ${config.model}` : `openai-compatible: ${config.model}`;
+  return config.type === 'provider'
+    ? `provider ${config.provider}: ${config.model}`
+    : `openai-compatible: ${config.model}`;
 }

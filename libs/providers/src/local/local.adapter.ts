@@ -73,7 +73,8 @@ export class LocalVoiceAdapter implements ProviderAdapter {
       textModelFromConfig(name, text, providers, options.deps);
     const byModel = new Map<string, LocalTextModel>();
     for (const model of options.models ?? []) {
-      if (model.provider === id && model.textModel) byModel.set(model.upstreamModel ?? model.id, build(model.textModel));
+      if (model.provider === id && model.textModel)
+        byModel.set(model.upstreamModel ?? model.id, build(model.textModel));
     }
     const textModels = { fallback: config.textModel ? build(config.textModel) : null, byModel };
     return new LocalVoiceAdapter(id, LocalVoice.create(localVoiceOptions(config)), textModels);
@@ -103,7 +104,7 @@ export class LocalVoiceAdapter implements ProviderAdapter {
 
   async close(): Promise<void> {
     const models = new Set([...this.textModels.byModel.values(), this.textModels.fallback]);
-    await Promise.all([...models].map((model) => model?.close?.()));
+    await Promise.all([...models].map(async (model) => model?.close?.()));
     await this.engines.close();
   }
 }

@@ -27,7 +27,7 @@ export class ChunkQueue<T> implements AsyncIterable<T> {
   async *[Symbol.asyncIterator](): AsyncGenerator<T> {
     for (;;) {
       while (this.items.length > 0) yield this.items.shift() as T;
-      const ended = this.ended as { error: unknown } | { done: true } | null;
+      const ended = this.ended;
       if (ended) {
         if ('error' in ended) throw ended.error;
         return;

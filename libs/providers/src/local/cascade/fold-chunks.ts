@@ -56,7 +56,14 @@ export async function foldChunks(chunks: AsyncIterable<ChatCompletionChunk>): Pr
           refusal,
           ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
           ...(audioId !== null
-            ? { audio: { id: audioId, expires_at: expiresAt, data: Buffer.concat(audio).toString('base64'), transcript } }
+            ? {
+                audio: {
+                  id: audioId,
+                  expires_at: expiresAt,
+                  data: Buffer.concat(audio).toString('base64'),
+                  transcript,
+                },
+              }
             : {}),
         },
         finish_reason: finishReason,

@@ -62,15 +62,27 @@ export class LocalCascade {
     const controller = new AbortController();
     const onAbort = () => controller.abort(context.signal.reason);
     context.signal.addEventListener('abort', onAbort, { once: true });
-    const upstream = textModel.stream(textRequestOf(request, heard.messages), controller.signal)[Symbol.asyncIterator]();
+    const upstream = textModel
+      .stream(textRequestOf(request, heard.messages), controller.signal)
+      [Symbol.asyncIterator]();
     let first: IteratorResult<ChatCompletionChunk>;
     try {
       first = await upstream.next();
     } catch (error) {
       context.signal.removeEventListener('abort', onAbort);
-      throw error instanceof UpstreamStreamError ? new GatewayError(502, 'upstream_error', error.error.code, error.message) : error;
+      throw error instanceof UpstreamStreamError
+        ? new GatewayError(502, 'upstream_error', error.error.code, error.message)
+        : error;
     }
-    const run = new CascadeRun(this.provider, this.engines, request.model, voice, heard.audioSeconds, controller, this.clock);
+    const run = new CascadeRun(
+      this.provider,
+      this.engines,
+      request.model,
+      voice,
+      heard.audioSeconds,
+      controller,
+      this.clock,
+    );
     const chunks = run.chunks(first, upstream, () => context.signal.removeEventListener('abort', onAbort));
     return { chunks, upstreamRequestId: null };
   }
@@ -223,6 +235,7 @@ function voiceOf(request: ChatCompletionRequest): string {
 function asStreamError(provider: string, error: unknown): unknown {
   if (error instanceof UpstreamStreamError) return error;
   if (error instanceof GatewayError) return new UpstreamStreamError(error.toOpenAIError());
-  if (error instanceof LocalVoiceError) return new UpstreamStreamError(gatewayErrorOf(provider, error, 'input').toOpenAIError());
+  if (error instanceof LocalVoiceError)
+    return new UpstreamStreamError(gatewayErrorOf(provider, error, 'input').toOpenAIError());
   return error;
 }

@@ -4,7 +4,8 @@ import { SentenceStream } from './sentence-stream';
 function feed(text: string, size: number): { pushed: string[][]; ended: string[] } {
   const stream = new SentenceStream();
   const pushed: string[][] = [];
-  for (let offset = 0; offset < text.length; offset += size) pushed.push(stream.push(text.slice(offset, offset + size)));
+  for (let offset = 0; offset < text.length; offset += size)
+    pushed.push(stream.push(text.slice(offset, offset + size)));
   return { pushed, ended: stream.end() };
 }
 

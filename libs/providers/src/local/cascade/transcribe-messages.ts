@@ -51,7 +51,8 @@ export async function transcribeMessages(
         audioSeconds += result.durationSeconds;
         content.push({ type: 'text', text: result.text });
       } catch (error) {
-        if (isAudioError(error)) throw Errors.invalidRequest(`Invalid audio in a message: ${error.message}.`, 'messages');
+        if (isAudioError(error))
+          throw Errors.invalidRequest(`Invalid audio in a message: ${error.message}.`, 'messages');
         throw gatewayErrorOf(provider, LocalVoiceError.from(error), 'input');
       }
     }
