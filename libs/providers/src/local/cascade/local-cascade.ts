@@ -62,9 +62,8 @@ export class LocalCascade {
     const controller = new AbortController();
     const onAbort = () => controller.abort(context.signal.reason);
     context.signal.addEventListener('abort', onAbort, { once: true });
-    const upstream = textModel
-      .stream(textRequestOf(request, heard.messages), controller.signal)
-      [Symbol.asyncIterator]();
+    const answer = textModel.stream(textRequestOf(request, heard.messages), controller.signal);
+    const upstream = answer[Symbol.asyncIterator]();
     let first: IteratorResult<ChatCompletionChunk>;
     try {
       first = await upstream.next();
