@@ -259,6 +259,27 @@ describeWithEngines('chat completions on type: local (the cascade)', () => {
     expect(ffmpegSeconds(mp3, 'mp3')).toBeGreaterThan(2);
   }, 120_000);
 
+  it('runs a server tool without streaming too, and answers one wav of both rounds', async () => {
+    // `kb` was registered by the previous test when it ran; register it here if this one runs alone.
+    await gateway.admin('POST', '/admin/tools', { name: 'kb', implementation: { type: 'builtin', module: 'search' } });
+    await gateway.admin('PUT', `/admin/tenants/${tenantId}/tools/kb`);
+    upstream.enqueue(
+      { kind: 'toolCalls', say: 'One moment.', calls: [{ name: 'kb', arguments: { query: 'hours' }, id: 'call_b' }] },
+      { kind: 'completion', message: { content: 'We open at seven.' } },
+    );
+    const completion = await client.chat.completions.create({
+      model: 'local-chat',
+      modalities: ['text', 'audio'],
+      audio: { voice: 'alloy', format: 'wav' },
+      messages: [{ role: 'user', content: 'When do you open?' }],
+    });
+    const audio = completion.choices[0]!.message.audio!;
+    expect(audio.transcript).toContain('We open at seven.');
+    expect(upstream.requests).toHaveLength(2);
+    expect((upstream.requests[1]!.body as SentBody).messages.some((message) => message.role === 'tool')).toBe(true);
+    expect(ffmpegSeconds(Buffer.from(audio.data, 'base64'), 'wav')).toBeGreaterThan(1);
+  }, 120_000);
+
   it('answers 503 text_model_not_configured, not retried, when the local provider has no text model', async () => {
     const error = await client.chat.completions
       .create({ model: 'bare-chat', messages: [{ role: 'user', content: 'Hello?' }] })
