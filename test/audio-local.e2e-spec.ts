@@ -351,4 +351,16 @@ describe('the embedded default on a host without the engines', () => {
     expect((transcript as Error).message).toMatch(/libpocketsphinx3/);
     expect(gateway.output).toContain('local engines missing');
   }, 60_000);
+
+  it('keeps naming the package after more calls than the circuit breaker allows (a missing engine is not a failing provider)', async () => {
+    // The default breaker opens after 5 failures; a missing package must never turn into provider_unavailable.
+    for (let call = 0; call < 7; call++) {
+      const speech = await client.audio.speech
+        .create({ model: 'tts-1', input: 'Hello.', voice: 'alloy' })
+        .catch((caught: unknown) => caught as InstanceType<typeof OpenAI.APIError>);
+      expect(speech).toMatchObject({ status: 503, code: 'engine_unavailable' });
+      expect((speech as Error).message).toMatch(/libflite1/);
+    }
+    expect(gateway.output).not.toContain('provider.circuit_changed');
+  }, 60_000);
 });

@@ -6,6 +6,7 @@ import { port, positiveInt } from './schema-primitives';
 // The provider and model schemas live beside this file; they are part of this module's surface.
 export * from './model-config.schema';
 export * from './provider-config.schema';
+export * from './text-model-config.schema';
 
 export const GatewayConfigSchema = z.strictObject({
   server: z
@@ -289,6 +290,7 @@ export function crossCheckConfig(raw: unknown): ConfigIssue[] {
         checkProvider((fallback as { provider?: unknown }).provider, ['models', index, 'fallbacks', at, 'provider']);
       }
     });
+    issues.push(...textModelIssues((model as { textModel?: unknown }).textModel, config.providers, ['models', index]));
     const aliases: unknown[] = Array.isArray(model.aliases) ? (model.aliases as unknown[]) : [];
     for (const name of [model.id, ...aliases]) {
       if (typeof name !== 'string') continue;
@@ -298,7 +300,31 @@ export function crossCheckConfig(raw: unknown): ConfigIssue[] {
       seen.set(name, typeof model.id === 'string' ? model.id : '?');
     }
   });
+  if (config.providers && typeof config.providers === 'object') {
+    for (const [id, provider] of Object.entries(config.providers as Record<string, unknown>)) {
+      const textModel =
+        provider && typeof provider === 'object' ? (provider as { textModel?: unknown }).textModel : undefined;
+      issues.push(...textModelIssues(textModel, config.providers, ['providers', id]));
+    }
+  }
   return [...issues, ...redisModeIssues(config.redis)];
+}
+
+/** A `textModel: { type: provider }` must name a `type: openai` provider (a local one would loop). */
+function textModelIssues(raw: unknown, providers: unknown, at: (string | number)[]): ConfigIssue[] {
+  if (!raw || typeof raw !== 'object') return [];
+  const textModel = raw as { type?: unknown; provider?: unknown };
+  if (textModel.type !== 'provider' || typeof textModel.provider !== 'string') return [];
+  const target = (providers as Record<string, { type?: unknown } | undefined> | undefined)?.[textModel.provider];
+  if (target && typeof target === 'object' && target.type === 'openai') return [];
+  return [
+    {
+      path: [...at, 'textModel', 'provider'],
+      message: target
+        ? `textModel provider '${textModel.provider}' must be a type: openai provider`
+        : `unknown provider '${textModel.provider}'`,
+    },
+  ];
 }
 
 /** What each `redis.mode` needs beside it: nodes for a cluster, sentinels and a name for Sentinel. */

@@ -104,3 +104,45 @@ describe('models[].offline', () => {
     expect(keyed.models.filter(servedOffline)).toEqual([]);
   });
 });
+
+describe('textModel (the local chat cascade)', () => {
+  const withTextModels = (provider: string, model: string) =>
+    YAML.replace('  local: { type: local }', `  local: { type: local, textModel: ${provider} }`).replace(
+      '  - { id: gpt-audio, provider: openai }',
+      `  - { id: local-chat, provider: local, textModel: ${model} }`,
+    );
+
+  it('takes an OpenAI-compatible endpoint or another provider, with defaults', () => {
+    const config = load(
+      {},
+      withTextModels(
+        '{ type: openai-compatible, baseURL: "http://127.0.0.1:11434/v1/", model: "llama3.2:1b" }',
+        '{ type: provider, provider: openai, model: gpt-4.1-mini }',
+      ),
+    );
+    const local = config.providers['local'];
+    expect(local?.type === 'local' && local.textModel).toEqual({
+      type: 'openai-compatible',
+      baseURL: 'http://127.0.0.1:11434/v1',
+      apiKey: '',
+      model: 'llama3.2:1b',
+      timeouts: { connectMs: 5_000, firstByteMs: 60_000, idleMs: 60_000, totalMs: 600_000 },
+      maxRetries: 0,
+    });
+    expect(config.models.find((model) => model.id === 'local-chat')?.textModel).toEqual({
+      type: 'provider',
+      provider: 'openai',
+      model: 'gpt-4.1-mini',
+    });
+  });
+
+  it.each([
+    ['an unknown type', '{ type: gguf, model: x }', /textModel/],
+    ['a missing baseURL', '{ type: openai-compatible, model: x }', /baseURL/],
+    ['an unknown provider', '{ type: provider, provider: nowhere, model: x }', /unknown provider 'nowhere'/],
+    ['a local provider', '{ type: provider, provider: local, model: x }', /must be a type: openai provider/],
+  ])('refuses %s at boot', (_case, textModel, message) => {
+    const yaml = withTextModels('{ type: provider, provider: openai, model: m }', textModel);
+    expect(() => load({}, yaml)).toThrow(message);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { positiveInt } from './schema-primitives';
+import { TextModelConfigSchema } from './text-model-config.schema';
 
 const usdPerMillion = z.union([z.number().min(0), z.string()]).transform((value, ctx) => {
   const text = typeof value === 'number' ? String(value) : value.trim();
@@ -65,6 +66,11 @@ export const ModelConfigSchema = z.strictObject({
    * `audio/transcriptions`, `audio/translations`. Admission refuses it elsewhere with a 400.
    */
   endpoints: z.array(z.enum(MODEL_ENDPOINTS)).min(1).default(['chat/completions']),
+  /**
+   * For a model of a `type: local` provider: the text model of its chat completions, over the provider's
+   * `textModel`. Ignored on other providers' models.
+   */
+  textModel: TextModelConfigSchema.optional(),
   /** Context window, in tokens; session history is trimmed to fit it. */
   contextTokens: positiveInt.default(128_000),
   /**

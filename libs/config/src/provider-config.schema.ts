@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { nonNegative, positiveInt } from './schema-primitives';
+import { TextModelConfigSchema } from './text-model-config.schema';
 
 /**
  * One upstream that speaks OpenAI's chat-completions protocol (`type: openai`): OpenAI itself, Azure
@@ -168,7 +169,13 @@ export const LocalProviderConfigSchema = z.strictObject({
     .prefault({}),
   /** Longest piece of text sent to a TTS engine at once (longer sentences are cut at a comma or space). */
   maxSentenceChars: positiveInt.default(400),
-  /** As for `type: openai`: an engine that keeps failing (missing, crashing) is skipped for a while. */
+  /**
+   * The text model of this provider's chat completions (the cascade: speech to text, this model, text to
+   * speech); a model's own `textModel` wins. Absent (and absent on the model): chat completions on this
+   * provider's models answer 503 `text_model_not_configured`.
+   */
+  textModel: TextModelConfigSchema.optional(),
+  /** As for `type: openai`: an engine that keeps failing (crashing, timing out) is skipped for a while; a missing engine or text model does not count. */
   breaker: z
     .strictObject({
       failureThreshold: positiveInt.default(5),

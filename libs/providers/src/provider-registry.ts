@@ -1,4 +1,4 @@
-import type { OpenAIProviderConfig, ProviderConfig } from '@voxgate/config';
+import type { ModelConfig, OpenAIProviderConfig, ProviderConfig } from '@voxgate/config';
 import { LocalVoiceAdapter } from './local/local.adapter';
 import {
   defaultDeps,
@@ -26,15 +26,29 @@ export class ProviderRegistry {
    */
   static fromConfig(
     providers: Readonly<Record<string, ProviderConfig>>,
-    options: { readonly deps?: OpenAICompatibleDeps; readonly onRetry?: (provider: string) => void } = {},
+    options: {
+      readonly deps?: OpenAICompatibleDeps;
+      readonly onRetry?: (provider: string) => void;
+      /** The config's models: a `type: local` provider takes their `textModel`s (the chat cascade). */
+      readonly models?: readonly ModelConfig[];
+    } = {},
   ): ProviderRegistry {
-    return new ProviderRegistry(
+    // A local provider's `type: provider` text model is looked up when called, once every adapter exists.
+    const lookup = (id: string): ProviderAdapter => registry.get(id);
+    const registry: ProviderRegistry = new ProviderRegistry(
       Object.entries(providers).map(([id, config]) => {
-        if (config.type === 'local') return LocalVoiceAdapter.fromConfig(id, config);
+        if (config.type === 'local') {
+          return LocalVoiceAdapter.fromConfig(id, config, {
+            providers: lookup,
+            ...(options.models ? { models: options.models } : {}),
+            ...(options.deps ? { deps: options.deps } : {}),
+          });
+        }
         const deps = options.deps ?? { ...defaultDeps, fetch: upstreamFetch(config.timeouts.connectMs) };
         return createAdapter(id, config, options.onRetry ? { ...deps, onRetry: options.onRetry } : deps);
       }),
     );
+    return registry;
   }
 
   /** Every provider id, in config order. */

@@ -118,11 +118,37 @@ describe('ProviderRouter', () => {
     expect(text).toContain('voxgate_provider_circuit_state{provider="backup"} 0');
     // Calls that were sent are timed under the same labels; refusals by the open breaker never were.
     const families = parseExposition(text);
-    expect(sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'primary', status: '502' })).toBe(2);
-    expect(sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'primary', status: '200' })).toBe(1);
-    expect(sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'backup', status: '200' })).toBe(3);
+    expect(
+      sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'primary', status: '502' }),
+    ).toBe(2);
+    expect(
+      sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'primary', status: '200' }),
+    ).toBe(1);
+    expect(
+      sampleValue(families, 'voxgate_upstream_call_duration_seconds_count', { provider: 'backup', status: '200' }),
+    ).toBe(3);
     expect(
       samplesOf(families, 'voxgate_upstream_call_duration_seconds_count', { status: 'circuit_open' }),
     ).toHaveLength(0);
+  });
+  it.each(['engine_unavailable', 'text_model_not_configured'])(
+    'never opens the breaker on a configuration error (%s), so its message reaches the client',
+    async (code) => {
+      const { router: r, changes } = router();
+      const missing = new GatewayError(503, 'server_error', code, 'install libflite1');
+      for (let call = 0; call < 5; call++) {
+        await expect(r.call([PRIMARY], attemptFailingOn(['primary'], missing))).rejects.toBe(missing);
+      }
+      expect(r.breakerState('primary')).toBe('closed');
+      expect(changes).toEqual([]);
+    },
+  );
+
+  it('still hands a configuration error over to the next route', async () => {
+    const { router: r, fallbacks } = router();
+    const missing = new GatewayError(503, 'server_error', 'engine_unavailable', 'install libflite1');
+    const routed = await r.call([PRIMARY, BACKUP], attemptFailingOn(['primary'], missing));
+    expect(routed.route).toEqual(BACKUP);
+    expect(fallbacks).toEqual(['primary->backup:503']);
   });
 });

@@ -91,6 +91,13 @@ export class ProviderRouter {
           throw error;
         }
         this.metrics.call(route.provider, String(error.status), seconds());
+        if (isConfigurationError(error)) {
+          // Says nothing about the provider's health, and the breaker would hide its message.
+          breaker.release();
+          lastError = error;
+          if (next) this.handOver(route, next, error);
+          continue;
+        }
         if (!isProviderFailure(error)) {
           breaker.success(); // the provider answered; the request was wrong
           throw error;
@@ -123,6 +130,22 @@ export class ProviderRouter {
     }
     return breaker;
   }
+}
+
+/**
+ * Codes of errors that come from how this host is set up, not from a failing provider: a local engine
+ * whose package is missing, a local model without a text model, a provider without a key. They never
+ * count toward the circuit breaker (which would replace their "install X" / "configure Y" message by
+ * `provider_unavailable`), but the model's fallbacks are still tried.
+ */
+const CONFIGURATION_ERRORS: ReadonlySet<string> = new Set([
+  'engine_unavailable',
+  'text_model_not_configured',
+  'provider_not_configured',
+]);
+
+export function isConfigurationError(error: GatewayError): boolean {
+  return error.status >= 500 && error.code !== null && CONFIGURATION_ERRORS.has(error.code);
 }
 
 /** A failure another provider might not have: 429 and every 5xx the adapter produced. */

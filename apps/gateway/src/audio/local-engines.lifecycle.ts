@@ -1,5 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { type GatewayConfig, providerHasCredentials, servedOffline } from '@voxgate/config';
+import {
+  type GatewayConfig,
+  type ModelConfig,
+  providerHasCredentials,
+  servedOffline,
+  type TextModelConfig,
+} from '@voxgate/config';
 import { LocalVoiceAdapter, ProviderRouter } from '@voxgate/providers';
 import { JsonLogger } from '../infra/json-logger';
 import { GATEWAY_CONFIG } from '../infra/tokens';
@@ -36,6 +42,7 @@ export class LocalEnginesLifecycle implements OnApplicationBootstrap, OnApplicat
         models: models.map((model) => model.id),
         offline: models.filter(servedOffline).map((model) => model.id),
       });
+      this.logChat(adapter.id, models);
     }
     if (used.length === 0) return;
     const keyed = Object.entries(this.config.providers).some(
@@ -44,10 +51,38 @@ export class LocalEnginesLifecycle implements OnApplicationBootstrap, OnApplicat
     if (!keyed) {
       this.logger.event(
         'warn',
-        'no provider has an API key: speech and transcription are served offline; for chat completions set OPENAI_API_KEY (or another provider key)',
+        'no provider has an API key: speech and transcription are served offline; for chat completions set OPENAI_API_KEY (or another provider key), or a textModel on a local model (docs/local-voice.md)',
       );
     }
     for (const adapter of used) void this.probe(adapter);
+  }
+
+  /** Which of the provider's chat models have a text model (the cascade), and what to set for the others. */
+  private logChat(id: string, models: readonly ModelConfig[]): void {
+    const provider = this.config.providers[id];
+    const chat = models.filter((model) => model.endpoints.includes('chat/completions'));
+    const textModelOf = (model: ModelConfig) =>
+      model.textModel ?? (provider?.type === 'local' ? provider.textModel : undefined);
+    const served = chat.filter((model) => textModelOf(model) !== undefined);
+    const unserved = chat.filter((model) => textModelOf(model) === undefined);
+    if (served.length > 0) {
+      this.logger.event('info', 'local chat completions: speech to text, the text model, text to speech', {
+        provider: id,
+        models: served.map((model) => model.id),
+        textModel: [...new Set(served.map((model) => describeTextModel(textModelOf(model)!)))].join(', '),
+      });
+    }
+    if (unserved.length > 0) {
+      this.logger.event(
+        'warn',
+        `no text model: chat completions on these local models answer 503 text_model_not_configured`,
+        {
+          provider: id,
+          models: unserved.map((model) => model.id),
+          configure: `providers.${id}.textModel (or the model's textModel): { type: openai-compatible, baseURL, model } or { type: provider, provider, model }`,
+        },
+      );
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -87,4 +122,11 @@ export class LocalEnginesLifecycle implements OnApplicationBootstrap, OnApplicat
       .map(([id]) => this.router.adapter(id))
       .filter((adapter): adapter is LocalVoiceAdapter => adapter instanceof LocalVoiceAdapter);
   }
+}
+
+/** A text model as the boot log names it: its kind and model, never its URL (which may hold credentials). */
+function describeTextModel(config: TextModelConfig): string {
+  return config.type === 'provider'
+    ? `provider ${config.provider}: ${config.model}`
+    : `openai-compatible: ${config.model}`;
 }

@@ -9,7 +9,10 @@ import type { JsonLogger } from '../infra/json-logger';
  */
 export function providerRouter(config: GatewayConfig, logger: JsonLogger, metricsRegistry: MetricsRegistry): ProviderRouter {
   const metrics = new ProviderMetrics(Object.keys(config.providers), metricsRegistry);
-  const registry = ProviderRegistry.fromConfig(config.providers, { onRetry: (provider) => metrics.retry(provider) });
+  const registry = ProviderRegistry.fromConfig(config.providers, {
+    onRetry: (provider) => metrics.retry(provider),
+    models: config.models,
+  });
   return new ProviderRouter(registry, {
     breakers: Object.fromEntries(Object.entries(config.providers).map(([id, provider]) => [id, provider.breaker])),
     metrics,

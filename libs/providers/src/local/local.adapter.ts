@@ -1,35 +1,100 @@
-import type { LocalProviderConfig } from '@voxgate/config';
+import type { LocalProviderConfig, ModelConfig } from '@voxgate/config';
 import { LocalVoice, type LocalVoiceCapabilities, type LocalVoiceOptions } from '@voxgate/local-voice';
-import { Errors } from '@voxgate/openai-wire';
-import type { ProviderAdapter, ProviderCapabilities, ProviderResult, ProviderStream } from '../provider-adapter';
-import { LocalSpeech } from './local-speech';
+import type { ChatCompletionRequest, ChatCompletionResponse } from '@voxgate/openai-wire';
+import type { OpenAICompatibleDeps } from '../openai-compatible/openai-compatible.adapter';
+import type {
+  ProviderAdapter,
+  ProviderCallContext,
+  ProviderCapabilities,
+  ProviderResult,
+  ProviderStream,
+} from '../provider-adapter';
+import { textModelFromConfig } from './cascade/adapter-text-model';
+import { foldChunks } from './cascade/fold-chunks';
+import { LocalCascade } from './cascade/local-cascade';
+import { type LocalEngines, LocalSpeech } from './local-speech';
+import type { LocalTextModel } from './text-model';
+
+/** Where a local provider's chat completions find their text models. */
+export interface LocalTextModels {
+  /** The provider's own `textModel` (models without one use it); null when not configured. */
+  readonly fallback: LocalTextModel | null;
+  /** Per upstream model name: the model's own `textModel`. */
+  readonly byModel: ReadonlyMap<string, LocalTextModel>;
+}
+
+export const NO_TEXT_MODELS: LocalTextModels = { fallback: null, byModel: new Map() };
 
 /**
- * A `type: local` provider: the offline engines of `@voxgate/local-voice` behind the speech routes. Chat
- * completions are not served (yet): a chat model routed here is refused with a 400 naming the provider.
- * The engines' worker threads start on first use; `close()` stops them (called at shutdown).
+ * A `type: local` provider: the offline engines of `@voxgate/local-voice` behind the speech routes, and
+ * chat completions through the cascade (`LocalCascade`: speech to text, the configured text model, text
+ * to speech). It takes WAV input (the gateway converts every other format) and produces 24 kHz pcm16
+ * (the gateway encodes the asked format and applies `speed`). The engines' worker threads start on first
+ * use; `close()` stops them and the text models (called at shutdown).
  */
 export class LocalVoiceAdapter implements ProviderAdapter {
-  readonly capabilities: ProviderCapabilities = { inputAudioFormats: [], streamingAudioFormats: [], audioFormats: [] };
+  readonly capabilities: ProviderCapabilities = {
+    inputAudioFormats: ['wav'],
+    streamingAudioFormats: ['pcm16'],
+    audioFormats: ['pcm16'],
+  };
   readonly speech: LocalSpeech;
+  private readonly cascade: LocalCascade;
 
   constructor(
     readonly id: string,
-    private readonly engines: LocalVoice,
+    private readonly engines: LocalEngines & Pick<LocalVoice, 'probe' | 'close'>,
+    private readonly textModels: LocalTextModels = NO_TEXT_MODELS,
   ) {
     this.speech = new LocalSpeech(id, engines);
+    this.cascade = new LocalCascade(id, engines, (model) => textModels.byModel.get(model) ?? textModels.fallback);
   }
 
-  static fromConfig(id: string, config: LocalProviderConfig): LocalVoiceAdapter {
-    return new LocalVoiceAdapter(id, LocalVoice.create(localVoiceOptions(config)));
+  /**
+   * `models`: the config's models served by this provider (their `textModel`s); `providers` resolves a
+   * `type: provider` text model at call time.
+   */
+  static fromConfig(
+    id: string,
+    config: LocalProviderConfig,
+    options: {
+      readonly models?: readonly ModelConfig[];
+      readonly providers?: (id: string) => ProviderAdapter;
+      readonly deps?: OpenAICompatibleDeps;
+    } = {},
+  ): LocalVoiceAdapter {
+    const providers =
+      options.providers ??
+      ((provider: string) => {
+        throw new Error(`provider '${provider}' is not registered`);
+      });
+    const name = `${id}/text-model`;
+    const build = (text: NonNullable<LocalProviderConfig['textModel']>) =>
+      textModelFromConfig(name, text, providers, options.deps);
+    const byModel = new Map<string, LocalTextModel>();
+    for (const model of options.models ?? []) {
+      if (model.provider === id && model.textModel)
+        byModel.set(model.upstreamModel ?? model.id, build(model.textModel));
+    }
+    const textModels = { fallback: config.textModel ? build(config.textModel) : null, byModel };
+    return new LocalVoiceAdapter(id, LocalVoice.create(localVoiceOptions(config)), textModels);
   }
 
-  chatCompletion(): Promise<ProviderResult<never>> {
-    return Promise.reject(Errors.audioRouteUnsupported(this.id, 'POST /v1/chat/completions'));
+  /** Whether chat completions on `model` have a text model (boot log). */
+  servesChat(model: string): boolean {
+    return this.textModels.byModel.has(model) || this.textModels.fallback !== null;
   }
 
-  streamChatCompletion(): Promise<ProviderStream> {
-    return Promise.reject(Errors.audioRouteUnsupported(this.id, 'POST /v1/chat/completions'));
+  async chatCompletion(
+    request: ChatCompletionRequest,
+    context: ProviderCallContext,
+  ): Promise<ProviderResult<ChatCompletionResponse>> {
+    const started = await this.cascade.stream({ ...request, stream: true }, context);
+    return { body: await foldChunks(started.chunks), upstreamRequestId: null };
+  }
+
+  streamChatCompletion(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ProviderStream> {
+    return this.cascade.stream(request, context);
   }
 
   /** Which engines load on this host (and, for those that do not, the package to install). */
@@ -37,8 +102,10 @@ export class LocalVoiceAdapter implements ProviderAdapter {
     return this.engines.probe();
   }
 
-  close(): Promise<void> {
-    return this.engines.close();
+  async close(): Promise<void> {
+    const models = new Set([...this.textModels.byModel.values(), this.textModels.fallback]);
+    await Promise.all([...models].map(async (model) => model?.close?.()));
+    await this.engines.close();
   }
 }
 
