@@ -91,6 +91,14 @@ async function probeAfterGc(): Promise<ProbeSample> {
   return JSON.parse(readFileSync(`${PROBE_FILE}.gc`, 'utf8')) as ProbeSample;
 }
 
+function sysctl(name: string): string {
+  try {
+    return readFileSync(`/proc/sys/${name}`, 'utf8').trim();
+  } catch {
+    return 'n/a';
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -106,7 +114,12 @@ function stream(gatewayUrl: string, key: string, bytesPerS: number, seconds: num
     });
     req.once('error', reject);
     req.once('response', (response) => {
-      if (response.statusCode !== 200) return reject(new Error(`HTTP ${response.statusCode}`));
+      if (response.statusCode !== 200) {
+        let text = '';
+        response.on('data', (data: Buffer) => (text += data.toString()));
+        response.once('end', () => reject(new Error(`HTTP ${response.statusCode}: ${text}`)));
+        return;
+      }
       let received = 0;
       const stop = setTimeout(() => {
         clearInterval(tick);
@@ -148,8 +161,10 @@ async function measure(label: string, seconds: number, open: () => Promise<numbe
   const idle = probe();
   upstreamBytes = 0;
   const peak = { rss: idle.rss, heapUsed: idle.heapUsed, external: idle.external };
+  let atPeakRss = idle;
   const sampler = setInterval(() => {
     const now = probe();
+    if (now.rss > atPeakRss.rss) atPeakRss = now;
     peak.rss = Math.max(peak.rss, now.rss);
     peak.heapUsed = Math.max(peak.heapUsed, now.heapUsed);
     peak.external = Math.max(peak.external, now.external);
@@ -177,6 +192,7 @@ async function measure(label: string, seconds: number, open: () => Promise<numbe
     `   per stream at the peak: RSS ${mb(perStream('rss'))} MB, heap used ${mb(perStream('heapUsed'))} MB, ` +
       `external ${mb(perStream('external'))} MB`,
   );
+  console.log(`   at the RSS peak, over idle: ${breakdown(atPeakRss, idle)}`);
   console.log(
     `   per stream: client read ${mb(clientRead)} MB; gateway read from the upstream ` +
       (readAt.length === 2 ? `${mb(readAt[0]!)} MB at ${seconds / 2} s, ${mb(readAt[1]!)} MB at ${seconds - 0.5} s, ` : '') +
@@ -189,14 +205,39 @@ async function measure(label: string, seconds: number, open: () => Promise<numbe
   return { perStreamMb: perStream('rss') / MB };
 }
 
+/**
+ * Where RSS went between two samples: V8's heap by space (reserved, not used), memory outside it that V8
+ * knows of (`external`, of which array buffers), and the rest (native allocations, code, stacks).
+ */
+function breakdown(at: ProbeSample, base: ProbeSample): string {
+  const space = (name: string) => (at.spaces[name] ?? 0) - (base.spaces[name] ?? 0);
+  const named = ['new_space', 'old_space', 'large_object_space'];
+  const otherSpaces = at.heapTotal - base.heapTotal - named.reduce((sum, name) => sum + space(name), 0);
+  const rest = at.rss - base.rss - (at.heapTotal - base.heapTotal) - (at.external - base.external);
+  return (
+    `RSS ${mb(at.rss - base.rss)} MB = V8 heap ${mb(at.heapTotal - base.heapTotal)} MB ` +
+    `(new ${mb(space('new_space'))}, old ${mb(space('old_space'))}, large objects ${mb(space('large_object_space'))}, ` +
+    `other ${mb(otherSpaces)}; used ${mb(at.heapUsed - base.heapUsed)}) + external ${mb(at.external - base.external)} MB ` +
+    `(array buffers ${mb(at.arrayBuffers - base.arrayBuffers)}) + native/other ${mb(rest)} MB`
+  );
+}
+
 async function main(): Promise<void> {
   console.log(
     `Voxgate slow readers — node ${process.version}, ${cpus().length} cores, ${STREAMS} streams of ${STREAM_BYTES / MB} MB\n`,
   );
   const upstream = await fastUpstream();
+  // BENCH_TCP_UNSENT_BYTES=0 measures without the gateway's per-connection bound (the kernel's defaults).
+  const unsent = process.env.BENCH_TCP_UNSENT_BYTES;
+  console.log(`server.tcpUnsentBytes: ${unsent ?? 'default'}; net.ipv4.tcp_notsent_lowat: ${sysctl('net/ipv4/tcp_notsent_lowat')}\n`);
   const gateway = await startBenchGateway(
     upstream.url,
-    {},
+    {
+      // Memory is measured here, not Redis latency: a machine busy enough to delay Redis past the default
+      // 1 s command timeout must not turn streams into 503s.
+      redis: { commandTimeoutMs: 10_000 },
+      ...(unsent === undefined ? {} : { server: { tcpUnsentBytes: Number(unsent) } }),
+    },
     {
       args: ['--expose-gc', '--require', path.join(__dirname, 'gateway-memory-probe.js')],
       env: { VOXGATE_PROBE_FILE: PROBE_FILE, VOXGATE_PROBE_UPSTREAM_PORT: new URL(upstream.url).port },

@@ -15,6 +15,7 @@ import { JsonLogger } from './infra/json-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { registerApiReference } from './openapi/api-reference.routes';
 import { registerRealtime } from './realtime/realtime.routes';
+import { boundUnsentBytes } from './http/bound-unsent-bytes';
 
 const CONFIG_DIR = process.env.VOXGATE_CONFIG_DIR ?? path.resolve(__dirname, '../../../../config');
 
@@ -68,6 +69,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   registerMultipartChat(fastify, config.server.bodyLimitBytes);
   registerApiReference(fastify, { enabled: config.server.docs });
   registerRealtime(app, config);
+  boundUnsentBytes(fastify.server, config.server.tcpUnsentBytes, logger);
   fastify.addHook('onSend', async (_request, reply, payload) => {
     void reply.headers(openaiHeaders(reply));
     return payload;
