@@ -15,7 +15,10 @@
  * every stream closed: RSS against idle, and the memory still reachable after a forced GC against idle
  * (a leak shows there; RSS that stays up with it back at idle is the allocator's, not the streams').
  * Target: ≤ 2 MB RSS per slow stream. Both runs share one gateway process, so the ratio compares like
- * with like.
+ * with like. Then C: the gateway's RSS at boot (5 s after it listened, before any request) against the
+ * 100 MB idle target of issue #12, and after A and B and BENCH_QUIET_MS (30 s) of quiet against boot.
+ * BENCH_TCP_UNSENT_BYTES sets `server.tcpUnsentBytes` (0: the kernel's defaults), BENCH_NODE_ARGS adds
+ * V8 flags to the gateway's command line.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
@@ -34,6 +37,19 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_000);
 const MB = 1024 * 1024;
 /** RSS per slow stream the gateway must stay under. */
 const TARGET_MB = 2;
+/** RSS of the idle gateway (issue #12), and after load once quiet it should come back near it. */
+const IDLE_TARGET_MB = 100;
+const BOOT_QUIET_MS = 5_000;
+const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 30_000);
+const ZERO: ProbeSample = {
+  rss: 0,
+  heapUsed: 0,
+  heapTotal: 0,
+  external: 0,
+  arrayBuffers: 0,
+  upstreamRead: 0,
+  spaces: {},
+};
 
 /** Bytes the upstream managed to write, all streams together: what the gateway read (or the kernel holds). */
 let upstreamBytes = 0;
@@ -89,6 +105,16 @@ async function probeAfterGc(): Promise<ProbeSample> {
   writeFileSync(`${PROBE_FILE}.gc-request`, '');
   while (!existsSync(`${PROBE_FILE}.gc`)) await sleep(50);
   return JSON.parse(readFileSync(`${PROBE_FILE}.gc`, 'utf8')) as ProbeSample;
+}
+
+/** User + system CPU seconds of process `pid` so far (Linux; 0 elsewhere). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 function sysctl(name: string): string {
@@ -239,12 +265,21 @@ async function main(): Promise<void> {
       ...(unsent === undefined ? {} : { server: { tcpUnsentBytes: Number(unsent) } }),
     },
     {
-      args: ['--expose-gc', '--require', path.join(__dirname, 'gateway-memory-probe.js')],
+      // BENCH_NODE_ARGS: V8 flags to try on the gateway (e.g. `--max-semi-space-size=2`).
+      args: [
+        ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+        '--expose-gc',
+        '--require',
+        path.join(__dirname, 'gateway-memory-probe.js'),
+      ],
       env: { VOXGATE_PROBE_FILE: PROBE_FILE, VOXGATE_PROBE_UPSTREAM_PORT: new URL(upstream.url).port },
     },
   );
   const { url: gatewayUrl, key } = gateway;
   try {
+    // Idle as an operator sees it: booted, nothing served yet, a few seconds of quiet.
+    await sleep(BOOT_QUIET_MS);
+    const boot = probe();
     // Warm-up: code paths loaded, heap grown to its working size, before anything is measured.
     await Promise.all(Array.from({ length: 5 }, () => stream(gatewayUrl, key, Infinity, 60)));
     const slow = await measure(
@@ -253,9 +288,23 @@ async function main(): Promise<void> {
       () => Array.from({ length: STREAMS }, () => stream(gatewayUrl, key, READ_BYTES_PER_S, READ_SECONDS)),
     );
     console.log('');
+    const cpuBefore = cpuSeconds(gateway.pid);
     const fast = await measure(`B. baseline: ${STREAMS} streams read at full speed`, 0, () =>
       Array.from({ length: STREAMS }, () => stream(gatewayUrl, key, Infinity, 120)),
     );
+    const cpu = cpuSeconds(gateway.pid) - cpuBefore;
+    console.log(`   gateway CPU for B (its settle included): ${cpu.toFixed(2)} s`);
+    console.log('');
+    // After load: RSS once the gateway has been quiet for a while (Node runs no idle GC of its own).
+    await sleep(QUIET_MS);
+    const quiet = probe();
+    console.log(
+      `C. RSS idle at boot ${mb(boot.rss)} MB (${(boot.rss / MB / IDLE_TARGET_MB).toFixed(2)}× the ${IDLE_TARGET_MB} MB ` +
+        `target: ${boot.rss / MB <= IDLE_TARGET_MB ? 'met' : 'NOT met'}); after A and B and ` +
+        `${(SETTLE_MS + QUIET_MS) / 1000} s of quiet ${mb(quiet.rss)} MB (${(quiet.rss / boot.rss).toFixed(2)}× boot)`,
+    );
+    console.log(`   at boot: ${breakdown(boot, ZERO)}`);
+    console.log(`   after the quiet period, over boot: ${breakdown(quiet, boot)}`);
     console.log('');
     console.log(
       `   per slow stream ${slow.perStreamMb.toFixed(2)} MB RSS, ${(slow.perStreamMb / TARGET_MB).toFixed(2)}× the ` +
