@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
-import type * as KoffiModule from 'koffi' with { 'resolution-mode': 'import' };
+import { libcFunction } from '../infra/native-libc';
 
 /**
  * Bounds how much unsent data the kernel queues on a client connection, per socket, without a sysctl.
@@ -29,8 +28,6 @@ export interface UnsentBytesBound {
 const IPPROTO_TCP = 6;
 /** From <netinet/tcp.h>; Linux ≥ 3.12. */
 const TCP_NOTSENT_LOWAT = 25;
-/** glibc first, then musl (Alpine) by its usual names. */
-const LIBC_NAMES = ['libc.so.6', 'libc.musl-x86_64.so.1', 'libc.musl-aarch64.so.1'];
 
 type SetSockOpt = (fd: number, level: number, name: number, value: Buffer, length: number) => number;
 
@@ -44,7 +41,7 @@ export function unsentBytesBound(bytes: number): UnsentBytesBound {
   let setsockopt: SetSockOpt | null | undefined;
   const load = (): SetSockOpt | null => {
     if (setsockopt !== undefined) return setsockopt;
-    setsockopt = process.platform === 'linux' ? bindSetSockOpt() : null;
+    setsockopt = libcFunction('int setsockopt(int, int, int, const void *, uint32_t)') as SetSockOpt | null;
     return setsockopt;
   };
   return {
@@ -56,24 +53,6 @@ export function unsentBytesBound(bytes: number): UnsentBytesBound {
       return call(fd, IPPROTO_TCP, TCP_NOTSENT_LOWAT, value, 4) === 0;
     },
   };
-}
-
-function bindSetSockOpt(): SetSockOpt | null {
-  let koffi: typeof KoffiModule;
-  try {
-    koffi = createRequire(__filename)('koffi') as typeof KoffiModule;
-  } catch {
-    return null;
-  }
-  for (const name of LIBC_NAMES) {
-    try {
-      const libc = koffi.load(name);
-      return libc.func('int setsockopt(int, int, int, const void *, uint32_t)') as SetSockOpt;
-    } catch {
-      // Not this libc; try the next name.
-    }
-  }
-  return null;
 }
 
 /** The descriptor of a connected TCP socket (libuv's handle exposes it on Unix), or null. */
