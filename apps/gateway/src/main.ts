@@ -4,7 +4,7 @@ import { serviceVersionOf, startTelemetry } from '@voxgate/telemetry';
 import { BatchRuntime } from './batch/batch-runtime';
 import { createGatewayApp, createLogger, loadGatewayConfig } from './gateway-app';
 import { armExitBackstop } from './infra/graceful-shutdown';
-import { trimMemoryWhenIdle } from './infra/idle-memory-trim';
+import { serverActivity, trimMemoryWhenIdle } from './infra/idle-memory-trim';
 
 async function bootstrap(): Promise<void> {
   const logger = createLogger();
@@ -28,6 +28,7 @@ async function bootstrap(): Promise<void> {
   // Its timer is unref'd: it never holds up shutdown.
   trimMemoryWhenIdle({
     everyMs: config.server.idleTrimMs,
+    busy: serverActivity(fastify.server),
     onTrim: (before, after) => logger.event('debug', 'memory trimmed', { rssBefore: before, rssAfter: after }),
   });
   logger.event('info', 'listening', { url: `http://${config.server.host}:${port}`, models: config.models.length });

@@ -1,21 +1,23 @@
-import { mallocTrim, QUIET_UTILISATION, trimMemoryWhenIdle } from './idle-memory-trim';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mallocTrim, serverActivity, trimMemoryWhenIdle } from './idle-memory-trim';
 
 describe('trimMemoryWhenIdle', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   /** Runs the timer through `windows`, one utilisation per window; returns how many trims ran. */
-  function run(windows: number[]): number {
+  function run(windows: boolean[]): number {
     let trims = 0;
     const queue = [...windows];
-    const stop = trimMemoryWhenIdle({ everyMs: 1_000, utilisation: () => queue.shift() ?? 0, trim: () => trims++ });
+    const stop = trimMemoryWhenIdle({ everyMs: 1_000, busy: () => queue.shift() ?? false, trim: () => trims++ });
     jest.advanceTimersByTime(windows.length * 1_000);
     stop();
     return trims;
   }
 
-  const busy = 0.5;
-  const quiet = QUIET_UTILISATION / 2;
+  const busy = true;
+  const quiet = false;
 
   it('trims once when the gateway goes quiet after boot, then not again while it stays quiet', () => {
     expect(run([quiet, quiet, quiet])).toBe(1);
@@ -31,10 +33,41 @@ describe('trimMemoryWhenIdle', () => {
 
   it('does nothing when disabled (everyMs 0) or when there is no trim', () => {
     let trims = 0;
-    trimMemoryWhenIdle({ everyMs: 0, utilisation: () => 0, trim: () => trims++ });
-    trimMemoryWhenIdle({ everyMs: 1_000, utilisation: () => 0, trim: null });
+    trimMemoryWhenIdle({ everyMs: 0, busy: () => false, trim: () => trims++ });
+    trimMemoryWhenIdle({ everyMs: 1_000, busy: () => false, trim: null });
     jest.advanceTimersByTime(5_000);
     expect(trims).toBe(0);
+  });
+});
+
+describe('serverActivity (a real HTTP server)', () => {
+  it('is busy while a response is open and in the window a request came, quiet after', async () => {
+    let finish: () => void = () => undefined;
+    const server = createServer((_request, response) => {
+      response.write('streaming');
+      finish = () => response.end();
+    });
+    const busy = serverActivity(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      expect(busy()).toBe(false);
+      const answered = new Promise<void>((resolve) =>
+        httpRequest(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, (response) => {
+          response.resume();
+          response.once('end', resolve);
+        }).end(),
+      );
+      while (!busy()) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(busy()).toBe(true); // still open: a long stream keeps every window busy
+      finish();
+      await answered;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      busy(); // the window in which it closed
+      expect(busy()).toBe(false);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { performance } from 'node:perf_hooks';
+import type { Server } from 'node:http';
 import { libcFunction } from './native-libc';
 
 /**
@@ -11,33 +11,29 @@ import { libcFunction } from './native-libc';
  * 30 s after the load RSS is back at or under its idle level with it, 1.5× idle without it
  * (docs/performance.md, "Memory").
  *
- * When: every `everyMs` the event loop's utilisation over the last window is read; a window under
- * `QUIET_UTILISATION` after at least one busier window (or after boot) is "gone quiet", and trims once.
+ * When: every `everyMs` it asks whether the window was busy (by default: a request or WebSocket was open
+ * at some point of it); the first quiet window after a busy one (or after boot) trims, once.
  * A trim walks every arena (about 10 ms on a quiet gateway, hundreds of ms on a big fragmented heap
  * under load), so it never runs while the gateway is busy, and not again until load came and went.
  */
 export interface IdleMemoryTrimOptions {
   /** Window length; 0 disables the trim. */
   readonly everyMs: number;
-  /** Event-loop utilisation (0..1) since the previous call; default: `performance.eventLoopUtilization`. */
-  readonly utilisation?: () => number;
+  /** Whether the window that just ended was busy; each call starts a new window. */
+  readonly busy: () => boolean;
   /** Returns free memory to the system; default `malloc_trim(0)` (null: not available, nothing started). */
   readonly trim?: (() => void) | null;
   /** Called after each trim, e.g. to log it. */
   readonly onTrim?: (rssBefore: number, rssAfter: number) => void;
 }
 
-/** A window busier than this (1 %) is load; a quieter one after load triggers the trim. */
-export const QUIET_UTILISATION = 0.01;
-
 /** Starts the trim timer (unref'd: it never keeps the process alive); returns its stop. */
 export function trimMemoryWhenIdle(options: IdleMemoryTrimOptions): () => void {
   const trim = options.trim === undefined ? mallocTrim() : options.trim;
   if (options.everyMs <= 0 || !trim) return () => undefined;
-  const utilisation = options.utilisation ?? eventLoopUtilisation();
   let loadSinceTrim = true;
   const timer = setInterval(() => {
-    if (utilisation() >= QUIET_UTILISATION) {
+    if (options.busy()) {
       loadSinceTrim = true;
       return;
     }
@@ -51,13 +47,24 @@ export function trimMemoryWhenIdle(options: IdleMemoryTrimOptions): () => void {
   return () => clearInterval(timer);
 }
 
-function eventLoopUtilisation(): () => number {
-  let previous = performance.eventLoopUtilization();
+/**
+ * `busy` for `trimMemoryWhenIdle`: true when a request (a stream included, until its response closed) or
+ * an upgraded connection (realtime WebSocket) was open at any time since the previous call.
+ */
+export function serverActivity(server: Server): () => boolean {
+  let open = 0;
+  let startedInWindow = false;
+  const track = (closing: { once(event: 'close', listener: () => void): unknown }) => {
+    open++;
+    startedInWindow = true;
+    closing.once('close', () => open--);
+  };
+  server.on('request', (_request, response) => track(response));
+  server.on('upgrade', (request) => track(request.socket));
   return () => {
-    const now = performance.eventLoopUtilization();
-    const window = performance.eventLoopUtilization(now, previous);
-    previous = now;
-    return window.utilization;
+    const busy = open > 0 || startedInWindow;
+    startedInWindow = false;
+    return busy;
   };
 }
 
