@@ -42,8 +42,8 @@ export const GatewayConfigSchema = z.strictObject({
       tcpUnsentBytes: z.coerce.number().int().min(0).max(64 * 1024 * 1024).default(128 * 1024),
       /**
        * Every this many ms the gateway checks whether it went quiet after load (no request, stream or
-       * WebSocket open during the window); then it returns the native memory freed by the load to the system once
-       * (`malloc_trim`, glibc only), so RSS comes back near idle. 0 disables it.
+       * WebSocket open during the window); then, in its first 3 quiet windows, it returns the native memory freed
+       * by the load to the system (`malloc_trim`, glibc only), so RSS comes back near idle. 0 disables it.
        */
       idleTrimMs: z.coerce.number().int().min(0).default(10_000),
     })

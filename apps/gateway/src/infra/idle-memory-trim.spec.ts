@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mallocTrim, serverActivity, trimMemoryWhenIdle } from './idle-memory-trim';
+import { mallocTrim, QUIET_TRIMS, serverActivity, trimMemoryWhenIdle } from './idle-memory-trim';
 
 describe('trimMemoryWhenIdle', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -19,16 +19,17 @@ describe('trimMemoryWhenIdle', () => {
   const busy = true;
   const quiet = false;
 
-  it('trims once when the gateway goes quiet after boot, then not again while it stays quiet', () => {
-    expect(run([quiet, quiet, quiet])).toBe(1);
+  it('trims in the first quiet windows after boot, then not again while it stays quiet', () => {
+    expect(QUIET_TRIMS).toBe(3);
+    expect(run([quiet, quiet, quiet, quiet, quiet, quiet])).toBe(3);
   });
 
   it('never trims while the gateway is busy', () => {
     expect(run([busy, busy, busy, busy])).toBe(0);
   });
 
-  it('trims again each time load came and went', () => {
-    expect(run([quiet, busy, busy, quiet, quiet, busy, quiet])).toBe(3);
+  it('trims again each time load came and went, starting over after every busy window', () => {
+    expect(run([busy, quiet, busy, quiet, quiet, busy, quiet, quiet, quiet, quiet])).toBe(6);
   });
 
   it('does nothing when disabled (everyMs 0) or when there is no trim', () => {

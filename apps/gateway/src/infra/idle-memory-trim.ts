@@ -12,7 +12,9 @@ import { libcFunction } from './native-libc';
  * (docs/performance.md, "Memory").
  *
  * When: every `everyMs` it asks whether the window was busy (by default: a request or WebSocket was open
- * at some point of it); the first quiet window after a busy one (or after boot) trims, once.
+ * at some point of it); each of the first `QUIET_TRIMS` quiet windows after a busy one (or after boot)
+ * trims. More than one, because what the load freed reaches glibc only when V8 collects the objects that
+ * held it (array buffers): a collection that runs after the first trim leaves its memory to the next.
  * A trim walks every arena (about 10 ms on a quiet gateway, hundreds of ms on a big fragmented heap
  * under load), so it never runs while the gateway is busy, and not again until load came and went.
  */
@@ -27,18 +29,22 @@ export interface IdleMemoryTrimOptions {
   readonly onTrim?: (rssBefore: number, rssAfter: number) => void;
 }
 
+/** How many quiet windows in a row trim after load. */
+export const QUIET_TRIMS = 3;
+
 /** Starts the trim timer (unref'd: it never keeps the process alive); returns its stop. */
 export function trimMemoryWhenIdle(options: IdleMemoryTrimOptions): () => void {
   const trim = options.trim === undefined ? mallocTrim() : options.trim;
   if (options.everyMs <= 0 || !trim) return () => undefined;
-  let loadSinceTrim = true;
+  /** Trims left before the next load. */
+  let trimsLeft = QUIET_TRIMS;
   const timer = setInterval(() => {
     if (options.busy()) {
-      loadSinceTrim = true;
+      trimsLeft = QUIET_TRIMS;
       return;
     }
-    if (!loadSinceTrim) return;
-    loadSinceTrim = false;
+    if (trimsLeft === 0) return;
+    trimsLeft--;
     const before = process.memoryUsage.rss();
     trim();
     options.onTrim?.(before, process.memoryUsage.rss());
