@@ -3,7 +3,7 @@
  * gateway itself. It looks, it does not change what the gateway does:
  *
  * - every 100 ms it writes one JSON `ProbeSample` to `VOXGATE_PROBE_FILE` (replacing the previous one):
- *   `process.memoryUsage()` and `upstreamRead`, the bytes the gateway's sockets to
+ *   `process.memoryUsage()`, the size of each V8 heap space, and `upstreamRead`, the bytes the gateway's sockets to
  *   127.0.0.1:`VOXGATE_PROBE_UPSTREAM_PORT` delivered to JavaScript (`socket.bytesRead`, closed sockets
  *   included), which excludes what waits in the kernel's socket buffers: the proof of backpressure;
  * - when `VOXGATE_PROBE_FILE.gc-request` appears it deletes it, runs a full garbage collection, then
@@ -13,6 +13,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 export interface ProbeSample {
   readonly rss: number;
@@ -21,6 +22,8 @@ export interface ProbeSample {
   readonly external: number;
   readonly arrayBuffers: number;
   readonly upstreamRead: number;
+  /** Bytes V8 reserved per heap space (`new_space`, `old_space`, `large_object_space`, …). */
+  readonly spaces: Readonly<Record<string, number>>;
 }
 
 const file = process.env.VOXGATE_PROBE_FILE;
@@ -44,7 +47,9 @@ if (file) {
     let upstreamRead = closedRead;
     for (const socket of open) upstreamRead += socket.bytesRead;
     const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
-    return { rss, heapUsed, heapTotal, external, arrayBuffers, upstreamRead };
+    const spaces: Record<string, number> = {};
+    for (const space of getHeapSpaceStatistics()) spaces[space.space_name] = space.space_size;
+    return { rss, heapUsed, heapTotal, external, arrayBuffers, upstreamRead, spaces };
   };
   // Written aside and renamed, so the bench never reads half a sample.
   const write = (path: string) => {

@@ -15,7 +15,10 @@
  * every stream closed: RSS against idle, and the memory still reachable after a forced GC against idle
  * (a leak shows there; RSS that stays up with it back at idle is the allocator's, not the streams').
  * Target: ≤ 2 MB RSS per slow stream. Both runs share one gateway process, so the ratio compares like
- * with like.
+ * with like. Then C: the gateway's RSS at boot (5 s after it listened, before any request) against the
+ * 100 MB idle target of issue #12, and after A and B and BENCH_QUIET_MS (30 s) of quiet against boot.
+ * BENCH_TCP_UNSENT_BYTES sets `server.tcpUnsentBytes` (0: the kernel's defaults), BENCH_NODE_ARGS adds
+ * V8 flags to the gateway's command line.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server, type ServerResponse } from 'node:http';
@@ -34,6 +37,19 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 4_000);
 const MB = 1024 * 1024;
 /** RSS per slow stream the gateway must stay under. */
 const TARGET_MB = 2;
+/** RSS of the idle gateway (issue #12), and after load once quiet it should come back near it. */
+const IDLE_TARGET_MB = 100;
+const BOOT_QUIET_MS = 5_000;
+const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 30_000);
+const ZERO: ProbeSample = {
+  rss: 0,
+  heapUsed: 0,
+  heapTotal: 0,
+  external: 0,
+  arrayBuffers: 0,
+  upstreamRead: 0,
+  spaces: {},
+};
 
 /** Bytes the upstream managed to write, all streams together: what the gateway read (or the kernel holds). */
 let upstreamBytes = 0;
@@ -91,6 +107,24 @@ async function probeAfterGc(): Promise<ProbeSample> {
   return JSON.parse(readFileSync(`${PROBE_FILE}.gc`, 'utf8')) as ProbeSample;
 }
 
+/** User + system CPU seconds of process `pid` so far (Linux; 0 elsewhere). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+function sysctl(name: string): string {
+  try {
+    return readFileSync(`/proc/sys/${name}`, 'utf8').trim();
+  } catch {
+    return 'n/a';
+  }
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -106,7 +140,12 @@ function stream(gatewayUrl: string, key: string, bytesPerS: number, seconds: num
     });
     req.once('error', reject);
     req.once('response', (response) => {
-      if (response.statusCode !== 200) return reject(new Error(`HTTP ${response.statusCode}`));
+      if (response.statusCode !== 200) {
+        let text = '';
+        response.on('data', (data: Buffer) => (text += data.toString()));
+        response.once('end', () => reject(new Error(`HTTP ${response.statusCode}: ${text}`)));
+        return;
+      }
       let received = 0;
       const stop = setTimeout(() => {
         clearInterval(tick);
@@ -148,8 +187,10 @@ async function measure(label: string, seconds: number, open: () => Promise<numbe
   const idle = probe();
   upstreamBytes = 0;
   const peak = { rss: idle.rss, heapUsed: idle.heapUsed, external: idle.external };
+  let atPeakRss = idle;
   const sampler = setInterval(() => {
     const now = probe();
+    if (now.rss > atPeakRss.rss) atPeakRss = now;
     peak.rss = Math.max(peak.rss, now.rss);
     peak.heapUsed = Math.max(peak.heapUsed, now.heapUsed);
     peak.external = Math.max(peak.external, now.external);
@@ -177,6 +218,7 @@ async function measure(label: string, seconds: number, open: () => Promise<numbe
     `   per stream at the peak: RSS ${mb(perStream('rss'))} MB, heap used ${mb(perStream('heapUsed'))} MB, ` +
       `external ${mb(perStream('external'))} MB`,
   );
+  console.log(`   at the RSS peak, over idle: ${breakdown(atPeakRss, idle)}`);
   console.log(
     `   per stream: client read ${mb(clientRead)} MB; gateway read from the upstream ` +
       (readAt.length === 2 ? `${mb(readAt[0]!)} MB at ${seconds / 2} s, ${mb(readAt[1]!)} MB at ${seconds - 0.5} s, ` : '') +
@@ -189,21 +231,55 @@ async function measure(label: string, seconds: number, open: () => Promise<numbe
   return { perStreamMb: perStream('rss') / MB };
 }
 
+/**
+ * Where RSS went between two samples: V8's heap by space (reserved, not used), memory outside it that V8
+ * knows of (`external`, of which array buffers), and the rest (native allocations, code, stacks).
+ */
+function breakdown(at: ProbeSample, base: ProbeSample): string {
+  const space = (name: string) => (at.spaces[name] ?? 0) - (base.spaces[name] ?? 0);
+  const named = ['new_space', 'old_space', 'large_object_space'];
+  const otherSpaces = at.heapTotal - base.heapTotal - named.reduce((sum, name) => sum + space(name), 0);
+  const rest = at.rss - base.rss - (at.heapTotal - base.heapTotal) - (at.external - base.external);
+  return (
+    `RSS ${mb(at.rss - base.rss)} MB = V8 heap ${mb(at.heapTotal - base.heapTotal)} MB ` +
+    `(new ${mb(space('new_space'))}, old ${mb(space('old_space'))}, large objects ${mb(space('large_object_space'))}, ` +
+    `other ${mb(otherSpaces)}; used ${mb(at.heapUsed - base.heapUsed)}) + external ${mb(at.external - base.external)} MB ` +
+    `(array buffers ${mb(at.arrayBuffers - base.arrayBuffers)}) + native/other ${mb(rest)} MB`
+  );
+}
+
 async function main(): Promise<void> {
   console.log(
     `Voxgate slow readers — node ${process.version}, ${cpus().length} cores, ${STREAMS} streams of ${STREAM_BYTES / MB} MB\n`,
   );
   const upstream = await fastUpstream();
+  // BENCH_TCP_UNSENT_BYTES=0 measures without the gateway's per-connection bound (the kernel's defaults).
+  const unsent = process.env.BENCH_TCP_UNSENT_BYTES;
+  console.log(`server.tcpUnsentBytes: ${unsent ?? 'default'}; net.ipv4.tcp_notsent_lowat: ${sysctl('net/ipv4/tcp_notsent_lowat')}\n`);
   const gateway = await startBenchGateway(
     upstream.url,
-    {},
     {
-      args: ['--expose-gc', '--require', path.join(__dirname, 'gateway-memory-probe.js')],
+      // Memory is measured here, not Redis latency: a machine busy enough to delay Redis past the default
+      // 1 s command timeout must not turn streams into 503s.
+      redis: { commandTimeoutMs: 10_000 },
+      ...(unsent === undefined ? {} : { server: { tcpUnsentBytes: Number(unsent) } }),
+    },
+    {
+      // BENCH_NODE_ARGS: V8 flags to try on the gateway (e.g. `--max-semi-space-size=2`).
+      args: [
+        ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+        '--expose-gc',
+        '--require',
+        path.join(__dirname, 'gateway-memory-probe.js'),
+      ],
       env: { VOXGATE_PROBE_FILE: PROBE_FILE, VOXGATE_PROBE_UPSTREAM_PORT: new URL(upstream.url).port },
     },
   );
   const { url: gatewayUrl, key } = gateway;
   try {
+    // Idle as an operator sees it: booted, nothing served yet, a few seconds of quiet.
+    await sleep(BOOT_QUIET_MS);
+    const boot = probe();
     // Warm-up: code paths loaded, heap grown to its working size, before anything is measured.
     await Promise.all(Array.from({ length: 5 }, () => stream(gatewayUrl, key, Infinity, 60)));
     const slow = await measure(
@@ -212,9 +288,23 @@ async function main(): Promise<void> {
       () => Array.from({ length: STREAMS }, () => stream(gatewayUrl, key, READ_BYTES_PER_S, READ_SECONDS)),
     );
     console.log('');
+    const cpuBefore = cpuSeconds(gateway.pid);
     const fast = await measure(`B. baseline: ${STREAMS} streams read at full speed`, 0, () =>
       Array.from({ length: STREAMS }, () => stream(gatewayUrl, key, Infinity, 120)),
     );
+    const cpu = cpuSeconds(gateway.pid) - cpuBefore;
+    console.log(`   gateway CPU for B (its settle included): ${cpu.toFixed(2)} s`);
+    console.log('');
+    // After load: RSS once the gateway has been quiet for a while (Node runs no idle GC of its own).
+    await sleep(QUIET_MS);
+    const quiet = probe();
+    console.log(
+      `C. RSS idle at boot ${mb(boot.rss)} MB (${(boot.rss / MB / IDLE_TARGET_MB).toFixed(2)}× the ${IDLE_TARGET_MB} MB ` +
+        `target: ${boot.rss / MB <= IDLE_TARGET_MB ? 'met' : 'NOT met'}); after A and B and ` +
+        `${(SETTLE_MS + QUIET_MS) / 1000} s of quiet ${mb(quiet.rss)} MB (${(quiet.rss / boot.rss).toFixed(2)}× boot)`,
+    );
+    console.log(`   at boot: ${breakdown(boot, ZERO)}`);
+    console.log(`   after the quiet period, over boot: ${breakdown(quiet, boot)}`);
     console.log('');
     console.log(
       `   per slow stream ${slow.perStreamMb.toFixed(2)} MB RSS, ${(slow.perStreamMb / TARGET_MB).toFixed(2)}× the ` +

@@ -16,6 +16,7 @@ import { GatewayMetrics } from './metrics/gateway-metrics';
 import { registerApiReference } from './openapi/api-reference.routes';
 import { registerPlayground } from './playground/playground.routes';
 import { registerRealtime } from './realtime/realtime.routes';
+import { boundUnsentBytes } from './http/bound-unsent-bytes';
 
 const CONFIG_DIR = process.env.VOXGATE_CONFIG_DIR ?? path.resolve(__dirname, '../../../../config');
 
@@ -70,6 +71,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   registerApiReference(fastify, { enabled: config.server.docs });
   registerPlayground(fastify, { enabled: config.server.playground });
   registerRealtime(app, config);
+  boundUnsentBytes(fastify.server, config.server.tcpUnsentBytes, logger);
   fastify.addHook('onSend', async (_request, reply, payload) => {
     void reply.headers(openaiHeaders(reply));
     return payload;

@@ -4,6 +4,7 @@ import { serviceVersionOf, startTelemetry } from '@voxgate/telemetry';
 import { BatchRuntime } from './batch/batch-runtime';
 import { createGatewayApp, createLogger, loadGatewayConfig } from './gateway-app';
 import { armExitBackstop } from './infra/graceful-shutdown';
+import { serverActivity, trimMemoryWhenIdle } from './infra/idle-memory-trim';
 
 async function bootstrap(): Promise<void> {
   const logger = createLogger();
@@ -24,6 +25,12 @@ async function bootstrap(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   // With `batch.runWorkerInGateway` (the default) `npm start` alone also runs batches.
   if (config.batch.runWorkerInGateway) app.get(BatchRuntime).startWorker(app);
+  // Its timer is unref'd: it never holds up shutdown.
+  trimMemoryWhenIdle({
+    everyMs: config.server.idleTrimMs,
+    busy: serverActivity(fastify.server),
+    onTrim: (before, after) => logger.event('debug', 'memory trimmed', { rssBefore: before, rssAfter: after }),
+  });
   logger.event('info', 'listening', { url: `http://${config.server.host}:${port}`, models: config.models.length });
 }
 

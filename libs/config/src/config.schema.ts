@@ -39,6 +39,19 @@ export const GatewayConfigSchema = z.strictObject({
        * which end a stall with a more precise error first. 0 disables it.
        */
       sseMaxSilenceMs: z.coerce.number().int().min(0).default(120_000),
+      /**
+       * Per client connection, the most unsent data the kernel may queue (`TCP_NOTSENT_LOWAT`, set on each
+       * socket; Linux only). Past it writes push back, so a slow reader stops the provider after this much
+       * instead of after the kernel's send-buffer maximum (4 MiB by default). It does not limit throughput
+       * to a fast client (bytes in flight are not counted). 0: leave the kernel's setting.
+       */
+      tcpUnsentBytes: z.coerce.number().int().min(0).max(64 * 1024 * 1024).default(128 * 1024),
+      /**
+       * Every this many ms the gateway checks whether it went quiet after load (no request, stream or
+       * WebSocket open during the window); then, in its first 3 quiet windows, it returns the native memory freed
+       * by the load to the system (`malloc_trim`, glibc only), so RSS comes back near idle. 0 disables it.
+       */
+      idleTrimMs: z.coerce.number().int().min(0).default(10_000),
     })
     .prefault({}),
   redis: z

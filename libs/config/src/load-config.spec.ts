@@ -26,6 +26,8 @@ describe('loadConfig: layers', () => {
       docs: true,
       playground: true,
       sseMaxSilenceMs: 120_000,
+      tcpUnsentBytes: 131_072,
+      idleTrimMs: 10_000,
     });
     expect(config.tools.loop).toEqual({ maxRounds: 8, maxWallMs: 60_000, maxTokens: 200_000 });
     expect(config.admin).toEqual({ key: '' });

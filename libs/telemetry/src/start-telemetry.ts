@@ -1,18 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchSpanProcessor,
-  ConsoleSpanExporter,
-  ParentBasedSampler,
-  type Sampler,
-  type SpanExporter,
-  TraceIdRatioBasedSampler,
-} from '@opentelemetry/sdk-trace-base';
-import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { createRequire } from 'node:module';
+import type { Sampler, SpanExporter } from '@opentelemetry/sdk-trace-base';
+
+/**
+ * The OpenTelemetry SDK, loaded only when tracing starts: with `exporter: none` (the default) the gateway
+ * never loads it (about 15 MB of RSS with the OTLP exporter, docs/performance.md "Memory"); every span
+ * call then hits the API's no-op tracer.
+ */
+const load = createRequire(__filename);
+const sdkCore = () => load('@opentelemetry/core') as typeof import('@opentelemetry/core');
+const sdkResources = () => load('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+const sdkTraceBase = () => load('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+const sdkTraceNode = () => load('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+const otlpExporter = () =>
+  load('@opentelemetry/exporter-trace-otlp-http') as typeof import('@opentelemetry/exporter-trace-otlp-http');
 
 /** The `telemetry` config section (libs/config), restated so this lib depends on no other. */
 export interface TelemetrySettings {
@@ -79,16 +82,16 @@ export function startTelemetry(
       DiagLogLevel.WARN,
     );
   }
-  const provider = new NodeTracerProvider({
-    resource: resourceFromAttributes({
+  const provider = new (sdkTraceNode().NodeTracerProvider)({
+    resource: sdkResources().resourceFromAttributes({
       'service.name': settings.serviceName,
       'service.version': service.version,
       'service.instance.id': randomUUID(),
     }),
     sampler: createSampler(settings.sampleRatio),
-    spanProcessors: [new BatchSpanProcessor(exporter)],
+    spanProcessors: [new (sdkTraceBase().BatchSpanProcessor)(exporter)],
   });
-  provider.register({ propagator: new W3CTraceContextPropagator() });
+  provider.register({ propagator: new (sdkCore().W3CTraceContextPropagator)() });
 
   let stopped: Promise<void> | null = null;
   return {
@@ -114,6 +117,7 @@ export function startTelemetry(
 
 /** `ParentBased(TraceIdRatioBased(ratio))`: a root span is kept with probability `ratio`; children follow their parent. */
 export function createSampler(ratio: number): Sampler {
+  const { ParentBasedSampler, TraceIdRatioBasedSampler } = sdkTraceBase();
   return new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) });
 }
 
@@ -141,9 +145,9 @@ function exporterFor(settings: TelemetrySettings): SpanExporter | null {
     case 'none':
       return null;
     case 'console':
-      return new ConsoleSpanExporter();
+      return new (sdkTraceBase().ConsoleSpanExporter)();
     case 'otlp':
       // No `url`: the exporter reads OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, then OTEL_EXPORTER_OTLP_ENDPOINT.
-      return new OTLPTraceExporter(settings.otlpEndpoint ? { url: otlpTracesUrl(settings.otlpEndpoint) } : {});
+      return new (otlpExporter().OTLPTraceExporter)(settings.otlpEndpoint ? { url: otlpTracesUrl(settings.otlpEndpoint) } : {});
   }
 }

@@ -1,5 +1,5 @@
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { createRequire } from 'node:module';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { FetchLike } from '../http/guarded-fetch';
 import type { JsonObject, JsonValue, ToolOutcome } from '../tool-module';
 import { failure, ok } from '../tool-module';
@@ -91,11 +91,12 @@ export class McpToolSource {
     signal: AbortSignal | undefined,
     use: (client: Client, options: { timeout: number; signal?: AbortSignal }) => Promise<T>,
   ): Promise<T> {
-    const transport = new StreamableHTTPClientTransport(new URL(server.url), {
+    const sdk = mcpSdk();
+    const transport = new sdk.StreamableHTTPClientTransport(new URL(server.url), {
       fetch: this.fetch,
       requestInit: { headers: { ...server.headers } },
     });
-    const client = new Client(this.clientInfo);
+    const client = new sdk.Client(this.clientInfo);
     const options = signal ? { timeout: timeoutMs, signal } : { timeout: timeoutMs };
     try {
       await client.connect(transport, options);
@@ -131,4 +132,24 @@ function fnv1a(text: string): number {
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
   return hash;
+}
+
+type McpSdk = typeof import('@modelcontextprotocol/sdk/client/index.js') &
+  typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js');
+let loadedSdk: McpSdk | undefined;
+
+/**
+ * The MCP SDK's client, loaded on the first call to an MCP server rather than at boot: it costs about
+ * 20 MB of RSS (docs/performance.md, "Memory"), and most deployments register no MCP server. The first
+ * MCP call pays for loading it once (tens of milliseconds), next to a network round trip to the server.
+ */
+function mcpSdk(): McpSdk {
+  if (!loadedSdk) {
+    const load = createRequire(__filename);
+    loadedSdk = {
+      ...(load('@modelcontextprotocol/sdk/client/index.js') as typeof import('@modelcontextprotocol/sdk/client/index.js')),
+      ...(load('@modelcontextprotocol/sdk/client/streamableHttp.js') as typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js')),
+    };
+  }
+  return loadedSdk;
 }

@@ -1,0 +1,81 @@
+import type { Server } from 'node:http';
+import { libcFunction } from './native-libc';
+
+/**
+ * Gives memory back to the system once the gateway goes quiet after load.
+ *
+ * Why: after a burst of streams V8's heap shrinks back (its garbage is collected), but RSS stays tens of
+ * MB above idle: the native memory of the burst (socket reads, array buffers, zlib, …) was freed into
+ * glibc's arenas, which keep freed pages that are not at the top of a heap. `malloc_trim(0)` returns
+ * every free page of every arena to the kernel (`madvise`). Measured with `npm run bench:slow-readers`:
+ * 30 s after the load RSS is back at or under its idle level with it, 1.5× idle without it
+ * (docs/performance.md, "Memory").
+ *
+ * When: every `everyMs` it asks whether the window was busy (by default: a request or WebSocket was open
+ * at some point of it); each of the first `QUIET_TRIMS` quiet windows after a busy one (or after boot)
+ * trims. More than one, because what the load freed reaches glibc only when V8 collects the objects that
+ * held it (array buffers): a collection that runs after the first trim leaves its memory to the next.
+ * A trim walks every arena (about 10 ms on a quiet gateway, hundreds of ms on a big fragmented heap
+ * under load), so it never runs while the gateway is busy, and not again until load came and went.
+ */
+export interface IdleMemoryTrimOptions {
+  /** Window length; 0 disables the trim. */
+  readonly everyMs: number;
+  /** Whether the window that just ended was busy; each call starts a new window. */
+  readonly busy: () => boolean;
+  /** Returns free memory to the system; default `malloc_trim(0)` (null: not available, nothing started). */
+  readonly trim?: (() => void) | null;
+  /** Called after each trim, e.g. to log it. */
+  readonly onTrim?: (rssBefore: number, rssAfter: number) => void;
+}
+
+/** How many quiet windows in a row trim after load. */
+export const QUIET_TRIMS = 3;
+
+/** Starts the trim timer (unref'd: it never keeps the process alive); returns its stop. */
+export function trimMemoryWhenIdle(options: IdleMemoryTrimOptions): () => void {
+  const trim = options.trim === undefined ? mallocTrim() : options.trim;
+  if (options.everyMs <= 0 || !trim) return () => undefined;
+  /** Trims left before the next load. */
+  let trimsLeft = QUIET_TRIMS;
+  const timer = setInterval(() => {
+    if (options.busy()) {
+      trimsLeft = QUIET_TRIMS;
+      return;
+    }
+    if (trimsLeft === 0) return;
+    trimsLeft--;
+    const before = process.memoryUsage.rss();
+    trim();
+    options.onTrim?.(before, process.memoryUsage.rss());
+  }, options.everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * `busy` for `trimMemoryWhenIdle`: true when a request (a stream included, until its response closed) or
+ * an upgraded connection (realtime WebSocket) was open at any time since the previous call.
+ */
+export function serverActivity(server: Server): () => boolean {
+  let open = 0;
+  let startedInWindow = false;
+  const track = (closing: { once(event: 'close', listener: () => void): unknown }) => {
+    open++;
+    startedInWindow = true;
+    closing.once('close', () => open--);
+  };
+  server.on('request', (_request, response) => track(response));
+  server.on('upgrade', (request) => track(request.socket));
+  return () => {
+    const busy = open > 0 || startedInWindow;
+    startedInWindow = false;
+    return busy;
+  };
+}
+
+/** glibc's `malloc_trim(0)`, or null where there is none (not Linux, musl). */
+export function mallocTrim(): (() => void) | null {
+  const call = libcFunction('int malloc_trim(size_t)');
+  return call ? () => void call(0) : null;
+}
