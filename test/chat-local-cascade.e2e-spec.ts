@@ -1,8 +1,11 @@
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import type { APIError } from 'openai';
 import { wordErrorRate } from '@voxgate/local-voice';
-import { FakeUpstream, readSpeechClip } from '@voxgate/testing';
+import { FakeUpstream, readSpeechClip, writeTinyLlamaGguf } from '@voxgate/testing';
 import { ffmpegSeconds, OUTPUT_DECODING } from './support/decode';
 import { validator } from './support/e2e-env';
 import { GatewayProcess } from './support/gateway-process';
@@ -51,6 +54,8 @@ describeWithEngines('chat completions on type: local (the cascade)', () => {
   let gateway: GatewayProcess;
   let client: OpenAI;
   let tenantId: string;
+  // A random-weight llama GGUF generated for the in-process text model (node-llama-cpp): plumbing, not prose.
+  const ggufDir = mkdtempSync(join(tmpdir(), 'voxgate-gguf-'));
   const textModel = () => ({
     type: 'openai-compatible',
     baseURL: upstream.baseUrl,
@@ -77,6 +82,11 @@ describeWithEngines('chat completions on type: local (the cascade)', () => {
           },
           { id: 'bare-chat', provider: 'local' },
           {
+            id: 'gguf-chat',
+            provider: 'local',
+            textModel: { type: 'gguf', path: writeTinyLlamaGguf(join(ggufDir, 'tiny.gguf')), contextSize: 1024 },
+          },
+          {
             id: 'down-chat',
             provider: 'local',
             textModel: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:9/v1', model: 'gone' },
@@ -98,6 +108,7 @@ describeWithEngines('chat completions on type: local (the cascade)', () => {
   afterAll(async () => {
     await gateway?.stop();
     await upstream?.stop();
+    rmSync(ggufDir, { recursive: true, force: true });
   });
 
   it('says at boot which local models serve chat and which need a text model', () => {
@@ -323,4 +334,73 @@ describeWithEngines('chat completions on type: local (the cascade)', () => {
     expect(voice.status).toBe(400);
     expect(upstream.requests).toHaveLength(0);
   });
+  it('runs an in-process GGUF text model: spoken question in, streamed speech out, its own token counts', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'gguf-chat',
+      stream: true,
+      stream_options: { include_usage: true },
+      modalities: ['text', 'audio'],
+      audio: { voice: 'alloy', format: 'pcm16' },
+      max_completion_tokens: 24,
+      seed: 7,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_audio', input_audio: { data: readSpeechClip('jfk.wav').toString('base64'), format: 'wav' } },
+          ],
+        },
+      ],
+    });
+    const chunks: Chunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk);
+
+    const audio = chunks.flatMap((chunk) => (audioOf(chunk) ? [audioOf(chunk)!] : []));
+    const transcript = audio.map((part) => part.transcript ?? '').join('');
+    expect(transcript.trim().length).toBeGreaterThan(0);
+    const pcm = Buffer.concat(audio.map((part) => Buffer.from(part.data ?? '', 'base64')));
+    expect(ffmpegSeconds(pcm, 'raw', OUTPUT_DECODING.pcm16!.inputArgs)).toBeGreaterThan(0.2);
+    type Details = { audio_tokens?: number; text_tokens?: number };
+    const usage = chunks.at(-1)!.usage! as OpenAI.CompletionUsage & {
+      prompt_tokens_details?: Details;
+      completion_tokens_details?: Details;
+    };
+    // Counted by the model's tokenizer: the transcribed clip is tens of tokens; at most the 24 asked for out.
+    expect(usage.prompt_tokens_details?.text_tokens).toBeGreaterThan(10);
+    expect(usage.completion_tokens_details?.text_tokens).toBeGreaterThan(0);
+    expect(usage.completion_tokens_details?.text_tokens).toBeLessThanOrEqual(24);
+  }, 180_000);
+
+  it('a GGUF model forced to call a tool gives arguments that parse as JSON', async () => {
+    const completion = await client.chat.completions.create({
+      model: 'gguf-chat',
+      max_completion_tokens: 200,
+      seed: 3,
+      messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
+      tools: [
+        {
+          type: 'function',
+          function: {
+            name: 'get_weather',
+            parameters: {
+              type: 'object',
+              properties: { city: { type: 'string' }, days: { type: 'integer' } },
+              required: ['city', 'days'],
+              additionalProperties: false,
+            },
+          },
+        },
+      ],
+      tool_choice: { type: 'function', function: { name: 'get_weather' } },
+    });
+    const call = completion.choices[0]!.message.tool_calls?.[0];
+    expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(call?.type).toBe('function');
+    const args = JSON.parse((call as { function: { arguments: string } }).function.arguments) as Record<
+      string,
+      unknown
+    >;
+    expect(typeof args.city).toBe('string');
+    expect(Number.isInteger(args.days)).toBe(true);
+  }, 180_000);
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { GgufTextModelSchema } from './gguf-text-model.schema';
 import { positiveInt } from './schema-primitives';
 
 /**
@@ -12,8 +13,9 @@ import { positiveInt } from './schema-primitives';
  *   and never logged.
  * - `provider`: a `type: openai` provider of this gateway (its keys, timeouts and retries), by id. It is
  *   called directly, not through that provider's circuit breaker or fallbacks.
+ * - `gguf`: a GGUF file run in process by node-llama-cpp on the CPU (`GgufTextModelSchema`).
  *
- * `model` is the model name sent to the text model.
+ * `model` is the model name sent to the text model (the first two kinds).
  */
 export const OpenAICompatibleTextModelSchema = z.strictObject({
   type: z.literal('openai-compatible'),
@@ -44,6 +46,7 @@ export const ProviderTextModelSchema = z.strictObject({
 export const TextModelConfigSchema = z.discriminatedUnion('type', [
   OpenAICompatibleTextModelSchema,
   ProviderTextModelSchema,
+  GgufTextModelSchema,
 ]);
 export type TextModelConfig = z.infer<typeof TextModelConfigSchema>;
 export type OpenAICompatibleTextModelConfig = z.infer<typeof OpenAICompatibleTextModelSchema>;

@@ -124,9 +124,15 @@ export class LocalEnginesLifecycle implements OnApplicationBootstrap, OnApplicat
   }
 }
 
-/** A text model as the boot log names it: its kind and model, never its URL (which may hold credentials). */
+/** A text model as the boot log names it: its kind and model (or file name), never its URL (which may hold credentials). */
 function describeTextModel(config: TextModelConfig): string {
-  return config.type === 'provider'
-    ? `provider ${config.provider}: ${config.model}`
-    : `openai-compatible: ${config.model}`;
+  switch (config.type) {
+    case 'provider':
+      return `provider ${config.provider}: ${config.model}`;
+    case 'openai-compatible':
+      return `openai-compatible: ${config.model}`;
+    case 'gguf':
+      // The file's name only: a path may say more about the host than a log should.
+      return `gguf: ${(config.uri ?? config.path ?? '').split('/').pop() ?? ''}`;
+  }
 }

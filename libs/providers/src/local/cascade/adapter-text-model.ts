@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { OpenAIProviderConfigSchema, type TextModelConfig } from '@voxgate/config';
+import { createGgufTextModel } from '@voxgate/local-llm';
 import type { ChatCompletionChunk, ChatCompletionRequest } from '@voxgate/openai-wire';
 import {
   defaultDeps,
@@ -63,5 +64,8 @@ export function textModelFromConfig(
     }
     case 'provider':
       return new AdapterTextModel(() => providers(config.provider), config.model);
+    case 'gguf':
+      // Nothing loads until the first request; a missing file is then a 503 naming `models:pull`.
+      return createGgufTextModel(config);
   }
 }
