@@ -17,7 +17,7 @@ import { GatewayTools } from '../tools/tools-runtime.provider';
 import { assembledFrom, routeHeaders, toolHeaders } from './completion-http';
 import { completionEndAttributes, completionStartAttributes } from './completion-tracing';
 import { ConversationTurns, type PreparedTurn } from './conversation-turns';
-import { type Admission, MeteredChat } from './metered-chat';
+import { MeteredChat } from './metered-chat';
 import type { StreamEnd } from './sse-writer';
 
 /** The metering status of each way a stream can end. */
