@@ -37,6 +37,7 @@ function setUp(execute?: () => Promise<unknown>) {
     audioIds: [],
   };
   async function* events(): AsyncGenerator<RelayEvent> {
+    await Promise.resolve();
     yield { type: 'chunk', chunk };
   }
   const create = {
@@ -64,9 +65,8 @@ function setUp(execute?: () => Promise<unknown>) {
     prepare: jest.fn((_p: Principal, req: ChatCompletionRequest, sessionId: string | null) =>
       Promise.resolve({ request: req, sessionId, clientMessages: req.messages }),
     ),
-    prepareProvided: jest.fn(
-      (_p: Principal, req: ChatCompletionRequest, sessionId: string | null, stored: unknown[]) =>
-        Promise.resolve({ request: req, sessionId, clientMessages: stored }),
+    prepareProvided: jest.fn((_p: Principal, req: ChatCompletionRequest, sessionId: string | null, stored: unknown[]) =>
+      Promise.resolve({ request: req, sessionId, clientMessages: stored }),
     ),
     complete: jest.fn(() => Promise.resolve()),
   };
