@@ -63,11 +63,17 @@ export class RealtimeTestClient {
     rt.socket.on('close', (code, reason) => (this.closedWith = { code, reason: reason.toString() }));
   }
 
-  static async open(gatewayUrl: string, key: string, model: string): Promise<RealtimeTestClient> {
+  /** `headers` go on the handshake (e.g. `X-Session-Id` to resume a stored conversation). */
+  static async open(
+    gatewayUrl: string,
+    key: string,
+    model: string,
+    headers: Record<string, string> = {},
+  ): Promise<RealtimeTestClient> {
     const { hostname, port } = new URL(gatewayUrl);
     const client = new OpenAI({ apiKey: key, baseURL: `${gatewayUrl}/v1` });
     const rt = new OpenAIRealtimeWS(
-      { model, options: { createConnection: () => connect(Number(port), hostname) } },
+      { model, options: { headers, createConnection: () => connect(Number(port), hostname) } },
       client,
     );
     const session = new RealtimeTestClient(rt);

@@ -41,6 +41,7 @@ import { ApiKeyCache, revocationChannel } from './auth/api-key-cache';
 import { BATCH_CONTROLLERS, batchProviders } from './batch/batch.providers';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { CompletionPipeline } from './chat/completion-pipeline';
 import { ConversationTurns } from './chat/conversation-turns';
 import { MeteredChat } from './chat/metered-chat';
 import { HealthController } from './health/health.controller';
@@ -208,6 +209,7 @@ export class AppModule {
           (sessions: SessionRepository, audio: AudioStore) => new DeleteSession(sessions, audio),
         ),
         ConversationTurns,
+        CompletionPipeline,
         GatewayTools,
         { provide: ModelCatalog, useValue: new ModelCatalog(config.models) },
         construct(ProviderRouter, [MetricsRegistry], (registry: MetricsRegistry) =>

@@ -14,6 +14,16 @@ interface Entry {
   audio: Map<number, ItemAudio>;
   /** Milliseconds of assistant audio produced for this item (for truncation). */
   audioMs: number;
+  /** Already in the session store (a turn that carried it was stored, or it was loaded from there). */
+  stored: boolean;
+}
+
+/** Stands in for earlier user audio beyond the history's audio budget when the item has no transcript. */
+export const EARLIER_VOICE_MESSAGE = '[earlier voice message]';
+
+/** Size of the WAV (16-bit mono, 44-byte header) that carries `audio` to the model. */
+export function wavBytes(audio: ItemAudio): number {
+  return 44 + audio.samples.length * 2;
 }
 
 /** Why a conversation operation was refused; becomes an `error` event. */
@@ -65,7 +75,7 @@ export class Conversation {
         throw new ConversationError('item_not_found', `Item '${previousItemId}' does not exist.`, 'previous_item_id');
       index = at + 1;
     }
-    this.entries.splice(index, 0, { item, audio, audioMs: 0 });
+    this.entries.splice(index, 0, { item, audio, audioMs: 0, stored: false });
     const previous = this.entries[index - 1]?.item.id ?? null;
     while (this.entries.length > this.maxItems) this.entries.shift();
     return previous;
@@ -117,10 +127,66 @@ export class Conversation {
     entry.audioMs = audioEndMs;
   }
 
-  /** The conversation as chat-completions messages, `instructions` first. */
-  toMessages(instructions: string): TurnMessage[] {
+  /**
+   * The conversation as chat-completions messages, `instructions` first.
+   *
+   * `audioBudgetBytes` bounds the user audio a request carries: walking back from the newest user item,
+   * user audio goes as audio (WAV) while the WAVs so far fit in the budget (the newest always does);
+   * older user audio goes as its transcript when the item has one, else as `EARLIER_VOICE_MESSAGE`. The
+   * request therefore stays under a fixed size however long the conversation runs (ADR 0013).
+   */
+  toMessages(instructions: string, audioBudgetBytes = Number.POSITIVE_INFINITY): TurnMessage[] {
     const messages: TurnMessage[] = instructions ? [{ role: 'system', content: instructions }] : [];
-    for (const { item, audio } of this.entries) {
+    const asAudio = this.audioWithin(audioBudgetBytes);
+    return [...messages, ...this.messagesOf(this.entries, asAudio)];
+  }
+
+  /**
+   * The items not yet in the session store, as chat-completions messages with their audio in full (the
+   * store moves it to its audio store and keeps a reference), and their ids.
+   */
+  unstored(): { ids: string[]; messages: TurnMessage[] } {
+    const entries = this.entries.filter((entry) => !entry.stored);
+    return { ids: entries.map((entry) => entry.item.id), messages: this.messagesOf(entries, () => true) };
+  }
+
+  /** Marks items as stored (ids no longer in the conversation are ignored). */
+  markStored(ids: readonly string[]): void {
+    const set = new Set(ids);
+    for (const entry of this.entries) if (set.has(entry.item.id)) entry.stored = true;
+  }
+
+  /**
+   * Appends an item loaded from the session store (a resumed conversation): marked stored, announced to
+   * nobody (the client resumed it).
+   */
+  restore(item: ConversationItemObject, audio: Map<number, ItemAudio> = new Map()): void {
+    this.insert(item, audio);
+    const entry = this.entries.at(-1);
+    if (entry?.item.id === item.id) entry.stored = true;
+  }
+
+  /** Which user audio parts fit the budget, newest first (the newest always). */
+  private audioWithin(budget: number): (audio: ItemAudio) => boolean {
+    const kept = new Set<ItemAudio>();
+    let used = 0;
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const entry = this.entries[i];
+      if (!entry || entry.item.type !== 'message' || entry.item.role !== 'user') continue;
+      for (const audio of entry.audio.values()) {
+        if (audio.samples.length === 0) continue;
+        const bytes = wavBytes(audio);
+        if (kept.size > 0 && used + bytes > budget) return (candidate) => kept.has(candidate);
+        kept.add(audio);
+        used += bytes;
+      }
+    }
+    return (candidate) => kept.has(candidate);
+  }
+
+  private messagesOf(entries: readonly Entry[], asAudio: (audio: ItemAudio) => boolean): TurnMessage[] {
+    const messages: TurnMessage[] = [];
+    for (const { item, audio } of entries) {
       if (item.type === 'function_call') {
         const call = {
           id: item.call_id,
@@ -133,7 +199,7 @@ export class Conversation {
       } else if (item.type === 'function_call_output') {
         messages.push({ role: 'tool', content: item.output, tool_call_id: item.call_id });
       } else if (item.role === 'user') {
-        const parts = item.content.flatMap((part, index) => userPart(part, audio.get(index)));
+        const parts = item.content.flatMap((part, index) => userPart(part, audio.get(index), asAudio));
         if (parts.length > 0) messages.push({ role: 'user', content: parts });
       } else {
         const text = item.content.map(textOf).join('');
@@ -154,12 +220,15 @@ export class Conversation {
 function userPart(
   part: MessageContent,
   audio: ItemAudio | undefined,
+  asAudio: (audio: ItemAudio) => boolean,
 ): Array<{ type: 'text'; text: string } | { type: 'input_audio'; input_audio: { data: string; format: 'wav' } }> {
   if (part.type === 'input_text') return [{ type: 'text', text: part.text }];
   if (part.type === 'input_audio' && audio && audio.samples.length > 0) {
+    if (!asAudio(audio)) return [{ type: 'text', text: part.transcript || EARLIER_VOICE_MESSAGE }];
     const wav = encodeWav({ samples: audio.samples, sampleRate: audio.sampleRate });
     return [{ type: 'input_audio', input_audio: { data: Buffer.from(wav).toString('base64'), format: 'wav' } }];
   }
+  if (part.type === 'input_audio' && part.transcript) return [{ type: 'text', text: part.transcript }];
   return [];
 }
 

@@ -6,7 +6,7 @@ export { parseClientEvent, type ParsedClientEvent } from './parse-client-event';
 export { applySessionUpdate, defaultSession, DEFAULT_SERVER_VAD, DEFAULT_INSTRUCTIONS } from './session-config';
 export { InputAudioBuffer, AppendError, sampleRateOf } from './input-audio-buffer';
 export { ServerVadDetector, type VadEvent } from './server-vad';
-export { Conversation, ConversationError, type ItemAudio } from './conversation';
+export { Conversation, ConversationError, EARLIER_VOICE_MESSAGE, type ItemAudio, wavBytes } from './conversation';
 export { ResponseRun, mapUsage } from './response-run';
 export { RealtimeSession, type RealtimeSessionOptions } from './realtime-session';
 export type { TurnAudioFormat, TurnMessage, TurnRequest, TurnRunner } from './turn-runner';

@@ -37,6 +37,15 @@ export interface RealtimeSessionOptions {
   readonly onInvalidEvent?: () => boolean;
   /** Told about a response's end (metrics, logs); must not throw. */
   readonly onResponseDone?: (response: ResponseObject) => void;
+  /** The session-store id of the conversation (see `TurnRequest.sessionId`); default null. */
+  readonly sessionId?: string | null;
+  /**
+   * Most bytes of user audio (as WAV) one turn's request carries; older user turns go as their
+   * transcript or a placeholder (`Conversation.toMessages`). Default: unbounded.
+   */
+  readonly historyAudioBytes?: number;
+  /** A resumed conversation: items loaded from the session store, oldest first, with their user audio. */
+  readonly restored?: ReadonlyArray<{ item: ConversationItemObject; audio?: Map<number, ItemAudio> }>;
 }
 
 interface ActiveResponse {
@@ -75,6 +84,7 @@ export class RealtimeSession {
     this.config = defaultSession(this.newId('sess'), options.model, Math.floor(now() / 1000) + options.lifetimeSeconds);
     this.buffer = new InputAudioBuffer(this.config.audio.input.format, options.maxBufferSeconds * 24000);
     this.resetVad();
+    for (const { item, audio } of options.restored ?? []) this.conversation.restore(item, audio);
   }
 
   get session(): RealtimeSessionObject {
@@ -376,11 +386,16 @@ export class RealtimeSession {
       1000 / (sampleRateOf(format) * (audioFormat === 'pcm16' ? 2 : 1)),
     );
     let done: ResponseObject;
+    const unstored = this.conversation.unstored();
+    let stored = false;
     try {
       const stream = this.options.runner.run({
         keyId: this.options.keyId,
         model: this.options.model,
-        messages: this.conversation.toMessages(params.instructions ?? config.instructions),
+        messages: this.conversation.toMessages(
+          params.instructions ?? config.instructions,
+          this.options.historyAudioBytes,
+        ),
         modalities: modalities[0] === 'audio' ? ['text', 'audio'] : ['text'],
         voice,
         audioFormat,
@@ -389,6 +404,9 @@ export class RealtimeSession {
         tools: params.tools ?? config.tools,
         toolChoice: params.tool_choice ?? config.tool_choice,
         signal: active.controller.signal,
+        sessionId: this.options.sessionId ?? null,
+        newMessages: unstored.messages,
+        onStored: () => (stored = true),
       });
       for await (const chunk of stream) {
         if (active.controller.signal.aborted) break;
@@ -410,6 +428,7 @@ export class RealtimeSession {
         });
       }
     }
+    if (stored) this.conversation.markStored([...unstored.ids, ...done.output.map((item) => item.id)]);
     this.send({ type: 'response.done', response: done });
     this.options.onResponseDone?.(done);
   }

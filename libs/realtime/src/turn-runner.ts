@@ -40,6 +40,18 @@ export interface TurnRequest {
   readonly toolChoice: ToolChoice;
   /** Aborted on `response.cancel`, barge-in or a closed socket: the upstream call must end. */
   readonly signal: AbortSignal;
+  /**
+   * The session-store id the conversation is kept under (the client's `session_id` at connect); null:
+   * the conversation lives in this socket only and nothing is stored.
+   */
+  readonly sessionId: string | null;
+  /**
+   * The messages of the items this turn adds to the stored conversation (those not stored yet, in order,
+   * user audio in full): with `sessionId`, the runner stores them and the answer as one session turn.
+   */
+  readonly newMessages: readonly TurnMessage[];
+  /** Called when the runner stored the turn (completed, or cancelled after part of it was delivered). */
+  readonly onStored: () => void;
 }
 
 /**
@@ -48,11 +60,9 @@ export interface TurnRequest {
  * usage chunk included when there is one), or throw a `GatewayError` (its status/type/code/message
  * become the `error` event and the failed `response.done`).
  *
- * Today the gateway implements it by injecting `POST /v1/chat/completions` into itself
- * (`apps/gateway/src/realtime/inject-turn-runner.ts`), so admission, quotas, metering, server tools and
- * tracing apply to every turn exactly as to an HTTP request. When the chat sequence is extracted into a
- * shared use case (issue #15, "one pipeline, several doors"), a runner calling it directly replaces the
- * injecting one here, and nothing in `libs/realtime` changes.
+ * The gateway implements it over its completion pipeline (`apps/gateway/src/realtime/pipeline-turn-runner.ts`,
+ * the same use case `POST /v1/chat/completions` calls; ADR 0013), so admission, quotas, metering, server
+ * tools, the session store and tracing apply to every turn exactly as to an HTTP request.
  *
  * Contract: chunks arrive in order; the iterator ends after the last chunk; after `signal` aborts it
  * ends (or throws an `AbortError`) promptly and the upstream call is gone.

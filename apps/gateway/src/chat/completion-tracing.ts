@@ -17,7 +17,6 @@ import {
   ATTR_TOOL_RUNS,
   type SafeAttributeValue,
 } from '@voxgate/telemetry';
-import type { FastifyRequest } from 'fastify';
 
 type Attributes = Record<string, SafeAttributeValue>;
 
@@ -25,15 +24,16 @@ type Attributes = Record<string, SafeAttributeValue>;
 export function completionStartAttributes(
   request: ChatCompletionRequest,
   principal: Principal,
-  httpRequest: FastifyRequest,
+  requestId: string,
+  sessionPresent: boolean,
 ): Attributes {
   return {
     [ATTR_TENANT_ID]: principal.tenantId,
-    [ATTR_REQUEST_ID]: httpRequest.id,
+    [ATTR_REQUEST_ID]: requestId,
     [ATTR_GEN_AI_OPERATION_NAME]: 'chat',
     [ATTR_GEN_AI_REQUEST_MODEL]: request.model,
     [ATTR_STREAM]: request.stream === true,
-    [ATTR_SESSION_PRESENT]: httpRequest.headers['x-session-id'] !== undefined,
+    [ATTR_SESSION_PRESENT]: sessionPresent,
   };
 }
 

@@ -98,6 +98,20 @@ export class ConversationTurns {
   }
 
   /**
+   * A request whose door sends the whole conversation itself (a realtime turn): nothing is loaded, and
+   * `storedMessages` (the turn's new client messages) are what the session stores of the client.
+   */
+  async prepareProvided(
+    principal: Principal,
+    request: ChatCompletionRequest,
+    sessionId: string | null,
+    storedMessages: readonly ChatMessage[],
+  ): Promise<PreparedTurn> {
+    const messages = await this.resolveAudio.execute(principal.tenantId, request.messages);
+    return { request: { ...request, messages }, sessionId, clientMessages: storedMessages };
+  }
+
+  /**
    * Stores audio-id mappings and the session turn (once per `idempotencyKey`, or per request id when the
    * client sent none: a retried request, or the outbox writing a turn whose first attempt timed out but
    * landed, adds nothing). A turn Redis could not take now goes to the outbox and is stored once Redis is

@@ -84,7 +84,16 @@ export class MeteredChat {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  async admit(principal: Principal, request: ChatCompletionRequest, requestId: string): Promise<Admission> {
+  /**
+   * Reserves the request's estimate, or throws the 429. A stream takes a `concurrent_streams` lease,
+   * unless `streamLeaseHeld`: its caller holds one that covers it (a realtime session's turns).
+   */
+  async admit(
+    principal: Principal,
+    request: ChatCompletionRequest,
+    requestId: string,
+    options: { readonly streamLeaseHeld?: boolean } = {},
+  ): Promise<Admission> {
     const startedAtMs = Date.now();
     const model = this.models.resolve(request.model);
     const pricing = this.pricingOf(model.snapshot);
@@ -100,7 +109,7 @@ export class MeteredChat {
           estimate.audioInMs + (estimate.wantsAudio ? (estimate.outputTokens / AUDIO_TOKENS_PER_SECOND_OUT) * 1000 : 0),
         ),
       },
-      stream,
+      stream && options.streamLeaseHeld !== true,
     );
     if (reservation.wouldRefuse) {
       this.logger.event('warn', 'quota.dry_run_refusal', {

@@ -1,4 +1,4 @@
-import { RealtimeSession, type TurnRunner } from '@voxgate/realtime';
+import { RealtimeSession, type RealtimeSessionOptions, type TurnRunner } from '@voxgate/realtime';
 import type { RawData, WebSocket } from 'ws';
 import type { JsonLogger } from '../infra/json-logger';
 import { EventRateLimiter, REALTIME_LIMITS } from './realtime-limits';
@@ -14,6 +14,8 @@ export interface RealtimeConnectionOptions {
   readonly logger: JsonLogger;
   /** Called once when the socket has closed and the session has ended. */
   readonly onClosed: () => void;
+  /** The conversation's session-store id, the items it resumes with, and the audio budget per turn. */
+  readonly history?: Pick<RealtimeSessionOptions, 'sessionId' | 'restored' | 'historyAudioBytes'>;
 }
 
 /**
@@ -37,6 +39,7 @@ export class RealtimeConnection {
   constructor(private readonly options: RealtimeConnectionOptions) {
     const { socket } = options;
     this.session = new RealtimeSession({
+      ...options.history,
       model: options.model,
       keyId: options.keyId,
       runner: options.runner,

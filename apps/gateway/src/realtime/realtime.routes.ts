@@ -4,16 +4,26 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '@voxgate/config';
 import { ModelCatalog } from '@voxgate/conversation';
 import { Errors, GatewayError } from '@voxgate/openai-wire';
-import { AuthenticateApiKey, QuotaRepository, ReserveQuota, SettleQuota, StreamLeaseKeeper } from '@voxgate/tenancy';
+import { LoadSessionHistory } from '@voxgate/sessions';
+import {
+  AuthenticateApiKey,
+  AuthenticateKeyId,
+  QuotaRepository,
+  ReserveQuota,
+  SettleQuota,
+  StreamLeaseKeeper,
+} from '@voxgate/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer } from 'ws';
-import { InternalCaller } from '../auth/internal-caller';
+import { CompletionPipeline } from '../chat/completion-pipeline';
+import { ConversationTurns } from '../chat/conversation-turns';
 import { openaiHeaders } from '../http/response-headers';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { JsonLogger } from '../infra/json-logger';
-import { InjectTurnRunner } from './inject-turn-runner';
+import { PipelineTurnRunner } from './pipeline-turn-runner';
 import { RealtimeConnection } from './realtime-connection';
 import { REALTIME_LIMITS } from './realtime-limits';
+import { loadStoredConversation, type RestoredItem } from './stored-conversation';
 
 export const REALTIME_PATH = '/v1/realtime';
 const BROWSER_KEY_PREFIX = 'openai-insecure-api-key.';
@@ -29,7 +39,11 @@ const pendingUpgrades = new WeakMap<IncomingMessage, { socket: Duplex; head: Buf
  * WebSocket exists: request id, Host check, draining refusal, OpenAI headers, the access log. A refused
  * handshake is an ordinary HTTP error in OpenAI's envelope: 401 (no or bad key), 403 (wrong scope),
  * 404 (unknown model), 400 (no model, unsupported `intent`/`call_id`), 426 (not an upgrade), 429 (the
- * tenant's `concurrent_streams`, one lease held per session, renewed while it lives, released on close).
+ * tenant's `concurrent_streams`, one lease held per session, renewed while it lives, released on close;
+ * its turns take none of their own).
+ *
+ * Conversation: `?session_id=` (or `X-Session-Id`) keeps it in the session store under that id, so a
+ * reconnect with the same id resumes it (ADR 0013); without it the conversation lives with the socket.
  *
  * Auth: `Authorization: Bearer <tenant key>`, or for browsers the subprotocol
  * `openai-insecure-api-key.<key>` next to `realtime`; the server echoes `realtime` only, never the key.
@@ -43,7 +57,9 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     reserve: app.get(ReserveQuota),
     settle: app.get(SettleQuota),
     quotas: app.get(QuotaRepository),
-    runner: new InjectTurnRunner(fastify, app.get(InternalCaller)),
+    pipeline: app.get(CompletionPipeline),
+    authenticateKeyId: app.get(AuthenticateKeyId),
+    history: app.get(LoadSessionHistory),
   };
   const wss = new WebSocketServer({
     noServer: true,
@@ -117,6 +133,12 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
       }
       const model = query.model;
       resolveBridgedModel(deps.models, model);
+      const sessionId = ConversationTurns.sessionIdOf(
+        (query.session_id as string | string[] | undefined) ?? request.headers['x-session-id'],
+      );
+      const restored: RestoredItem[] = sessionId
+        ? await loadStoredConversation(deps.history, principal.tenantId, sessionId)
+        : [];
       const reservation = await deps.reserve.execute(principal, { tokens: 0, spendMicros: 0, audioMs: 0 }, true);
       const keeper = new StreamLeaseKeeper(deps.quotas, reservation, config.quotas.streamLeaseMs);
       const release = () => {
@@ -140,7 +162,14 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
           keyId: principal.keyId,
           tenantId: principal.tenantId,
           requestId: request.id,
-          runner: deps.runner,
+          runner: new PipelineTurnRunner({
+            pipeline: deps.pipeline,
+            authenticateKeyId: deps.authenticateKeyId,
+            logger,
+            connectionRequestId: request.id,
+            maxSilenceMs: config.server.sseMaxSilenceMs,
+          }),
+          history: { sessionId, restored, historyAudioBytes: REALTIME_LIMITS.historyAudioBytes },
           maxBufferSeconds: config.audio.maxInputSeconds,
           logger,
           onClosed: () => {

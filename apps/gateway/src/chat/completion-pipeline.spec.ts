@@ -1,0 +1,230 @@
+import type { CreateChatCompletion, RelayEvent, RelaySummary } from '@voxgate/conversation';
+import { type ChatCompletionChunk, type ChatCompletionRequest, Errors } from '@voxgate/openai-wire';
+import type { Principal } from '@voxgate/tenancy';
+import type { GracefulShutdown } from '../infra/graceful-shutdown';
+import type { GatewayMetrics } from '../metrics/gateway-metrics';
+import type { GatewayTools } from '../tools/tools-runtime.provider';
+import { type CompletionDoor, type CompletionInput, CompletionPipeline } from './completion-pipeline';
+import { ConversationTurns } from './conversation-turns';
+import type { MeteredChat } from './metered-chat';
+import type { StreamEnd } from './sse-writer';
+
+const principal = { tenantId: 't1', keyId: 'k1', scope: 'client' } as unknown as Principal;
+const route = { model: 'gpt-x', provider: 'openai', upstreamModel: 'gpt-x', upstreamRequestId: null };
+const request = {
+  model: 'gpt-x',
+  messages: [{ role: 'user', content: 'hi' }],
+  stream: true,
+} as unknown as ChatCompletionRequest;
+const chunk = {
+  id: 'c1',
+  object: 'chat.completion.chunk',
+  created: 1,
+  model: 'gpt-x',
+  choices: [{ index: 0, delta: { content: 'hello' }, finish_reason: null }],
+} as unknown as ChatCompletionChunk;
+const usage = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 };
+
+/** A pipeline over fakes: every settle side effect is counted. */
+function setUp(execute?: () => Promise<unknown>) {
+  const summary: RelaySummary = {
+    usage,
+    completed: true,
+    error: null,
+    generated: { textChars: 5, audioBytes: 0 },
+    message: { role: 'assistant', content: 'hello' } as RelaySummary['message'],
+    audio: null,
+    audioIds: [],
+  };
+  async function* events(): AsyncGenerator<RelayEvent> {
+    await Promise.resolve();
+    yield { type: 'chunk', chunk };
+  }
+  const create = {
+    execute: jest.fn(
+      execute ??
+        (() =>
+          Promise.resolve({
+            kind: 'stream',
+            route,
+            events: events(),
+            summary,
+            audio: { speed: 1, outputSeconds: null },
+            tools: { runs: [], messages: [], usage: null, rounds: 0 },
+          })),
+    ),
+  };
+  const admission = { reservation: { headers: { 'x-ratelimit-limit-requests': '10' }, leaseId: null } };
+  const metered = {
+    admit: jest.fn(() => Promise.resolve(admission)),
+    finish: jest.fn(),
+    keepLease: jest.fn(() => ({ stop: jest.fn() })),
+  };
+  const turns = {
+    audioIds: {},
+    prepare: jest.fn((_p: Principal, req: ChatCompletionRequest, sessionId: string | null) =>
+      Promise.resolve({ request: req, sessionId, clientMessages: req.messages }),
+    ),
+    prepareProvided: jest.fn((_p: Principal, req: ChatCompletionRequest, sessionId: string | null, stored: unknown[]) =>
+      Promise.resolve({ request: req, sessionId, clientMessages: stored }),
+    ),
+    complete: jest.fn(() => Promise.resolve()),
+  };
+  const tools = { forRequest: jest.fn(() => Promise.resolve(undefined)) };
+  const untrack = jest.fn();
+  const shutdown = { track: jest.fn(() => untrack) };
+  const observer = { observe: jest.fn() };
+  const metrics = { completion: jest.fn(() => ({ firstByte: observer, firstAudio: observer })) };
+  const pipeline = new CompletionPipeline(
+    create as unknown as CreateChatCompletion,
+    metered as unknown as MeteredChat,
+    turns as unknown as ConversationTurns,
+    tools as unknown as GatewayTools,
+    shutdown as unknown as GracefulShutdown,
+    metrics as unknown as GatewayMetrics,
+  );
+  return { pipeline, metered, turns, untrack, shutdown, create };
+}
+
+function input(overrides: Partial<CompletionInput> = {}): CompletionInput {
+  return {
+    principal,
+    request,
+    requestId: 'req_1',
+    sessionId: 'chat-1',
+    idempotencyKey: null,
+    confirmationToken: null,
+    abort: new AbortController(),
+    traceHeaders: {},
+    ...overrides,
+  };
+}
+
+/** A door whose stream ends as `end`, reading every event first and running `beforeDone` when it completes. */
+function door(end: StreamEnd | Error) {
+  const log = jest.fn();
+  const stream = jest.fn(
+    async (events: AsyncIterable<RelayEvent>, options: { beforeDone: () => Promise<void> }): Promise<StreamEnd> => {
+      for await (const _event of events) {
+        // consumed
+      }
+      if (end instanceof Error) throw end;
+      if (end === 'completed') await options.beforeDone();
+      return end;
+    },
+  );
+  const value: CompletionDoor = {
+    admitted: jest.fn(),
+    json: jest.fn(),
+    stream,
+    elapsedSeconds: () => 0.1,
+    log,
+  };
+  return { door: value, log, stream };
+}
+
+describe('CompletionPipeline: a stream is settled exactly once, whichever way it ends', () => {
+  const cases: Array<[StreamEnd, string, boolean]> = [
+    ['completed', 'completed', true],
+    ['upstream_error', 'upstream_error', false],
+    ['client_disconnected', 'cancelled', false],
+    ['interrupted', 'failed', true],
+  ];
+  it.each(cases)('%s: metered once as %s, stored: %s, logged once, untracked', async (end, status, stored) => {
+    const { pipeline, metered, turns, untrack } = setUp();
+    const { door: d, log } = door(end);
+    await expect(pipeline.execute(input(), d)).resolves.toBeUndefined();
+    expect(metered.finish).toHaveBeenCalledTimes(1);
+    expect(metered.finish).toHaveBeenCalledWith(
+      expect.anything(),
+      expect.objectContaining({ status, usage, provider: 'openai' }),
+    );
+    expect(turns.complete).toHaveBeenCalledTimes(stored ? 1 : 0);
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(log).toHaveBeenCalledWith(route, expect.objectContaining({ end, usage }));
+    expect(untrack).toHaveBeenCalledTimes(1);
+  });
+
+  it('a completed stream is settled before the door ends it (beforeDone), not again after', async () => {
+    const { pipeline, metered } = setUp();
+    const order: string[] = [];
+    metered.finish.mockImplementation(() => order.push('finish'));
+    const { door: d } = door('completed');
+    const stream = d.stream.bind(d);
+    d.stream = async (events, options) => {
+      const end = await stream(events, options);
+      order.push('door-ended');
+      return end;
+    };
+    await pipeline.execute(input(), d);
+    expect(order).toEqual(['finish', 'door-ended']);
+  });
+
+  it('a door that throws while writing still settles the request once, as failed, and the error reaches the caller', async () => {
+    const { pipeline, metered } = setUp();
+    const { door: d, log } = door(new Error('socket exploded'));
+    await expect(pipeline.execute(input(), d)).rejects.toThrow('socket exploded');
+    expect(metered.finish).toHaveBeenCalledTimes(1);
+    expect(metered.finish).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ status: 'failed' }));
+    expect(log).not.toHaveBeenCalled();
+  });
+
+  it('a failure before the answer is metered once with its status and thrown; nothing stored or streamed', async () => {
+    const { pipeline, metered, turns, untrack } = setUp(() => Promise.reject(Errors.internal()));
+    const { door: d, stream } = door('completed');
+    await expect(pipeline.execute(input(), d)).rejects.toMatchObject({ status: 500 });
+    expect(metered.finish).toHaveBeenCalledTimes(1);
+    expect(metered.finish).toHaveBeenCalledWith(expect.anything(), { status: 'upstream_error', usage: null });
+    expect(turns.complete).not.toHaveBeenCalled();
+    expect(stream).not.toHaveBeenCalled();
+    expect(untrack).toHaveBeenCalledTimes(1);
+  });
+
+  it('a malformed session id is a 400 before admission', async () => {
+    const { pipeline, metered } = setUp();
+    const { door: d } = door('completed');
+    await expect(pipeline.execute(input({ sessionId: 'bad id!' }), d)).rejects.toMatchObject({ status: 400 });
+    expect(metered.admit).not.toHaveBeenCalled();
+  });
+});
+
+describe('CompletionPipeline: door options', () => {
+  it('streamLeaseHeld admits without a lease; providedHistory stores the door’s messages; storeCancelled stores a cancelled turn', async () => {
+    const { pipeline, metered, turns } = setUp();
+    const onStored = jest.fn();
+    const storedMessages = [{ role: 'user' as const, content: 'new turn' }];
+    const { door: d } = door('client_disconnected');
+    await pipeline.execute(
+      input({
+        options: { streamLeaseHeld: true, providedHistory: { storedMessages }, storeCancelled: true, onStored },
+      }),
+      d,
+    );
+    expect(metered.admit).toHaveBeenCalledWith(principal, request, 'req_1', { streamLeaseHeld: true });
+    expect(turns.prepare).not.toHaveBeenCalled();
+    expect(turns.prepareProvided).toHaveBeenCalledWith(principal, request, 'chat-1', storedMessages);
+    expect(turns.complete).toHaveBeenCalledTimes(1);
+    expect(turns.complete).toHaveBeenCalledWith(
+      principal,
+      'req_1',
+      expect.objectContaining({ clientMessages: storedMessages }),
+      expect.objectContaining({ message: expect.objectContaining({ content: 'hello' }) }),
+      null,
+    );
+    expect(onStored).toHaveBeenCalledTimes(1);
+    expect(metered.finish).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ status: 'cancelled' }));
+  });
+
+  it('by default (HTTP) a stream takes its own lease and the session history is prepended', async () => {
+    const { pipeline, metered, turns } = setUp();
+    const { door: d } = door('completed');
+    await pipeline.execute(input(), d);
+    expect(metered.admit).toHaveBeenCalledWith(principal, request, 'req_1', { streamLeaseHeld: false });
+    expect(turns.prepare).toHaveBeenCalledWith(principal, request, 'chat-1');
+  });
+
+  it('exposes the session-id rule the doors validate with', () => {
+    expect(ConversationTurns.sessionIdOf(undefined)).toBeNull();
+    expect(ConversationTurns.sessionIdOf('abc:1')).toBe('abc:1');
+  });
+});
