@@ -12,6 +12,9 @@ import { openaiHeaders } from '../http/response-headers';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { JsonLogger } from '../infra/json-logger';
 import { InjectTurnRunner } from './inject-turn-runner';
+import type { PassthroughConnection } from './passthrough/passthrough-connection';
+import { PassthroughSessions } from './passthrough/passthrough-sessions';
+import { passthroughTargetOf } from './passthrough/passthrough-target';
 import { RealtimeConnection } from './realtime-connection';
 import { REALTIME_LIMITS } from './realtime-limits';
 
@@ -44,6 +47,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     settle: app.get(SettleQuota),
     quotas: app.get(QuotaRepository),
     runner: new InjectTurnRunner(fastify, app.get(InternalCaller)),
+    passthrough: new PassthroughSessions(app),
   };
   const wss = new WebSocketServer({
     noServer: true,
@@ -51,7 +55,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : false),
   });
-  const connections = new Set<RealtimeConnection>();
+  const connections = new Set<RealtimeConnection | PassthroughConnection>();
   const shutdown = app.get(GracefulShutdown);
   // While sessions are open, watch for the drain (SIGTERM): sessions close once their answer is spoken.
   let drainWatch: NodeJS.Timeout | null = null;
@@ -116,7 +120,9 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
         );
       }
       const model = query.model;
-      resolveBridgedModel(deps.models, model);
+      // `realtime: passthrough` models go to the provider's realtime endpoint (./passthrough), others are bridged.
+      const passthrough = passthroughTargetOf(config, model);
+      if (!passthrough) resolveBridgedModel(deps.models, model);
       const reservation = await deps.reserve.execute(principal, { tokens: 0, spendMicros: 0, audioMs: 0 }, true);
       const keeper = new StreamLeaseKeeper(deps.quotas, reservation, config.quotas.streamLeaseMs);
       const release = () => {
@@ -134,21 +140,24 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
         // Tracked like a request in flight: the drain waits for it, and its deadline closes it.
         const tracker = new AbortController();
         const untrack = shutdown.track(tracker);
-        const connection = new RealtimeConnection({
-          socket,
-          model,
-          keyId: principal.keyId,
-          tenantId: principal.tenantId,
-          requestId: request.id,
-          runner: deps.runner,
-          maxBufferSeconds: config.audio.maxInputSeconds,
-          logger,
-          onClosed: () => {
-            connections.delete(connection);
-            untrack();
-            release();
-          },
-        });
+        const onClosed = () => {
+          connections.delete(connection);
+          untrack();
+          release();
+        };
+        const connection = passthrough
+          ? deps.passthrough.open({ socket, target: passthrough, principal, requestId: request.id, onClosed })
+          : new RealtimeConnection({
+              socket,
+              model,
+              keyId: principal.keyId,
+              tenantId: principal.tenantId,
+              requestId: request.id,
+              runner: deps.runner,
+              maxBufferSeconds: config.audio.maxInputSeconds,
+              logger,
+              onClosed,
+            });
         tracker.signal.addEventListener('abort', () => connection.shutdown(), { once: true });
         connections.add(connection);
         watchDrain();
