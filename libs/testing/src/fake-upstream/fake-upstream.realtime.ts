@@ -181,7 +181,7 @@ export class FakeRealtimeSession {
       type: 'message',
       status: 'completed',
       role: 'user',
-      content: [{ type: 'input_audio' }],
+      content: [{ type: 'input_audio', transcript: null }],
     };
     this.send({ type: 'conversation.item.added', previous_item_id: previous, item: wire });
     this.send({ type: 'conversation.item.done', previous_item_id: previous, item: wire });
