@@ -139,8 +139,13 @@ describe('GET /v1/realtime (pass-through to the provider realtime endpoint)', ()
     expect(upload.status).toBe(201);
 
     const client = await connect(key);
+    // Sent at once, before the provider session is even open: it must still get the server tools added.
+    const lookup = { type: 'function' as const, name: 'lookup_order', parameters: { type: 'object', properties: {} } };
+    client.send({ type: 'session.update', session: { type: 'realtime', tools: [lookup] } });
     const created = await client.next('session.created');
     expect((created.session as { tools?: unknown[] }).tools ?? []).toEqual([]);
+    const updated = await client.next('session.updated');
+    expect((updated.session as { tools?: unknown[] }).tools).toEqual([lookup]);
     upstream.enqueueRealtime({ kind: 'functionCall', name: 'kb', arguments: { query: 'opening hours' } });
     client.send({
       type: 'conversation.item.create',
@@ -156,13 +161,17 @@ describe('GET /v1/realtime (pass-through to the provider realtime endpoint)', ()
     // Nothing about the server call reached the client.
     expect(client.of('response.function_call_arguments.done')).toEqual([]);
     expect(JSON.stringify(client.events)).not.toContain('function_call');
-    expect(client.of('session.updated')).toEqual([]); // the gateway's own tools update is not echoed
+    expect(client.of('session.updated')).toHaveLength(1); // the gateway's own tools update is not echoed
 
     // Upstream: the tools added to the session, the call's output, then a new response.
     const sent = upstream.realtimeSessions[0]!.events as Json[];
     expect(sent[0]).toEqual({
       type: 'session.update',
       session: { type: 'realtime', tools: [expect.objectContaining({ type: 'function', name: 'kb' })] },
+    });
+    expect(sent[1]).toEqual({
+      type: 'session.update',
+      session: { type: 'realtime', tools: [lookup, expect.objectContaining({ type: 'function', name: 'kb' })] },
     });
     const outputItem = sent.find(
       (event) => event.type === 'conversation.item.create' && 'call_id' in (event.item as Json),

@@ -143,7 +143,7 @@ export class PassthroughConnection {
           JSON.stringify({ type: 'session.update', session: { type: 'realtime', tools: this.tools.definitions() } }),
         );
       }
-      for (const frame of this.queued.splice(0)) upstream.send(frame);
+      for (const text of this.queued.splice(0)) this.forward(text);
     });
     upstream.on('message', (data) => {
       const text = textOf(data);
@@ -170,6 +170,17 @@ export class PassthroughConnection {
       return;
     }
     const text = textOf(data);
+    // Until the provider session is open (and the server tools known), frames wait unparsed.
+    if (this.upstream?.readyState !== WebSocket.OPEN) {
+      if (this.queued.length < REALTIME_LIMITS.eventsBurst) this.queued.push(text);
+      else this.violation('rate_limit_exceeded', 'Too many events before the session was connected.');
+      return;
+    }
+    this.forward(text);
+  }
+
+  /** Validates one client frame and sends it upstream, or answers the client with an `error` event. */
+  private forward(text: string): void {
     const parsed = parseClientEvent(text);
     if (!parsed.ok) {
       if (this.countViolation()) this.send({ type: 'error', error: parsed.error });
@@ -177,10 +188,7 @@ export class PassthroughConnection {
     }
     const event = this.upstreamEvent(parsed.event);
     if (!event) return;
-    const frame = JSON.stringify(event);
-    if (this.upstream?.readyState === WebSocket.OPEN) this.upstream.send(frame);
-    else if (this.queued.length < REALTIME_LIMITS.eventsBurst) this.queued.push(frame);
-    else this.violation('rate_limit_exceeded', 'Too many events before the session was connected.');
+    this.upstream?.send(JSON.stringify(event));
   }
 
   /** The client event as sent upstream (server tools added, the model fixed), or null if refused. */

@@ -40,6 +40,7 @@ const GATE: QuotaAmounts = { tokens: 1, spendMicros: 1, audioMs: 1 };
  */
 export class PassthroughMeter {
   private gate: Reservation | null = null;
+  private closed = false;
 
   constructor(
     private readonly deps: {
@@ -55,7 +56,9 @@ export class PassthroughMeter {
 
   /** Takes the first gate; throws the quota's 429 when the session may not start. */
   async open(): Promise<void> {
-    this.gate = await this.deps.reserve.execute(this.principal, GATE, false);
+    const gate = await this.deps.reserve.execute(this.principal, GATE, false);
+    if (this.closed) this.release(gate);
+    else this.gate = gate;
   }
 
   /**
@@ -96,14 +99,21 @@ export class PassthroughMeter {
         this.deps.settle.execute(gate, actual),
       );
     }
-    this.gate = await this.deps.reserve.execute(this.principal, GATE, false);
+    const next = await this.deps.reserve.execute(this.principal, GATE, false);
+    // The session may have closed while the gate was being taken: give it straight back.
+    if (this.closed) this.release(next);
+    else this.gate = next;
   }
 
   /** Returns the unused gate (settled to nothing). Idempotent. */
   close(): void {
+    this.closed = true;
     const gate = this.gate;
     this.gate = null;
-    if (!gate) return;
+    if (gate) this.release(gate);
+  }
+
+  private release(gate: Reservation): void {
     const actual = { tokens: 0, spendMicros: 0, audioMs: 0 };
     this.deps.pending.writeBehind(
       { kind: 'settle', requestId: `${this.requestId}:close`, reservation: gate, actual },
