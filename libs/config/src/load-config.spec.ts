@@ -57,6 +57,7 @@ describe('loadConfig: layers', () => {
         created: 1748908498,
         ownedBy: 'system',
         endpoints: ['chat/completions'],
+        realtime: 'bridge',
         contextTokens: 128_000,
         fallbacks: [],
       },

@@ -71,6 +71,14 @@ export const ModelConfigSchema = z.strictObject({
    * `textModel`. Ignored on other providers' models.
    */
   textModel: TextModelConfigSchema.optional(),
+  /**
+   * How `GET /v1/realtime?model=…` serves the model: `bridge` (the default) runs each turn as a streamed
+   * chat completion; `passthrough` relays the session to the provider's own realtime endpoint (OpenAI
+   * `wss://…/v1/realtime?model=<upstreamModel>`; Azure, a provider with `authHeader: api-key`,
+   * `wss://…/openai/realtime?api-version=…&deployment=<upstreamModel>`), with the gateway holding the
+   * provider key, metering each `response.done` and running the tenant's server tools. See docs/realtime.md.
+   */
+  realtime: z.enum(['bridge', 'passthrough']).default('bridge'),
   /** Context window, in tokens; session history is trimmed to fit it. */
   contextTokens: positiveInt.default(128_000),
   /**

@@ -9,7 +9,7 @@ const userAudio = (id: string, transcript?: string): ConversationItemObject => (
   type: 'message',
   status: 'completed',
   role: 'user',
-  content: [transcript ? { type: 'input_audio', transcript } : { type: 'input_audio' }],
+  content: [{ type: 'input_audio', transcript: transcript ?? null }],
 });
 const answer = (id: string, text: string): ConversationItemObject => ({
   id,

@@ -271,7 +271,7 @@ export class RealtimeSession {
       type: 'message',
       status: 'completed',
       role: 'user',
-      content: [{ type: 'input_audio' }],
+      content: [{ type: 'input_audio', transcript: null }],
     };
     const previous = this.conversation.insert(item, new Map([[0, { samples, sampleRate }]]));
     this.send({ type: 'input_audio_buffer.committed', previous_item_id: previous, item_id: itemId });
@@ -302,7 +302,7 @@ export class RealtimeSession {
               `item.content.${index}`,
             );
           audio.set(index, this.decodeItemAudio(part.audio, index));
-          return part.transcript ? { type: 'input_audio', transcript: part.transcript } : { type: 'input_audio' };
+          return { type: 'input_audio', transcript: part.transcript ?? null };
         }
         if (part.type === 'output_text') {
           if (create.role !== 'assistant')

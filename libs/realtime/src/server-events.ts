@@ -52,8 +52,11 @@ export type ItemStatus = 'completed' | 'incomplete' | 'in_progress';
 
 export type MessageContent =
   | { type: 'input_text'; text: string }
-  /** `transcript` only once known: the spec types it as a string, never null. */
-  | { type: 'input_audio'; transcript?: string }
+  /**
+   * `transcript` is null until known, as OpenAI sends it (the spec says string; `@openai/agents-realtime`
+   * requires the key, string or null).
+   */
+  | { type: 'input_audio'; transcript: string | null }
   | { type: 'output_text'; text: string }
   | { type: 'output_audio'; transcript: string };
 

@@ -53,6 +53,11 @@ export type {
   OpenAiErrorBody,
   ToolCall,
 } from './fake-upstream/fake-upstream.wire';
+export {
+  REALTIME_AUDIO_TOKENS_PER_SECOND,
+  type RealtimeReply,
+  type RecordedRealtimeSession,
+} from './fake-upstream/fake-upstream.realtime';
 export { DEFAULT_TEXT_ANSWER } from './fake-upstream/fake-upstream.answer';
 export { AUDIO_CHUNK_BYTES } from './fake-upstream/fake-upstream.chunks';
 export { AUDIO_TTL_SECONDS } from './fake-upstream/fake-upstream.responses';

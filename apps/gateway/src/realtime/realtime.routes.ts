@@ -20,6 +20,9 @@ import { ConversationTurns } from '../chat/conversation-turns';
 import { openaiHeaders } from '../http/response-headers';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { JsonLogger } from '../infra/json-logger';
+import type { PassthroughConnection } from './passthrough/passthrough-connection';
+import { PassthroughSessions } from './passthrough/passthrough-sessions';
+import { passthroughTargetOf } from './passthrough/passthrough-target';
 import { PipelineTurnRunner } from './pipeline-turn-runner';
 import { RealtimeConnection } from './realtime-connection';
 import { REALTIME_LIMITS } from './realtime-limits';
@@ -60,6 +63,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     pipeline: app.get(CompletionPipeline),
     authenticateKeyId: app.get(AuthenticateKeyId),
     history: app.get(LoadSessionHistory),
+    passthrough: new PassthroughSessions(app),
   };
   const wss = new WebSocketServer({
     noServer: true,
@@ -67,7 +71,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     perMessageDeflate: false,
     handleProtocols: (protocols) => (protocols.has('realtime') ? 'realtime' : false),
   });
-  const connections = new Set<RealtimeConnection>();
+  const connections = new Set<RealtimeConnection | PassthroughConnection>();
   const shutdown = app.get(GracefulShutdown);
   // While sessions are open, watch for the drain (SIGTERM): sessions close once their answer is spoken.
   let drainWatch: NodeJS.Timeout | null = null;
@@ -132,7 +136,9 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
         );
       }
       const model = query.model;
-      resolveBridgedModel(deps.models, model);
+      // `realtime: passthrough` models go to the provider's realtime endpoint (./passthrough), others are bridged.
+      const passthrough = passthroughTargetOf(config, model);
+      if (!passthrough) resolveBridgedModel(deps.models, model);
       const sessionId = ConversationTurns.sessionIdOf(
         (query.session_id as string | string[] | undefined) ?? request.headers['x-session-id'],
       );
@@ -156,28 +162,31 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
         // Tracked like a request in flight: the drain waits for it, and its deadline closes it.
         const tracker = new AbortController();
         const untrack = shutdown.track(tracker);
-        const connection = new RealtimeConnection({
-          socket,
-          model,
-          keyId: principal.keyId,
-          tenantId: principal.tenantId,
-          requestId: request.id,
-          runner: new PipelineTurnRunner({
-            pipeline: deps.pipeline,
-            authenticateKeyId: deps.authenticateKeyId,
-            logger,
-            connectionRequestId: request.id,
-            maxSilenceMs: config.server.sseMaxSilenceMs,
-          }),
-          history: { sessionId, restored, historyAudioBytes: REALTIME_LIMITS.historyAudioBytes },
-          maxBufferSeconds: config.audio.maxInputSeconds,
-          logger,
-          onClosed: () => {
-            connections.delete(connection);
-            untrack();
-            release();
-          },
-        });
+        const onClosed = () => {
+          connections.delete(connection);
+          untrack();
+          release();
+        };
+        const connection = passthrough
+          ? deps.passthrough.open({ socket, target: passthrough, principal, requestId: request.id, onClosed })
+          : new RealtimeConnection({
+              socket,
+              model,
+              keyId: principal.keyId,
+              tenantId: principal.tenantId,
+              requestId: request.id,
+              runner: new PipelineTurnRunner({
+                pipeline: deps.pipeline,
+                authenticateKeyId: deps.authenticateKeyId,
+                logger,
+                connectionRequestId: request.id,
+                maxSilenceMs: config.server.sseMaxSilenceMs,
+              }),
+              history: { sessionId, restored, historyAudioBytes: REALTIME_LIMITS.historyAudioBytes },
+              maxBufferSeconds: config.audio.maxInputSeconds,
+              logger,
+              onClosed,
+            });
         tracker.signal.addEventListener('abort', () => connection.shutdown(), { once: true });
         connections.add(connection);
         watchDrain();

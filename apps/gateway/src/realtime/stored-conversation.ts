@@ -83,7 +83,7 @@ function userItem(user: Extract<ChatMessage, { role: 'user' }>): RestoredItem {
       const decoded = part.input_audio.format === 'wav' ? pcm16Wav(Buffer.from(part.input_audio.data, 'base64')) : null;
       if (decoded) {
         audio.set(content.length, decoded);
-        content.push({ type: 'input_audio' });
+        content.push({ type: 'input_audio', transcript: null });
       } else content.push({ type: 'input_text', text: EARLIER_VOICE_MESSAGE });
     }
   }

@@ -12,6 +12,7 @@ export function modelConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
     ownedBy: 'system',
     contextTokens: 128_000,
     endpoints: ['chat/completions'],
+    realtime: 'bridge',
     fallbacks: [],
     ...overrides,
   };

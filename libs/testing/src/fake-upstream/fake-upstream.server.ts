@@ -1,11 +1,14 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
 import { OpenApiValidator } from '../openapi/openapi-validator';
 import { checkApiKey, checkChatRequestBody, checkJsonBody } from './fake-upstream.checks';
 import { type ErrorReply, invalidUrl, openAiError, specViolation } from './fake-upstream.errors';
 import { Exchange } from './fake-upstream.exchange';
 import { answerChat } from './fake-upstream.replier';
 import { readChatRequest } from './fake-upstream.request';
+import { FakeRealtimeSession, type RealtimeReply, type RecordedRealtimeSession } from './fake-upstream.realtime';
 import { buildModelList } from './fake-upstream.responses';
 import type { RecordedRequest, ScriptedReply } from './fake-upstream.script';
 import { answerSpeech } from './fake-upstream.speech';
@@ -32,6 +35,11 @@ export interface FakeUpstreamOptions {
  *   of the vendored clip the upload matches (see fake-upstream.speech.ts, fake-upstream.transcription.ts).
  *   Queued replies apply to them too (`json`, `reset`, `delay`, `stall`, `streamError`).
  * - `GET …/models`: a short model list.
+ * - `GET …/realtime` upgraded to a WebSocket (OpenAI's `/v1/realtime?model=…`, Azure's
+ *   `/openai/realtime?api-version=…&deployment=…`): the key is checked at the handshake (a 401 refuses it),
+ *   then a session behaving like OpenAI's Realtime API (fake-upstream.realtime.ts); every client event is
+ *   checked against the spec's `RealtimeClientEvent`. Sessions are recorded in `realtimeSessions`; replies
+ *   queued with `enqueueRealtime`; `refuseRealtime(status)` makes handshakes fail (fault injection).
  *
  * Every request is recorded in `requests`; every spec violation in `violations`, and answered with a 400.
  */
@@ -42,6 +50,11 @@ export class FakeUpstream {
   readonly violations: string[] = [];
   /** Pause before each streamed chunk, in milliseconds. */
   chunkDelayMs: number;
+  /** Realtime sessions in arrival order (refused handshakes included, with no events). */
+  readonly realtimeSessions: RecordedRealtimeSession[] = [];
+  private readonly realtimeQueue: RealtimeReply[] = [];
+  private realtimeRefusal: number | null = null;
+  private readonly wss = new WebSocketServer({ noServer: true });
 
   private readonly queue: ScriptedReply[] = [];
   private responder: ((body: unknown) => ScriptedReply | undefined) | undefined;
@@ -66,6 +79,9 @@ export class FakeUpstream {
       (request: IncomingMessage, response: ServerResponse) => void upstream.handle(request, response),
     );
     server.on('connection', (socket) => socket.setNoDelay(true));
+    server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      upstream.upgrade(request, socket, head),
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -100,6 +116,18 @@ export class FakeUpstream {
     return this;
   }
 
+  /** Queues what the next realtime `response.create`s get, one each, in order (any session). */
+  enqueueRealtime(...replies: RealtimeReply[]): this {
+    this.realtimeQueue.push(...replies);
+    return this;
+  }
+
+  /** Makes realtime handshakes fail with `status` (a JSON error body) until called with `null`. */
+  refuseRealtime(status: number | null): this {
+    this.realtimeRefusal = status;
+    return this;
+  }
+
   /** Scripted replies not consumed yet. */
   get pendingReplies(): number {
     return this.queue.length;
@@ -131,6 +159,9 @@ export class FakeUpstream {
     this.violations.length = 0;
     this.queue.length = 0;
     this.responder = undefined;
+    this.realtimeSessions.length = 0;
+    this.realtimeQueue.length = 0;
+    this.realtimeRefusal = null;
   }
 
   /** Resolves once `count` requests have arrived. */
@@ -149,8 +180,45 @@ export class FakeUpstream {
   }
 
   async stop(): Promise<void> {
+    for (const client of this.wss.clients) client.terminate();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(request.url ?? '/', this.origin);
+    const record: RecordedRealtimeSession = {
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: request.headers,
+      events: [],
+      closed: null,
+    };
+    this.realtimeSessions.push(record);
+    const authError = this.apiKey === undefined ? undefined : checkApiKey(request.headers, this.apiKey);
+    const refusal: ErrorReply | undefined =
+      authError ??
+      (!url.pathname.endsWith('/realtime') ? invalidUrl('GET', url.pathname) : undefined) ??
+      (this.realtimeRefusal !== null
+        ? { status: this.realtimeRefusal, body: openAiError('Injected fault.', 'server_error'), reason: 'spec' }
+        : undefined);
+    if (refusal) {
+      const body = JSON.stringify(refusal.body);
+      socket.end(
+        `HTTP/1.1 ${refusal.status} Refused\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      new FakeRealtimeSession(
+        ws,
+        record,
+        this.validator,
+        this.violations,
+        () => this.realtimeQueue.shift(),
+        () => this.chunkDelayMs,
+      );
+    });
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -216,7 +284,11 @@ export class FakeUpstream {
     const where = `${method} ${path}`;
     if (!contentType.startsWith('multipart/form-data')) {
       this.violations.push(`${where}: content-type is '${contentType}', expected multipart/form-data`);
-      return refuse(exchange, { status: 400, body: openAiError('Expected a multipart/form-data body.'), reason: 'spec' });
+      return refuse(exchange, {
+        status: 400,
+        body: openAiError('Expected a multipart/form-data body.'),
+        reason: 'spec',
+      });
     }
     const form = await parseForm(rawBytes, contentType);
     exchange.record.body = form.fields;

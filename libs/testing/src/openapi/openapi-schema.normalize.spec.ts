@@ -16,6 +16,16 @@ describe('normalizeOpenApiSchema', () => {
     expect(normalizeOpenApiSchema({ type: 'string', nullable: false })).toEqual({ type: 'string' });
   });
 
+  it('lets a schema whose default is null accept null (Realtime `noise_reduction`), not one whose default is not', () => {
+    const schema = { type: 'object', default: null, properties: { type: { type: 'string' } } };
+    expect(normalizeOpenApiSchema(structuredClone(schema))).toEqual({ anyOf: [schema, { type: 'null' }] });
+    expect(normalizeOpenApiSchema({ type: 'string', default: 'x' })).toEqual({ type: 'string', default: 'x' });
+    const documented = { $ref: '#/components/schemas/T', description: 'Defaults to off and can be set to `null`.' };
+    expect(normalizeOpenApiSchema(structuredClone(documented))).toEqual({ anyOf: [documented, { type: 'null' }] });
+    const named = { type: 'object', properties: { default: { type: 'string' } } };
+    expect(normalizeOpenApiSchema(structuredClone(named))).toEqual(named);
+  });
+
   it('leaves a property that is named `nullable` alone', () => {
     const schema = { type: 'object', properties: { nullable: { type: 'boolean' } } };
     expect(normalizeOpenApiSchema(structuredClone(schema))).toEqual(schema);

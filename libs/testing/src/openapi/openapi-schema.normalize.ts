@@ -9,9 +9,20 @@
  * - Boolean `exclusiveMinimum`/`exclusiveMaximum` (3.0 style, fine-tuning schemas) become the numeric
  *   2020-12 form; Ajv refuses to compile the boolean form.
  * - Empty `format:` values are dropped.
+ * - A schema whose `default` is `null`, or whose description says it "can be set to `null`", accepts
+ *   `null` (treated as `nullable: true`): the Realtime session's `audio.input.noise_reduction`
+ *   (`type: object, default: null`) and `transcription` (a `$ref`) are documented as "set to `null` to
+ *   turn off", which OpenAI accepts and `@openai/agents-realtime` sends (`noise_reduction: null` by default).
  *
  * Mutates `node` in place (it is a freshly parsed document) and returns the replacement for it.
  */
+/**
+ * The user item's `input_audio` part's `transcript` (spec: `type: string`) is `null` until the audio is
+ * transcribed, in OpenAI's answers: `@openai/agents-realtime` requires the key (`z.string().nullable()`)
+ * and fails on an item without it, so servers send `null` and the spec must accept it.
+ */
+const INPUT_AUDIO_TRANSCRIPT = 'Transcript of the audio (for `input_audio`)';
+
 export function normalizeOpenApiSchema(node: unknown): unknown {
   if (Array.isArray(node)) {
     for (let index = 0; index < node.length; index += 1) node[index] = normalizeOpenApiSchema(node[index]);
@@ -24,6 +35,12 @@ export function normalizeOpenApiSchema(node: unknown): unknown {
   rewriteExclusiveBound(node, 'exclusiveMaximum', 'maximum');
   if (node['format'] === '' || node['format'] === null) delete node['format'];
 
+  // `default: null` (the keyword: a property *named* `default` would hold a schema object) means nullable.
+  const description = typeof node['description'] === 'string' ? node['description'] : '';
+  const documentedNullable = /can be set to `null`/.test(description) || description.startsWith(INPUT_AUDIO_TRANSCRIPT);
+  if ((node['default'] === null || documentedNullable) && node['nullable'] === undefined && node['type'] !== 'null') {
+    node['nullable'] = true;
+  }
   // Only the boolean is the keyword; a property *named* `nullable` would hold a schema object.
   if (typeof node['nullable'] !== 'boolean') return node;
   const nullable = node['nullable'];

@@ -13,7 +13,7 @@ export type ComponentSchemas = Readonly<Record<string, unknown>>;
 export const OPENAPI_SPEC_ENV = 'VOXGATE_OPENAPI_SPEC';
 
 /** Bump when `normalizeOpenApiSchema` changes, so stale disk caches are ignored. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 3;
 
 const loaded = new Map<string, ComponentSchemas>();
 
