@@ -24,7 +24,8 @@ async function bootstrap(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   // With `batch.runWorkerInGateway` (the default) `npm start` alone also runs batches.
   if (config.batch.runWorkerInGateway) app.get(BatchRuntime).startWorker(app);
-  logger.event('info', 'listening', { url: `http://${config.server.host}:${port}`, models: config.models.length });
+  const scheme = config.server.tls ? 'https' : 'http';
+  logger.event('info', 'listening', { url: `${scheme}://${config.server.host}:${port}`, models: config.models.length });
 }
 
 void bootstrap().catch((error: unknown) => {

@@ -11,6 +11,7 @@ import {
 import type { Principal } from '@voxgate/tenancy';
 import { ATTR_OUTCOME, type CompletionSpan, traceChatCompletion } from '@voxgate/telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AllowClientSecret } from '../auth/allow-client-secret.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { requestAbortController } from '../http/client-abort';
@@ -37,6 +38,7 @@ const STREAM_STATUS = {
 /** `POST /v1/chat/completions`: JSON in, JSON or SSE out, exactly as OpenAI's; admitted and metered. */
 @Controller('v1/chat/completions')
 @UseGuards(ApiKeyGuard)
+@AllowClientSecret()
 export class ChatCompletionsController {
   constructor(
     private readonly createChatCompletion: CreateChatCompletion,

@@ -4,10 +4,19 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '@voxgate/config';
 import { ModelCatalog } from '@voxgate/conversation';
 import { Errors, GatewayError } from '@voxgate/openai-wire';
-import { AuthenticateApiKey, QuotaRepository, ReserveQuota, SettleQuota, StreamLeaseKeeper } from '@voxgate/tenancy';
+import { type SessionUpdate, SessionUpdateSchema } from '@voxgate/realtime';
+import {
+  AuthenticateApiKey,
+  type Principal,
+  QuotaRepository,
+  ReserveQuota,
+  SettleQuota,
+  StreamLeaseKeeper,
+} from '@voxgate/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer } from 'ws';
 import { InternalCaller } from '../auth/internal-caller';
+import { OriginPolicy } from '../auth/origin-policy';
 import { openaiHeaders } from '../http/response-headers';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { JsonLogger } from '../infra/json-logger';
@@ -33,6 +42,9 @@ const pendingUpgrades = new WeakMap<IncomingMessage, { socket: Duplex; head: Buf
  *
  * Auth: `Authorization: Bearer <tenant key>`, or for browsers the subprotocol
  * `openai-insecure-api-key.<key>` next to `realtime`; the server echoes `realtime` only, never the key.
+ * The key may be a client secret (`ek_…`, ADR 0015): then `model` must be the secret's (else 403) and
+ * the session starts with the secret's bound settings. A handshake with an `Origin` header must come
+ * from an origin the tenant allows (`OriginPolicy`, else 403).
  */
 export function registerRealtime(app: NestFastifyApplication, config: GatewayConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -43,6 +55,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     reserve: app.get(ReserveQuota),
     settle: app.get(SettleQuota),
     quotas: app.get(QuotaRepository),
+    origins: app.get(OriginPolicy),
     runner: new InjectTurnRunner(fastify, app.get(InternalCaller)),
   };
   const wss = new WebSocketServer({
@@ -117,6 +130,8 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
       }
       const model = query.model;
       resolveBridgedModel(deps.models, model);
+      await deps.origins.check(request.headers, principal.tenantId);
+      const initialSession = clientSecretSession(deps.models, principal, model);
       const reservation = await deps.reserve.execute(principal, { tokens: 0, spendMicros: 0, audioMs: 0 }, true);
       const keeper = new StreamLeaseKeeper(deps.quotas, reservation, config.quotas.streamLeaseMs);
       const release = () => {
@@ -142,6 +157,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
           requestId: request.id,
           runner: deps.runner,
           maxBufferSeconds: config.audio.maxInputSeconds,
+          ...(initialSession ? { initialSession } : {}),
           logger,
           onClosed: () => {
             connections.delete(connection);
@@ -189,6 +205,20 @@ function authorizationOf(request: FastifyRequest): string | undefined {
     .find((entry) => entry.startsWith(BROWSER_KEY_PREFIX))
     ?.slice(BROWSER_KEY_PREFIX.length);
   return key ? `Bearer ${key}` : undefined;
+}
+
+/**
+ * For a client secret: its model must be the session's (alias and snapshot are the same model), and the
+ * session starts with its bound settings (`model` dropped: fixed by the handshake). Undefined for a key.
+ */
+function clientSecretSession(models: ModelCatalog, principal: Principal, model: string): SessionUpdate | undefined {
+  const grant = principal.clientSecret;
+  if (!grant) return undefined;
+  if (models.resolve(model).snapshot !== models.resolve(grant.model).snapshot) {
+    throw Errors.clientSecretNotAllowed(`this one is bound to the model '${grant.model}'.`);
+  }
+  const parsed = SessionUpdateSchema.safeParse({ ...grant.session, model: undefined });
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The session's model must serve chat completions: each turn is bridged onto them. */
