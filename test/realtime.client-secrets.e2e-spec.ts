@@ -1,4 +1,4 @@
-import OpenAI, { AuthenticationError, PermissionDeniedError } from 'openai';
+import OpenAI, { AuthenticationError, BadRequestError, PermissionDeniedError } from 'openai';
 import { speechPcm16 } from '@voxgate/testing';
 import { spec, useRelayEnv } from './support/e2e-env';
 import { RealtimeTestClient } from './support/realtime-client';
@@ -134,12 +134,12 @@ describe('POST /v1/realtime/client_secrets (browser secrets)', () => {
     const { client } = env();
     const tooLong = await mint(client, 601).catch((error: unknown) => error);
     expect(tooLong).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((tooLong as OpenAI.BadRequestError).param).toBe('expires_after.seconds');
+    expect((tooLong as BadRequestError).param).toBe('expires_after.seconds');
     const noModel = await client.realtime.clientSecrets
       .create({ session: { type: 'realtime' } })
       .catch((error: unknown) => error);
     expect(noModel).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((noModel as OpenAI.BadRequestError).param).toBe('session.model');
+    expect((noModel as BadRequestError).param).toBe('session.model');
     const transcription = await client.realtime.clientSecrets
       .create({ session: { type: 'transcription' } })
       .catch((error: unknown) => error);
