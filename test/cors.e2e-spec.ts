@@ -117,7 +117,13 @@ describe('CORS and Origin checks', () => {
 
   it('validates the admin input: origins as browsers send them', async () => {
     const { gateway, tenantId } = env();
-    for (const bad of ['https://app.example.com/', 'https://app.example.com/path', 'ftp://x.example', '*', 'HTTPS://APP.EXAMPLE.COM']) {
+    for (const bad of [
+      'https://app.example.com/',
+      'https://app.example.com/path',
+      'ftp://x.example',
+      '*',
+      'HTTPS://APP.EXAMPLE.COM',
+    ]) {
       const response = await gateway.admin('PATCH', `/admin/tenants/${tenantId}`, { cors_origins: [bad] });
       expect(response.status).toBe(400);
     }
@@ -137,7 +143,9 @@ describe('CORS by default', () => {
     });
     expect(response.status).toBe(403);
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
-    const actual = await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${key}`, origin: APP } });
+    const actual = await fetch(`${gateway.url}/v1/models`, {
+      headers: { authorization: `Bearer ${key}`, origin: APP },
+    });
     expect(actual.status).toBe(403);
     expect(actual.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -77,15 +77,23 @@ describe('POST /v1/realtime/client_secrets (browser secrets)', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(completion.model).toBe(SNAPSHOT);
-    const viaSnapshot = await browser.chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }] });
+    const viaSnapshot = await browser.chat.completions.create({
+      model: SNAPSHOT,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(viaSnapshot.model).toBe(SNAPSHOT);
 
     // Usage: the socket's turn and both completions, under the minting key.
-    const billing = await gateway.admin('POST', `/admin/tenants/${tenantId}/keys`, { name: 'billing', scope: 'billing' });
+    const billing = await gateway.admin('POST', `/admin/tenants/${tenantId}/keys`, {
+      name: 'billing',
+      scope: 'billing',
+    });
     const billingKey = (billing.body as { key: string }).key;
-    const mintingKeyId = ((await gateway.admin('GET', `/admin/tenants/${tenantId}/keys`)).body as {
-      data: Array<{ id: string; name: string }>;
-    }).data.find((entry) => entry.name === 'test key')!.id;
+    const mintingKeyId = (
+      (await gateway.admin('GET', `/admin/tenants/${tenantId}/keys`)).body as {
+        data: Array<{ id: string; name: string }>;
+      }
+    ).data.find((entry) => entry.name === 'test key')!.id;
     let events: UsageEvent[] = [];
     for (let attempt = 0; attempt < 50 && events.length < 3; attempt++) {
       events = await usageEvents(gateway.url, billingKey);
@@ -112,7 +120,9 @@ describe('POST /v1/realtime/client_secrets (browser secrets)', () => {
       browser.models.list().catch((error: unknown) => error),
       browser.files.list().catch((error: unknown) => error),
       browser.batches.list().catch((error: unknown) => error),
-      browser.realtime.clientSecrets.create({ session: { type: 'realtime', model: ALIAS } }).catch((error: unknown) => error),
+      browser.realtime.clientSecrets
+        .create({ session: { type: 'realtime', model: ALIAS } })
+        .catch((error: unknown) => error),
       browser.chat.completions
         .create({ model: ALIAS, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'X-Session-Id': 's1' } })
         .catch((error: unknown) => error),
@@ -160,7 +170,9 @@ describe('POST /v1/realtime/client_secrets (browser secrets)', () => {
     // Another key of the same tenant cannot revoke it; the minting key can.
     const other = await gateway.admin('POST', `/admin/tenants/${tenantId}/keys`, { name: 'other' });
     const otherClient = openaiClient(gateway.url, (other.body as { key: string }).key);
-    await expect(otherClient.delete(`/realtime/client_secrets/${firstId}`)).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    await expect(otherClient.delete(`/realtime/client_secrets/${firstId}`)).rejects.toBeInstanceOf(
+      OpenAI.NotFoundError,
+    );
     await expect(client.delete(`/realtime/client_secrets/${firstId}`)).resolves.toEqual({
       object: 'realtime.client_secret.deleted',
       id: firstId,
@@ -174,7 +186,10 @@ describe('POST /v1/realtime/client_secrets (browser secrets)', () => {
     expect(await refusedWith(gateway.url, first.data.value, ALIAS)).toMatch(/401/);
 
     const revoked = await gateway.admin('DELETE', `/admin/tenants/${tenantId}/client-secrets/${secondId}`);
-    expect(revoked).toEqual({ status: 200, body: { object: 'realtime.client_secret.deleted', id: secondId, deleted: true } });
+    expect(revoked).toEqual({
+      status: 200,
+      body: { object: 'realtime.client_secret.deleted', id: secondId, deleted: true },
+    });
     expect(await refusedWith(gateway.url, second.data.value, ALIAS)).toMatch(/401/);
     expect((await gateway.admin('DELETE', `/admin/tenants/${tenantId}/client-secrets/${secondId}`)).status).toBe(404);
 

@@ -77,7 +77,11 @@ export class RealtimeSession {
     this.newId = options.newId ?? randomId;
     const now = options.now ?? Date.now;
     this.conversationId = this.newId('conv');
-    const defaults = defaultSession(this.newId('sess'), options.model, Math.floor(now() / 1000) + options.lifetimeSeconds);
+    const defaults = defaultSession(
+      this.newId('sess'),
+      options.model,
+      Math.floor(now() / 1000) + options.lifetimeSeconds,
+    );
     this.config = options.initialSession ? applySessionUpdate(defaults, options.initialSession) : defaults;
     this.buffer = new InputAudioBuffer(this.config.audio.input.format, options.maxBufferSeconds * 24000);
     this.resetVad();

@@ -6,7 +6,9 @@ import type { ClientSecretRepository } from './client-secret.repository';
 
 /** How authentication finds a minting key by id (the repository; `get` is one HGETALL). */
 export interface KeyById {
-  get(keyId: string): Promise<{ readonly id: string; readonly tenantId: string; readonly scope: Principal['scope'] } | null>;
+  get(
+    keyId: string,
+  ): Promise<{ readonly id: string; readonly tenantId: string; readonly scope: Principal['scope'] } | null>;
 }
 
 /**

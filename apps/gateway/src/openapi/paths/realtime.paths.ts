@@ -48,7 +48,9 @@ export const REALTIME_PATHS: RouteGroup = {
       ].join(' '),
       access: 'tenant',
       body: jsonBody('RealtimeClientSecretRequest'),
-      responses: { '200': json('RealtimeClientSecret', 'The secret (shown once), its expiry and the effective session.') },
+      responses: {
+        '200': json('RealtimeClientSecret', 'The secret (shown once), its expiry and the effective session.'),
+      },
     },
     {
       method: 'delete',

@@ -7,7 +7,9 @@ const ClientSecretSchema = z.object({
   expires_at: z.number().describe('Unix seconds after which the secret no longer opens sessions or calls.'),
   session: z
     .record(z.string(), z.unknown())
-    .describe('The effective realtime session (spec `RealtimeSessionCreateResponseGA`) a socket opened with it starts with.'),
+    .describe(
+      'The effective realtime session (spec `RealtimeSessionCreateResponseGA`) a socket opened with it starts with.',
+    ),
 });
 
 export const REALTIME_REQUEST_COMPONENTS: readonly NamedSchema[] = [
