@@ -25,6 +25,7 @@ describe('loadConfig: layers', () => {
       sseKeepAliveMs: 10_000,
       docs: true,
       sseMaxSilenceMs: 120_000,
+      cors: { origins: [], maxAgeSeconds: 600 },
     });
     expect(config.tools.loop).toEqual({ maxRounds: 8, maxWallMs: 60_000, maxTokens: 200_000 });
     expect(config.admin).toEqual({ key: '' });
