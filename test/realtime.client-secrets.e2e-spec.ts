@@ -118,6 +118,8 @@ describe('POST /v1/realtime/client_secrets (browser secrets)', () => {
         .create({ model: 'gpt-4o-mini-audio-preview', messages: [{ role: 'user', content: 'hi' }] })
         .catch((error: unknown) => error),
       browser.models.list().catch((error: unknown) => error),
+      // Its own model in the body, on a route that does not take client secrets.
+      browser.audio.speech.create({ model: ALIAS, voice: 'alloy', input: 'hi' }).catch((error: unknown) => error),
       browser.files.list().catch((error: unknown) => error),
       browser.batches.list().catch((error: unknown) => error),
       browser.realtime.clientSecrets
