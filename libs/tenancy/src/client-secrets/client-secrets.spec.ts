@@ -22,7 +22,7 @@ describe('client secrets (real Redis)', () => {
     let counter = 0;
     const mint = new MintClientSecret(secrets, { now: () => new Date(clock.nowMs) }, () => `cs_${++counter}`);
     const byClientSecret = new AuthenticateClientSecret(secrets, apiKeys, () => new Date(clock.nowMs));
-    const authenticate = new AuthenticateApiKey({ findBySecretHash: async () => null }, byClientSecret);
+    const authenticate = new AuthenticateApiKey({ findBySecretHash: () => Promise.resolve(null) }, byClientSecret);
     return { redis, keys, clock, secrets, apiKeys, mint, authenticate };
   }
 
@@ -138,7 +138,7 @@ describe('client secrets (real Redis)', () => {
   });
 
   it('without a client-secret authenticator, an ek_ bearer is refused like an unknown key', async () => {
-    const authenticate = new AuthenticateApiKey({ findBySecretHash: async () => ({ ...MINTER }) });
+    const authenticate = new AuthenticateApiKey({ findBySecretHash: () => Promise.resolve({ ...MINTER }) });
     await unauthorized(authenticate.execute(`Bearer ${generateClientSecret('ten_a')}`));
   });
 });
