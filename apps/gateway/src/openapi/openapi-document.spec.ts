@@ -47,7 +47,8 @@ describe('the OpenAPI document', () => {
         expect([where, operation.security]).toEqual([where, [{ adminKey: [] }]]);
       else if (path.startsWith('/v1/usage'))
         expect([where, operation.security]).toEqual([where, [{ tenantKey: ['billing'] }]]);
-      else if (path.startsWith('/v1/') && method !== 'options') expect([where, operation.security]).toEqual([where, [{ tenantKey: [] }]]);
+      else if (path.startsWith('/v1/') && method !== 'options')
+        expect([where, operation.security]).toEqual([where, [{ tenantKey: [] }]]);
       else expect([where, operation.security]).toEqual([where, []]);
     }
   });
