@@ -44,6 +44,7 @@ describe('voxgate admin CLI', () => {
       id,
       name: 'Acme Corp',
       created_at: expect.any(Number),
+      cors_origins: [],
     });
     const list = await json<{ object: string; data: { id: string }[] }>('tenants', 'list');
     expect(list.object).toBe('list');

@@ -18,6 +18,9 @@ import {
 import {
   ApiKeyRepository,
   AuthenticateApiKey,
+  AuthenticateClientSecret,
+  ClientSecretRepository,
+  MintClientSecret,
   CreateApiKey,
   CreateTenant,
   ListApiKeys,
@@ -40,6 +43,8 @@ import { AUDIO_CONTROLLERS, AUDIO_PROVIDERS } from './audio/audio.providers';
 import { ApiKeyCache, revocationChannel } from './auth/api-key-cache';
 import { BATCH_CONTROLLERS, batchProviders } from './batch/batch.providers';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { OriginPolicy } from './auth/origin-policy';
+import { ClientSecretsController } from './realtime/client-secrets.controller';
 import { ChatCompletionsController } from './chat/chat-completions.controller';
 import { CompletionPipeline } from './chat/completion-pipeline';
 import { ConversationTurns } from './chat/conversation-turns';
@@ -93,6 +98,7 @@ export class AppModule {
         UsageController,
         SessionsController,
         TenantsController,
+        ClientSecretsController,
         KeysController,
         QuotasController,
         ToolsAdminController,
@@ -138,7 +144,25 @@ export class AppModule {
           (tenants: TenantRepository, keys: ApiKeyRepository) => new ListApiKeys(tenants, keys),
         ),
         construct(RevokeApiKey, [ApiKeyRepository], (keys: ApiKeyRepository) => new RevokeApiKey(keys)),
-        construct(AuthenticateApiKey, [ApiKeyCache], (keys: ApiKeyCache) => new AuthenticateApiKey(keys.lookup)),
+        construct(ClientSecretRepository, [REDIS], (redis: Redis) => new ClientSecretRepository(redis)),
+        construct(
+          MintClientSecret,
+          [ClientSecretRepository, TENANCY_ENVIRONMENT],
+          (secrets: ClientSecretRepository, env: TenancyEnvironment) => new MintClientSecret(secrets, env),
+        ),
+        construct(
+          AuthenticateClientSecret,
+          [ClientSecretRepository, ApiKeyRepository, TENANCY_ENVIRONMENT],
+          (secrets: ClientSecretRepository, keys: ApiKeyRepository, env: TenancyEnvironment) =>
+            new AuthenticateClientSecret(secrets, keys, env.now),
+        ),
+        construct(
+          AuthenticateApiKey,
+          [ApiKeyCache, AuthenticateClientSecret],
+          (keys: ApiKeyCache, clientSecrets: AuthenticateClientSecret) =>
+            new AuthenticateApiKey(keys.lookup, clientSecrets),
+        ),
+        OriginPolicy,
         construct(QuotaRepository, [REDIS], (redis: Redis) => new QuotaRepository(redis)),
         construct(
           ReserveQuota,

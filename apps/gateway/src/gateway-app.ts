@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -5,6 +6,7 @@ import { ConfigError, type GatewayConfig, loadConfig, providerHasCredentials, Se
 import { AppModule } from './app.module';
 import { handleClientError, MAX_PARAM_CHARS, requireHostHeader, sendFrameworkError } from './http/edge-errors';
 import { registerBodyParsers } from './http/body-parsers';
+import { registerCors } from './http/cors';
 import { registerMultipartChat } from './http/multipart-body';
 import { OpenAIExceptionFilter } from './http/openai-exception.filter';
 import { requestIdFor } from './http/request-id';
@@ -43,6 +45,7 @@ export function loadGatewayConfig(): GatewayConfig {
  */
 export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
+    ...(config.server.tls ? { https: tlsOptions(config.server.tls) } : {}),
     bodyLimit: config.server.bodyLimitBytes,
     genReqId: requestIdFor,
     requestIdHeader: false,
@@ -66,6 +69,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', requireHostHeader);
   fastify.addHook('onRequest', refuseWhileDraining(app.get(GracefulShutdown)));
+  registerCors(fastify, config);
   registerBodyParsers(fastify, config.server.bodyLimitBytes);
   registerMultipartChat(fastify, config.server.bodyLimitBytes);
   registerApiReference(fastify, { enabled: config.server.docs });
@@ -85,6 +89,18 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   // SIGTERM/SIGINT: drain (GracefulShutdown), close Fastify, queues and Redis, then exit with code 0.
   app.enableShutdownHooks([], { useProcessExit: true });
   return app;
+}
+
+/**
+ * `server.tls` → Node's TLS options: the PEM files read once, at start (a missing or unreadable file
+ * stops the process with the error naming it; rotating a certificate means a restart).
+ */
+function tlsOptions(tls: NonNullable<GatewayConfig['server']['tls']>): { cert: Buffer; key: Buffer; ca?: Buffer } {
+  return {
+    cert: readFileSync(tls.certFile),
+    key: readFileSync(tls.keyFile),
+    ...(tls.caFile ? { ca: readFileSync(tls.caFile) } : {}),
+  };
 }
 
 /** What an operator should fix, said once at boot rather than discovered as 503s and 403s later. */

@@ -31,7 +31,8 @@ async function bootstrap(): Promise<void> {
     busy: serverActivity(fastify.server),
     onTrim: (before, after) => logger.event('debug', 'memory trimmed', { rssBefore: before, rssAfter: after }),
   });
-  logger.event('info', 'listening', { url: `http://${config.server.host}:${port}`, models: config.models.length });
+  const scheme = config.server.tls ? 'https' : 'http';
+  logger.event('info', 'listening', { url: `${scheme}://${config.server.host}:${port}`, models: config.models.length });
 }
 
 void bootstrap().catch((error: unknown) => {

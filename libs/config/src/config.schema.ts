@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ModelConfigSchema } from './model-config.schema';
 import { ProviderConfigSchema } from './provider-config.schema';
-import { port, positiveInt } from './schema-primitives';
+import { corsOrigin, port, positiveInt } from './schema-primitives';
 
 // The provider and model schemas live beside this file; they are part of this module's surface.
 export * from './model-config.schema';
@@ -52,6 +52,30 @@ export const GatewayConfigSchema = z.strictObject({
        * by the load to the system (`malloc_trim`, glibc only), so RSS comes back near idle. 0 disables it.
        */
       idleTrimMs: z.coerce.number().int().min(0).default(10_000),
+      /**
+       * Browsers (ADR 0015). `origins`: the origins whose CORS preflights (`OPTIONS /v1/*`) are answered
+       * and whose requests get `Access-Control-*` headers — a preflight carries no key, so this gateway-wide
+       * list answers it; each actual request is then held to its tenant's own `cors_origins` (admin API).
+       * Empty (the default): no browser page of another origin may call the gateway.
+       */
+      cors: z
+        .strictObject({
+          origins: z.array(corsOrigin).max(1000).default([]),
+          /** How long a browser may cache a preflight answer (`Access-Control-Max-Age`). */
+          maxAgeSeconds: z.coerce.number().int().min(0).max(86_400).default(600),
+        })
+        .prefault({}),
+      /**
+       * Serve HTTPS (and `wss://`) directly: PEM files read at start. Absent: plain HTTP (behind a
+       * TLS-terminating proxy). `caFile`: extra CA certificates sent with the chain.
+       */
+      tls: z
+        .strictObject({
+          certFile: z.string().min(1),
+          keyFile: z.string().min(1),
+          caFile: z.string().min(1).optional(),
+        })
+        .optional(),
     })
     .prefault({}),
   redis: z

@@ -28,6 +28,7 @@ describe('loadConfig: layers', () => {
       sseMaxSilenceMs: 120_000,
       tcpUnsentBytes: 131_072,
       idleTrimMs: 10_000,
+      cors: { origins: [], maxAgeSeconds: 600 },
     });
     expect(config.tools.loop).toEqual({ maxRounds: 8, maxWallMs: 60_000, maxTokens: 200_000 });
     expect(config.admin).toEqual({ key: '' });

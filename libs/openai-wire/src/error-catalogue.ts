@@ -151,6 +151,29 @@ export const Errors = {
       `The model \`${model}\` does not exist or you do not have access to it.`,
       'model',
     ),
+  invalidClientSecret: () =>
+    new GatewayError(
+      401,
+      'invalid_request_error',
+      'invalid_api_key',
+      'Incorrect client secret provided. It is unknown, has expired or has been revoked; ask the app that issued it for a new one.',
+    ),
+  /** A client secret (`ek_…`) used beyond what it grants: another route, another model. */
+  clientSecretNotAllowed: (detail: string) =>
+    new GatewayError(
+      403,
+      'invalid_request_error',
+      'insufficient_permissions',
+      `A client secret reaches only the realtime socket and chat completions, with the model it was issued for: ${detail}`,
+    ),
+  /** A browser page whose origin the tenant has not allowed (CORS, WebSocket `Origin`). */
+  originNotAllowed: (origin: string) =>
+    new GatewayError(
+      403,
+      'invalid_request_error',
+      'origin_not_allowed',
+      `Requests from the origin '${origin.slice(0, 200)}' are not allowed for this key's tenant: the operator lists allowed origins in the tenant's cors_origins.`,
+    ),
   notFound: (what: string, id: string) =>
     new GatewayError(
       404,

@@ -1,5 +1,5 @@
 import { GatewayError } from '@voxgate/openai-wire';
-import type { ClientEvent, ItemCreate, ResponseCreateParams } from './client-events';
+import type { ClientEvent, ItemCreate, ResponseCreateParams, SessionUpdate } from './client-events';
 import { Conversation, ConversationError, type ItemAudio } from './conversation';
 import { type IdGenerator, randomId } from './ids';
 import { AppendError, InputAudioBuffer, sampleRateOf } from './input-audio-buffer';
@@ -26,6 +26,11 @@ export interface RealtimeSessionOptions {
   readonly emit: (event: OutgoingServerEvent) => void;
   /** Longest uncommitted input audio, in seconds. */
   readonly maxBufferSeconds: number;
+  /**
+   * Settings the session starts with, applied over the defaults before `session.created` (a client
+   * secret's bound `session`); the client may still change them with `session.update`.
+   */
+  readonly initialSession?: SessionUpdate;
   /** Session lifetime; `expires_at` in the session object. */
   readonly lifetimeSeconds: number;
   readonly newId?: IdGenerator;
@@ -81,7 +86,12 @@ export class RealtimeSession {
     this.newId = options.newId ?? randomId;
     const now = options.now ?? Date.now;
     this.conversationId = this.newId('conv');
-    this.config = defaultSession(this.newId('sess'), options.model, Math.floor(now() / 1000) + options.lifetimeSeconds);
+    const defaults = defaultSession(
+      this.newId('sess'),
+      options.model,
+      Math.floor(now() / 1000) + options.lifetimeSeconds,
+    );
+    this.config = options.initialSession ? applySessionUpdate(defaults, options.initialSession) : defaults;
     this.buffer = new InputAudioBuffer(this.config.audio.input.format, options.maxBufferSeconds * 24000);
     this.resetVad();
     for (const { item, audio } of options.restored ?? []) this.conversation.restore(item, audio);

@@ -5,6 +5,11 @@ export interface Tenant {
   readonly name: string;
   /** Unix seconds. */
   readonly createdAt: number;
+  /**
+   * Browser origins (`https://app.example.com`, scheme + host + port, no path) whose pages may call the
+   * gateway with this tenant's keys and client secrets (CORS, WebSocket `Origin`). Absent or empty: none.
+   */
+  readonly corsOrigins?: readonly string[];
 }
 
 /**
@@ -27,11 +32,31 @@ export interface ApiKeyRecord {
   readonly redactedValue: string;
 }
 
-/** Who is calling, as established by the bearer key. */
+/**
+ * Who is calling, as established by the bearer key. For a client secret (`ek_…`), `keyId` and `scope`
+ * are those of the key that minted it (usage and quotas count under that key) and `clientSecret` says
+ * what the secret is limited to.
+ */
 export interface Principal {
   readonly tenantId: string;
   readonly keyId: string;
   readonly scope: KeyScope;
+  readonly clientSecret?: ClientSecretGrant;
+}
+
+/** What a client secret grants: one model, with the session settings given when it was minted. */
+export interface ClientSecretGrant {
+  /** `cs_…`: names the secret for revocation; not the secret. */
+  readonly id: string;
+  /** The model as the minting request named it (an alias or a snapshot id). */
+  readonly model: string;
+  /**
+   * The `session` object of the minting request, as the client sent it (validated by the gateway's
+   * realtime schema before it was stored): applied to every realtime session opened with the secret.
+   */
+  readonly session: Readonly<Record<string, unknown>>;
+  /** Unix seconds after which the secret no longer authenticates. */
+  readonly expiresAt: number;
 }
 
 /** Clock and id source, injected so tests are deterministic. */

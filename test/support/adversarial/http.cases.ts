@@ -66,7 +66,8 @@ export function pathAndMethodCases(): AttackCase[] {
       method,
       path: '/v1/chat/completions',
       as: 'tenant',
-      status: [404, 405],
+      // OPTIONS is the CORS preflight: without an allowed Origin, 403 `origin_not_allowed`.
+      status: method === 'OPTIONS' ? 403 : [404, 405],
     });
   }
   for (const method of ['PATCH', 'PUT', 'POST']) {

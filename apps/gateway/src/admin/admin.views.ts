@@ -6,6 +6,7 @@ export const tenantView = (tenant: Tenant) => ({
   id: tenant.id,
   name: tenant.name,
   created_at: tenant.createdAt,
+  cors_origins: [...(tenant.corsOrigins ?? [])],
 });
 
 export const apiKeyView = (key: ApiKeyRecord) => ({

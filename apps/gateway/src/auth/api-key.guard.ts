@@ -1,9 +1,12 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { GatewayError } from '@voxgate/openai-wire';
-import { AuthenticateApiKey, AuthenticateKeyId, type KeyScope } from '@voxgate/tenancy';
+import { ModelCatalog } from '@voxgate/conversation';
+import { Errors, GatewayError } from '@voxgate/openai-wire';
+import { AuthenticateApiKey, AuthenticateKeyId, type ClientSecretGrant, type KeyScope } from '@voxgate/tenancy';
 import type { FastifyRequest } from 'fastify';
+import { ALLOWS_CLIENT_SECRET } from './allow-client-secret.decorator';
 import { InternalCaller } from './internal-caller';
+import { OriginPolicy } from './origin-policy';
 import { REQUIRED_SCOPE } from './require-scope.decorator';
 
 /**
@@ -11,6 +14,10 @@ import { REQUIRED_SCOPE } from './require-scope.decorator';
  * then the key's scope must match the route's (`@RequireScope`, default `client`), or 403. Requests the
  * process sends to itself (batch lines) run as a key named by id instead (`InternalCaller`), which must
  * still exist.
+ *
+ * A client secret (`ek_…`) authenticates as the key that minted it, but only on routes marked
+ * `@AllowClientSecret()`, with its own model in the body and without `X-Session-Id`; anything else is
+ * 403. A request with an `Origin` header must come from an origin the tenant allows (`OriginPolicy`).
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -19,6 +26,8 @@ export class ApiKeyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly internal: InternalCaller,
     private readonly authenticateKeyId: AuthenticateKeyId,
+    private readonly origins: OriginPolicy,
+    private readonly models: ModelCatalog,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -41,7 +50,36 @@ export class ApiKeyGuard implements CanActivate {
         `This key has the '${principal.scope}' scope; this endpoint needs a key with the '${required}' scope.`,
       );
     }
+    if (principal.clientSecret) {
+      const allowed = this.reflector.getAllAndOverride<boolean | undefined>(ALLOWS_CLIENT_SECRET, [
+        context.getHandler(),
+        context.getClass(),
+      ]);
+      if (!allowed) throw Errors.clientSecretNotAllowed('this endpoint needs an API key.');
+      this.checkGrant(principal.clientSecret, request);
+    }
+    if (internalKeyId === null) await this.origins.check(request.headers, principal.tenantId);
     request.principal = principal;
     return true;
+  }
+
+  private checkGrant(grant: ClientSecretGrant, request: FastifyRequest): void {
+    if (request.headers['x-session-id'] !== undefined) {
+      throw Errors.clientSecretNotAllowed('server-side sessions (X-Session-Id) need an API key.');
+    }
+    const body = request.body as { model?: unknown } | undefined;
+    const model = typeof body === 'object' && body !== null ? body.model : undefined;
+    if (typeof model !== 'string' || this.snapshotOf(model) !== this.snapshotOf(grant.model)) {
+      throw Errors.clientSecretNotAllowed(`this one is bound to the model '${grant.model}'.`);
+    }
+  }
+
+  /** The dated snapshot an alias stands for, so a secret minted for an alias accepts its snapshot too. */
+  private snapshotOf(model: string): string {
+    try {
+      return this.models.resolve(model).snapshot;
+    } catch {
+      return model;
+    }
   }
 }

@@ -7,6 +7,7 @@ import {
 } from '@voxgate/openai-wire';
 import type { Principal } from '@voxgate/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AllowClientSecret } from '../auth/allow-client-secret.decorator';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { requestAbortController } from '../http/client-abort';
@@ -25,6 +26,7 @@ import { writeSse } from './sse-writer';
  */
 @Controller('v1/chat/completions')
 @UseGuards(ApiKeyGuard)
+@AllowClientSecret()
 export class ChatCompletionsController {
   constructor(
     private readonly pipeline: CompletionPipeline,

@@ -7,6 +7,7 @@ import type { NamedSchema } from './schemas/documented';
 import { ERROR_COMPONENTS } from './schemas/error.schemas';
 import { MODEL_RESPONSE_COMPONENTS } from './schemas/models.schemas';
 import { OPERATIONS_RESPONSE_COMPONENTS } from './schemas/operations.schemas';
+import { REALTIME_REQUEST_COMPONENTS, REALTIME_RESPONSE_COMPONENTS } from './schemas/realtime.schemas';
 import { TENANCY_REQUEST_COMPONENTS, TENANCY_RESPONSE_COMPONENTS } from './schemas/tenancy.schemas';
 import { TOOLS_REQUEST_COMPONENTS, TOOLS_RESPONSE_COMPONENTS } from './schemas/tools.schemas';
 import { USAGE_SESSIONS_RESPONSE_COMPONENTS } from './schemas/usage-sessions.schemas';
@@ -18,6 +19,7 @@ const REQUEST_COMPONENTS: readonly NamedSchema[] = [
   ...BATCH_REQUEST_COMPONENTS,
   ...TENANCY_REQUEST_COMPONENTS,
   ...TOOLS_REQUEST_COMPONENTS,
+  ...REALTIME_REQUEST_COMPONENTS,
 ];
 
 /** What the gateway writes: documented as zod *produces* it (defaults applied, nulls normalised). */
@@ -31,6 +33,7 @@ const RESPONSE_COMPONENTS: readonly NamedSchema[] = [
   ...TOOLS_RESPONSE_COMPONENTS,
   ...USAGE_SESSIONS_RESPONSE_COMPONENTS,
   ...OPERATIONS_RESPONSE_COMPONENTS,
+  ...REALTIME_RESPONSE_COMPONENTS,
 ];
 
 export const COMPONENT_REF_PREFIX = '#/components/schemas/';

@@ -65,7 +65,7 @@ export interface OperationObject {
   responses: Record<string, ResponseObject | ReferenceObject>;
 }
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options';
 
 export type PathItemObject = Partial<Record<HttpMethod, OperationObject>>;
 

@@ -60,6 +60,8 @@ export const PATH_PARAMETERS: Readonly<Record<string, string>> = {
   sessionId: 'The session id the client chose in `X-Session-Id` (`^[A-Za-z0-9._:-]{1,128}$`).',
   tenantId: 'A tenant id (`ten_…`).',
   keyId: 'An API key id (`key_…`), not the secret.',
+  secretId: 'A client secret id (`cs_…`, from the `x-client-secret-id` header of its creation), not the secret.',
+  path: 'Any path under `/v1/`.',
   name: 'A registered tool name (`^[a-zA-Z0-9_-]{1,64}$`).',
   resourceId: 'A bookable resource id, chosen by ops (`^[A-Za-z0-9_.:-]{1,128}$`).',
   bookingId: 'A booking id.',

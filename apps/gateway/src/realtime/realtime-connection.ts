@@ -1,4 +1,4 @@
-import { RealtimeSession, type RealtimeSessionOptions, type TurnRunner } from '@voxgate/realtime';
+import { RealtimeSession, type RealtimeSessionOptions, type SessionUpdate, type TurnRunner } from '@voxgate/realtime';
 import type { RawData, WebSocket } from 'ws';
 import type { JsonLogger } from '../infra/json-logger';
 import { EventRateLimiter, REALTIME_LIMITS } from './realtime-limits';
@@ -11,6 +11,8 @@ export interface RealtimeConnectionOptions {
   readonly requestId: string;
   readonly runner: TurnRunner;
   readonly maxBufferSeconds: number;
+  /** Settings the session starts with (a client secret's bound session). */
+  readonly initialSession?: SessionUpdate;
   readonly logger: JsonLogger;
   /** Called once when the socket has closed and the session has ended. */
   readonly onClosed: () => void;
@@ -44,6 +46,7 @@ export class RealtimeConnection {
       keyId: options.keyId,
       runner: options.runner,
       maxBufferSeconds: options.maxBufferSeconds,
+      ...(options.initialSession ? { initialSession: options.initialSession } : {}),
       lifetimeSeconds: REALTIME_LIMITS.lifetimeSeconds,
       emit: (event) => this.write(JSON.stringify(event)),
       onInvalidEvent: () => this.countViolation(),

@@ -5,9 +5,11 @@ import type { GatewayConfig } from '@voxgate/config';
 import { ModelCatalog } from '@voxgate/conversation';
 import { Errors, GatewayError } from '@voxgate/openai-wire';
 import { LoadSessionHistory } from '@voxgate/sessions';
+import { type SessionUpdate, SessionUpdateSchema } from '@voxgate/realtime';
 import {
   AuthenticateApiKey,
   AuthenticateKeyId,
+  type Principal,
   QuotaRepository,
   ReserveQuota,
   SettleQuota,
@@ -15,6 +17,7 @@ import {
 } from '@voxgate/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { WebSocketServer } from 'ws';
+import { OriginPolicy } from '../auth/origin-policy';
 import { CompletionPipeline } from '../chat/completion-pipeline';
 import { ConversationTurns } from '../chat/conversation-turns';
 import { openaiHeaders } from '../http/response-headers';
@@ -50,6 +53,9 @@ const pendingUpgrades = new WeakMap<IncomingMessage, { socket: Duplex; head: Buf
  *
  * Auth: `Authorization: Bearer <tenant key>`, or for browsers the subprotocol
  * `openai-insecure-api-key.<key>` next to `realtime`; the server echoes `realtime` only, never the key.
+ * The key may be a client secret (`ek_…`, ADR 0015): then `model` must be the secret's (else 403) and
+ * the session starts with the secret's bound settings. A handshake with an `Origin` header must come
+ * from an origin the tenant allows (`OriginPolicy`, else 403).
  */
 export function registerRealtime(app: NestFastifyApplication, config: GatewayConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
@@ -64,6 +70,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     authenticateKeyId: app.get(AuthenticateKeyId),
     history: app.get(LoadSessionHistory),
     passthrough: new PassthroughSessions(app),
+    origins: app.get(OriginPolicy),
   };
   const wss = new WebSocketServer({
     noServer: true,
@@ -139,6 +146,8 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
       // `realtime: passthrough` models go to the provider's realtime endpoint (./passthrough), others are bridged.
       const passthrough = passthroughTargetOf(config, model);
       if (!passthrough) resolveBridgedModel(deps.models, model);
+      await deps.origins.check(request.headers, principal.tenantId);
+      const initialSession = clientSecretSession(deps.models, principal, model);
       const sessionId = ConversationTurns.sessionIdOf(
         (query.session_id as string | string[] | undefined) ?? request.headers['x-session-id'],
       );
@@ -184,6 +193,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
               }),
               history: { sessionId, restored, historyAudioBytes: REALTIME_LIMITS.historyAudioBytes },
               maxBufferSeconds: config.audio.maxInputSeconds,
+              ...(initialSession ? { initialSession } : {}),
               logger,
               onClosed,
             });
@@ -227,6 +237,20 @@ function authorizationOf(request: FastifyRequest): string | undefined {
     .find((entry) => entry.startsWith(BROWSER_KEY_PREFIX))
     ?.slice(BROWSER_KEY_PREFIX.length);
   return key ? `Bearer ${key}` : undefined;
+}
+
+/**
+ * For a client secret: its model must be the session's (alias and snapshot are the same model), and the
+ * session starts with its bound settings (`model` dropped: fixed by the handshake). Undefined for a key.
+ */
+function clientSecretSession(models: ModelCatalog, principal: Principal, model: string): SessionUpdate | undefined {
+  const grant = principal.clientSecret;
+  if (!grant) return undefined;
+  if (models.resolve(model).snapshot !== models.resolve(grant.model).snapshot) {
+    throw Errors.clientSecretNotAllowed(`this one is bound to the model '${grant.model}'.`);
+  }
+  const parsed = SessionUpdateSchema.safeParse({ ...grant.session, model: undefined });
+  return parsed.success ? parsed.data : undefined;
 }
 
 /** The session's model must serve chat completions: each turn is bridged onto them. */

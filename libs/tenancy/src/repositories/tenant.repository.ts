@@ -18,7 +18,25 @@ export class TenantRepository {
       id: tenant.id,
       name: tenant.name,
       created_at: tenant.createdAt,
+      cors_origins: JSON.stringify(tenant.corsOrigins ?? []),
     });
+  }
+
+  /** Replaces the tenant's allowed browser origins; false if no such tenant. */
+  async setCorsOrigins(id: string, origins: readonly string[]): Promise<boolean> {
+    // HSET only on an existing hash: a tenant deleted meanwhile is not resurrected as a bare field.
+    const updated = (await this.redis.eval(
+      "if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'cors_origins', ARGV[1]) return 1 end return 0",
+      1,
+      tenancyKeys.tenant(id),
+      JSON.stringify(origins),
+    )) as number;
+    return updated === 1;
+  }
+
+  /** The tenant's allowed browser origins (one HGET); empty for an unknown tenant. */
+  async corsOrigins(id: string): Promise<readonly string[]> {
+    return parseOrigins(await this.redis.hget(tenancyKeys.tenant(id), 'cors_origins'));
   }
 
   async get(id: string): Promise<Tenant | null> {
@@ -39,5 +57,16 @@ export class TenantRepository {
 }
 
 function toTenant(hash: Record<string, string>): Tenant {
-  return { id: hash.id ?? '', name: hash.name ?? '', createdAt: Number(hash.created_at) };
+  return {
+    id: hash.id ?? '',
+    name: hash.name ?? '',
+    createdAt: Number(hash.created_at),
+    corsOrigins: parseOrigins(hash.cors_origins ?? null),
+  };
+}
+
+function parseOrigins(raw: string | null): readonly string[] {
+  if (!raw) return [];
+  const parsed: unknown = JSON.parse(raw);
+  return Array.isArray(parsed) ? parsed.filter((entry): entry is string => typeof entry === 'string') : [];
 }

@@ -37,7 +37,7 @@ describe('tenant and key use cases (real Redis)', () => {
   it('creates a tenant and a key whose secret authenticates; only its hash is stored', async () => {
     const { createTenant, createApiKey, authenticate, redis, tenants } = build();
     const tenant = await createTenant.execute({ name: 'acme' });
-    expect(tenant).toEqual({ id: 'ten_1', name: 'acme', createdAt: 1795435200 });
+    expect(tenant).toEqual({ id: 'ten_1', name: 'acme', createdAt: 1795435200, corsOrigins: [] });
     await expect(tenants.list()).resolves.toEqual([tenant]);
 
     const { record, secret } = await createApiKey.execute(tenant.id, { name: 'ios', scope: 'client' });

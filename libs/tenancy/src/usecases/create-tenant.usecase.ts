@@ -13,6 +13,7 @@ export class CreateTenant {
       id: this.environment.newId('ten'),
       name: input.name,
       createdAt: Math.floor(this.environment.now().getTime() / 1000),
+      corsOrigins: [],
     };
     await this.tenants.create(tenant);
     return tenant;

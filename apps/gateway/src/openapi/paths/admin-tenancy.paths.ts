@@ -34,6 +34,23 @@ export const ADMIN_TENANCY_PATHS: RouteGroup = {
       responses: { '200': json('Tenant', 'The tenant.') },
     },
     {
+      method: 'patch',
+      path: '/admin/tenants/{tenantId}',
+      operationId: 'updateTenant',
+      summary: "Update a tenant's settings (allowed browser origins)",
+      access: 'admin',
+      body: jsonBody('UpdateTenantRequest'),
+      responses: { '200': json('Tenant', 'The tenant as updated.') },
+    },
+    {
+      method: 'delete',
+      path: '/admin/tenants/{tenantId}/client-secrets/{secretId}',
+      operationId: 'revokeTenantClientSecret',
+      summary: 'Revoke a client secret',
+      access: 'admin',
+      responses: { '200': json('ClientSecretDeleted', 'Revoked; the next use of it is a 401.') },
+    },
+    {
       method: 'post',
       path: '/admin/tenants/{tenantId}/keys',
       operationId: 'createApiKey',

@@ -1,4 +1,10 @@
-import { CreateApiKeyInputSchema, CreateTenantInputSchema, KEY_SCOPES, QuotaLimitsSchema } from '@voxgate/tenancy';
+import {
+  CreateApiKeyInputSchema,
+  CreateTenantInputSchema,
+  KEY_SCOPES,
+  QuotaLimitsSchema,
+  UpdateTenantInputSchema,
+} from '@voxgate/tenancy';
 import { z } from 'zod';
 import { apiKeyView, tenantView } from '../../admin/admin.views';
 import type { Assert, Describes, NamedSchema } from './documented';
@@ -10,6 +16,9 @@ export const TenantSchema = z.object({
   id: z.string().describe('`ten_…`, stable, never reused.'),
   name: z.string(),
   created_at: z.number().describe('Unix seconds.'),
+  cors_origins: z
+    .array(z.string())
+    .describe('Browser origins whose pages may use this tenant’s keys and client secrets (CORS, WebSocket `Origin`).'),
 });
 type _TenantChecked = Assert<Describes<typeof TenantSchema, ReturnType<typeof tenantView>>>;
 
@@ -27,6 +36,12 @@ const CreatedApiKeySchema = ApiKeySchema.extend({
   key: z.string().describe('The secret: shown in this response only, never again.'),
 });
 
+const ClientSecretDeletedSchema = z.object({
+  object: z.literal('realtime.client_secret.deleted'),
+  id: z.string(),
+  deleted: z.literal(true),
+});
+
 const ApiKeyDeletedSchema = z.object({
   object: z.literal('api_key.deleted'),
   id: z.string(),
@@ -42,6 +57,11 @@ const QuotaSchema = QuotaLimitsSchema.extend({
 
 export const TENANCY_REQUEST_COMPONENTS: readonly NamedSchema[] = [
   { id: 'CreateTenantRequest', schema: CreateTenantInputSchema },
+  {
+    id: 'UpdateTenantRequest',
+    schema: UpdateTenantInputSchema,
+    description: '`cors_origins`: replaces the list (origins as browsers send them, `https://app.example.com`).',
+  },
   {
     id: 'CreateApiKeyRequest',
     schema: CreateApiKeyInputSchema,
@@ -62,5 +82,6 @@ export const TENANCY_RESPONSE_COMPONENTS: readonly NamedSchema[] = [
   { id: 'CreatedApiKey', schema: CreatedApiKeySchema },
   { id: 'ApiKeyList', schema: list(ApiKeySchema) },
   { id: 'ApiKeyDeleted', schema: ApiKeyDeletedSchema },
+  { id: 'ClientSecretDeleted', schema: ClientSecretDeletedSchema },
   { id: 'Quota', schema: QuotaSchema },
 ];
