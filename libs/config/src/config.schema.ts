@@ -45,7 +45,12 @@ export const GatewayConfigSchema = z.strictObject({
        * instead of after the kernel's send-buffer maximum (4 MiB by default). It does not limit throughput
        * to a fast client (bytes in flight are not counted). 0: leave the kernel's setting.
        */
-      tcpUnsentBytes: z.coerce.number().int().min(0).max(64 * 1024 * 1024).default(128 * 1024),
+      tcpUnsentBytes: z.coerce
+        .number()
+        .int()
+        .min(0)
+        .max(64 * 1024 * 1024)
+        .default(128 * 1024),
       /**
        * Every this many ms the gateway checks whether it went quiet after load (no request, stream or
        * WebSocket open during the window); then, in its first 3 quiet windows, it returns the native memory freed
