@@ -61,6 +61,8 @@ export interface ProbeJobResult {
   readonly flite: EngineAvailability<FliteVoice>;
   readonly espeak: EngineAvailability;
   readonly pocketsphinx: EngineAvailability;
+  /** Silero VAD (sherpa-onnx-node and the vendored model); unavailable means the energy VAD cuts audio. */
+  readonly silero: EngineAvailability;
 }
 
 /** Result type of each job kind. */
