@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { LocalVoiceError } from '../local-voice.error';
@@ -61,6 +62,8 @@ export class SileroVad {
     if (typeof sherpa.Vad !== 'function') {
       throw new LocalVoiceError('engine_unavailable', 'sherpa-onnx-node did not load its native addon (sherpa-onnx-linux-x64)');
     }
+    // sherpa-onnx only logs a missing model (to stderr) and returns a null detector: check first.
+    if (!existsSync(model)) throw new LocalVoiceError('engine_unavailable', `Silero VAD model not found: ${model}`);
     const vad = new SileroVad(sherpa, model);
     vad.detect(new Int16Array(WINDOW_16K), 16000); // fails now, not on the first request, if the model is bad
     return vad;
