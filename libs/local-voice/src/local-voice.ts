@@ -80,6 +80,7 @@ export class LocalVoice {
       workerData: {
         libraries: { ...DEFAULT_LIBRARY_PATHS, ...options.libraries },
         pocketsphinxModelDir: options.pocketsphinxModelDir ?? LOCAL_VOICE_DEFAULTS.pocketsphinxModelDir,
+        ...(options.sileroModel === undefined ? {} : { sileroModel: options.sileroModel }),
       },
     });
     return new LocalVoice(pool, voiceMap, {

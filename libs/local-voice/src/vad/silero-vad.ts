@@ -111,7 +111,9 @@ export class SileroVad {
         vad.pop();
       }
     };
-    const chunk = new Float32Array(window * 16);
+    // One model window per call: sherpa-onnx dates a segment start from the end of the chunk it was fed
+    // (longer chunks gave starts up to 0.3 s late and merged segments on the vendored clips).
+    const chunk = new Float32Array(window);
     for (let offset = 0; offset < samples.length; offset += chunk.length) {
       const part = samples.subarray(offset, offset + chunk.length);
       for (let index = 0; index < part.length; index++) chunk[index] = (part[index] ?? 0) / 32768;

@@ -86,7 +86,7 @@ export class EngineHost {
   /** Silero unless the options ask for energy; energy too when Silero cannot load (probe reports why). */
   private detect(samples: Int16Array, rate: number, options: VadOptions): VadSegment[] {
     if ((options.engine ?? 'silero') === 'silero') {
-      this.silero ??= attempt(() => SileroVad.load());
+      this.silero ??= attempt(() => SileroVad.load(this.config.sileroModel));
       if ('engine' in this.silero) return this.silero.engine.detect(samples, rate, options);
     }
     return detectSpeech(samples, rate, options);
@@ -96,7 +96,7 @@ export class EngineHost {
     const flite = this.availability(() => this.fliteEngine(), (engine) => fliteVoices.filter((voice) => engine.hasVoice(voice)));
     const espeak = this.availability(() => this.espeakEngine(), (engine) => espeakVoices.filter((voice) => engine.hasVoice(voice)));
     const pocketsphinx = this.availability(() => this.pocketsphinxEngine(), () => []);
-    const silero = this.availability(() => unwrap((this.silero ??= attempt(() => SileroVad.load()))), () => []);
+    const silero = this.availability(() => unwrap((this.silero ??= attempt(() => SileroVad.load(this.config.sileroModel)))), () => []);
     return { flite, espeak, pocketsphinx, silero };
   }
 

@@ -7,6 +7,8 @@ import type { EngineVoice, FliteVoice } from '../voices';
 export interface EngineWorkerConfig {
   readonly libraries: LibraryPaths;
   readonly pocketsphinxModelDir: string;
+  /** Silero VAD ONNX model (default: the vendored `assets/silero_vad.onnx`). */
+  readonly sileroModel?: string;
 }
 
 /**
