@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Copies the non-TypeScript files the built code reads at run time (Lua scripts next to their
-// repositories, ONNX models such as libs/local-voice/assets/silero_vad.onnx, the playground's static files in apps/gateway/src/playground/assets/) from libs/ and apps/
-// into dist/ (or the directory given), keeping their paths.
+// repositories, ONNX models such as libs/local-voice/assets/silero_vad.onnx, the playground's static files
+// in apps/gateway/src/playground/assets/) from libs/ and apps/ into dist/ (or the directory given), keeping their paths.
 import { cpSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 

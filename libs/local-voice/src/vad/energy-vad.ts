@@ -44,8 +44,8 @@ const FRAME_SECONDS = 0.01;
 /**
  * Cuts audio into speech segments by short-time energy against an adaptive noise floor (the 10th
  * percentile of 10 ms frame levels). Cheap (one pass, no model), deterministic, good enough to cut long
- * recordings at pauses for an utterance decoder; it is not a turn detector for noisy far-field audio
- * (Silero VAD would be — see docs/local-voice.md). Runs in the engine worker.
+ * recordings at pauses for an utterance decoder; it cannot tell speech from loud noise (Silero VAD can:
+ * `silero-vad.ts`, the default; this is its fallback). Runs in the engine worker.
  */
 export function detectSpeech(samples: Int16Array, sampleRate: number, options: VadOptions = {}): VadSegment[] {
   const minSilence = options.minSilenceSeconds ?? 0.6;
