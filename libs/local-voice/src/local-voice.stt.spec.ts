@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SPEECH_CLIPS } from '@voxgate/testing';
 import { describeWithEngines, speechClipPcm, speechTranscripts } from './__fixtures__/engine-test-tools';
-import { detectSpeech, LocalVoice, LocalVoiceError, type TranscriptSegment, wordErrorRate } from '@voxgate/local-voice';
+import { detectSpeech, LocalVoice, LocalVoiceError, SileroVad, type TranscriptSegment, wordErrorRate } from '@voxgate/local-voice';
 
 jest.setTimeout(120_000);
 
@@ -86,6 +86,15 @@ describeWithEngines('LocalVoice.transcribe (real pocketsphinx)', () => {
       );
     expect(await codeOf(voice.transcribe({ pcm16: new Int16Array(10), sampleRate: 16_000, language: 'de' }))).toBe('unsupported_language');
     expect(await codeOf(voice.transcribe({ pcm16: new Int16Array(10), sampleRate: 100 }))).toBe('invalid_argument');
+  });
+
+  it('cuts where Silero cuts (not where the energy VAD would)', async () => {
+    const { samples, sampleRate } = speechClipPcm('jfk.wav'); // 16 kHz: no resampling, same samples as here
+    const silero = SileroVad.load().detect(samples, sampleRate);
+    const energy = detectSpeech(samples, sampleRate);
+    expect(silero).not.toEqual(energy); // on this clip: 3 cuts against 4 (energy also cuts at ~7.8 s)
+    const result = await voice.transcribe({ pcm16: samples, sampleRate });
+    expect(result.segments.map(({ start, end }) => ({ start, end }))).toEqual(silero);
   });
 
   it('with Silero, a burst of loud white noise yields no segment (the energy VAD cuts it as speech)', async () => {
