@@ -129,6 +129,8 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
   console.log(`runs: ${RUNS}, ours and the CLI interleaved; RTF = processing time / audio time (wall, and CPU of all threads/processes)`);
   const voice = LocalVoice.create({ poolSize: 1 });
+  // The same STT with the energy VAD instead of Silero (the default), for the WER/RTF comparison.
+  const energyVoice = LocalVoice.create({ poolSize: 1, vad: { engine: 'energy' } });
   const scratch = mkdtempSync(path.join(tmpdir(), 'voxgate-local-voice-bench-'));
   try {
     const capabilities = await voice.probe();
@@ -153,6 +155,9 @@ async function main(): Promise<void> {
         })
       : [];
     const ours: Array<{ wall: number; cpu: number }> = [];
+    const energy: Array<{ wall: number; cpu: number }> = [];
+    let energyHypotheses: string[] = [];
+    await energyVoice.transcribe({ pcm16: speech[0]!.samples.subarray(0, 16_000), sampleRate: speech[0]!.sampleRate }); // warm
     const theirs: Array<{ wall: number; cpu: number }> = [];
     let hypotheses: string[] = [];
     let cliHypotheses: string[] = [];
@@ -161,6 +166,13 @@ async function main(): Promise<void> {
         await measure(watched, async () => {
           hypotheses = [];
           for (const clip of speech) hypotheses.push((await voice.transcribe({ pcm16: clip.samples, sampleRate: clip.sampleRate })).text);
+          return audioSeconds;
+        }),
+      );
+      energy.push(
+        await measure(watched, async () => {
+          energyHypotheses = [];
+          for (const clip of speech) energyHypotheses.push((await energyVoice.transcribe({ pcm16: clip.samples, sampleRate: clip.sampleRate })).text);
           return audioSeconds;
         }),
       );
@@ -182,7 +194,8 @@ async function main(): Promise<void> {
     speech.forEach((clip, index) => console.log(`  ${clip.file.padEnd(16)} ours: ${hypotheses[index]}\n  ${''.padEnd(16)} CLI:  ${cliHypotheses[index] ?? '-'}`));
     console.log('\n| STT | WER | RTF wall | RTF CPU |');
     console.log('|---|---|---|---|');
-    console.log(row('in process (koffi, worker thread, VAD + full-utterance)', score(hypotheses), ours));
+    console.log(row(`in process (koffi, worker thread, ${capabilities.stt.vad} VAD + full-utterance)`, score(hypotheses), ours));
+    console.log(row('in process, energy VAD', score(energyHypotheses), energy));
     if (cli) {
       console.log(row('`pocketsphinx_continuous` CLI, one process per clip', score(cliHypotheses), theirs));
       const ratio = (pick: (run: { wall: number; cpu: number }) => number): string =>
@@ -254,6 +267,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     await voice.close();
+    await energyVoice.close();
   }
 }
 

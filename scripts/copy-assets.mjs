@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // Copies the non-TypeScript files the built code reads at run time (Lua scripts next to their
-// repositories, the playground's static files in apps/gateway/src/playground/assets/) from libs/ and apps/
-// into dist/ (or the directory given), keeping their paths.
+// repositories, ONNX models such as libs/local-voice/assets/silero_vad.onnx, the playground's static files
+// in apps/gateway/src/playground/assets/) from libs/ and apps/ into dist/ (or the directory given), keeping their paths.
 import { cpSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 
-const ASSET = /\.(lua)$/;
+const ASSET = /\.(lua|onnx)$/;
 // Browser files served as they are (no build step): everything in a folder named `assets`.
 const STATIC = /(^|[\\/])assets[\\/][^\\/]+\.(html|js|css)$/;
 // Output root: `dist` (the build) or another tsc outDir given as the first argument (benchmarks).

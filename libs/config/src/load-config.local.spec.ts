@@ -38,10 +38,19 @@ describe('type: local providers', () => {
       allowEngineVoices: true,
       libraries: {},
       pocketsphinxModelDir: '/usr/share/pocketsphinx/model/en-us',
-      vad: {},
+      vad: { engine: 'silero' },
       maxSentenceChars: 400,
       breaker: { failureThreshold: 5, windowMs: 60_000, cooldownMs: 30_000 },
     });
+  });
+
+  it('take vad.engine silero or energy and Silero\'s threshold, refusing anything else', () => {
+    const energy = YAML.replace('local: { type: local }', 'local: { type: local, vad: { engine: energy, threshold: 0.7 } }');
+    expect(load({}, energy).providers['local']).toMatchObject({ vad: { engine: 'energy', threshold: 0.7 } });
+    for (const bad of ['{ engine: webrtc }', '{ threshold: 1.5 }']) {
+      const yaml = YAML.replace('local: { type: local }', `local: { type: local, vad: ${bad} }`);
+      expect(() => load({}, yaml)).toThrow(/providers\.local\.vad/);
+    }
   });
 
   it('refuse unknown keys and bad values, naming them', () => {

@@ -155,9 +155,16 @@ export const LocalProviderConfigSchema = z.strictObject({
     .prefault({}),
   /** pocketsphinx model directory (Debian's `pocketsphinx-en-us`). */
   pocketsphinxModelDir: z.string().min(1).default('/usr/share/pocketsphinx/model/en-us'),
-  /** Voice activity detection that cuts long audio into segments (seconds, dB); absent fields: the engine's defaults. */
+  /**
+   * Voice activity detection that cuts long audio into segments (seconds, dB); absent fields: the engine's
+   * defaults. `engine`: `silero` (default; the vendored Silero VAD through sherpa-onnx-node, falling back to
+   * `energy` with a boot warning when it cannot load) or `energy`. `threshold` is Silero's speech
+   * probability; `thresholdDb`/`minLevelDbfs` are the energy detector's.
+   */
   vad: z
     .strictObject({
+      engine: z.enum(['silero', 'energy']).default('silero'),
+      threshold: z.coerce.number().gt(0).lt(1).optional(),
       minSilenceSeconds: nonNegative.optional(),
       minSpeechSeconds: nonNegative.optional(),
       paddingSeconds: nonNegative.optional(),

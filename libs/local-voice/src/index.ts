@@ -6,7 +6,8 @@ export type { PcmChunk, SynthesizeRequest } from './tts/synthesis.types';
 export type { TranscribeRequest, Transcription, TranscriptSegment, TranscriptWord } from './stt/transcription.types';
 export type { EngineAvailability, LibraryPaths } from './worker/engine.protocol';
 export type { WorkerScript } from './worker/worker-script';
-export { detectSpeech, type VadOptions, type VadSegment } from './vad/energy-vad';
+export { detectSpeech, type VadEngine, type VadOptions, type VadSegment } from './vad/energy-vad';
+export { DEFAULT_SILERO_MODEL, SileroVad } from './vad/silero-vad';
 export { splitSentences } from './text/sentences';
 export { normalizeWords, wordErrorRate, wordErrors } from './text/word-error-rate';
 export {

@@ -33,6 +33,7 @@ describe('LocalVoice with missing libraries and models (no engine needed)', () =
       available: false,
       reason: expect.stringContaining('install the Debian package pocketsphinx-en-us') as unknown,
       engine: 'pocketsphinx',
+      vad: 'silero', // sherpa-onnx-node is an npm dependency: Silero loads without any Debian package
       languages: [],
     });
     expect(Object.values(capabilities.tts.voices).every((spec) => spec.startsWith('espeak-ng:'))).toBe(true);
@@ -64,7 +65,7 @@ describeWithEngines('LocalVoice lifecycle (real engines)', () => {
     expect(capabilities.tts.flite).toEqual({ available: true, voices: ['slt', 'awb', 'rms', 'kal', 'kal16'] });
     expect(capabilities.tts.espeak.available).toBe(true);
     expect(Object.keys(capabilities.tts.voices).sort()).toEqual([...OPENAI_VOICES].sort());
-    expect(capabilities.stt).toEqual({ available: true, engine: 'pocketsphinx', languages: ['en'] });
+    expect(capabilities.stt).toEqual({ available: true, engine: 'pocketsphinx', languages: ['en'], vad: 'silero' });
   });
 
   it('aborts a running transcription promptly, replaces the worker, then serves the next call', async () => {

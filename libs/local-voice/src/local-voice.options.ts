@@ -19,7 +19,9 @@ export interface LocalVoiceOptions {
   readonly libraries?: Partial<LibraryPaths>;
   /** pocketsphinx model directory. Default `/usr/share/pocketsphinx/model/en-us` (Debian `pocketsphinx-en-us`). */
   readonly pocketsphinxModelDir?: string;
-  /** Voice activity detection that cuts long audio into utterances. */
+  /** Silero VAD model file. Default: the vendored `libs/local-voice/assets/silero_vad.onnx` (copied into dist). */
+  readonly sileroModel?: string;
+  /** Voice activity detection that cuts long audio into utterances (`engine`: silero by default, or energy). */
   readonly vad?: VadOptions;
   /** Longest TTS piece sent to an engine at once (longer sentences are cut at a comma or space). Default 400. */
   readonly maxSentenceChars?: number;

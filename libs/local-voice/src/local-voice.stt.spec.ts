@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SPEECH_CLIPS } from '@voxgate/testing';
 import { describeWithEngines, speechClipPcm, speechTranscripts } from './__fixtures__/engine-test-tools';
-import { LocalVoice, LocalVoiceError, type TranscriptSegment, wordErrorRate } from '@voxgate/local-voice';
+import { detectSpeech, LocalVoice, LocalVoiceError, SileroVad, type TranscriptSegment, wordErrorRate } from '@voxgate/local-voice';
 
 jest.setTimeout(120_000);
 
@@ -29,7 +29,9 @@ describeWithEngines('LocalVoice.transcribe (real pocketsphinx)', () => {
   });
   afterAll(() => voice.close());
 
-  it(`recognises the vendored speech clips with aggregate WER ≤ ${WER_BAR}`, async () => {
+  it(`recognises the vendored speech clips with aggregate WER ≤ ${WER_BAR} (cut by Silero VAD, the default)`, async () => {
+    expect((await voice.probe()).stt).toMatchObject({ vad: 'silero' });
+    expect((await voice.probe()).stt.vadFallbackReason).toBeUndefined();
     const transcripts = speechTranscripts();
     const pairs = [];
     for (const clip of SPEECH_CLIPS) {
@@ -84,6 +86,49 @@ describeWithEngines('LocalVoice.transcribe (real pocketsphinx)', () => {
       );
     expect(await codeOf(voice.transcribe({ pcm16: new Int16Array(10), sampleRate: 16_000, language: 'de' }))).toBe('unsupported_language');
     expect(await codeOf(voice.transcribe({ pcm16: new Int16Array(10), sampleRate: 100 }))).toBe('invalid_argument');
+  });
+
+  it('cuts where Silero cuts (not where the energy VAD would)', async () => {
+    const { samples, sampleRate } = speechClipPcm('jfk.wav'); // 16 kHz: no resampling, same samples as here
+    const silero = SileroVad.load().detect(samples, sampleRate);
+    const energy = detectSpeech(samples, sampleRate);
+    expect(silero).not.toEqual(energy); // on this clip: 3 cuts against 4 (energy also cuts at ~7.8 s)
+    const result = await voice.transcribe({ pcm16: samples, sampleRate });
+    expect(result.segments.map(({ start, end }) => ({ start, end }))).toEqual(silero);
+  });
+
+  it('with Silero, a burst of loud white noise yields no segment (the energy VAD cuts it as speech)', async () => {
+    const rate = 16_000;
+    let state = 11;
+    const noise = new Int16Array(3 * rate);
+    for (let index = rate; index < 2.5 * rate; index++) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      noise[index] = Math.round((state / 2 ** 32 - 0.5) * 2 * 8000);
+    }
+    expect(detectSpeech(noise, rate).length).toBeGreaterThan(0);
+    const seen: TranscriptSegment[] = [];
+    const result = await voice.transcribe({ pcm16: noise, sampleRate: rate, onSegment: (segment) => seen.push(segment) });
+    expect(result.segments).toEqual([]);
+    expect(seen).toEqual([]);
+    const energyVoice = LocalVoice.create({ poolSize: 1, vad: { engine: 'energy' } });
+    try {
+      expect((await energyVoice.probe()).stt).toMatchObject({ vad: 'energy' });
+    } finally {
+      await energyVoice.close();
+    }
+  });
+
+  it('falls back to the energy VAD when Silero cannot load, says why in probe, and still transcribes', async () => {
+    const fallback = LocalVoice.create({ poolSize: 1, sileroModel: '/nonexistent/silero_vad.onnx' });
+    try {
+      const { stt } = await fallback.probe();
+      expect(stt.vad).toBe('energy');
+      expect(stt.vadFallbackReason).toMatch(/nonexistent/);
+      const { samples, sampleRate } = speechClipPcm('jfk.wav');
+      expect((await fallback.transcribe({ pcm16: samples, sampleRate })).text).toMatch(/country/);
+    } finally {
+      await fallback.close();
+    }
   });
 
   it('never blocks the event loop while decoding (max delay far below the decode time)', async () => {

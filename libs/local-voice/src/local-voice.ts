@@ -6,7 +6,7 @@ import { concat, resampleChunked } from './pcm/resample-chunked';
 import type { TranscribeRequest, Transcription, TranscriptSegment } from './stt/transcription.types';
 import { splitSentences } from './text/sentences';
 import type { PcmChunk, SynthesizeRequest } from './tts/synthesis.types';
-import type { VadOptions } from './vad/energy-vad';
+import type { VadEngine, VadOptions } from './vad/energy-vad';
 import {
   DEFAULT_VOICE_MAP,
   type EngineVoice,
@@ -32,6 +32,12 @@ export interface LocalVoiceCapabilities {
     readonly reason?: string;
     readonly engine: 'pocketsphinx';
     readonly languages: readonly string[];
+    /**
+     * The detector that cuts long audio: the configured one, or `energy` when Silero was configured but
+     * cannot load (`vadFallbackReason` then says why; the operator should be warned).
+     */
+    readonly vad: VadEngine;
+    readonly vadFallbackReason?: string;
   };
 }
 
@@ -74,6 +80,7 @@ export class LocalVoice {
       workerData: {
         libraries: { ...DEFAULT_LIBRARY_PATHS, ...options.libraries },
         pocketsphinxModelDir: options.pocketsphinxModelDir ?? LOCAL_VOICE_DEFAULTS.pocketsphinxModelDir,
+        ...(options.sileroModel === undefined ? {} : { sileroModel: options.sileroModel }),
       },
     });
     return new LocalVoice(pool, voiceMap, {
@@ -195,9 +202,18 @@ export class LocalVoice {
       if (engine.available && engine.voices.includes(voice.voice)) voices[name] = formatEngineVoice(voice);
     }
     const { available, reason } = found.pocketsphinx;
+    const wantsSilero = (this.settings.vad.engine ?? 'silero') === 'silero';
+    const fallback = wantsSilero && !found.silero.available;
     return {
       tts: { flite: found.flite, espeak: found.espeak, voices },
-      stt: { available, ...(reason === undefined ? {} : { reason }), engine: 'pocketsphinx', languages: available ? ['en'] : [] },
+      stt: {
+        available,
+        ...(reason === undefined ? {} : { reason }),
+        engine: 'pocketsphinx',
+        languages: available ? ['en'] : [],
+        vad: wantsSilero && !fallback ? 'silero' : 'energy',
+        ...(fallback ? { vadFallbackReason: found.silero.reason ?? 'unavailable' } : {}),
+      },
     };
   }
 

@@ -97,6 +97,12 @@ export class LocalEnginesLifecycle implements OnApplicationBootstrap, OnApplicat
         ...(found.tts.espeak.available ? [] : [`espeak-ng: ${found.tts.espeak.reason ?? 'unavailable'}`]),
         ...(found.stt.available ? [] : [`pocketsphinx: ${found.stt.reason ?? 'unavailable'}`]),
       ];
+      if (found.stt.vadFallbackReason !== undefined) {
+        this.logger.event('warn', 'Silero VAD unavailable: long audio is cut by the energy VAD', {
+          provider: adapter.id,
+          reason: found.stt.vadFallbackReason,
+        });
+      }
       if (missing.length === 0) {
         this.logger.event('info', 'local engines ready', {
           provider: adapter.id,

@@ -1,9 +1,19 @@
+/** Which detector cuts long audio: Silero VAD (neural; tells speech from noise) or the energy detector. */
+export type VadEngine = 'silero' | 'energy';
+
 /**
- * Options of the energy voice-activity detector. Defaults suit read or conversational speech at 16 kHz:
+ * Options of the voice-activity detectors (`engine` picks one; the rest apply to both unless noted). Defaults suit read or conversational speech at 16 kHz:
  * only pauses of `minSilenceSeconds` or more cut, because pocketsphinx's trigram LM decodes whole phrases
  * better than fragments.
  */
 export interface VadOptions {
+  /**
+   * Default `silero`. When Silero cannot load (sherpa-onnx-node or its native addon missing), the STT path
+   * falls back to `energy` and `LocalVoice.probe()` reports why (`stt.vad`).
+   */
+  readonly engine?: VadEngine;
+  /** Silero only: a 32 ms window is speech when its speech probability is at least this. Default 0.5. */
+  readonly threshold?: number;
   /** A pause at least this long ends a segment. Default 0.6 s. */
   readonly minSilenceSeconds?: number;
   /** Speech runs shorter than this are dropped as clicks/noise. Default 0.15 s. */
@@ -17,9 +27,9 @@ export interface VadOptions {
    * transcript segment. Default 20 s; 0 decodes every segment alone.
    */
   readonly maxUtteranceSeconds?: number;
-  /** A frame is speech when louder than the noise floor by this much. Default 12 dB. */
+  /** Energy only: a frame is speech when louder than the noise floor by this much. Default 12 dB. */
   readonly thresholdDb?: number;
-  /** …and louder than this absolute level (dBFS), so near-digital silence never counts. Default −50. */
+  /** Energy only: …and louder than this absolute level (dBFS), so near-digital silence never counts. Default −50. */
   readonly minLevelDbfs?: number;
 }
 
@@ -34,8 +44,8 @@ const FRAME_SECONDS = 0.01;
 /**
  * Cuts audio into speech segments by short-time energy against an adaptive noise floor (the 10th
  * percentile of 10 ms frame levels). Cheap (one pass, no model), deterministic, good enough to cut long
- * recordings at pauses for an utterance decoder; it is not a turn detector for noisy far-field audio
- * (Silero VAD would be — see docs/local-voice.md). Runs in the engine worker.
+ * recordings at pauses for an utterance decoder; it cannot tell speech from loud noise (Silero VAD can:
+ * `silero-vad.ts`, the default; this is its fallback). Runs in the engine worker.
  */
 export function detectSpeech(samples: Int16Array, sampleRate: number, options: VadOptions = {}): VadSegment[] {
   const minSilence = options.minSilenceSeconds ?? 0.6;

@@ -2,7 +2,8 @@ import { LocalVoiceError } from '../local-voice.error';
 import { EspeakEngine } from '../native/espeak.binding';
 import { FliteEngine } from '../native/flite.binding';
 import { POCKETSPHINX_SAMPLE_RATE, PocketsphinxEngine } from '../native/pocketsphinx.binding';
-import { detectSpeech } from '../vad/energy-vad';
+import { detectSpeech, type VadOptions, type VadSegment } from '../vad/energy-vad';
+import { SileroVad } from '../vad/silero-vad';
 import { utteranceWindows } from '../vad/utterance-windows';
 import type { FliteVoice } from '../voices';
 import type {
@@ -25,6 +26,7 @@ export class EngineHost {
   private flite: Loaded<FliteEngine> | undefined;
   private espeak: Loaded<EspeakEngine> | undefined;
   private pocketsphinx: Loaded<PocketsphinxEngine> | undefined;
+  private silero: Loaded<SileroVad> | undefined;
 
   constructor(private readonly config: EngineWorkerConfig) {}
 
@@ -55,7 +57,7 @@ export class EngineHost {
   ): SegmentWire[] {
     const decoder = this.pocketsphinxEngine();
     const rate = POCKETSPHINX_SAMPLE_RATE;
-    const cuts = detectSpeech(samples, rate, job.vad);
+    const cuts = this.detect(samples, rate, job.vad);
     const transcript: SegmentWire[] = [];
     for (const window of utteranceWindows(cuts, job.vad.maxUtteranceSeconds ?? 20)) {
       const { words } = decoder.decode(samples.subarray(Math.round(window.start * rate), Math.round(window.end * rate)));
@@ -81,11 +83,21 @@ export class EngineHost {
     return transcript;
   }
 
+  /** Silero unless the options ask for energy; energy too when Silero cannot load (probe reports why). */
+  private detect(samples: Int16Array, rate: number, options: VadOptions): VadSegment[] {
+    if ((options.engine ?? 'silero') === 'silero') {
+      this.silero ??= attempt(() => SileroVad.load(this.config.sileroModel));
+      if ('engine' in this.silero) return this.silero.engine.detect(samples, rate, options);
+    }
+    return detectSpeech(samples, rate, options);
+  }
+
   private probe(fliteVoices: readonly FliteVoice[], espeakVoices: readonly string[]): ProbeJobResult {
     const flite = this.availability(() => this.fliteEngine(), (engine) => fliteVoices.filter((voice) => engine.hasVoice(voice)));
     const espeak = this.availability(() => this.espeakEngine(), (engine) => espeakVoices.filter((voice) => engine.hasVoice(voice)));
     const pocketsphinx = this.availability(() => this.pocketsphinxEngine(), () => []);
-    return { flite, espeak, pocketsphinx };
+    const silero = this.availability(() => unwrap((this.silero ??= attempt(() => SileroVad.load(this.config.sileroModel)))), () => []);
+    return { flite, espeak, pocketsphinx, silero };
   }
 
   private availability<T, V extends string>(load: () => T, voices: (engine: T) => V[]): EngineAvailability<V> {

@@ -7,6 +7,8 @@ import type { EngineVoice, FliteVoice } from '../voices';
 export interface EngineWorkerConfig {
   readonly libraries: LibraryPaths;
   readonly pocketsphinxModelDir: string;
+  /** Silero VAD ONNX model (default: the vendored `assets/silero_vad.onnx`). */
+  readonly sileroModel?: string;
 }
 
 /**
@@ -61,6 +63,8 @@ export interface ProbeJobResult {
   readonly flite: EngineAvailability<FliteVoice>;
   readonly espeak: EngineAvailability;
   readonly pocketsphinx: EngineAvailability;
+  /** Silero VAD (sherpa-onnx-node and the vendored model); unavailable means the energy VAD cuts audio. */
+  readonly silero: EngineAvailability;
 }
 
 /** Result type of each job kind. */
