@@ -10,7 +10,9 @@
  * The benches of the speech routes (`speech-overhead.bench.ts`) use two more routes, as minimal:
  *
  * - `POST /v1/audio/speech`: a fixed 0.17 s mp3 (672 bytes, made with ffmpeg from a 440 Hz tone), or with
- *   `"response_format":"pcm"` in the body 0.1 s of 24 kHz s16le silence, each as one write;
+ *   `"response_format":"pcm"` in the body 0.1 s of 24 kHz s16le silence, as one write; with
+ *   `"stream_format":"sse"` (what the gateway asks of models other than `tts-1`, for the usage) the same
+ *   bytes as one `speech.audio.delta` event, then `speech.audio.done` with usage, as OpenAI answers;
  * - `POST /v1/audio/transcriptions`: the body drained unread, then a fixed `{ text, usage }` JSON.
  *
  * Prints one line `{"url":"http://127.0.0.1:<port>/v1"}` on stdout once it listens; stops on SIGTERM.
@@ -57,6 +59,10 @@ const speechMp3 = Buffer.from(
   'base64',
 );
 const speechPcm = Buffer.alloc(4_800);
+const speechDone = `data: ${JSON.stringify({
+  type: 'speech.audio.done',
+  usage: { input_tokens: 6, output_tokens: 20, total_tokens: 26 },
+})}\n\n`;
 
 const transcriptionBody = JSON.stringify({
   text: 'ok',
@@ -79,8 +85,15 @@ const server = createServer((request, response) => {
   request.on('data', (part: Buffer) => parts.push(part));
   request.on('end', () => {
     if (request.url?.endsWith('/audio/speech')) {
-      const pcm = /"response_format"\s*:\s*"pcm"/.test(Buffer.concat(parts).toString());
-      response.writeHead(200, { 'content-type': pcm ? 'audio/pcm' : 'audio/mpeg' }).end(pcm ? speechPcm : speechMp3);
+      const text = Buffer.concat(parts).toString();
+      const audio = /"response_format"\s*:\s*"pcm"/.test(text) ? speechPcm : speechMp3;
+      if (/"stream_format"\s*:\s*"sse"/.test(text)) {
+        response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        response.write(`data: ${JSON.stringify({ type: 'speech.audio.delta', audio: audio.toString('base64') })}\n\n`);
+        response.end(speechDone);
+        return;
+      }
+      response.writeHead(200, { 'content-type': audio === speechPcm ? 'audio/pcm' : 'audio/mpeg' }).end(audio);
       return;
     }
     if (!/"stream"\s*:\s*true/.test(Buffer.concat(parts).toString())) {

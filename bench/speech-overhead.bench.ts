@@ -7,7 +7,10 @@
  * (`dist/`: a tenant key, tenant quotas high enough never to refuse, metering on, default logging), for
  *
  * - `POST /v1/audio/speech`, `response_format` `mp3` and `pcm` (both in the provider's `speechFormats`, so
- *   the bytes pass through unconverted): time to the first body byte and to the end;
+ *   the bytes pass through unconverted): time to the first body byte and to the end. Model `bench-tts`
+ *   (upstream name `gpt-4o-mini-tts`): the gateway asks the upstream for `stream_format: sse` (for the
+ *   usage) and turns its events back into the file; model `tts-1`: the upstream's bytes are relayed as they
+ *   come. Both then decode the file once after the response, to meter its seconds;
  * - `POST /v1/audio/transcriptions`, multipart with a 0.5 s 16 kHz WAV (which the gateway decodes once, as it
  *   does every upload), `response_format: json`: time to the end of the answer.
  *
@@ -88,16 +91,17 @@ function percentile(samples: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
-function speechCase(format: 'mp3' | 'pcm', expectedBytes: number): Case {
+function speechCase(model: 'bench-tts' | 'tts-1', format: 'mp3' | 'pcm', expectedBytes: number): Case {
+  const label = `speech ${model} ${format}`;
   return {
-    label: `speech ${format}`,
+    label,
     route: '/audio/speech',
     contentType: 'application/json',
     body: Buffer.from(
-      JSON.stringify({ model: 'bench-tts', voice: 'alloy', input: 'Hello from the bench.', response_format: format }),
+      JSON.stringify({ model, voice: 'alloy', input: 'Hello from the bench.', response_format: format }),
     ),
     check: (body) => {
-      if (body.length !== expectedBytes) throw new Error(`speech ${format}: ${body.length} bytes, not ${expectedBytes}`);
+      if (body.length !== expectedBytes) throw new Error(`${label}: ${body.length} bytes, not ${expectedBytes}`);
     },
   };
 }
@@ -105,7 +109,8 @@ function speechCase(format: 'mp3' | 'pcm', expectedBytes: number): Case {
 function transcriptionCase(): Case {
   const samples = 8_000;
   const pcm = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++) pcm.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 16_000)), i * 2);
+  for (let i = 0; i < samples; i++)
+    pcm.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 16_000)), i * 2);
   const boundary = 'voxgatebenchboundary';
   const field = (name: string, value: string) =>
     `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
@@ -169,7 +174,14 @@ async function main(): Promise<void> {
   const upstream = await startUpstream(20);
   const gateway = await startBenchGateway(upstream.url, {
     models: [
-      { id: 'bench-tts', provider: 'bench', endpoints: ['audio/speech'], pricing: { textInput: 1, audioOutput: 2 } },
+      {
+        id: 'bench-tts',
+        provider: 'bench',
+        upstreamModel: 'gpt-4o-mini-tts',
+        endpoints: ['audio/speech'],
+        pricing: { textInput: 1, audioOutput: 2 },
+      },
+      { id: 'tts-1', provider: 'bench', endpoints: ['audio/speech'], pricing: { textInput: 1 } },
       {
         id: 'bench-stt',
         provider: 'bench',
@@ -181,7 +193,12 @@ async function main(): Promise<void> {
   try {
     await setGenerousQuotas(gateway);
     const targets: Target[] = [
-      { name: 'direct', url: upstream.url, authorization: 'Bearer sk-bench', agent: new Agent({ keepAlive: true, maxSockets: 1 }) },
+      {
+        name: 'direct',
+        url: upstream.url,
+        authorization: 'Bearer sk-bench',
+        agent: new Agent({ keepAlive: true, maxSockets: 1 }),
+      },
       {
         name: 'gateway',
         url: `${gateway.url}/v1`,
@@ -195,8 +212,10 @@ async function main(): Promise<void> {
         `${(totalmem() / 1024 ** 3).toFixed(1)} GB, load average ${l1!.toFixed(1)} / ${l5!.toFixed(1)} (1 / 5 min)`,
     );
     console.log(`Redis: ${redisServer ? `private redis-server at ${REDIS_URL}` : REDIS_URL}\n`);
-    await measure(targets, speechCase('mp3', 672), true);
-    await measure(targets, speechCase('pcm', 4_800), true);
+    for (const model of ['bench-tts', 'tts-1'] as const) {
+      await measure(targets, speechCase(model, 'mp3', 672), true);
+      await measure(targets, speechCase(model, 'pcm', 4_800), true);
+    }
     await measure(targets, transcriptionCase(), false);
     const [e1] = loadavg();
     console.log(`\nload average at the end: ${e1!.toFixed(1)}`);
