@@ -11,17 +11,19 @@
  *   (upstream name `gpt-4o-mini-tts`): the gateway asks the upstream for `stream_format: sse` (for the
  *   usage) and turns its events back into the file; model `tts-1`: the upstream's bytes are relayed as they
  *   come. Both then decode the file once after the response, to meter its seconds;
- * - `POST /v1/audio/transcriptions`, multipart with a 0.5 s 16 kHz WAV (which the gateway decodes once, as it
+ * - `POST /v1/audio/transcriptions`, multipart with a 0.5 s 16 kHz WAV made by ffmpeg (which the gateway decodes once, as it
  *   does every upload), `response_format: json`: time to the end of the answer.
  *
  * It prints p50/p99 of each series and what the gateway adds. Any answer other than a 200 carrying the
  * upstream's body, direct or through the gateway, throws: the bench exits 1 and never times errors.
  * A private `redis-server` is started when installed (REDIS_URL otherwise). BENCH_ROUNDS scales it.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { wavFromPcm16 } from '../libs/testing/src/audio/wav.format';
 import { setGenerousQuotas, startRedis, startUpstream } from './bench-processes';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 300);
@@ -106,11 +108,43 @@ function speechCase(model: 'bench-tts' | 'tts-1', format: 'mp3' | 'pcm', expecte
   };
 }
 
+/** 0.5 s of a 440 Hz tone, 16 kHz mono s16le WAV, made by ffmpeg (a file, so its header holds real sizes). */
+function benchWav(): Buffer {
+  const folder = mkdtempSync(path.join(tmpdir(), 'voxgate-speech-bench-'));
+  try {
+    const file = path.join(folder, 'bench.wav');
+    const ffmpeg = spawnSync('ffmpeg', [
+      ...[
+        '-hide_banner',
+        '-loglevel',
+        'error',
+        '-f',
+        'lavfi',
+        '-i',
+        'sine=frequency=440:duration=0.5:sample_rate=16000',
+      ],
+      ...[
+        '-ac',
+        '1',
+        '-c:a',
+        'pcm_s16le',
+        '-map_metadata',
+        '-1',
+        '-fflags',
+        '+bitexact',
+        '-flags:a',
+        '+bitexact',
+        file,
+      ],
+    ]);
+    if (ffmpeg.status !== 0) throw new Error(`ffmpeg failed: ${ffmpeg.stderr?.toString() ?? ffmpeg.error?.message}`);
+    return readFileSync(file);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 function transcriptionCase(): Case {
-  const samples = 8_000;
-  const pcm = Buffer.alloc(samples * 2);
-  for (let i = 0; i < samples; i++)
-    pcm.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 16_000)), i * 2);
   const boundary = 'voxgatebenchboundary';
   const field = (name: string, value: string) =>
     `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
@@ -119,7 +153,7 @@ function transcriptionCase(): Case {
     Buffer.from(
       `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="bench.wav"\r\ncontent-type: audio/wav\r\n\r\n`,
     ),
-    wavFromPcm16(pcm, 16_000),
+    benchWav(),
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
   return {
