@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
 import { startBenchGateway, type BenchGateway } from './bench-gateway';
 import { rssOf, setGenerousQuotas } from './bench-processes';
+import type { ProbeSample } from './gateway-memory-probe';
 
 // Realtime bridge (`GET /v1/realtime`) through the built gateway, plain `ws` as the client, a paced stub
 // chat-completions model as the upstream (in this process, so all timestamps share one clock).
@@ -198,6 +199,18 @@ class Session {
     return this.firstOf.get(type);
   }
 
+  /** Resolves once an event of `type` arrived (at any time, also before this call). */
+  async seen(type: string, timeoutMs = 30_000): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      if (this.events.some((event) => event.type === type)) return true;
+      if (this.closed !== null) return false;
+      await sleep(50);
+    }
+    return false;
+  }
+
+  /** The next event of `type` arriving after this call. */
   next(type: string, timeoutMs = 15_000): Promise<ServerEvent> {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${type} within ${timeoutMs} ms`)), timeoutMs);
@@ -247,7 +260,7 @@ function percentile(values: number[], p: number): number {
 
 async function latency(gateway: BenchGateway): Promise<Turn[]> {
   const session = await Session.open(gateway);
-  await session.next('session.created');
+  if (!(await session.seen('session.created'))) throw new Error('latency session: no session.created');
   session.send({
     type: 'session.update',
     session: {
@@ -259,6 +272,7 @@ async function latency(gateway: BenchGateway): Promise<Turn[]> {
   const lead = Buffer.alloc(BYTES_PER_MS * 400); // silence before speech, as a microphone gives
   const clip = Buffer.concat([lead, SPEECH, Buffer.alloc(BYTES_PER_MS * TAIL_MS)]);
   const turns: Turn[] = [];
+  let clockMs = 0; // the session's audio clock (all audio appended so far), which audio_end_ms counts on
   for (let turn = -1; turn < TURNS; turn++) {
     // turn -1 warms the path (first pipeline call, connection to the upstream) and is not counted
     session.resetFirst();
@@ -281,9 +295,10 @@ async function latency(gateway: BenchGateway): Promise<Turn[]> {
         upstream: upstream.firstAudio - upstream.received,
         beforeUpstream: upstream.received - speechEnd - SILENCE_MS,
         afterUpstream: firstDelta - upstream.firstAudio,
-        vadEndMs: ((await stopped).audio_end_ms ?? NaN) - 400,
+        vadEndMs: ((await stopped).audio_end_ms ?? NaN) - clockMs - 400,
       });
     }
+    clockMs += clip.length / BYTES_PER_MS;
     await sleep(300);
   }
   session.socket.close(1000);
@@ -292,8 +307,23 @@ async function latency(gateway: BenchGateway): Promise<Turn[]> {
 
 // ---------------------------------------------------------------------------------------------- capacity
 
+const PROBE_FILE = path.join(tmpdir(), `voxgate-bench-rt-probe-${process.pid}.json`);
+
+/** The gateway's memory right after a full GC (`gateway-memory-probe.ts`): what is still reachable. */
+async function probeAfterGc(): Promise<ProbeSample> {
+  rmSync(`${PROBE_FILE}.gc`, { force: true });
+  writeFileSync(`${PROBE_FILE}.gc-request`, '');
+  while (!existsSync(`${PROBE_FILE}.gc`)) await sleep(50);
+  return JSON.parse(readFileSync(`${PROBE_FILE}.gc`, 'utf8')) as ProbeSample;
+}
+
+const live = (sample: ProbeSample) => sample.heapUsed + sample.external;
+
 interface Capacity {
   sessions: number;
+  liveBefore: number;
+  liveOpen: number;
+  liveClosed: number;
   opened: number;
   created: number;
   openAtEnd: number;
@@ -305,15 +335,28 @@ interface Capacity {
 }
 
 async function capacity(upstreamUrl: string, k: number): Promise<Capacity> {
-  const gateway = await startBenchGateway(upstreamUrl);
+  const gateway = await startBenchGateway(
+    upstreamUrl,
+    // Memory is measured here, not Redis latency: a busy machine must not fail handshakes on a timeout.
+    { redis: { commandTimeoutMs: 10_000 } },
+    {
+      args: ['--expose-gc', '--require', path.join(__dirname, 'gateway-memory-probe.js')],
+      env: { VOXGATE_PROBE_FILE: PROBE_FILE, VOXGATE_PROBE_UPSTREAM_PORT: new URL(upstreamUrl).port },
+    },
+  );
   try {
     await setGenerousQuotas(gateway);
-    await sleep(1000);
+    // Warm-up: the handshake and session code loaded, before the baseline is taken.
+    const warm = await Promise.all(Array.from({ length: 5 }, () => Session.open(gateway)));
+    await Promise.all(warm.map((session) => session.seen('session.created')));
+    for (const session of warm) session.socket.close(1000);
+    await sleep(2000);
+    const liveBefore = live(await probeAfterGc());
     const rssBefore = rssOf(gateway.pid);
     const started = performance.now();
     const results = await Promise.allSettled(Array.from({ length: k }, () => Session.open(gateway)));
     const sessions = results.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
-    await Promise.allSettled(sessions.map((session) => session.next('session.created', 30_000)));
+    await Promise.all(sessions.map((session) => session.seen('session.created')));
     const openMs = performance.now() - started;
     const created = sessions.filter((session) => session.events.some((event) => event.type === 'session.created'));
     const silence = Buffer.alloc(BYTES_PER_MS * 200).toString('base64');
@@ -336,13 +379,18 @@ async function capacity(upstreamUrl: string, k: number): Promise<Capacity> {
     const rssOpen = rssOf(gateway.pid);
     await sleep(Math.max(0, HOLD_S * 1000 - 3000));
     const rssEnd = rssOf(gateway.pid);
+    const liveOpen = live(await probeAfterGc());
     for (const stop of timers) stop();
     const openAtEnd = sessions.filter((session) => session.closed === null).length;
     for (const session of sessions) session.socket.close(1000);
     await sleep(3000);
     const rssClosed = rssOf(gateway.pid);
+    const liveClosed = live(await probeAfterGc());
     return {
       sessions: k,
+      liveBefore,
+      liveOpen,
+      liveClosed,
       opened: sessions.length,
       created: created.length,
       openAtEnd,
@@ -354,6 +402,7 @@ async function capacity(upstreamUrl: string, k: number): Promise<Capacity> {
     };
   } finally {
     await gateway.stop();
+    for (const suffix of ['', '.gc', '.gc-request', '.tmp', '.gc.tmp']) rmSync(PROBE_FILE + suffix, { force: true });
   }
 }
 
@@ -400,14 +449,14 @@ async function main(): Promise<void> {
       `\ncapacity: K sessions opened at once on a fresh gateway, each appending 200 ms every 2 s, held ${HOLD_S} s`,
     );
     console.log(
-      '| K | opened | session.created | open at end | open all ms | RSS before MiB | RSS all open MiB | RSS at end MiB | per session KiB | RSS after close MiB |',
+      '| K | opened | session.created | open at end | open all ms | RSS before MiB | RSS 3 s in MiB | RSS at end MiB | RSS per session KiB | RSS after close MiB | live heap+external per session KiB (after GC) | live after close − before KiB |',
     );
-    console.log('|---|---|---|---|---|---|---|---|---|---|');
+    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
     for (const k of SESSIONS) {
       const c = await capacity(upstream.url, k);
       if (c.opened < k || c.created < k || c.openAtEnd < k) failed = true;
       console.log(
-        `| ${k} | ${c.opened} | ${c.created} | ${c.openAtEnd} | ${c.openMs.toFixed(0)} | ${mib(c.rssBefore)} | ${mib(c.rssOpen)} | ${mib(c.rssEnd)} | ${((c.rssEnd - c.rssBefore) / 1024 / k).toFixed(0)} | ${mib(c.rssClosed)} |`,
+        `| ${k} | ${c.opened} | ${c.created} | ${c.openAtEnd} | ${c.openMs.toFixed(0)} | ${mib(c.rssBefore)} | ${mib(c.rssOpen)} | ${mib(c.rssEnd)} | ${((c.rssEnd - c.rssBefore) / 1024 / k).toFixed(0)} | ${mib(c.rssClosed)} | ${((c.liveOpen - c.liveBefore) / 1024 / k).toFixed(0)} | ${((c.liveClosed - c.liveBefore) / 1024).toFixed(0)} |`,
       );
     }
     console.log(
@@ -421,9 +470,9 @@ async function main(): Promise<void> {
   }
   if (failed) {
     console.error('FAILED: some sessions did not open, did not get session.created, or closed early');
-    process.exit(1);
+    process.exitCode = 1;
   }
-  process.exit(0);
+  // No process.exit: the gateways' stdout pipes keep this process until they have exited (no EPIPE in them).
 }
 
 main().catch((error: unknown) => {
