@@ -44,9 +44,7 @@ const FRAME_BYTES = BYTES_PER_MS * FRAME_MS;
 const TAIL_MS = SILENCE_MS + THINK_MS + 1500;
 
 // Compiled to dist/bench-realtime/bench/: the repository root is three levels up.
-const SPEECH = readFileSync(
-  path.resolve(__dirname, '../../../libs/testing/fixtures/speech/speech-24k.pcm16'),
-);
+const SPEECH = readFileSync(path.resolve(__dirname, '../../../libs/testing/fixtures/speech/speech-24k.pcm16'));
 /** The answer the stub speaks: the same clip (1.78 s), so a turn lasts as long as a short real answer. */
 const ANSWER_PCM = SPEECH;
 
@@ -363,13 +361,17 @@ async function capacity(upstreamUrl: string, k: number): Promise<Capacity> {
     // Each session talks 200 ms every 2 s, the sessions staggered over the period.
     const timers = sessions.map((session, index) => {
       const talk = () => {
-        if (session.socket.readyState === WebSocket.OPEN) session.send({ type: 'input_audio_buffer.append', audio: silence });
+        if (session.socket.readyState === WebSocket.OPEN)
+          session.send({ type: 'input_audio_buffer.append', audio: silence });
       };
       let interval: NodeJS.Timeout | undefined;
-      const start = setTimeout(() => {
-        talk();
-        interval = setInterval(talk, 2000);
-      }, (2000 * index) / k);
+      const start = setTimeout(
+        () => {
+          talk();
+          interval = setInterval(talk, 2000);
+        },
+        (2000 * index) / k,
+      );
       return () => {
         clearTimeout(start);
         clearInterval(interval);
