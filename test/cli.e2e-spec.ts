@@ -5,6 +5,7 @@ import path from 'node:path';
 import OpenAI from 'openai';
 import { runProcess, runVoxgate } from './support/cli-process';
 import { useRelayEnv } from './support/e2e-env';
+import { awayFromMinuteBoundary } from './support/quota-window';
 import { openaiClient, SNAPSHOT } from './support/relay-config';
 
 /**
@@ -115,13 +116,15 @@ describe('voxgate admin CLI', () => {
     const { key } = await json<{ key: string; id: string }>('keys', 'create', tenantId, 'app');
     const client = openaiClient(env().gateway.url, key);
     const ask = () => client.chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'Hi' }] });
+    // requests_per_minute: 1 counts per fixed minute: both requests must fall in the same one.
+    await awayFromMinuteBoundary(20_000);
     await ask();
     await expect(ask()).rejects.toBeInstanceOf(OpenAI.RateLimitError);
 
     const keyId = (await json<{ data: { id: string }[] }>('keys', 'list', tenantId)).data[0]?.id ?? '';
     await ok('quotas', 'set', '--key', keyId, '--audio-seconds-per-day', '60');
     expect(await json('quotas', 'get', '--key', keyId)).toMatchObject({ key_id: keyId, audio_seconds_per_day: 60 });
-  });
+  }, 90_000); // it may wait up to 20 s for a fresh quota minute
 
   it('tools: register from a file and from stdin, enable per tenant, list, get, delete', async () => {
     const { tenantId } = env();

@@ -2,6 +2,7 @@ import { type ExpositionFamily, FakeUpstream, parseExposition, sampleValue, samp
 import type OpenAI from 'openai';
 import { validator } from './support/e2e-env';
 import { GatewayProcess } from './support/gateway-process';
+import { awayFromMinuteBoundary } from './support/quota-window';
 import { openaiClient, SNAPSHOT, SNAPSHOT_PRICING, UPSTREAM_KEY } from './support/relay-config';
 
 const BACKUP_KEY = 'sk-backup-key-0000';
@@ -75,6 +76,7 @@ describe('/metrics', () => {
     const { response } = await client.chat.completions.create(text).withResponse();
     expect(response.headers.get('x-voxgate-provider')).toBe('backup');
     // 5. A quota refusal: the second request of the minute.
+    await awayFromMinuteBoundary();
     await limited.chat.completions.create(text);
     const refused = await limited.chat.completions.create(text).catch((error: unknown) => error);
     expect(refused).toMatchObject({ status: 429 });
@@ -121,7 +123,7 @@ describe('/metrics', () => {
     expect(families.get('voxgate_redis_errors_total')?.type).toBe('counter');
     expect(samplesOf(families, 'voxgate_redis_errors_total')).toEqual([]);
     expect(samplesOf(families, 'voxgate_requests_total', { model: SNAPSHOT, status: 'completed' }).reduce((sum, s) => sum + s.value, 0)).toBe(5);
-  });
+  }, 60_000);
 
   it('answers only with the admin key', async () => {
     const anonymous = await fetch(`${gateway.url}/metrics`);

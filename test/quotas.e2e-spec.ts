@@ -2,13 +2,8 @@ import OpenAI from 'openai';
 import { FakeUpstream } from '@voxgate/testing';
 import { validator } from './support/e2e-env';
 import { GatewayProcess } from './support/gateway-process';
+import { awayFromMinuteBoundary } from './support/quota-window';
 import { openaiClient, relayConfig, SNAPSHOT, UPSTREAM_KEY } from './support/relay-config';
-
-/** Fixed one-minute windows: keep a burst inside one of them. */
-async function awayFromMinuteBoundary(): Promise<void> {
-  const intoMinute = Date.now() % 60_000;
-  if (intoMinute > 50_000) await new Promise((resolve) => setTimeout(resolve, 60_000 - intoMinute + 200));
-}
 
 describe('quotas across replicas', () => {
   let upstream: FakeUpstream;
