@@ -5,6 +5,7 @@ export * from './audio-formats';
 export * from './audio-limits';
 export type { PcmAudio } from './pcm-audio';
 export { pcmDurationSeconds } from './pcm-audio';
+export { mp3DurationSeconds } from './decode/mp3.decoder';
 export { sniffAudio, type AudioCodec, type AudioContainer, type SniffResult } from './sniff/sniff-audio';
 export { resolveInputFormat, type ResolvedInput } from './sniff/resolve-input-format';
 export { decodeAudio } from './decode/decode-audio';

@@ -38,6 +38,17 @@ function scanMp3(bytes: Uint8Array): Mp3Scan {
   return { start, sampleRate: first.sampleRate, samples };
 }
 
+/**
+ * Seconds of an MPEG Layer III file from its frame headers alone, without decoding: what metering needs of a
+ * file the gateway only passes through. Counts every frame, so a LAME/Xing info frame adds one frame's
+ * duration (24–26 ms) over what a decoder outputs. Throws `corrupt_audio` as `decodeAudio` would (no frame,
+ * a cut-off last frame).
+ */
+export function mp3DurationSeconds(bytes: Uint8Array): number {
+  const scan = scanMp3(bytes);
+  return scan.samples / scan.sampleRate;
+}
+
 const SLICE_BYTES = 16 * 1024;
 
 /**
