@@ -16,7 +16,8 @@ import { runInNewContext } from 'node:vm';
  * refuses (the trim then just skips the collection).
  */
 export function v8Collector(): (() => void) | null {
-  if (typeof globalThis.gc === 'function') return globalThis.gc;
+  const exposed = globalThis.gc;
+  if (typeof exposed === 'function') return () => void exposed();
   try {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as unknown;
