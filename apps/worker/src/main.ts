@@ -22,7 +22,10 @@ async function bootstrap(): Promise<void> {
   );
   const app = await createGatewayApp(config, logger);
   armExitBackstop(config.server.shutdownGraceMs, logger);
-  app.getHttpAdapter().getInstance().addHook('onClose', () => telemetry.shutdown());
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', () => telemetry.shutdown());
   await app.init();
   app.get(BatchRuntime).startWorker();
   logger.event('info', 'worker ready', { concurrency: config.batch.workerConcurrency });
