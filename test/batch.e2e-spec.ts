@@ -51,7 +51,13 @@ describe('Batch API (/v1/files, /v1/batches) with the worker in the gateway', ()
     gateway = await GatewayProcess.start({
       config: {
         ...relayConfig(upstream.baseUrl),
-        batch: { maxFileBytes: MAX_FILE_BYTES, lineConcurrency: 4, rateLimitMaxWaitMs: 200 },
+        batch: {
+          maxFileBytes: MAX_FILE_BYTES,
+          lineConcurrency: 4,
+          rateLimitMaxWaitMs: 200,
+          serverErrorRetries: 1,
+          serverErrorBackoffMs: 50,
+        },
       },
     });
     const created = await gateway.createTenantKey('batch tenant');
@@ -295,6 +301,40 @@ describe('Batch API (/v1/files, /v1/batches) with the worker in the gateway', ()
     expect(events).toHaveLength(2);
     expect(events.filter((event) => event.id === output!.response!.request_id)).toHaveLength(1);
     expect(events.every((event) => event.status === 'completed')).toBe(true);
+  });
+
+  it('retries a line the upstream fails, then records the 502 the HTTP route answers for the same failure', async () => {
+    const failure = {
+      kind: 'json' as const,
+      status: 503,
+      body: { error: { message: 'overloaded', type: 'server_error', param: null, code: null } },
+    };
+    // Two executions of the line (serverErrorRetries: 1), each the provider adapter's two attempts.
+    upstream.enqueue(failure, failure, failure, failure);
+    const inputFileId = await uploadLines(client, [batchLine('down', ask('anyone there?'))]);
+    const batch = await waitForBatch(
+      client,
+      (
+        await client.batches.create({
+          input_file_id: inputFileId,
+          endpoint: '/v1/chat/completions',
+          completion_window: '24h',
+        })
+      ).id,
+    );
+    expect(batch).toMatchObject({ status: 'completed', request_counts: { total: 1, completed: 0, failed: 1 } });
+    expect(upstream.requests).toHaveLength(4);
+    const [line] = await downloadLines(client, batch.error_file_id);
+    upstream.enqueue(failure, failure);
+    const http = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${client.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(ask('anyone there?')),
+    });
+    expect(http.status).toBe(502);
+    expect(line?.response?.status_code).toBe(502);
+    expect(line?.response?.body).toEqual(await http.json());
+    expect(JSON.stringify(line)).not.toContain(UPSTREAM_KEY);
   });
 
   it('fails a batch whose input file is invalid, with every error and its line number', async () => {
