@@ -106,7 +106,7 @@ describe('PipelineLineExecutor', () => {
   });
 
   it('answers a revoked key with a 401 line and never reaches the pipeline', async () => {
-    const { executor, pipeline, keys } = setUp(undefined, { revoked: true });
+    const { executor, pipeline, keys, logger } = setUp(undefined, { revoked: true });
     const response = await executor.execute(line(), context);
     expect(keys.get).toHaveBeenCalledWith('key_1');
     expect(response).toMatchObject({
@@ -115,6 +115,16 @@ describe('PipelineLineExecutor', () => {
       body: { error: { code: 'invalid_api_key', type: 'invalid_request_error' } },
     });
     expect(pipeline.execute).not.toHaveBeenCalled();
+    expect(logger.event).toHaveBeenCalledWith('info', 'batch.line.failed', {
+      requestId: response.requestId,
+      door: 'batch',
+      batchId: 'batch_1',
+      line: 1,
+      tenantId: 'ten_1',
+      keyId: 'key_1',
+      status: 401,
+      code: 'invalid_api_key',
+    });
   });
 
   it('answers a key without the client scope with the 403 of the HTTP guard', async () => {

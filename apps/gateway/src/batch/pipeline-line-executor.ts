@@ -71,11 +71,23 @@ export class PipelineLineExecutor implements BatchLineExecutor {
       if (body === undefined) throw Errors.internal();
       return { statusCode: 200, requestId, body };
     } catch (error) {
-      return lineFailure(
+      const failure = lineFailure(
         error,
         { requestId, url: line.url, bodyLimitBytes: this.options.bodyLimitBytes },
         this.options,
       );
+      // The access line an HTTP request that failed would have had (its status and error code, no body).
+      this.options.logger.event('info', 'batch.line.failed', {
+        requestId,
+        door: 'batch',
+        batchId: context.batchId,
+        line: line.lineNumber,
+        tenantId: context.tenantId,
+        keyId: context.keyId,
+        status: failure.statusCode,
+        code: (failure.body as { error: { code: string | null } }).error.code,
+      });
+      return failure;
     }
   }
 
