@@ -41,7 +41,7 @@ export function loadGatewayConfig(): GatewayConfig {
 /**
  * The gateway's Nest application on Fastify, fully configured (error filter, content types, multipart,
  * OpenAI headers, access log) but not listening: `main.ts` listens on it, the worker only `init`s it and
- * injects batch lines into it, so both run the exact same HTTP pipeline.
+ * runs batch lines through its `CompletionPipeline`, so both run the exact same completion pipeline.
  */
 export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({

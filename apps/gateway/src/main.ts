@@ -24,7 +24,7 @@ async function bootstrap(): Promise<void> {
   const address = fastify.server.address();
   const port = typeof address === 'object' && address ? address.port : config.server.port;
   // With `batch.runWorkerInGateway` (the default) `npm start` alone also runs batches.
-  if (config.batch.runWorkerInGateway) app.get(BatchRuntime).startWorker(app);
+  if (config.batch.runWorkerInGateway) app.get(BatchRuntime).startWorker();
   // Its timer is unref'd: it never holds up shutdown.
   trimMemoryWhenIdle({
     everyMs: config.server.idleTrimMs,
