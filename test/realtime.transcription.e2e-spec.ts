@@ -17,6 +17,9 @@ type UsageEventJson = {
   estimated: boolean;
 };
 
+const RT_SNAPSHOT = 'gpt-realtime-2025-08-28';
+const RT_ALIAS = 'gpt-realtime';
+
 /** The speech clip's duration: 1.78 s of pcm16 at 24 kHz. */
 const SPEECH_SECONDS = speechPcm16().length / 48_000;
 
@@ -30,7 +33,10 @@ describe('realtime input audio transcription (bridged sessions)', () => {
 
   beforeAll(async () => {
     upstream = await FakeUpstream.start({ apiKey: UPSTREAM_KEY, validator });
-    gateway = await GatewayProcess.start({ config: { ...relayConfig(upstream.baseUrl), models: AUDIO_MODELS } });
+    const passthrough = { id: RT_SNAPSHOT, aliases: [RT_ALIAS], provider: 'openai', realtime: 'passthrough' };
+    gateway = await GatewayProcess.start({
+      config: { ...relayConfig(upstream.baseUrl), models: [...AUDIO_MODELS, passthrough] },
+    });
     ({ key, keyId, tenantId } = await gateway.createTenantKey('realtime transcription'));
   });
   afterEach(() => {
@@ -45,8 +51,8 @@ describe('realtime input audio transcription (bridged sessions)', () => {
     await upstream?.stop();
   });
 
-  const connect = async (withKey = key) => {
-    const client = await RealtimeTestClient.open(gateway.url, withKey, ALIAS);
+  const connect = async (withKey = key, model = ALIAS) => {
+    const client = await RealtimeTestClient.open(gateway.url, withKey, model);
     open.push(client);
     await client.next('session.created');
     return client;
@@ -214,5 +220,22 @@ describe('realtime input audio transcription (bridged sessions)', () => {
     const failed = await client.next('conversation.item.input_audio_transcription.failed');
     expect(failed.error).toMatchObject({ type: 'transcription_error', code: 'rate_limit_exceeded' });
     expect(upstream.requests.length).toBe(before);
+  });
+
+  it('pass-through: audio.input.transcription goes to the provider, and its transcription events come back', async () => {
+    const client = await connect(key, RT_ALIAS);
+    transcribeWith(client, { model: TRANSCRIBE_MODEL, prompt: 'A sentence from a book.' });
+    expect((await client.next('session.updated')).session).toMatchObject({
+      audio: { input: { transcription: { model: TRANSCRIBE_MODEL, prompt: 'A sentence from a book.' } } },
+    });
+    client.appendPcm16(speechPcm16());
+    client.send({ type: 'input_audio_buffer.commit' });
+    const { item_id: itemId } = await client.next('input_audio_buffer.committed');
+    const completed = await client.next('conversation.item.input_audio_transcription.completed');
+    expect(completed).toMatchObject({ item_id: itemId, transcript: SPEECH_TRANSCRIPT, usage: { type: 'tokens' } });
+    const sent = upstream.realtimeSessions.at(-1)!.events as Array<{ type: string; session?: unknown }>;
+    expect(
+      sent.find((event) => event.type === 'session.update' && JSON.stringify(event).includes('transcription')),
+    ).toMatchObject({ session: { audio: { input: { transcription: { model: TRANSCRIBE_MODEL } } } } });
   });
 });
