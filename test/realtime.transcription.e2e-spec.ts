@@ -1,7 +1,10 @@
-import { FakeUpstream, SPEECH_TRANSCRIPT, speechPcm16 } from '@voxgate/testing';
+import { execFileSync } from 'node:child_process';
+import { wordErrorRate } from '@voxgate/local-voice';
+import { FakeUpstream, readSpeechClip, SPEECH_TRANSCRIPT, speechPcm16 } from '@voxgate/testing';
 import { AUDIO_MODELS, TRANSCRIBE_MODEL } from './support/audio-models';
 import { validator } from './support/e2e-env';
 import { GatewayProcess } from './support/gateway-process';
+import { describeWithEngines } from './support/local-engines';
 import { RealtimeTestClient } from './support/realtime-client';
 import { ALIAS, relayConfig, UPSTREAM_KEY } from './support/relay-config';
 
@@ -238,4 +241,78 @@ describe('realtime input audio transcription (bridged sessions)', () => {
       sent.find((event) => event.type === 'session.update' && JSON.stringify(event).includes('transcription')),
     ).toMatchObject({ session: { audio: { input: { transcription: { model: TRANSCRIBE_MODEL } } } } });
   });
+});
+
+const JFK =
+  'And so, my fellow Americans: ask not what your country can do for you; ask what you can do for your country.';
+/** pocketsphinx measured 0.22 on this clip over HTTP; the bar leaves room for a few more wrong words. */
+const WER_BAR = 0.35;
+
+describeWithEngines('realtime input audio transcription by the local engine (pocketsphinx, real speech)', () => {
+  let upstream: FakeUpstream;
+  let gateway: GatewayProcess;
+  let key: string;
+
+  beforeAll(async () => {
+    upstream = await FakeUpstream.start({ apiKey: UPSTREAM_KEY, validator });
+    const relay = relayConfig(upstream.baseUrl);
+    gateway = await GatewayProcess.start({
+      config: {
+        ...relay,
+        providers: { ...(relay.providers as object), local: { type: 'local', poolSize: 1 } },
+        models: [
+          ...(relay.models as unknown[]),
+          { id: 'local-transcribe', provider: 'local', endpoints: ['audio/transcriptions'] },
+        ],
+      },
+    });
+    ({ key } = await gateway.createTenantKey('realtime local transcription'));
+  }, 60_000);
+  afterAll(async () => {
+    await gateway?.stop();
+    await upstream?.stop();
+  });
+
+  it('transcribes a spoken turn under the WER bar, streaming its segments as deltas', async () => {
+    // jfk.wav (16 kHz) as the session's pcm16 at 24 kHz, resampled by ffmpeg.
+    const pcm = execFileSync(
+      'ffmpeg',
+      ['-v', 'error', '-i', 'pipe:0', '-f', 's16le', '-ac', '1', '-ar', '24000', '-'],
+      {
+        input: readSpeechClip('jfk.wav'),
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+    const client = await RealtimeTestClient.open(gateway.url, key, ALIAS);
+    try {
+      await client.next('session.created');
+      client.send({
+        type: 'session.update',
+        session: {
+          type: 'realtime',
+          audio: { input: { turn_detection: null, transcription: { model: 'local-transcribe', language: 'en' } } },
+        },
+      });
+      await client.next('session.updated');
+      client.appendPcm16(pcm);
+      client.send({ type: 'input_audio_buffer.commit' });
+      const { item_id: itemId } = await client.next('input_audio_buffer.committed');
+      const completed = await client.next('conversation.item.input_audio_transcription.completed', 0, 90_000);
+      expect(completed.item_id).toBe(itemId);
+      expect(wordErrorRate([{ reference: JFK, hypothesis: completed.transcript }])).toBeLessThan(WER_BAR);
+      const deltas = client.of('conversation.item.input_audio_transcription.delta');
+      expect(deltas.length).toBeGreaterThan(0);
+      expect(
+        deltas
+          .map((delta) => delta.delta)
+          .join('')
+          .trim(),
+      ).toBe(completed.transcript);
+      // The local engine reports no usage: the audio's duration stands in, as the spec's duration usage.
+      expect(completed.usage).toEqual({ type: 'duration', seconds: expect.closeTo(11, 0) });
+      client.assertAllValid();
+    } finally {
+      client.close();
+    }
+  }, 120_000);
 });
