@@ -151,14 +151,13 @@ export class RealtimeSession {
   /** The socket closed: abort a response in flight, emit nothing more. */
   async close(): Promise<void> {
     this.closed = true;
-    const transcriptions = this.transcriptions?.close();
     const active = this.active;
     if (active) {
       active.cancelReason = 'client_cancelled';
       active.controller.abort();
       await active.done;
     }
-    await transcriptions;
+    await this.transcriptions?.close();
   }
 
   /** Resolves once queued events are handled and no response or input transcription is in flight. */

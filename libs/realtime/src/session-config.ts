@@ -42,8 +42,8 @@ export function normalizeFormat(format: AudioFormatInput): AudioFormat {
 /**
  * `session.update` semantics: only fields present change, nested objects merge deeply (an update of
  * `audio.output.voice` keeps `audio.input`), arrays are replaced, `turn_detection: null` turns VAD off,
- * `transcription` is replaced whole (`null` turns it off), and a partial `server_vad` merges into the
- * current one (or the defaults when VAD was off). `model` and `id` are fixed for the session: the model was admitted at the handshake. Ignored fields: `tracing`,
+ * and a partial `server_vad` merges into the current one (or the defaults when VAD was off). `model` and
+ * `id` are fixed for the session: the model was admitted at the handshake. Ignored fields: `tracing`,
  * `include`, `truncation`, `prompt`.
  */
 export function applySessionUpdate(current: RealtimeSessionObject, update: SessionUpdate): RealtimeSessionObject {
@@ -62,6 +62,7 @@ export function applySessionUpdate(current: RealtimeSessionObject, update: Sessi
     audio: {
       input: {
         format: input?.format ? normalizeFormat(input.format) : current.audio.input.format,
+        // Replaced whole, not merged (`{model}` alone drops an earlier `language`); `null` turns it off.
         transcription: input?.transcription === undefined ? current.audio.input.transcription : input.transcription,
         turn_detection: turnDetection,
       },
