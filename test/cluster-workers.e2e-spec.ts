@@ -3,7 +3,8 @@ import { FakeUpstream, readSseEvents } from '@voxgate/testing';
 import { validator } from './support/e2e-env';
 import { GatewayProcess } from './support/gateway-process';
 import { awayFromMinuteBoundary } from './support/quota-window';
-import { openaiClient, relayConfig, SNAPSHOT, UPSTREAM_KEY } from './support/relay-config';
+import { RealtimeTestClient } from './support/realtime-client';
+import { ALIAS, openaiClient, relayConfig, SNAPSHOT, UPSTREAM_KEY } from './support/relay-config';
 
 /**
  * `server.workers: 2` against the built gateway (ADR 0019): a primary forking two workers that share the
@@ -153,6 +154,46 @@ describe('server.workers: 2 (node:cluster)', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(workersServing(gateway, after)).toEqual(new Set([0, 1]));
     expect(await scrape(gateway)).toContain('voxgate_cluster_worker_restarts_total 1\n');
+  });
+
+  it('answers probes, upgrades realtime sockets and refuses a revoked key within 1 s, whichever worker serves', async () => {
+    for (let i = 0; i < 4; i++) {
+      expect((await fetch(`${gateway.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+    }
+    const opened = gateway.output.length;
+    const sockets = await Promise.all([0, 1].map(() => RealtimeTestClient.open(gateway.url, key, ALIAS)));
+    for (const socket of sockets) {
+      await socket.next('session.created');
+      socket.assertAllValid();
+      socket.close();
+    }
+    const upgradedBy = linesOf(gateway.output, opened).filter((line) => line.msg === 'realtime.open');
+    expect(new Set(upgradedBy.map((line) => line.worker))).toEqual(new Set([0, 1]));
+
+    const { keyId, key: doomed } = await gateway.createTenantKey('revoked');
+    const client = openaiClient(gateway.url, doomed);
+    const from = gateway.output.length;
+    await Promise.all(Array.from({ length: 8 }, () => ask(client))); // in both workers' key caches
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(workersServing(gateway, from)).toEqual(new Set([0, 1]));
+    const since = Date.now();
+    expect((await gateway.admin('DELETE', `/admin/keys/${keyId}`)).status).toBe(200);
+    let lastAccepted = -1;
+    let refusedRounds = 0;
+    while (refusedRounds < 3) {
+      const sentAt = Date.now() - since;
+      const results = await Promise.allSettled(Array.from({ length: 4 }, () => ask(client)));
+      if (results.some((result) => result.status === 'fulfilled')) {
+        lastAccepted = sentAt;
+        refusedRounds = 0;
+      } else refusedRounds += 1;
+      for (const result of results)
+        if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(OpenAI.AuthenticationError);
+      expect(sentAt).toBeLessThan(3_000);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(lastAccepted).toBeLessThanOrEqual(1_000);
   });
 
   it('drains a running stream on SIGTERM to the primary, then exits 0', async () => {
