@@ -1,10 +1,8 @@
 import type { Readable } from 'node:stream';
 import {
   type ChatCompletionChunk,
-  ChatCompletionChunkSchema,
   type ChatCompletionRequest,
   type ChatCompletionResponse,
-  ChatCompletionResponseSchema,
   decodeSse,
   SseEventTooLargeError,
   Errors,
@@ -48,6 +46,7 @@ import {
   requestHeaders,
   upstreamHttpError,
 } from './openai-compatible.api';
+import { readChatCompletion, readChatCompletionChunk } from './upstream-chat-bodies';
 
 /** Everything an adapter touches outside itself, injected so tests never patch globals. */
 export interface OpenAICompatibleDeps {
@@ -132,9 +131,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const { response, deadline } = await this.send(request, context, false);
     try {
       const text = await readText(response.body, deadline);
-      const parsed = ChatCompletionResponseSchema.safeParse(safeJson(text));
-      if (!parsed.success) throw Errors.upstreamError(this.id, 'it returned a body that is not a chat completion.');
-      return { body: parsed.data, upstreamRequestId: response.headers.get('x-request-id') };
+      const body = readChatCompletion(safeJson(text));
+      if (!body) throw Errors.upstreamError(this.id, 'it returned a body that is not a chat completion.');
+      return { body, upstreamRequestId: response.headers.get('x-request-id') };
     } catch (error) {
       throw this.translate(error, deadline);
     } finally {
@@ -184,9 +183,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
             },
           );
         }
-        const chunk = ChatCompletionChunkSchema.safeParse(json);
-        if (!chunk.success) throw streamFailure(this.id, 'it sent a stream event that is not a chat completion chunk.');
-        yield chunk.data;
+        const chunk = readChatCompletionChunk(json);
+        if (!chunk) throw streamFailure(this.id, 'it sent a stream event that is not a chat completion chunk.');
+        yield chunk;
       }
       throw streamFailure(this.id, 'it closed the stream before it was complete.');
     } catch (error) {
