@@ -53,6 +53,8 @@ export function requestHeaders(
     Object.entries(settings.headers).map(([name, value]) => [name.toLowerCase(), value]),
   );
   return {
+    // `fetch` sent `user-agent: node`; the transport sends none of its own. Configured headers may override.
+    'user-agent': 'voxgate',
     ...extra,
     ...auth,
     'content-type': 'application/json',
