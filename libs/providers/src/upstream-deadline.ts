@@ -126,11 +126,17 @@ export async function* readWithin(body: Readable, deadline: UpstreamDeadline): A
 }
 
 /**
- * Ends `body` if it is not over: an unfinished upstream body closes its connection. undici's body
- * reports that as an error event, which must not reach the process as an unhandled one.
+ * Lets go of `body`. A body whose last byte already arrived (a stream stopped at `[DONE]`, whose
+ * terminator came with it) is left to end, so its connection goes back to the pool without an abort
+ * error built per call; any other is destroyed, which closes its connection (undici reports that as an
+ * error event, kept from reaching the process as an unhandled one).
  */
 export function release(body: Readable): void {
-  body.on('error', noop).destroy();
+  body.on('error', noop);
+  if (body.destroyed || body.readableEnded) return;
+  // `ended`: the source pushed its end, only buffered bytes are left (Node has no public flag for it).
+  if ((body as { _readableState?: { ended?: boolean } })._readableState?.ended === true) body.resume();
+  else body.destroy();
 }
 
 function noop(): void {}

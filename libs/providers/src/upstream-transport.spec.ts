@@ -6,7 +6,7 @@ import { defaultDeps, OpenAICompatibleAdapter } from './openai-compatible/openai
 import { settings } from './openai-compatible/__fixtures__/adapter-harness';
 import { release } from './upstream-deadline';
 import { UpstreamStreamError } from './upstream-stream-error';
-import { upstreamTransport } from './upstream-transport';
+import { type UpstreamTransport, upstreamTransport } from './upstream-transport';
 
 /**
  * The production transport against a real HTTP server on loopback: what reaches the provider, keep-alive,
@@ -187,7 +187,7 @@ describe('OpenAICompatibleAdapter over the real transport', () => {
     });
   }
 
-  function adapterFor(server: Upstream, timers: ManualTimers) {
+  function adapterFor(server: Upstream, timers: ManualTimers, transport = upstreamTransport(1_000)) {
     return new OpenAICompatibleAdapter(
       'real',
       settings({
@@ -195,11 +195,35 @@ describe('OpenAICompatibleAdapter over the real transport', () => {
         timeouts: { connectMs: 1_000, firstByteMs: 5_000, idleMs: 2_000, totalMs: 60_000 },
       }),
       { inputAudioFormats: [], streamingAudioFormats: [] },
-      { ...defaultDeps, transport: upstreamTransport(1_000), timers },
+      { ...defaultDeps, transport, timers },
     );
   }
 
   const request = { model: 'm', messages: [{ role: 'user' as const, content: 'hi' }], stream: true };
+
+  it('returns the connection of a stream read to [DONE] to the pool, without an error', async () => {
+    const server = await upstream((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      response.end(`${EVENT}data: [DONE]\n\n`);
+    });
+    const errors: unknown[] = [];
+    const inner = upstreamTransport(1_000);
+    const transport: UpstreamTransport = async (call) => {
+      const response = await inner(call);
+      response.body.on('error', (error) => errors.push(error));
+      return response;
+    };
+    const adapter = adapterFor(server, new ManualTimers(), transport);
+    for (let i = 0; i < 10; i++) {
+      const stream = await adapter.streamChatCompletion(request, { requestId: `req_${i}`, signal: never() });
+      for await (const chunk of stream.chunks) expect(chunk.choices[0]?.delta.content).toBe('hi');
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    // Not aborted (an abort error costs a stack trace per stream)…
+    expect(errors).toEqual([]);
+    // …and, as for JSON calls above, at most the two connections undici opens for back-to-back calls.
+    expect(server.connections()).toBeLessThanOrEqual(2);
+  });
 
   it('ends a silent stream with upstream_timeout after idleMs and closes the provider connection', async () => {
     const server = await stallingProvider();
