@@ -5,7 +5,7 @@ export * from './provider-registry';
 export * from './retry-policy';
 export * from './upstream-stream-error';
 export * from './upstream-deadline';
-export * from './upstream-fetch';
+export * from './upstream-transport';
 export * from './circuit-breaker';
 export * from './provider-metrics';
 export * from './provider-router';

@@ -6,7 +6,7 @@ import {
   OpenAICompatibleAdapter,
 } from './openai-compatible/openai-compatible.adapter';
 import type { ProviderAdapter } from './provider-adapter';
-import { upstreamFetch } from './upstream-fetch';
+import { upstreamTransport } from './upstream-transport';
 
 /**
  * Every configured provider, built once at boot. Adding a provider type means one `case` here and one
@@ -21,8 +21,8 @@ export class ProviderRegistry {
 
   /**
    * Builds every configured provider. Without `deps`, each provider gets its own connection pool whose
-   * connections must open within its `timeouts.connectMs`; with `deps` (tests), their `fetch` is used as
-   * is. `onRetry` is told before every retry of a call on the same provider (metrics).
+   * connections must open within its `timeouts.connectMs`; with `deps` (tests), their `transport` is used
+   * as is. `onRetry` is told before every retry of a call on the same provider (metrics).
    */
   static fromConfig(
     providers: Readonly<Record<string, ProviderConfig>>,
@@ -44,7 +44,7 @@ export class ProviderRegistry {
             ...(options.deps ? { deps: options.deps } : {}),
           });
         }
-        const deps = options.deps ?? { ...defaultDeps, fetch: upstreamFetch(config.timeouts.connectMs) };
+        const deps = options.deps ?? { ...defaultDeps, transport: upstreamTransport(config.timeouts.connectMs) };
         return createAdapter(id, config, options.onRetry ? { ...deps, onRetry: options.onRetry } : deps);
       }),
     );

@@ -1,3 +1,5 @@
+import type { HeaderLookup } from './upstream-transport';
+
 /**
  * When and how long to wait before retrying an upstream call that failed before any byte reached the
  * client. Mirrors the official SDKs: 408, 409, 429 and 5xx are retryable, `x-should-retry` overrides,
@@ -11,7 +13,7 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 2, baseDelayMs: 250, maxDelayMs: 8_000 };
 
-export function isRetryableStatus(status: number, headers: Headers): boolean {
+export function isRetryableStatus(status: number, headers: HeaderLookup): boolean {
   const override = headers.get('x-should-retry');
   if (override === 'true') return true;
   if (override === 'false') return false;
@@ -21,7 +23,7 @@ export function isRetryableStatus(status: number, headers: Headers): boolean {
 export function retryDelayMs(
   policy: RetryPolicy,
   attempt: number,
-  headers: Headers | null,
+  headers: HeaderLookup | null,
   random: () => number,
 ): number {
   const hinted = headers ? retryAfterMs(headers) : null;
@@ -30,7 +32,7 @@ export function retryDelayMs(
   return Math.round(exponential * (1 - random() * 0.25));
 }
 
-function retryAfterMs(headers: Headers): number | null {
+function retryAfterMs(headers: HeaderLookup): number | null {
   const ms = Number.parseFloat(headers.get('retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return ms;
   const raw = headers.get('retry-after');

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type { ProviderTimeouts } from '@voxgate/config';
 import type { UpstreamTimeoutPhase } from '@voxgate/openai-wire';
 
@@ -29,21 +30,32 @@ export class UpstreamTimeoutError extends Error {
  * The timeouts of one upstream call (retries included). `totalMs` runs from construction to `finish`;
  * at most one phase timer runs besides it: waiting for the response to start (`firstByteMs`) or for the
  * next read of its body (`idleMs`). `signal` aborts when the caller's signal does or a timer runs out,
- * then with an `UpstreamTimeoutError` as its reason. The connect timeout belongs to the HTTP dispatcher
- * (see `upstreamFetch`): only it knows when a connection opened.
+ * then with an `UpstreamTimeoutError` as its reason; it follows the caller's signal until `finish`. The
+ * connect timeout belongs to the HTTP dispatcher (see `upstreamTransport`): only it knows when a
+ * connection opened.
  */
 export class UpstreamDeadline {
   readonly signal: AbortSignal;
   private readonly controller = new AbortController();
   private readonly cancelTotal: () => void;
   private cancelPhase: () => void = noop;
+  /** Stops following the caller's signal. One listener instead of `AbortSignal.any`, which costs far more. */
+  private readonly unfollow: () => void;
 
   constructor(
     private readonly timeouts: ProviderTimeouts,
     private readonly timers: Timers,
     caller: AbortSignal,
   ) {
-    this.signal = AbortSignal.any([caller, this.controller.signal]);
+    this.signal = this.controller.signal;
+    if (caller.aborted) {
+      this.controller.abort(caller.reason);
+      this.unfollow = noop;
+    } else {
+      const onAbort = () => this.controller.abort(caller.reason);
+      caller.addEventListener('abort', onAbort, { once: true });
+      this.unfollow = () => caller.removeEventListener('abort', onAbort);
+    }
     this.cancelTotal = timers.schedule(timeouts.totalMs, () => this.expire('total', timeouts.totalMs));
   }
 
@@ -63,10 +75,11 @@ export class UpstreamDeadline {
     this.cancelPhase = noop;
   }
 
-  /** Stops every timer. Idempotent; the call is over. */
+  /** Stops every timer and stops following the caller's signal. Idempotent; the call is over. */
   finish(): void {
     this.pause();
     this.cancelTotal();
+    this.unfollow();
   }
 
   /** The timeout that ended the call, or null. */
@@ -87,52 +100,43 @@ export class UpstreamDeadline {
 
 /**
  * The bytes of `body`, each read bounded by the deadline's idle timeout (armed only while waiting on the
- * provider, so a slow consumer never counts as a silent provider). Throws the signal's reason as soon as
- * the deadline's signal aborts, whether or not the body itself notices; the body is cancelled on exit.
+ * provider, so a slow consumer never counts as a silent provider). `body` must error with the deadline
+ * signal's reason once that signal aborts (an `UpstreamTransport` body does: the transport was given the
+ * signal); it is destroyed on exit, which closes an unfinished response's connection.
  *
- * Pull-based: the next `read()` is issued only when the consumer asks for the next chunk, so while the
+ * Pull-based: the next read is issued only when the consumer asks for the next chunk, so while the
  * consumer waits on a slow client nothing more is read and the HTTP client stops reading the socket once
- * its own small buffer is full (undici: one 16 KiB stream high-water mark); the provider's TCP window
- * closes and it stops sending. Each chunk is released as soon as the consumer let go of it.
+ * the body's small buffer is full (16 KiB, see `upstreamTransport`); the provider's TCP window closes and
+ * it stops sending. Each chunk is released as soon as the consumer let go of it.
  */
-export async function* readWithin(
-  body: ReadableStream<Uint8Array>,
-  deadline: UpstreamDeadline,
-): AsyncGenerator<Uint8Array> {
-  const reader = body.getReader();
-  const { signal } = deadline;
+export async function* readWithin(body: Readable, deadline: UpstreamDeadline): AsyncGenerator<Uint8Array> {
+  const reads = body[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
   try {
     for (;;) {
       deadline.awaitNextRead();
-      const read = await readOrAbort(reader, signal);
+      const read = await reads.next();
       deadline.pause();
       if (read.done) return;
       yield read.value;
     }
   } finally {
     deadline.pause();
-    await reader.cancel().catch(noop);
+    release(body);
   }
 }
 
 /**
- * The reader's next read, or a rejection with the signal's reason once it aborts. The abort listener
- * lives for one read only: a `Promise.race` against one promise that lives as long as the stream would
- * add a reaction to it per read, each keeping its read's bytes reachable until the stream ends.
+ * Lets go of `body`. A body whose last byte already arrived (a stream stopped at `[DONE]`, whose
+ * terminator came with it) is left to end, so its connection goes back to the pool without an abort
+ * error built per call; any other is destroyed, which closes its connection (undici reports that as an
+ * error event, kept from reaching the process as an unhandled one).
  */
-function readOrAbort(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  signal: AbortSignal,
-): ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    reader
-      .read()
-      .finally(() => signal.removeEventListener('abort', onAbort))
-      .then(resolve, reject);
-  });
+export function release(body: Readable): void {
+  body.on('error', noop);
+  if (body.destroyed || body.readableEnded) return;
+  // `ended`: the source pushed its end, only buffered bytes are left (Node has no public flag for it).
+  if ((body as { _readableState?: { ended?: boolean } })._readableState?.ended === true) body.resume();
+  else body.destroy();
 }
 
 function noop(): void {}

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { emptySummary, relayStream } from '@voxgate/conversation';
-import { defaultDeps, OpenAICompatibleAdapter, upstreamFetch } from '@voxgate/providers';
+import { defaultDeps, OpenAICompatibleAdapter, type UpstreamTransport, upstreamTransport } from '@voxgate/providers';
 import type { FastifyReply } from 'fastify';
 import { writeSse } from './sse-writer';
 
@@ -23,7 +23,7 @@ const EVENT = `data: ${JSON.stringify({
 /** Far more than any bound below: an upstream that would fill memory if nothing pushed back. */
 const UPSTREAM_BYTES = 64 * 1024 * 1024;
 /**
- * What one stream may pull while its client reads nothing: the socket's 16 KiB high-water mark, the
+ * What one stream may pull while its client reads nothing: the body's 16 KiB high-water mark, the
  * chunk in flight through the relay, the SSE decoder's unfinished event and one read of the body.
  */
 const BOUND = 256 * 1024;
@@ -50,28 +50,33 @@ async function fastUpstream(): Promise<{ server: Server; url: string }> {
   return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1` };
 }
 
-/** undici's fetch, with the response body re-exposed one read per pull, counting the bytes pulled. */
-function countingFetch(): { fetch: typeof fetch; pulled: () => number } {
+/** undici's transport, with the response body re-exposed one read per pull, counting the bytes pulled. */
+function countingTransport(): { transport: UpstreamTransport; pulled: () => number } {
   let pulled = 0;
-  const inner = upstreamFetch(1_000);
-  const counting: typeof fetch = async (input, init) => {
-    const response = await inner(input, init);
-    const reader: ReadableStreamDefaultReader<Uint8Array> = response.body!.getReader();
-    const body = new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          const read = await reader.read();
-          if (read.done) return controller.close();
-          pulled += read.value.byteLength;
-          controller.enqueue(read.value);
-        },
-        cancel: (reason) => reader.cancel(reason),
+  const inner = upstreamTransport(1_000);
+  const counting: UpstreamTransport = async (request) => {
+    const response = await inner(request);
+    const reads = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const body = new Readable({
+      highWaterMark: 0,
+      read() {
+        reads.next().then(
+          (read) => {
+            if (read.done) return void this.push(null);
+            pulled += read.value.byteLength;
+            this.push(read.value);
+          },
+          (error: Error) => this.destroy(error),
+        );
       },
-      { highWaterMark: 0 },
-    );
-    return new Response(body, { status: response.status, headers: response.headers });
+      destroy(error, callback) {
+        response.body.on('error', () => undefined).destroy(error ?? undefined);
+        callback(error);
+      },
+    });
+    return { ...response, body };
   };
-  return { fetch: counting, pulled: () => pulled };
+  return { transport: counting, pulled: () => pulled };
 }
 
 /** A client socket with Node's default 16 KiB high-water mark that takes nothing until `read` is called. */
@@ -114,7 +119,7 @@ describe('streaming backpressure (a client that reads nothing)', () => {
   });
 
   it('stops reading the upstream at a bound, resumes when the client reads, and cancels on abort', async () => {
-    const { fetch, pulled } = countingFetch();
+    const { transport, pulled } = countingTransport();
     const adapter = new OpenAICompatibleAdapter(
       'bp',
       {
@@ -128,7 +133,7 @@ describe('streaming backpressure (a client that reads nothing)', () => {
         timeouts: { connectMs: 1_000, firstByteMs: 5_000, idleMs: 5_000, totalMs: 60_000 },
       },
       { inputAudioFormats: [], streamingAudioFormats: [] },
-      { ...defaultDeps, fetch },
+      { ...defaultDeps, transport },
     );
     const abort = new AbortController();
     const stream = await adapter.streamChatCompletion(

@@ -24,6 +24,7 @@ describe('OpenAICompatibleAdapter: the upstream request', () => {
     expect(call.method).toBe('POST');
     expect(call.body).toEqual(request);
     expect(Object.fromEntries(call.headers)).toEqual({
+      'user-agent': 'voxgate',
       authorization: 'Bearer sk-gateway-test-key',
       'content-type': 'application/json',
       accept: 'application/json',

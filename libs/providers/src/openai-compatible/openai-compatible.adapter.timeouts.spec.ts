@@ -27,13 +27,15 @@ const neverAnswers = (signal: AbortSignal) =>
 /** Lets pending promise callbacks run (no time passes on the manual clock). */
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
-/** An event-stream response whose parts the test pushes one by one. */
+/** An event-stream response whose parts the test pushes one by one (a push after cancel goes nowhere). */
 function pushedBody() {
   let push: (text: string) => void = () => undefined;
   let cancelled = false;
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      push = (text) => controller.enqueue(new TextEncoder().encode(text));
+      push = (text) => {
+        if (!cancelled) controller.enqueue(new TextEncoder().encode(text));
+      };
     },
     cancel() {
       cancelled = true;

@@ -1,9 +1,8 @@
+import type { Readable } from 'node:stream';
 import {
   type ChatCompletionChunk,
-  ChatCompletionChunkSchema,
   type ChatCompletionRequest,
   type ChatCompletionResponse,
-  ChatCompletionResponseSchema,
   decodeSse,
   SseEventTooLargeError,
   Errors,
@@ -22,8 +21,20 @@ import type {
   ProviderStream,
 } from '../provider-adapter';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, type RetryPolicy, retryDelayMs } from '../retry-policy';
-import { readWithin, systemTimers, type Timers, UpstreamDeadline, type UpstreamTimeoutError } from '../upstream-deadline';
-import { isConnectTimeout } from '../upstream-fetch';
+import {
+  readWithin,
+  release,
+  systemTimers,
+  type Timers,
+  UpstreamDeadline,
+  type UpstreamTimeoutError,
+} from '../upstream-deadline';
+import {
+  isConnectTimeout,
+  type UpstreamResponse,
+  type UpstreamTransport,
+  upstreamTransport,
+} from '../upstream-transport';
 import { UpstreamStreamError } from '../upstream-stream-error';
 import type { SpeechBackend, SpeechCapabilities } from '../speech-backend';
 import { WeightedRotation } from '../weighted-rotation';
@@ -35,10 +46,12 @@ import {
   requestHeaders,
   upstreamHttpError,
 } from './openai-compatible.api';
+import { readChatCompletion, readChatCompletionChunk } from './upstream-chat-bodies';
 
 /** Everything an adapter touches outside itself, injected so tests never patch globals. */
 export interface OpenAICompatibleDeps {
-  readonly fetch: typeof fetch;
+  /** How requests reach the provider: `upstreamTransport(connectMs)` in production. */
+  readonly transport: UpstreamTransport;
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   readonly random: () => number;
   readonly retry: RetryPolicy;
@@ -58,8 +71,11 @@ export interface UpstreamCall {
   readonly accept: string;
 }
 
-export const defaultDeps: OpenAICompatibleDeps = {
-  fetch: (input, init) => globalThis.fetch(input, init),
+/**
+ * Everything but the transport, which is per provider (its pool and connect timeout): callers add
+ * `transport: upstreamTransport(connectMs)`.
+ */
+export const defaultDeps: Omit<OpenAICompatibleDeps, 'transport'> = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       const timer = setTimeout(resolve, ms);
@@ -86,7 +102,10 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     readonly id: string,
     private readonly settings: OpenAICompatibleSettings,
     capabilities: ProviderCapabilities,
-    private readonly deps: OpenAICompatibleDeps = defaultDeps,
+    private readonly deps: OpenAICompatibleDeps = {
+      ...defaultDeps,
+      transport: upstreamTransport(settings.timeouts.connectMs),
+    },
     speechCapabilities: SpeechCapabilities = DEFAULT_SPEECH_CAPABILITIES,
   ) {
     this.capabilities = capabilities;
@@ -112,9 +131,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const { response, deadline } = await this.send(request, context, false);
     try {
       const text = await readText(response.body, deadline);
-      const parsed = ChatCompletionResponseSchema.safeParse(safeJson(text));
-      if (!parsed.success) throw Errors.upstreamError(this.id, 'it returned a body that is not a chat completion.');
-      return { body: parsed.data, upstreamRequestId: response.headers.get('x-request-id') };
+      const body = readChatCompletion(safeJson(text));
+      if (!body) throw Errors.upstreamError(this.id, 'it returned a body that is not a chat completion.');
+      return { body, upstreamRequestId: response.headers.get('x-request-id') };
     } catch (error) {
       throw this.translate(error, deadline);
     } finally {
@@ -125,9 +144,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   async streamChatCompletion(request: ChatCompletionRequest, context: ProviderCallContext): Promise<ProviderStream> {
     const { response, deadline } = await this.send(request, context, true);
     const contentType = response.headers.get('content-type') ?? '';
-    if (!contentType.includes('text/event-stream') || !response.body) {
+    if (!contentType.includes('text/event-stream')) {
       deadline.finish();
-      await response.body?.cancel().catch(() => undefined);
+      release(response.body);
       throw Errors.upstreamError(
         this.id,
         `it answered a streaming request with '${contentType || 'no content type'}'.`,
@@ -144,7 +163,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * `totalMs`; either running out ends the stream with an `upstream_timeout` error event.
    */
   private async *readChunks(
-    body: ReadableStream<Uint8Array>,
+    body: Readable,
     deadline: UpstreamDeadline,
     signal: AbortSignal,
   ): AsyncGenerator<ChatCompletionChunk> {
@@ -164,9 +183,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
             },
           );
         }
-        const chunk = ChatCompletionChunkSchema.safeParse(json);
-        if (!chunk.success) throw streamFailure(this.id, 'it sent a stream event that is not a chat completion chunk.');
-        yield chunk.data;
+        const chunk = readChatCompletionChunk(json);
+        if (!chunk) throw streamFailure(this.id, 'it sent a stream event that is not a chat completion chunk.');
+        yield chunk;
       }
       throw streamFailure(this.id, 'it closed the stream before it was complete.');
     } catch (error) {
@@ -180,7 +199,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       throw streamFailure(this.id, 'the connection broke during streaming.');
     } finally {
       deadline.finish();
-      await body.cancel().catch(() => undefined);
+      release(body);
     }
   }
 
@@ -190,7 +209,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * by the client is rethrown as is. Finishes the deadline and cancels the body when done.
    */
   async *readBody<T>(
-    body: ReadableStream<Uint8Array>,
+    body: Readable,
     deadline: UpstreamDeadline,
     signal: AbortSignal,
     parse: (bytes: AsyncIterable<Uint8Array>) => AsyncIterable<T>,
@@ -205,12 +224,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       throw streamFailure(this.id, 'the connection broke while sending its answer.');
     } finally {
       deadline.finish();
-      await body.cancel().catch(() => undefined);
+      release(body);
     }
   }
 
   /** A whole 2xx body as text, failures translated as `chatCompletion` does. */
-  async readAll(response: Response, deadline: UpstreamDeadline): Promise<string> {
+  async readAll(response: UpstreamResponse, deadline: UpstreamDeadline): Promise<string> {
     try {
       return await readText(response.body, deadline);
     } catch (error) {
@@ -234,7 +253,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     request: ChatCompletionRequest,
     context: ProviderCallContext,
     stream: boolean,
-  ): Promise<{ response: Response; deadline: UpstreamDeadline }> {
+  ): Promise<{ response: UpstreamResponse; deadline: UpstreamDeadline }> {
     return this.post(
       {
         url: (target) => chatCompletionsUrl(target, request.model),
@@ -249,7 +268,10 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * POSTs one call (chat, speech, transcription) with this provider's keys, retries, timeouts and
    * redaction; see `send`. Public for the provider's `SpeechBackend` only.
    */
-  async post(call: UpstreamCall, context: ProviderCallContext): Promise<{ response: Response; deadline: UpstreamDeadline }> {
+  async post(
+    call: UpstreamCall,
+    context: ProviderCallContext,
+  ): Promise<{ response: UpstreamResponse; deadline: UpstreamDeadline }> {
     if (!this.settings.apiKey && !this.targets) {
       throw Errors.providerNotConfigured(this.id, 'it has no API key configured.');
     }
@@ -258,7 +280,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const deadline = new UpstreamDeadline(this.settings.timeouts, this.deps.timers, context.signal);
     try {
       for (let attempt = 0; ; attempt++) {
-        let response: Response;
+        let response: UpstreamResponse;
         const target = this.targets?.next() ?? this.settings;
         if (attempt > 0) this.deps.onRetry?.(this.id);
         deadline.awaitFirstByte();
@@ -268,12 +290,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
             accept: call.accept,
             'content-type': call.contentType ?? 'application/json',
           };
-          response = await this.deps.fetch(call.url(target), {
-            method: 'POST',
-            headers,
-            body,
-            signal: deadline.signal,
-          });
+          response = await this.deps.transport({ url: call.url(target), headers, body, signal: deadline.signal });
         } catch (error) {
           deadline.pause();
           const translated = this.translate(error, deadline);
@@ -282,7 +299,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
           continue;
         }
         deadline.pause();
-        if (response.ok) return { response, deadline };
+        if (response.status >= 200 && response.status < 300) return { response, deadline };
         const text = await readText(response.body, deadline).catch(() => '');
         if (deadline.expired) throw this.timeoutError(deadline.expired);
         if (attempt < retry.maxRetries && isRetryableStatus(response.status, response.headers)) {
@@ -325,13 +342,12 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 }
 
-/** The body as text, each read bounded by the deadline. */
-async function readText(body: ReadableStream<Uint8Array> | null, deadline: UpstreamDeadline): Promise<string> {
-  if (!body) return '';
-  const decoder = new TextDecoder();
-  let text = '';
-  for await (const bytes of readWithin(body, deadline)) text += decoder.decode(bytes, { stream: true });
-  return text + decoder.decode();
+/** The body as text (UTF-8), each read bounded by the deadline. */
+async function readText(body: Readable, deadline: UpstreamDeadline): Promise<string> {
+  const pieces: Uint8Array[] = [];
+  for await (const bytes of readWithin(body, deadline)) pieces.push(bytes);
+  const whole = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  return Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString('utf8');
 }
 
 /** Milliseconds as seconds for messages: `0.4`, `30`. */
@@ -356,7 +372,7 @@ function hostOf(baseUrl: string): string {
   }
 }
 
-/** The system error code behind a failed fetch (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`…), or null. */
+/** The system error code behind a failed request (`ECONNREFUSED`, `ENOTFOUND`, `UND_ERR_SOCKET`…), or null. */
 function networkCodeOf(error: unknown): string | null {
   for (let current = error, depth = 0; current instanceof Error && depth < 5; current = current.cause, depth++) {
     const code = (current as { code?: unknown }).code;

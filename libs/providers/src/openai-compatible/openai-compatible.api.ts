@@ -1,5 +1,6 @@
 import type { ProviderTimeouts } from '@voxgate/config';
 import { Errors, GatewayError, type OpenAIError, UpstreamErrorEnvelopeSchema } from '@voxgate/openai-wire';
+import type { HeaderLookup } from '../upstream-transport';
 
 /** The subset of provider config the OpenAI-compatible transport needs (see `ProviderConfigSchema`). */
 export interface OpenAICompatibleSettings {
@@ -52,6 +53,8 @@ export function requestHeaders(
     Object.entries(settings.headers).map(([name, value]) => [name.toLowerCase(), value]),
   );
   return {
+    // `fetch` sent `user-agent: node`; the transport sends none of its own. Configured headers may override.
+    'user-agent': 'voxgate',
     ...extra,
     ...auth,
     'content-type': 'application/json',
@@ -69,7 +72,7 @@ export function requestHeaders(
 export function upstreamHttpError(
   provider: string,
   status: number,
-  headers: Headers,
+  headers: HeaderLookup,
   bodyText: string,
   redact: (text: string) => string,
 ): GatewayError {
@@ -91,7 +94,7 @@ export function upstreamHttpError(
 function toGatewayError(
   provider: string,
   status: number,
-  headers: Headers,
+  headers: HeaderLookup,
   upstream: { message: string; type: string; param: string | null; code: string | null } | null,
 ): GatewayError {
   if (status === 401 || status === 403) {

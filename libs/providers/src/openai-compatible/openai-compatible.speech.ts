@@ -78,10 +78,6 @@ export class OpenAICompatibleSpeech implements SpeechBackend {
       context,
     );
     const upstreamRequestId = response.headers.get('x-request-id');
-    if (!response.body) {
-      deadline.finish();
-      throw Errors.upstreamError(this.transport.id, 'it answered a speech request without a body.');
-    }
     const events = (response.headers.get('content-type') ?? '').includes('text/event-stream');
     let usage: SpeechUsage | null = null;
     const id = this.transport.id;
@@ -126,7 +122,7 @@ export class OpenAICompatibleSpeech implements SpeechBackend {
     if (request.chunkingStrategy !== undefined) form.append('chunking_strategy', request.chunkingStrategy);
     if (request.stream) form.append('stream', 'true');
     const route = request.task === 'translate' ? 'audio/translations' : 'audio/transcriptions';
-    // Encoded once here (boundary included), so every retry sends the same bytes through any fetch.
+    // Encoded once here (boundary included), so every retry sends the same bytes.
     const encoded = new Response(form);
     const multipart = new Uint8Array(await encoded.arrayBuffer());
     const { response, deadline } = await this.transport.post(
@@ -140,7 +136,7 @@ export class OpenAICompatibleSpeech implements SpeechBackend {
     );
     const upstreamRequestId = response.headers.get('x-request-id');
     const contentType = response.headers.get('content-type') ?? '';
-    if (contentType.includes('text/event-stream') && response.body) {
+    if (contentType.includes('text/event-stream')) {
       const id = this.transport.id;
       const redact = (text: string) => this.transport.redactText(text);
       const parse = async function* (bytes: AsyncIterable<Uint8Array>): AsyncGenerator<TranscriptStreamEvent> {

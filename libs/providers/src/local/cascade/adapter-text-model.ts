@@ -8,7 +8,7 @@ import {
   OpenAICompatibleAdapter,
 } from '../../openai-compatible/openai-compatible.adapter';
 import type { ProviderAdapter } from '../../provider-adapter';
-import { upstreamFetch } from '../../upstream-fetch';
+import { upstreamTransport } from '../../upstream-transport';
 import type { LocalTextModel } from '../text-model';
 
 /**
@@ -53,7 +53,7 @@ export function textModelFromConfig(
         timeouts: config.timeouts,
         maxRetries: config.maxRetries,
       });
-      const base = deps ?? { ...defaultDeps, fetch: upstreamFetch(config.timeouts.connectMs) };
+      const base = deps ?? { ...defaultDeps, transport: upstreamTransport(config.timeouts.connectMs) };
       const adapter = new OpenAICompatibleAdapter(
         name,
         settings,

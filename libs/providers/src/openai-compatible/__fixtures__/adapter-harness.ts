@@ -1,12 +1,16 @@
 /**
- * Test harness for `OpenAICompatibleAdapter`: an injectable fetch that replays scripted replies and
- * records every call (openai-node `tests/utils/mock-fetch.ts` style), plus recorded sleeps.
+ * Test harness for `OpenAICompatibleAdapter`: an injectable transport that replays scripted replies
+ * (written as WHATWG `Response`s, openai-node `tests/utils/mock-fetch.ts` style) and records every call,
+ * plus recorded sleeps.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { ChatCompletionRequest } from '@voxgate/openai-wire';
 import { ManualTimers } from '../../__fixtures__/manual-timers';
 import type { RetryPolicy } from '../../retry-policy';
+import type { UpstreamResponse, UpstreamTransport } from '../../upstream-transport';
 import { OpenAICompatibleAdapter } from '../openai-compatible.adapter';
 import type { OpenAICompatibleSettings } from '../openai-compatible.api';
 
@@ -55,6 +59,28 @@ export class FakeFetch {
     if (reply instanceof Response) return Promise.resolve(reply);
     return reply(signal);
   };
+
+  /** The adapter's side: each request goes through `fetch` above, its answer comes back as undici's would. */
+  readonly transport: UpstreamTransport = async ({ url, headers, body, signal }) =>
+    asUpstreamResponse(await this.fetch(url, { method: 'POST', headers, body, signal }), signal);
+}
+
+/**
+ * A `Response` as `UpstreamTransport` answers: the body as a Node stream that errors with the signal's
+ * reason once the signal aborts (the transport's contract); destroying it cancels the web stream.
+ */
+export function asUpstreamResponse(response: Response, signal: AbortSignal): UpstreamResponse {
+  const body = response.body
+    ? Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>)
+    : new Readable({
+        read() {
+          this.push(null);
+        },
+      });
+  const abort = () => body.destroy(signal.reason as Error);
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  return { status: response.status, headers: response.headers, body };
 }
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -136,7 +162,7 @@ export function harness(
     settings(options.settings),
     { inputAudioFormats: ['wav', 'mp3'], streamingAudioFormats: ['pcm16'] },
     {
-      fetch: fake.fetch,
+      transport: fake.transport,
       sleep: (ms) => {
         sleeps.push(ms);
         return Promise.resolve();
