@@ -30,6 +30,7 @@ import { PipelineTurnRunner } from './pipeline-turn-runner';
 import { RealtimeConnection } from './realtime-connection';
 import { REALTIME_LIMITS } from './realtime-limits';
 import { loadStoredConversation, type RestoredItem } from './stored-conversation';
+import { createTurnDetection } from './turn-detection';
 
 export const REALTIME_PATH = '/v1/realtime';
 const BROWSER_KEY_PREFIX = 'openai-insecure-api-key.';
@@ -71,6 +72,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     history: app.get(LoadSessionHistory),
     passthrough: new PassthroughSessions(app),
     origins: app.get(OriginPolicy),
+    turnDetection: createTurnDetection(config, logger),
   };
   const wss = new WebSocketServer({
     noServer: true,
@@ -177,7 +179,14 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
           release();
         };
         const connection = passthrough
-          ? deps.passthrough.open({ socket, target: passthrough, principal, requestId: request.id, onClosed })
+          ? deps.passthrough.open({
+              socket,
+              target: passthrough,
+              principal,
+              requestId: request.id,
+              ...(initialSession ? { initialSession } : {}),
+              onClosed,
+            })
           : new RealtimeConnection({
               socket,
               model,
@@ -191,7 +200,8 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
                 connectionRequestId: request.id,
                 maxSilenceMs: config.server.sseMaxSilenceMs,
               }),
-              history: { sessionId, restored, historyAudioBytes: REALTIME_LIMITS.historyAudioBytes },
+              history: { sessionId, restored, historyAudioBytes: config.realtime.historyAudioBytes },
+              turnDetector: deps.turnDetection.factory,
               maxBufferSeconds: config.audio.maxInputSeconds,
               ...(initialSession ? { initialSession } : {}),
               logger,
