@@ -132,9 +132,9 @@ describe('GET /v1/realtime: turn detection and turn reports (bridge)', () => {
     const tokens = (event: typeof first) => event!.rate_limits.find((limit) => limit.name === 'tokens')!;
     expect(requests(first)).toMatchObject({ limit: 100 });
     expect(requests(first).remaining).toBeLessThan(100);
-    expect(requests(second).remaining).toBe(requests(first).remaining - 1);
+    expect(requests(second).remaining).toBe(requests(first).remaining! - 1);
     expect(tokens(first).limit).toBe(100_000);
-    expect(tokens(second).remaining).toBeLessThan(tokens(first).remaining);
+    expect(tokens(second).remaining).toBeLessThan(tokens(first).remaining!);
     expect(requests(first).reset_seconds).toBeGreaterThan(0);
     expect(requests(first).reset_seconds).toBeLessThanOrEqual(60);
   });
