@@ -34,8 +34,12 @@ const MAX_SPEECH_SECONDS = 10;
  * Silero VAD for live streams (the realtime socket's server VAD): detectors scoring one 512-sample window
  * (32 ms at 16 kHz) at a time, lent out and taken back. Each detector is a sherpa-onnx `Vad` with its own
  * onnxruntime session — about 8 MiB — so a stream holds one only while it needs it (`ModelVadDetector`
- * of `@voxgate/realtime` leases on loud audio and returns after a quiet second) and up to `maxIdle` per
- * threshold are kept for the next lease. Windows are scored on the calling thread (about 0.1–0.3 ms each).
+ * of `@voxgate/realtime` leases on loud audio and returns after a quiet second), and a returned one is
+ * reset and kept for the next lease at its threshold (up to `maxIdle` per threshold, default unbounded).
+ * Keeping them is what bounds memory: sherpa-onnx frees a detector only when V8 collects its small
+ * wrapper, which it has no reason to do soon, so dropping returned detectors and creating new ones under
+ * churn grew a bench gateway by ~1 GiB; kept, the pool stays at the peak number of streams talking at
+ * once. Windows are scored on the calling thread (about 0.1–0.3 ms each).
  *
  * sherpa-onnx's own segmenting is switched off (no minimum speech or silence): `isSpeech` is the model's
  * per-window decision, and the caller applies its own silence duration and padding.
@@ -44,6 +48,7 @@ export class SileroWindowPool {
   readonly windowSamples = WINDOW;
   private readonly idle = new Map<number, SherpaStreamVad[]>();
   private leasedCount = 0;
+  private createdCount = 0;
 
   private constructor(
     private readonly sherpa: SherpaOnnx,
@@ -70,17 +75,17 @@ export class SileroWindowPool {
       );
     }
     if (!existsSync(model)) throw new LocalVoiceError('engine_unavailable', `Silero VAD model not found: ${model}`);
-    const pool = new SileroWindowPool(sherpa, model, options.maxIdle ?? 4);
+    const pool = new SileroWindowPool(sherpa, model, options.maxIdle ?? Number.POSITIVE_INFINITY);
     // Fails now, not on a session's first loud window, if the model is bad; the detector stays pooled.
     pool.lease(0.5).release();
     return pool;
   }
 
-  /** Detectors lent out now, and kept idle (memory: about 8 MiB each). */
-  get stats(): { leased: number; idle: number } {
+  /** Detectors lent out now, kept idle, and created since load (memory: about 8 MiB each). */
+  get stats(): { leased: number; idle: number; created: number } {
     let idle = 0;
     for (const list of this.idle.values()) idle += list.length;
-    return { leased: this.leasedCount, idle };
+    return { leased: this.leasedCount, idle, created: this.createdCount };
   }
 
   lease(threshold: number): SileroWindow {
@@ -110,6 +115,7 @@ export class SileroWindowPool {
   }
 
   private create(threshold: number): SherpaStreamVad {
+    this.createdCount++;
     try {
       return new this.sherpa.Vad(
         {
