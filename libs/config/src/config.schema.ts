@@ -187,6 +187,11 @@ export const GatewayConfigSchema = z.strictObject({
            * Silero cannot load, the gateway warns at boot and uses `energy`.
            */
           engine: z.enum(['silero', 'energy']).default('silero'),
+          /**
+           * Silero detectors the process may hold (about 9 MiB each; one per session while it talks).
+           * Past it, a session that starts talking is judged by level (as `energy`) until one is free.
+           */
+          maxDetectors: positiveInt.default(64),
         })
         .prefault({}),
       /**

@@ -96,6 +96,14 @@ describe('realtime turn detection with Silero (ModelVadDetector over SileroWindo
     expect(events.map((event) => event.type)).toEqual(['speech_started', 'speech_stopped']);
   });
 
+  it('judges by level, as the energy detector, while no model is free (the pool at its bound)', () => {
+    const full = { windowSamples: 512, lease: () => null };
+    const audio = concat([whiteNoise(1, -60, 1, RATE), whiteNoise(2, -12, 2, RATE), whiteNoise(1, -60, 3, RATE)]);
+    const energy = feed(new ServerVadDetector(SETTINGS, RATE), audio).map((event) => event.type);
+    expect(energy).toEqual(['speech_started', 'speech_stopped']);
+    expect(feed(new ModelVadDetector(SETTINGS, RATE, 0, full), audio).map((event) => event.type)).toEqual(energy);
+  });
+
   it('leases a model only while the audio is loud, and gives it back after a quiet second', () => {
     const detector = new ModelVadDetector(SETTINGS, RATE, 0, pool);
     feed(detector, new Int16Array(2 * RATE));

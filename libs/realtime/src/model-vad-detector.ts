@@ -20,8 +20,11 @@ export interface SpeechWindowModel {
 export interface SpeechModelSource {
   /** Samples per window at 16 kHz (Silero: 512, i.e. 32 ms). */
   readonly windowSamples: number;
-  /** A model with its state reset, scoring windows as speech at `threshold` (speech probability, 0–1). */
-  lease(threshold: number): SpeechWindowModel;
+  /**
+   * A model with its state reset, scoring windows as speech at `threshold` (speech probability, 0–1);
+   * null when none is free (the pool is at its bound): the detector judges by level meanwhile.
+   */
+  lease(threshold: number): SpeechWindowModel | null;
 }
 
 const MODEL_RATE = 16_000;
@@ -54,6 +57,8 @@ export class ModelVadDetector implements TurnDetector {
   private readonly resampler: LinearResampler;
   private readonly windowMs: number;
   private readonly gateEnergy: number;
+  /** The energy detector's level for `threshold` (-60…-20 dBFS), used while no model is free. */
+  private readonly fallbackEnergy: number;
   private window: Float32Array;
   private previous: Float32Array;
   private hasPrevious = false;
@@ -80,6 +85,7 @@ export class ModelVadDetector implements TurnDetector {
     this.resampler = new LinearResampler(sampleRate, MODEL_RATE);
     this.windowMs = (source.windowSamples * 1000) / MODEL_RATE;
     this.gateEnergy = source.windowSamples * 10 ** (GATE_DBFS / 10);
+    this.fallbackEnergy = source.windowSamples * 10 ** ((-60 + 40 * settings.threshold) / 10);
     this.window = new Float32Array(source.windowSamples);
     this.previous = new Float32Array(source.windowSamples);
     this.offsetMs = (startSample * 1000) / sampleRate;
@@ -121,18 +127,19 @@ export class ModelVadDetector implements TurnDetector {
   private endWindow(events: VadEvent[]): void {
     const index = this.windowIndex++;
     const loud = this.energy >= this.gateEnergy;
-    this.energy = 0;
     this.fill = 0;
     let voiced = false;
     if (loud || this.model) {
       if (!this.model) {
         this.model = this.source.lease(this.settings.threshold);
-        if (this.hasPrevious) this.model.isSpeech(this.previous);
+        if (this.model && this.hasPrevious) this.model.isSpeech(this.previous);
       }
       // The model sees every window while leased (its state follows the stream), but only a loud one counts.
-      voiced = this.model.isSpeech(this.window) && loud;
+      // No model free (the pool is at its bound): judged by level, as the energy detector would.
+      voiced = this.model ? this.model.isSpeech(this.window) && loud : this.energy >= this.fallbackEnergy;
     }
     if (loud && this.quietMs > 0) this.loudSince = index;
+    this.energy = 0;
     this.quietMs = loud ? 0 : this.quietMs + this.windowMs;
     [this.previous, this.window] = [this.window, this.previous];
     this.hasPrevious = true;

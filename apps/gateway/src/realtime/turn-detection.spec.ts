@@ -8,7 +8,8 @@ const SETTINGS = { threshold: 0.5, prefix_padding_ms: 300, silence_duration_ms: 
 
 describe('createTurnDetection (realtime.vad.engine)', () => {
   const logger = { event: jest.fn() } as unknown as JsonLogger & { event: jest.Mock };
-  const config = (engine: 'silero' | 'energy') => ({ realtime: { vad: { engine } } }) as unknown as GatewayConfig;
+  const config = (engine: 'silero' | 'energy') =>
+    ({ realtime: { vad: { engine, maxDetectors: 4 } } }) as unknown as GatewayConfig;
 
   it('uses Silero by default and energy when asked, without a warning', () => {
     expect(createTurnDetection(config('silero'), logger).engine).toBe('silero');

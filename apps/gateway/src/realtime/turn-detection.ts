@@ -10,9 +10,10 @@ export interface TurnDetection {
 }
 
 /**
- * `realtime.vad.engine` at boot: `silero` loads one pool of Silero detectors for the process (sessions
- * lease one while their audio is loud; `ModelVadDetector`), or, when sherpa-onnx-node or the model cannot
- * load, warns once and falls back to the energy detector; `energy` never loads the model.
+ * `realtime.vad.engine` at boot: `silero` loads one pool of Silero detectors for the process, at most
+ * `realtime.vad.maxDetectors` (sessions lease one while their audio is loud; `ModelVadDetector`), or, when
+ * sherpa-onnx-node or the model cannot load, warns once and falls back to the energy detector; `energy`
+ * never loads the model.
  */
 export function createTurnDetection(config: GatewayConfig, logger: JsonLogger): TurnDetection {
   const energy: TurnDetection = {
@@ -21,7 +22,7 @@ export function createTurnDetection(config: GatewayConfig, logger: JsonLogger): 
   };
   if (config.realtime.vad.engine === 'energy') return energy;
   try {
-    const pool = SileroWindowPool.load();
+    const pool = SileroWindowPool.load({ maxDetectors: config.realtime.vad.maxDetectors });
     return {
       engine: 'silero',
       factory: (settings, rate, start) => new ModelVadDetector(settings, rate, start, pool),

@@ -54,10 +54,15 @@ export class SileroWindowPool {
     private readonly sherpa: SherpaOnnx,
     private readonly model: string,
     private readonly maxIdle: number,
+    private readonly maxDetectors: number,
   ) {}
 
   /** Throws `LocalVoiceError('engine_unavailable')` naming the package or model file when either is missing. */
-  static load(options: { model?: string; maxIdle?: number } = {}): SileroWindowPool {
+  /**
+   * `maxDetectors` bounds the detectors the pool ever holds (memory: about 9 MiB each); past it `lease`
+   * returns null until one is returned. Default unbounded.
+   */
+  static load(options: { model?: string; maxIdle?: number; maxDetectors?: number } = {}): SileroWindowPool {
     const model = options.model ?? DEFAULT_SILERO_MODEL;
     let sherpa: SherpaOnnx;
     try {
@@ -75,9 +80,14 @@ export class SileroWindowPool {
       );
     }
     if (!existsSync(model)) throw new LocalVoiceError('engine_unavailable', `Silero VAD model not found: ${model}`);
-    const pool = new SileroWindowPool(sherpa, model, options.maxIdle ?? Number.POSITIVE_INFINITY);
+    const pool = new SileroWindowPool(
+      sherpa,
+      model,
+      options.maxIdle ?? Number.POSITIVE_INFINITY,
+      options.maxDetectors ?? Number.POSITIVE_INFINITY,
+    );
     // Fails now, not on a session's first loud window, if the model is bad; the detector stays pooled.
-    pool.lease(0.5).release();
+    pool.lease(0.5)?.release();
     return pool;
   }
 
@@ -88,9 +98,20 @@ export class SileroWindowPool {
     return { leased: this.leasedCount, idle, created: this.createdCount };
   }
 
-  lease(threshold: number): SileroWindow {
+  /** A detector at `threshold` (reset), or null when `maxDetectors` are all lent out. */
+  lease(threshold: number): SileroWindow | null {
     const key = Math.round(threshold * 1000) / 1000;
-    const vad = this.idle.get(key)?.pop() ?? this.create(key);
+    let vad = this.idle.get(key)?.pop();
+    if (!vad) {
+      if (this.createdCount >= this.maxDetectors) {
+        // Full: give up an idle detector of another threshold for this one, if there is any.
+        const other = [...this.idle.values()].find((list) => list.length > 0);
+        if (!other) return null;
+        other.pop();
+        this.createdCount--;
+      }
+      vad = this.create(key);
+    }
     this.leasedCount++;
     let released = false;
     return {
