@@ -33,7 +33,7 @@ const MAX_SPEECH_SECONDS = 10;
 /**
  * Silero VAD for live streams (the realtime socket's server VAD): detectors scoring one 512-sample window
  * (32 ms at 16 kHz) at a time, lent out and taken back. Each detector is a sherpa-onnx `Vad` with its own
- * onnxruntime session — about 8 MiB — so a stream holds one only while it needs it (`ModelVadDetector`
+ * onnxruntime session — about 9 MiB — so a stream holds one only while it needs it (`ModelVadDetector`
  * of `@voxgate/realtime` leases on loud audio and returns after a quiet second), and a returned one is
  * reset and kept for the next lease at its threshold (up to `maxIdle` per threshold, default unbounded).
  * Keeping them is what bounds memory: sherpa-onnx frees a detector only when V8 collects its small
@@ -91,7 +91,7 @@ export class SileroWindowPool {
     return pool;
   }
 
-  /** Detectors lent out now, kept idle, and created since load (memory: about 8 MiB each). */
+  /** Detectors lent out now, kept idle, and created since load (memory: about 9 MiB each). */
   get stats(): { leased: number; idle: number; created: number } {
     let idle = 0;
     for (const list of this.idle.values()) idle += list.length;
