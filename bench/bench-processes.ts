@@ -3,7 +3,7 @@
  * a private Redis and the minimal upstream, each its own process, plus what they read off processes.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -113,4 +113,45 @@ export function cpuTimes(pid: number): { user: number; system: number } {
 export function cpuTimeMs(pid: number): number {
   const { user, system } = cpuTimes(pid);
   return user + system;
+}
+
+/**
+ * `pid` and every process below it, e.g. a gateway's cluster primary and its workers (`server.workers`),
+ * from `/proc/<pid>/task/<tid>/children` (Linux). Processes that end meanwhile are skipped.
+ */
+export function processTree(pid: number): number[] {
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) {
+    const parent = tree[i]!;
+    try {
+      for (const task of readdirSync(`/proc/${parent}/task`)) {
+        const children = readFileSync(`/proc/${parent}/task/${task}/children`, 'utf8').trim();
+        if (children) tree.push(...children.split(' ').map(Number));
+      }
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return tree;
+}
+
+/** `cpuTimeMs` of `pid` and every process below it (the whole cluster for a gateway with workers). */
+export function treeCpuTimeMs(pid: number): number {
+  return processTree(pid).reduce((sum, each) => sum + orZero(() => cpuTimeMs(each)), 0);
+}
+
+/**
+ * `rssOf` summed over `pid` and every process below it. Pages the processes share (the code of forked
+ * workers) are counted once per process, so for a cluster this is an upper bound.
+ */
+export function treeRssOf(pid: number): number {
+  return processTree(pid).reduce((sum, each) => sum + orZero(() => rssOf(each)), 0);
+}
+
+function orZero(read: () => number): number {
+  try {
+    return read();
+  } catch {
+    return 0; // the process ended between listing and reading
+  }
 }

@@ -15,20 +15,24 @@
  * C. Redis commands per Voxgate request (INFO commandstats deltas, idle background subtracted);
  * D. RSS of both gateways idle, peak under load, and SETTLE_MS after load;
  * and the ratios against the issue #12 targets. It always exits 0 unless something fails to start: it is a
- * report, not a test. BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_SECONDS scale it down or up.
+ * report, not a test. BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_SECONDS scale it down or up. BENCH_WORKERS runs
+ * Voxgate with that many cluster workers (`server.workers`, default 1); CPU and RSS are then summed over
+ * the primary and its workers (`treeCpuTimeMs`, `treeRssOf`; the same as the process alone for 1).
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { cpuTimeMs, rssOf, setGenerousQuotas, startRedis, startUpstream } from './bench-processes';
+import { cpuTimeMs, setGenerousQuotas, startRedis, startUpstream, treeCpuTimeMs, treeRssOf } from './bench-processes';
 import { PORTKEY_VERSION, startPortkey } from './portkey-peer';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
 const WARMUP = Math.min(200, ROUNDS);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+/** `server.workers` of the gateway under test (`VOXGATE_WORKERS`): a number or `auto`. */
+const WORKERS = process.env.BENCH_WORKERS ?? '1';
 const STREAM_DELTAS = 20;
 const COMMAND_SAMPLE = 200;
 const SETTLE_MS = 5_000;
@@ -139,7 +143,7 @@ async function sequential(targets: readonly Target[], stream: boolean): Promise<
   for (const target of targets) checkAnswer(target, stream, await timeRequest(target, body));
   const cpuMs = { direct: 0, voxgate: 0, portkey: 0 };
   for (let i = 0; i < WARMUP + ROUNDS; i++) {
-    if (i === WARMUP) for (const target of targets) cpuMs[target.name] = cpuTimeMs(target.pid);
+    if (i === WARMUP) for (const target of targets) cpuMs[target.name] = treeCpuTimeMs(target.pid);
     // Rotating order, so drift in machine load and any order effect hit every target alike.
     for (let j = 0; j < targets.length; j++) {
       const target = targets[(i + j) % targets.length]!;
@@ -149,7 +153,7 @@ async function sequential(targets: readonly Target[], stream: boolean): Promise<
       total[target.name].push(timing.total);
     }
   }
-  for (const target of targets) cpuMs[target.name] = (cpuTimeMs(target.pid) - cpuMs[target.name]) / ROUNDS;
+  for (const target of targets) cpuMs[target.name] = (treeCpuTimeMs(target.pid) - cpuMs[target.name]) / ROUNDS;
   return { firstByte, total, cpuMs };
 }
 
@@ -171,9 +175,9 @@ async function saturate(
   redisPid: number | undefined,
 ): Promise<Saturated> {
   const sampler = setInterval(() => {
-    for (const pid of pids) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, rssOf(pid)));
+    for (const pid of pids) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, treeRssOf(pid)));
   }, 200);
-  const cpu = cpuTimeMs(target.pid);
+  const cpu = treeCpuTimeMs(target.pid);
   const redisCpu = redisPid ? cpuTimeMs(redisPid) : NaN;
   try {
     const result = await autocannon({
@@ -189,7 +193,7 @@ async function saturate(
       p50: result.latency.p50,
       p99: result.latency.p99,
       errors: result.errors + result.timeouts + result.non2xx,
-      cpuMs: (cpuTimeMs(target.pid) - cpu) / result.requests.total,
+      cpuMs: (treeCpuTimeMs(target.pid) - cpu) / result.requests.total,
       redisCpuMs: redisPid ? (cpuTimeMs(redisPid) - redisCpu) / result.requests.total : NaN,
     };
   } finally {
@@ -242,14 +246,14 @@ async function main(): Promise<void> {
     `Voxgate vs Portkey ${PORTKEY_VERSION} — node ${process.version}, ${cores.length}× ${cores[0]?.model ?? '?'}, ` +
       `${f(totalmem() / 1024 ** 3, 1)} GB, load average ${loadavg()
         .map((l) => f(l))
-        .join(' ')}`,
+        .join(' ')}, Voxgate server.workers ${WORKERS}`,
   );
   const redisServer = await startRedis();
   if (redisServer) process.env.REDIS_URL = redisServer.url;
   // Imported after REDIS_URL is settled: bench-gateway reads it at load.
   const { startBenchGateway, REDIS_URL } = await import('./bench-gateway.js');
   const upstream = await startUpstream(STREAM_DELTAS);
-  const gateway = await startBenchGateway(upstream.url);
+  const gateway = await startBenchGateway(upstream.url, {}, { env: { VOXGATE_WORKERS: WORKERS } });
   const portkey = await startPortkey(upstream.url).catch(async (error: unknown) => {
     await gateway.stop();
     throw error;
@@ -281,7 +285,7 @@ async function main(): Promise<void> {
     };
     const targets = [direct, voxgate, peer] as const;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
-    const idle = { voxgate: rssOf(gateway.pid), portkey: rssOf(portkey.pid) };
+    const idle = { voxgate: treeRssOf(gateway.pid), portkey: treeRssOf(portkey.pid) };
     console.log(`Redis: ${redisServer ? `private redis-server at ${REDIS_URL}` : REDIS_URL}\n`);
 
     const json = await sequential(targets, false);
@@ -303,7 +307,7 @@ async function main(): Promise<void> {
         );
     }
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    const after = { voxgate: rssOf(gateway.pid), portkey: rssOf(portkey.pid) };
+    const after = { voxgate: treeRssOf(gateway.pid), portkey: treeRssOf(portkey.pid) };
 
     const row = (label: string, samples: Record<Target['name'], number[]>) => {
       const p50 = (name: Target['name']) => percentile(samples[name], 0.5);

@@ -11,12 +11,33 @@ import {
   waitForBatch,
 } from './support/batch-client';
 import { GatewayProcess } from './support/gateway-process';
+import { awayFromMinuteBoundary } from './support/quota-window';
 import { WorkerProcess } from './support/worker-process';
 import { openaiClient, relayConfig, SNAPSHOT, UPSTREAM_KEY } from './support/relay-config';
 
 const MAX_FILE_BYTES = 64 * 1024;
 const ask = (content: string) => ({ model: SNAPSHOT, messages: [{ role: 'user', content }] });
-type Sent = { messages: { role: string; content?: unknown }[] };
+type Sent = { messages: { role: string; content?: unknown; tool_call_id?: string }[] };
+type UsageEvent = { id: string; key_id: string; status: string; tool_calls: number; total_tokens?: number };
+
+/** The usage events of `billingKey`'s tenant since an hour ago, through the usage export. */
+async function usageEvents(gateway: GatewayProcess, billingKey: string): Promise<UsageEvent[]> {
+  const since = Math.floor(Date.now() / 1000) - 3600;
+  const exported = await fetch(`${gateway.url}/v1/usage/events?start_time=${since}&format=jsonl`, {
+    headers: { authorization: `Bearer ${billingKey}` },
+  });
+  const text = (await exported.text()).trim();
+  return text === '' ? [] : text.split('\n').map((line) => JSON.parse(line) as UsageEvent);
+}
+
+/** `voxgate_quota_refusals_total` summed over the series whose labels contain `labels`. */
+async function quotaRefusals(gateway: GatewayProcess, labels: string): Promise<number> {
+  const response = await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${gateway.adminKey}` } });
+  return (await response.text())
+    .split('\n')
+    .filter((line) => line.startsWith('voxgate_quota_refusals_total{') && line.includes(labels))
+    .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+}
 
 describe('Batch API (/v1/files, /v1/batches) with the worker in the gateway', () => {
   let upstream: FakeUpstream;
@@ -28,7 +49,16 @@ describe('Batch API (/v1/files, /v1/batches) with the worker in the gateway', ()
   beforeAll(async () => {
     upstream = await FakeUpstream.start({ apiKey: UPSTREAM_KEY, validator });
     gateway = await GatewayProcess.start({
-      config: { ...relayConfig(upstream.baseUrl), batch: { maxFileBytes: MAX_FILE_BYTES, lineConcurrency: 4 } },
+      config: {
+        ...relayConfig(upstream.baseUrl),
+        batch: {
+          maxFileBytes: MAX_FILE_BYTES,
+          lineConcurrency: 4,
+          rateLimitMaxWaitMs: 200,
+          serverErrorRetries: 1,
+          serverErrorBackoffMs: 50,
+        },
+      },
     });
     const created = await gateway.createTenantKey('batch tenant');
     ({ tenantId, keyId } = created);
@@ -132,6 +162,179 @@ describe('Batch API (/v1/files, /v1/batches) with the worker in the gateway', ()
     expect(errors[0]?.response?.body).toMatchObject({ error: { code: 'unknown_parameter', param: 'bogus' } });
     expect(errors[1]?.response?.body).toMatchObject({ error: { param: 'stream' } });
     expect(upstream.requests).toHaveLength(2);
+  });
+
+  it('answers malformed lines with exactly the status and body the HTTP route gives the same body', async () => {
+    const malformed: Record<string, unknown>[] = [
+      { ...ask('x'), bogus: true },
+      { model: SNAPSHOT },
+      { ...ask('x'), temperature: 'hot' },
+      { model: SNAPSHOT, messages: [{ role: 'wizard', content: 'x' }] },
+      { ...ask('x'), stream_options: { include_usage: 'yes' } },
+    ];
+    const inputFileId = await uploadLines(
+      client,
+      malformed.map((body, index) => batchLine(`bad-${index}`, body)),
+    );
+    const batch = await waitForBatch(
+      client,
+      (
+        await client.batches.create({
+          input_file_id: inputFileId,
+          endpoint: '/v1/chat/completions',
+          completion_window: '24h',
+        })
+      ).id,
+    );
+    expect(batch).toMatchObject({ status: 'completed', request_counts: { total: 5, completed: 0, failed: 5 } });
+    const errors = await downloadLines(client, batch.error_file_id);
+    expect(errors.map((line) => line.custom_id)).toEqual(malformed.map((_, index) => `bad-${index}`));
+    for (const [index, body] of malformed.entries()) {
+      const http = await fetch(`${gateway.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${client.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(http.status).toBeGreaterThanOrEqual(400);
+      expect(errors[index]?.response?.status_code).toBe(http.status);
+      expect(errors[index]?.response?.body).toEqual(await http.json());
+      spec.assertValid('ErrorResponse', errors[index]?.response?.body);
+    }
+    expect(upstream.requests).toHaveLength(0);
+  });
+
+  it("runs a line's server tool in the gateway and stores the tool round in the line's session", async () => {
+    const owner = await gateway.createTenantKey('batch tools tenant');
+    const owned = openaiClient(gateway.url, owner.key);
+    expect(
+      (
+        await gateway.admin('POST', '/admin/tools', {
+          name: 'kb',
+          implementation: { type: 'builtin', module: 'search' },
+        })
+      ).status,
+    ).toBe(201);
+    expect((await gateway.admin('PUT', `/admin/tenants/${owner.tenantId}/tools/kb`)).status).toBe(200);
+    const documents = [{ id: 'hours', title: 'Opening hours', text: 'The restaurant opens at 7 pm.' }];
+    expect(
+      (await gateway.admin('POST', `/admin/tenants/${owner.tenantId}/search/documents`, { documents })).status,
+    ).toBe(201);
+    upstream.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'kb', arguments: { query: 'when do you open' }, id: 'call_kb' }] },
+      { kind: 'completion', message: { content: 'We open at 7 pm.' } },
+    );
+    const inputFileId = await uploadLines(owned, [
+      batchLine('tool-1', ask('When do you open?'), { session_id: 'batch-tools-1' }),
+    ]);
+    const batch = await waitForBatch(
+      owned,
+      (
+        await owned.batches.create({
+          input_file_id: inputFileId,
+          endpoint: '/v1/chat/completions',
+          completion_window: '24h',
+        })
+      ).id,
+    );
+    expect(batch.request_counts).toEqual({ total: 1, completed: 1, failed: 0 });
+    const [output] = await downloadLines(owned, batch.output_file_id);
+    const body = output!.response!.body as {
+      choices: { message: { content: string } }[];
+      voxgate?: { tool_runs: unknown[] };
+    };
+    expect(body.choices[0]?.message.content).toBe('We open at 7 pm.');
+    expect(body.voxgate?.tool_runs).toEqual([expect.objectContaining({ name: 'kb', status: 'ok', replayed: false })]);
+    const [first, second] = upstream.requests.map((request) => request.body as Sent & { tools?: unknown[] });
+    expect(first?.tools).toHaveLength(1);
+    expect(second?.messages.find((message) => message.role === 'tool')?.tool_call_id).toBe('call_kb');
+    const session = await fetch(`${gateway.url}/v1/sessions/batch-tools-1`, {
+      headers: { authorization: `Bearer ${owner.key}` },
+    });
+    const history = (await session.json()) as { turns: { messages: { role: string }[] }[] };
+    expect(history.turns.map((turn) => turn.messages.map((message) => message.role))).toEqual([
+      ['user', 'assistant', 'tool', 'assistant'],
+    ]);
+    const billing = (
+      await gateway.admin('POST', `/admin/tenants/${owner.tenantId}/keys`, { name: 'erp', scope: 'billing' })
+    ).body as { key: string };
+    const events = await usageEvents(gateway, billing.key);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ id: output!.response!.request_id, status: 'completed', tool_calls: 1 });
+  });
+
+  it('waits out a quota 429 and retries the line, metering it once', async () => {
+    const owner = await gateway.createTenantKey('batch quota tenant');
+    const owned = openaiClient(gateway.url, owner.key);
+    expect(
+      (await gateway.admin('PUT', `/admin/tenants/${owner.tenantId}/quotas`, { requests_per_minute: 1 })).status,
+    ).toBe(200);
+    await awayFromMinuteBoundary(20_000);
+    await owned.chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'spend the minute' }] });
+    const refusedBefore = await quotaRefusals(gateway, 'limit="requests_per_minute"');
+    const inputFileId = await uploadLines(owned, [batchLine('limited', ask('wait for me'))]);
+    const created = await owned.batches.create({
+      input_file_id: inputFileId,
+      endpoint: '/v1/chat/completions',
+      completion_window: '24h',
+    });
+    // Refused, waited (rateLimitMaxWaitMs: 200) and refused again: the line is being retried.
+    const deadline = Date.now() + 10_000;
+    while ((await quotaRefusals(gateway, 'limit="requests_per_minute"')) < refusedBefore + 2) {
+      if (Date.now() > deadline) throw new Error('the batch line was not refused twice');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await owned.batches.retrieve(created.id)).status).toBe('in_progress');
+    expect(upstream.requests).toHaveLength(1);
+    expect(
+      (await gateway.admin('PUT', `/admin/tenants/${owner.tenantId}/quotas`, { requests_per_minute: 1000 })).status,
+    ).toBe(200);
+    const batch = await waitForBatch(owned, created.id);
+    expect(batch).toMatchObject({ status: 'completed', request_counts: { total: 1, completed: 1, failed: 0 } });
+    const [output] = await downloadLines(owned, batch.output_file_id);
+    expect(output?.response?.status_code).toBe(200);
+    expect(upstream.requests).toHaveLength(2);
+    const billing = (
+      await gateway.admin('POST', `/admin/tenants/${owner.tenantId}/keys`, { name: 'erp', scope: 'billing' })
+    ).body as { key: string };
+    // The HTTP request and the line, once: refused attempts were never admitted, so never metered.
+    const events = await usageEvents(gateway, billing.key);
+    expect(events).toHaveLength(2);
+    expect(events.filter((event) => event.id === output!.response!.request_id)).toHaveLength(1);
+    expect(events.every((event) => event.status === 'completed')).toBe(true);
+  });
+
+  it('retries a line the upstream fails, then records the 502 the HTTP route answers for the same failure', async () => {
+    const failure = {
+      kind: 'json' as const,
+      status: 503,
+      body: { error: { message: 'overloaded', type: 'server_error', param: null, code: null } },
+    };
+    // Two executions of the line (serverErrorRetries: 1), each the provider adapter's two attempts.
+    upstream.enqueue(failure, failure, failure, failure);
+    const inputFileId = await uploadLines(client, [batchLine('down', ask('anyone there?'))]);
+    const batch = await waitForBatch(
+      client,
+      (
+        await client.batches.create({
+          input_file_id: inputFileId,
+          endpoint: '/v1/chat/completions',
+          completion_window: '24h',
+        })
+      ).id,
+    );
+    expect(batch).toMatchObject({ status: 'completed', request_counts: { total: 1, completed: 0, failed: 1 } });
+    expect(upstream.requests).toHaveLength(4);
+    const [line] = await downloadLines(client, batch.error_file_id);
+    upstream.enqueue(failure, failure);
+    const http = await fetch(`${gateway.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${client.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(ask('anyone there?')),
+    });
+    expect(http.status).toBe(502);
+    expect(line?.response?.status_code).toBe(502);
+    expect(line?.response?.body).toEqual(await http.json());
+    expect(JSON.stringify(line)).not.toContain(UPSTREAM_KEY);
   });
 
   it('fails a batch whose input file is invalid, with every error and its line number', async () => {
@@ -402,7 +605,8 @@ describe('Batch API with a dedicated worker process', () => {
     const gateway = await GatewayProcess.start({ config });
     let worker: WorkerProcess | undefined;
     try {
-      const client = openaiClient(gateway.url, (await gateway.createTenantKey()).key);
+      const { key, tenantId } = await gateway.createTenantKey();
+      const client = openaiClient(gateway.url, key);
       const inputFileId = await uploadLines(client, [batchLine('w-1', ask('x')), batchLine('w-2', ask('y'))]);
       const created = await client.batches.create({
         input_file_id: inputFileId,
@@ -413,10 +617,26 @@ describe('Batch API with a dedicated worker process', () => {
       expect((await client.batches.retrieve(created.id)).status).toBe('validating');
       expect(upstream.requests).toHaveLength(0);
 
+      // A batch whose key is revoked between submit and run: every line is a 401 line, nothing reaches the model.
+      const doomed = await gateway.admin('POST', `/admin/tenants/${tenantId}/keys`, { name: 'doomed' });
+      const { id: doomedId, key: doomedKey } = doomed.body as { id: string; key: string };
+      const doomedClient = openaiClient(gateway.url, doomedKey);
+      const orphan = await doomedClient.batches.create({
+        input_file_id: await uploadLines(doomedClient, [batchLine('o-1', ask('x')), batchLine('o-2', ask('y'))]),
+        endpoint: '/v1/chat/completions',
+        completion_window: '24h',
+      });
+      expect((await gateway.admin('DELETE', `/admin/keys/${doomedId}`)).status).toBe(200);
+
       worker = await WorkerProcess.start({ redisPrefix: gateway.redisPrefix, config });
       const batch = await waitForBatch(client, created.id);
       expect(batch).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 2, failed: 0 } });
       expect(await downloadLines(client, batch.output_file_id)).toHaveLength(2);
+      const orphaned = await waitForBatch(client, orphan.id);
+      expect(orphaned).toMatchObject({ status: 'completed', request_counts: { total: 2, completed: 0, failed: 2 } });
+      for (const line of await downloadLines(client, orphaned.error_file_id))
+        expect(line.response).toMatchObject({ status_code: 401, body: { error: { code: 'invalid_api_key' } } });
+      expect(upstream.requests).toHaveLength(2);
       await worker.stop();
       expect(worker.output).toContain('"msg":"batch job finished"');
       expect(worker.output).not.toContain('"level":"error"');

@@ -52,6 +52,53 @@ describe('voxgate admin CLI', () => {
     expect(list.data.map((tenant) => tenant.id)).toContain(id);
   });
 
+  it('tenants origins sets the allowed browser origins; revoke-secret ends a client secret', async () => {
+    const tenantId = await newTenant('browser tenant');
+    const set = await ok(
+      'tenants',
+      'origins',
+      tenantId,
+      '--allow',
+      'https://app.example.com',
+      '--allow',
+      'http://localhost:5173',
+    );
+    expect(set).toMatch(/^cors origins: +https:\/\/app\.example\.com http:\/\/localhost:5173$/m);
+    expect((await json<{ cors_origins: string[] }>('tenants', 'get', tenantId)).cors_origins).toEqual([
+      'https://app.example.com',
+      'http://localhost:5173',
+    ]);
+    const key = (await json<{ key: string }>('keys', 'create', tenantId, 'web')).key;
+    // The gateway holds requests from a browser origin to the tenant's list.
+    const fromOrigin = (origin: string) =>
+      fetch(`${env().gateway.url}/v1/models`, { headers: { authorization: `Bearer ${key}`, origin } });
+    expect((await fromOrigin('https://app.example.com')).status).toBe(200);
+    expect((await fromOrigin('https://evil.example.com')).status).toBe(403);
+    expect(await ok('tenants', 'origins', tenantId, '--none')).toMatch(/^cors origins: +\(none\)$/m);
+    expect((await fromOrigin('https://app.example.com')).status).toBe(403);
+    expect((await cli(['tenants', 'origins', tenantId])).code).toBe(2);
+
+    const minted = await fetch(`${env().gateway.url}/v1/realtime/client_secrets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ session: { type: 'realtime', model: SNAPSHOT } }),
+    });
+    expect(minted.status).toBe(200);
+    const secretId = minted.headers.get('x-client-secret-id') ?? '';
+    const secret = ((await minted.json()) as { value: string }).value;
+    const modelsWith = (bearer: string) =>
+      openaiClient(env().gateway.url, bearer).chat.completions.create({
+        model: SNAPSHOT,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+    await expect(modelsWith(secret)).resolves.toMatchObject({ object: 'chat.completion' });
+    expect(await ok('tenants', 'revoke-secret', tenantId, secretId)).toBe(`Revoked ${secretId}.\n`);
+    await expect(modelsWith(secret)).rejects.toBeInstanceOf(OpenAI.AuthenticationError);
+    const again = await cli(['tenants', 'revoke-secret', tenantId, secretId]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/client_secret|not found/i);
+  });
+
   it('keys: create shows the secret once and it works; list shows only the redacted value; revoke ends it', async () => {
     const tenantId = await newTenant('keys tenant');
     const created = await cli(['keys', 'create', tenantId, 'ios-app']);

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SPEECH_TRANSCRIPT, speechPcm16, wavFromPcm16 } from '@voxgate/testing';
+import { SPEECH_TRANSCRIPT, speechPcm16, UNKNOWN_SPEECH, wavFromPcm16 } from '@voxgate/testing';
 import type { Browser, Page } from 'playwright-core';
 import { describeWithChromium, launchChromium } from './support/chromium';
 import { useRelayEnv } from './support/e2e-env';
@@ -20,7 +20,7 @@ interface PlaygroundState {
   playedSamples: number;
   playedMs: number;
   playedRms: number;
-  transcript: Array<{ itemId: string; role: string; text: string; truncated: boolean }>;
+  transcript: Array<{ itemId: string; role: string; text: string; truncated: boolean; transcribed?: boolean }>;
   usage: Array<{ responseId: string; status: string; usage: { total_tokens: number } | null }>;
   errors: Array<{ code: string | null; message: string }>;
   truncations: Array<{ itemId: string; audioEndMs: number }>;
@@ -67,6 +67,7 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
   const models = [
     ...(relayConfig('http://unused').models as unknown[]),
     { id: 'tts-1', provider: 'openai', endpoints: ['audio/speech'] },
+    { id: 'whisper-1', provider: 'openai', endpoints: ['audio/transcriptions', 'audio/translations'] },
   ];
   const env = useRelayEnv({}, { models });
   let browser: Browser;
@@ -139,7 +140,7 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     expect(state.usage[0]).toMatchObject({ status: 'completed' });
     expect(state.usage[0]?.usage?.total_tokens).toBeGreaterThan(0);
     await expect(page.textContent('#transcript li.assistant')).resolves.toBe(SPEECH_TRANSCRIPT);
-    // No input transcription yet: the user's turn shows as speech of the length server VAD found.
+    // Input transcription off (the default): the user's turn shows as speech of the length server VAD found.
     const userLine = /^\(speech, (\d+\.\d) s\)$/.exec((await page.textContent('#transcript li.user')) ?? '');
     expect(Number(userLine?.[1])).toBeGreaterThan(1.7);
     expect(Number(userLine?.[1])).toBeLessThan(3.5);
@@ -256,6 +257,45 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     await expect(page.textContent('#tools')).resolves.toContain('kb — ran on the gateway (ok)');
     expect((await stateOf(page)).errors).toEqual([]);
     const screenshot = path.join(OUTPUT, 'server-tool.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('transcribe my speech: the user turn shows as its transcript once it arrives', async () => {
+    const { upstream } = env();
+    const { page, problems } = await openPlayground();
+    await page.fill('#model', ALIAS);
+    // The choice lists the models serving audio/transcriptions, after "off".
+    await page.waitForSelector('#transcribe option[value="whisper-1"]', { state: 'attached' });
+    const offered = await Promise.all(
+      (await page.locator('#transcribe option').all()).map((option) => option.getAttribute('value')),
+    );
+    expect(offered).toEqual(['', 'whisper-1']);
+    await page.selectOption('#transcribe', 'whisper-1');
+
+    await page.click('#connect');
+    await page.waitForSelector('#app[data-status="connected"]');
+    await page.waitForFunction(
+      () => {
+        const state = (globalThis as unknown as { __playground: PlaygroundState }).__playground;
+        return state.usage.length === 1 && state.transcript.some((line) => line.role === 'user' && line.transcribed);
+      },
+      undefined,
+      { timeout: 30_000 },
+    );
+    const state = await stateOf(page);
+    expect(state.errors).toEqual([]);
+    expect(state.eventCounts['conversation.item.input_audio_transcription.completed']).toBe(1);
+    // The fake "hears" the vendored clip whose duration the committed turn has, else its fixed sentence.
+    const userLine = (await page.textContent('#transcript li.user'))!;
+    expect([SPEECH_TRANSCRIPT, 'in being comparatively modern.', UNKNOWN_SPEECH]).toContain(userLine);
+    expect(state.transcript.find((line) => line.role === 'user')?.text).toBe(userLine);
+    // Transcribed by the upstream's whisper-1, through the gateway's transcription route.
+    const transcription = upstream.requests.filter((request) => request.path.endsWith('/audio/transcriptions'));
+    expect(transcription.at(-1)?.rawBody).toMatch(/name="model"\r\n\r\nwhisper-1\r\n/);
+
+    const screenshot = path.join(OUTPUT, 'transcribe-my-speech.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     expect(problems).toEqual([]);
     await page.close();

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -154,23 +154,25 @@ describe('Redis outbox: nothing lost when requests end during a Redis outage', (
     const gateway = await startGateway();
     const { tenantId, client } = await tenantOf(gateway);
     await streamsEndingDuringOutage(client, 'blip');
-    // Usage and settles are written behind the response: kept a moment after the streams ended.
+    // Usage and settle are written behind the response, in one script per request: kept a moment after
+    // the streams ended.
     const kept = (kind: string) => gateway.output.match(new RegExp(`"msg":"outbox.kept","kind":"${kind}"`, 'g'));
-    await until(() => (kept('usage')?.length ?? 0) + (kept('settle')?.length ?? 0) >= 2 * STREAMS, 2_000);
-    expect(kept('usage')).toHaveLength(STREAMS);
-    expect(kept('settle')).toHaveLength(STREAMS);
+    await until(() => (kept('settle-and-record')?.length ?? 0) >= STREAMS, 2_000);
+    expect(kept('settle-and-record')).toHaveLength(STREAMS);
+    expect(kept('usage')).toBeNull();
+    expect(kept('settle')).toBeNull();
     expect(kept('session-turn')).toHaveLength(STREAMS);
 
     await redis.restart();
     const metrics = await untilOutboxEmpty(gateway);
-    expect(metrics).toMatch(new RegExp(`^voxgate_outbox_written_total ${3 * STREAMS}$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^voxgate_outbox_written_total ${2 * STREAMS}$`, 'm'));
     expect(metrics).toMatch(/^voxgate_outbox_dropped_total 0$/m);
     // The outage is counted: the client's connection errors, and every write the outbox had to keep.
     expect(metrics).toMatch(/^voxgate_redis_errors_total\{kind="connection"\} [1-9]\d*$/m);
     const failedCommands = [
       ...metrics.matchAll(/^voxgate_redis_errors_total\{kind="(?:timeout|unavailable)"\} (\d+)$/gm),
     ];
-    expect(failedCommands.reduce((sum, match) => sum + Number(match[1]), 0)).toBeGreaterThanOrEqual(3 * STREAMS);
+    expect(failedCommands.reduce((sum, match) => sum + Number(match[1]), 0)).toBeGreaterThanOrEqual(2 * STREAMS);
     expect(await written(gateway.redisPrefix, tenantId, 'blip')).toEqual({
       usageEvents: STREAMS,
       turns: Array.from({ length: STREAMS }, () => 1),
@@ -188,16 +190,79 @@ describe('Redis outbox: nothing lost when requests end during a Redis outage', (
     const { tenantId, client } = await tenantOf(first);
     await streamsEndingDuringOutage(client, 'spill');
     await first.stop({ flushRedis: false });
-    expect(first.output).toMatch(new RegExp(`"msg":"outbox.spilled","entries":${3 * STREAMS}`));
+    expect(first.output).toMatch(new RegExp(`"msg":"outbox.spilled","entries":${2 * STREAMS}`));
 
     await redis.restart();
     const second = await startGateway({ outboxFile, redisPrefix: first.redisPrefix, adminKey: first.adminKey });
-    expect(second.output).toMatch(new RegExp(`"msg":"outbox.replaying","entries":${3 * STREAMS}`));
+    expect(second.output).toMatch(new RegExp(`"msg":"outbox.replaying","entries":${2 * STREAMS}`));
     await untilOutboxEmpty(second);
     expect(await written(first.redisPrefix, tenantId, 'spill')).toEqual({
       usageEvents: STREAMS,
       turns: Array.from({ length: STREAMS }, () => 1),
       openStreams: 0,
     });
+  });
+
+  it("replays an older version's spill file, whose usage events and settles are separate entries, once each", async () => {
+    const probe = await startGateway();
+    const { tenantId } = await tenantOf(probe);
+    const { redisPrefix, adminKey } = probe;
+    await probe.stop({ flushRedis: false });
+    store ??= new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    // A stream slot held in both scopes by a reservation that an older process ended during an outage.
+    const nowMs = Date.now();
+    const principal = { tenantId, keyId: 'key_old', scope: 'client' };
+    for (const scope of [`quota:{t:${tenantId}}`, `quota:{t:${tenantId}}:key:key_old`])
+      await store.zadd(`${redisPrefix}${scope}:streams`, nowMs + 60_000, 'lease_old');
+    const minute = Math.floor(nowMs / 60_000);
+    const day = Math.floor(nowMs / 86_400_000);
+    const date = new Date(nowMs);
+    const reservation = {
+      id: 'res_old',
+      principal,
+      windows: { minute, day, month: date.getUTCFullYear() * 100 + date.getUTCMonth() + 1 },
+      estimate: { tokens: 10, spendMicros: 0, audioMs: 0 },
+      leaseId: 'lease_old',
+      headers: {},
+      wouldRefuse: null,
+    };
+    const event = {
+      id: 'req_old',
+      tenant_id: tenantId,
+      key_id: 'key_old',
+      model: SNAPSHOT,
+      provider: 'openai',
+      created_at_ms: nowMs,
+      latency_ms: 5,
+      status: 'completed',
+      stream: true,
+      input_text_tokens: 8,
+      input_audio_tokens: 0,
+      input_cached_tokens: 0,
+      output_text_tokens: 3,
+      output_audio_tokens: 0,
+      audio_in_ms: 0,
+      audio_out_ms: 0,
+      tool_calls: 0,
+      input_characters: 0,
+      cost_micros: 0,
+      estimated: false,
+    };
+    const outboxFile = path.join(dir, 'outbox-older.jsonl');
+    const entries = [
+      { kind: 'usage', event },
+      { kind: 'settle', requestId: 'req_old', reservation, actual: { tokens: 11, spendMicros: 0, audioMs: 0 } },
+    ];
+    writeFileSync(outboxFile, entries.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+
+    const next = await startGateway({ outboxFile, redisPrefix, adminKey });
+    expect(next.output).toMatch(/"msg":"outbox.replaying","entries":2/);
+    await untilOutboxEmpty(next);
+    expect(await store.zcard(`${redisPrefix}usage:{t:${tenantId}}:events`)).toBe(1);
+    expect(await store.get(`${redisPrefix}usage:{t:${tenantId}}:event:req_old`)).toBe(JSON.stringify(event));
+    expect(await store.zcard(`${redisPrefix}quota:{t:${tenantId}}:streams`)).toBe(0);
+    expect(await store.zcard(`${redisPrefix}quota:{t:${tenantId}}:key:key_old:streams`)).toBe(0);
+    expect(await store.exists(`${redisPrefix}quota:{t:${tenantId}}:settled:res_old`)).toBe(1);
+    expect(await store.get(`${redisPrefix}quota:{t:${tenantId}}:tpm:${minute}`)).toBe('1');
   });
 });

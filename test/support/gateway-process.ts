@@ -17,6 +17,8 @@ export interface GatewayOptions {
   /** Share a key prefix (and so tenants and keys) with another gateway, as replicas do. */
   redisPrefix?: string;
   adminKey?: string;
+  /** How long to wait for `listening` (default 15 s; several cluster workers boot on the same cores). */
+  startTimeoutMs?: number;
 }
 
 /**
@@ -61,7 +63,11 @@ export class GatewayProcess {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     let output = '';
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`gateway did not start in 15 s:\n${output}`)), 15_000);
+      const timeoutMs = options.startTimeoutMs ?? 15_000;
+      const timer = setTimeout(
+        () => reject(new Error(`gateway did not start in ${timeoutMs / 1000} s:\n${output}`)),
+        timeoutMs,
+      );
       const onData = (data: Buffer) => {
         output += data.toString();
         const match = /"msg":"listening","url":"([^"]+)"/.exec(output);

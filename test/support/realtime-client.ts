@@ -18,6 +18,12 @@ const SCHEMA_OF: Record<string, string> = {
   'conversation.item.retrieved': 'RealtimeServerEventConversationItemRetrieved',
   'conversation.item.deleted': 'RealtimeServerEventConversationItemDeleted',
   'conversation.item.truncated': 'RealtimeServerEventConversationItemTruncated',
+  'conversation.item.input_audio_transcription.delta':
+    'RealtimeServerEventConversationItemInputAudioTranscriptionDelta',
+  'conversation.item.input_audio_transcription.completed':
+    'RealtimeServerEventConversationItemInputAudioTranscriptionCompleted',
+  'conversation.item.input_audio_transcription.failed':
+    'RealtimeServerEventConversationItemInputAudioTranscriptionFailed',
   'response.created': 'RealtimeServerEventResponseCreated',
   'response.done': 'RealtimeServerEventResponseDone',
   'response.output_item.added': 'RealtimeServerEventResponseOutputItemAdded',

@@ -1,6 +1,6 @@
 import { GatewayError } from './cli.errors';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Query parameters; `undefined` values are left out, arrays become comma-separated lists. */
 export type QueryParams = Readonly<Record<string, string | number | readonly string[] | undefined>>;

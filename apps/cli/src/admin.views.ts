@@ -16,6 +16,8 @@ export interface TenantView {
   name: string;
   /** Unix seconds. */
   created_at: number;
+  /** Browser origins its keys and client secrets may be used from. */
+  cors_origins?: string[];
 }
 
 export interface ApiKeyView {

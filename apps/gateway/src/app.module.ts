@@ -4,7 +4,14 @@ import type { GatewayConfig } from '@voxgate/config';
 import { CreateChatCompletion, ModelCatalog } from '@voxgate/conversation';
 import { ProviderRouter } from '@voxgate/providers';
 import { providerRouter } from './chat/provider-router.factory';
-import { ExportUsage, QueryUsage, RecordUsage, UsageMetrics, UsageRepository } from '@voxgate/metering';
+import {
+  ExportUsage,
+  QueryUsage,
+  RecordUsage,
+  SettlementRepository,
+  UsageMetrics,
+  UsageRepository,
+} from '@voxgate/metering';
 import {
   AppendSessionTurn,
   AudioStore,
@@ -192,6 +199,11 @@ export class AppModule {
           RecordUsage,
           [UsageRepository, UsageMetrics],
           (usage: UsageRepository, metrics: UsageMetrics) => new RecordUsage(usage, metrics),
+        ),
+        construct(
+          SettlementRepository,
+          [REDIS, SettleQuota, UsageRepository],
+          (redis: Redis, settle: SettleQuota, usage: UsageRepository) => new SettlementRepository(redis, settle, usage),
         ),
         construct(QueryUsage, [UsageRepository], (usage: UsageRepository) => new QueryUsage(usage)),
         construct(ExportUsage, [UsageRepository], (usage: UsageRepository) => new ExportUsage(usage)),

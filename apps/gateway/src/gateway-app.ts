@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, type GatewayConfig, loadConfig, providerHasCredentials, SecretRedactor } from '@voxgate/config';
+import { type GatewayConfig, providerHasCredentials, SecretRedactor } from '@voxgate/config';
 import { AppModule } from './app.module';
 import { handleClientError, MAX_PARAM_CHARS, requireHostHeader, sendFrameworkError } from './http/edge-errors';
 import { registerBodyParsers } from './http/body-parsers';
@@ -20,28 +19,13 @@ import { registerPlayground } from './playground/playground.routes';
 import { registerRealtime } from './realtime/realtime.routes';
 import { boundUnsentBytes } from './http/bound-unsent-bytes';
 
-const CONFIG_DIR = process.env.VOXGATE_CONFIG_DIR ?? path.resolve(__dirname, '../../../../config');
-
-/** The logger every process uses: JSON lines, `LOG_LEVEL=debug` for more. */
-export function createLogger(): JsonLogger {
-  return new JsonLogger(process.env.LOG_LEVEL === 'debug' ? 'debug' : 'info');
-}
-
-/** The validated config, or exit 1 naming every bad key. */
-export function loadGatewayConfig(): GatewayConfig {
-  try {
-    return loadConfig({ configDir: CONFIG_DIR, env: process.env });
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`voxgate: ${error.message}\n`);
-    process.exit(1);
-  }
-}
+// Re-exported: the worker app and older imports take them from here.
+export { createLogger, loadGatewayConfig } from './gateway-config';
 
 /**
  * The gateway's Nest application on Fastify, fully configured (error filter, content types, multipart,
  * OpenAI headers, access log) but not listening: `main.ts` listens on it, the worker only `init`s it and
- * injects batch lines into it, so both run the exact same HTTP pipeline.
+ * runs batch lines through its `CompletionPipeline`, so both run the exact same completion pipeline.
  */
 export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({

@@ -1,41 +1,38 @@
-import 'reflect-metadata';
-import path from 'node:path';
-import { serviceVersionOf, startTelemetry } from '@voxgate/telemetry';
-import { BatchRuntime } from './batch/batch-runtime';
-import { createGatewayApp, createLogger, loadGatewayConfig } from './gateway-app';
-import { armExitBackstop } from './infra/graceful-shutdown';
-import { serverActivity, trimMemoryWhenIdle } from './infra/idle-memory-trim';
+import cluster from 'node:cluster';
+import { createRequire } from 'node:module';
+import { failBoot, leaveWithPrimary } from './cluster/cluster-worker';
+import { runPrimary } from './cluster/cluster-primary';
+import { adoptOrphanSpills } from './cluster/outbox-spill-files';
+import { workerCount, workerIndexOf } from './cluster/worker-count';
+import { createLogger, loadGatewayConfig } from './gateway-config';
 
-async function bootstrap(): Promise<void> {
-  const logger = createLogger();
+/**
+ * `npm start`: one gateway process, or with `server.workers` > 1 a primary that forks that many (ADR 0019).
+ * Nothing heavy is imported here: the primary never loads Nest; the gateway itself is imported only by the
+ * process that serves.
+ */
+function main(): void {
   const config = loadGatewayConfig();
-  // Before Nest boots, so every span of the process reaches the configured exporter.
-  const telemetry = startTelemetry(
-    config.telemetry,
-    { version: serviceVersionOf(path.resolve(__dirname, '../../../../package.json')) },
-    { onWarning: (message) => logger.event('warn', 'telemetry', { message }) },
-  );
-  const app = await createGatewayApp(config, logger);
-  armExitBackstop(config.server.shutdownGraceMs, logger);
-  const fastify = app.getHttpAdapter().getInstance();
-  // Shutdown hooks (SIGTERM/SIGINT) close Fastify: flush pending spans then.
-  fastify.addHook('onClose', () => telemetry.shutdown());
-  await app.listen({ host: config.server.host, port: config.server.port });
-  const address = fastify.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.server.port;
-  // With `batch.runWorkerInGateway` (the default) `npm start` alone also runs batches.
-  if (config.batch.runWorkerInGateway) app.get(BatchRuntime).startWorker(app);
-  // Its timer is unref'd: it never holds up shutdown.
-  trimMemoryWhenIdle({
-    everyMs: config.server.idleTrimMs,
-    busy: serverActivity(fastify.server),
-    onTrim: (before, after) => logger.event('debug', 'memory trimmed', { rssBefore: before, rssAfter: after }),
-  });
-  const scheme = config.server.tls ? 'https' : 'http';
-  logger.event('info', 'listening', { url: `${scheme}://${config.server.host}:${port}`, models: config.models.length });
+  const workers = workerCount(config.server.workers);
+  if (cluster.isPrimary) {
+    if (config.redis.outbox.file) adoptOrphanSpills(config.redis.outbox.file, workers);
+    if (workers > 1) {
+      const { shutdownGraceMs } = config.server;
+      runPrimary({ workers, logger: createLogger(), shutdownGraceMs, outboxFile: config.redis.outbox.file });
+      return;
+    }
+  }
+  const worker = workerIndexOf(process.env, cluster.isWorker);
+  if (worker !== null) leaveWithPrimary();
+  // Required here, not imported above: loading it loads Nest and the whole gateway.
+  const load = () => createRequire(__filename)('./serve-gateway') as typeof import('./serve-gateway');
+  Promise.resolve()
+    .then(() => load().serveGateway(config, worker))
+    .catch((error: unknown) => {
+      if (worker !== null) return failBoot(error);
+      process.stderr.write(`voxgate: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    });
 }
 
-void bootstrap().catch((error: unknown) => {
-  process.stderr.write(`voxgate: failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exit(1);
-});
+main();

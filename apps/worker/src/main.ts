@@ -7,9 +7,9 @@ import { armExitBackstop } from '../../gateway/src/infra/graceful-shutdown';
 
 /**
  * A dedicated batch worker (`npm run start:worker`): the gateway's application, initialised but not
- * listening, consuming the batch queue. Lines run through the same in-process HTTP pipeline as the
- * gateway's own worker (ADR 0005). Scale by running more of these; SIGTERM lets running lines finish and
- * hands unfinished batches back to the queue.
+ * listening, consuming the batch queue. Lines run through the same `CompletionPipeline` as the gateway's
+ * HTTP requests and its own worker (ADR 0018). Scale by running more of these; SIGTERM lets running lines
+ * finish and hands unfinished batches back to the queue.
  */
 async function bootstrap(): Promise<void> {
   const logger = createLogger();
@@ -22,9 +22,12 @@ async function bootstrap(): Promise<void> {
   );
   const app = await createGatewayApp(config, logger);
   armExitBackstop(config.server.shutdownGraceMs, logger);
-  app.getHttpAdapter().getInstance().addHook('onClose', () => telemetry.shutdown());
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', () => telemetry.shutdown());
   await app.init();
-  app.get(BatchRuntime).startWorker(app);
+  app.get(BatchRuntime).startWorker();
   logger.event('info', 'worker ready', { concurrency: config.batch.workerConcurrency });
 }
 

@@ -31,24 +31,25 @@ export interface BatchLineContext {
   readonly idempotencyKey: string;
 }
 
-/** What one execution of a line answered: an HTTP status and the JSON body the endpoint returned. */
+/** What one execution of a line answered: the HTTP status and JSON body the endpoint answers that request with. */
 export interface BatchLineResponse {
   readonly statusCode: number;
   /** The `x-request-id` of the execution (`req_…`), reported in the output line. */
   readonly requestId: string;
   /** The response body: a chat completion on 200, OpenAI's error envelope otherwise. */
   readonly body: unknown;
-  /** From `retry-after-ms` / `retry-after` of a 429 or 5xx, in ms; null when absent. */
+  /** The error's `retry-after-ms` / `retry-after` (a 429 or 5xx), in ms; null when absent. */
   readonly retryAfterMs?: number | null;
   /** `x-should-retry`: false means waiting will not help (e.g. a spent monthly budget). */
   readonly shouldRetry?: boolean | null;
 }
 
 /**
- * Runs batch lines. The lib does not know HTTP: the gateway implements this by sending the line through
- * its own `POST /v1/chat/completions` pipeline, so a line is validated, admitted, metered and stored in
- * its session exactly like an HTTP request. Implementations answer with whatever status the endpoint
- * produced; they throw only when they could not execute the line at all (treated like a 500).
+ * Runs batch lines. The lib does not know HTTP: the gateway implements this over its completion pipeline
+ * (`PipelineLineExecutor`, ADR 0018), so a line is validated, admitted, metered and stored in its session
+ * exactly like the same body sent to `POST /v1/chat/completions`. Implementations answer with the status
+ * and body that request would get; they throw only when they could not execute the line at all (treated
+ * like a 500).
  */
 export interface BatchLineExecutor {
   execute(line: BatchLine, context: BatchLineContext): Promise<BatchLineResponse>;

@@ -13,6 +13,7 @@ export * from './files/stored-file';
 export * from './files/upload-file.usecase';
 export * from './input/parse-batch-input';
 export * from './processing/process-batch.usecase';
+export * from './processing/streaming-refused';
 export * from './queue/batch-jobs';
 export * from './queue/batch-job.queue';
 export * from './queue/batch.worker';

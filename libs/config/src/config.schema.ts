@@ -13,6 +13,13 @@ export const GatewayConfigSchema = z.strictObject({
     .strictObject({
       host: z.string().min(1).default('127.0.0.1'),
       port: port.default(8080),
+      /**
+       * Processes serving HTTP on this machine (ADR 0019). `1`: this one process, as always. N: a primary
+       * process forks N workers (`node:cluster`) that share the port; each is a complete gateway (its own
+       * Redis connections, caches, outbox file) and the primary only supervises them. `auto`: one worker
+       * per available core (`os.availableParallelism()`). Env: `VOXGATE_WORKERS`.
+       */
+      workers: z.union([z.literal('auto'), z.coerce.number().int().min(1).max(256)]).default(1),
       /** Largest request body accepted (base64 audio is ~1.33× its bytes). */
       bodyLimitBytes: positiveInt.default(25 * 1024 * 1024),
       /** Cap on how long a graceful shutdown waits for in-flight requests. */

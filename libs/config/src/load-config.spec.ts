@@ -20,6 +20,7 @@ describe('loadConfig: layers', () => {
     expect(config.server).toEqual({
       host: '127.0.0.1',
       port: 8080,
+      workers: 1,
       bodyLimitBytes: 26_214_400,
       shutdownGraceMs: 10_000,
       sseKeepAliveMs: 10_000,
@@ -157,6 +158,19 @@ models:
       outbox: { maxEntries: 10_000, file: '/var/lib/voxgate/outbox.jsonl' },
     });
     expect(config.admin.key).toBe('admin-from-env');
+  });
+
+  it('takes server.workers as 1 by default, a count or auto, from the file or VOXGATE_WORKERS', () => {
+    const configDir = dirs.create({ 'default.yaml': DEFAULT_YAML });
+    const fromFile = (yaml: string) =>
+      loadConfig({ configDir, env: { VOXGATE_CONFIG: path.join(dirs.create({ 'w.yaml': yaml }), 'w.yaml') } });
+    expect(loadConfig({ configDir, env: {} }).server.workers).toBe(1);
+    expect(fromFile('server: { workers: 4 }\n').server.workers).toBe(4);
+    expect(fromFile('server: { workers: auto }\n').server.workers).toBe('auto');
+    expect(loadConfig({ configDir, env: { VOXGATE_WORKERS: '3' } }).server.workers).toBe(3);
+    expect(loadConfig({ configDir, env: { VOXGATE_WORKERS: 'auto' } }).server.workers).toBe('auto');
+    for (const bad of ['0', '-1', '1.5', 'many'])
+      expect(() => loadConfig({ configDir, env: { VOXGATE_WORKERS: bad } })).toThrow(/server\.workers/);
   });
 
   it('ignores environment overrides that are set but empty', () => {

@@ -21,8 +21,8 @@ export interface LoadConfigOptions {
 }
 
 /**
- * Layers, later wins: `default.yaml` → the file in `VOXGATE_CONFIG` → `HOST`, `PORT`, `REDIS_URL`,
- * `VOXGATE_REDIS_PREFIX` and `VOXGATE_ADMIN_KEY` from the environment.
+ * Layers, later wins: `default.yaml` → the file in `VOXGATE_CONFIG` → `HOST`, `PORT`, `VOXGATE_WORKERS`,
+ * `REDIS_URL`, `VOXGATE_REDIS_PREFIX` and `VOXGATE_ADMIN_KEY` from the environment.
  */
 export function loadConfig({ configDir, env }: LoadConfigOptions): GatewayConfig {
   const layers = [readYaml(path.join(configDir, 'default.yaml'))];
@@ -65,7 +65,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const defined = (entries: Record<string, string | undefined>) =>
     Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined && value !== ''));
   return {
-    server: defined({ host: env.HOST, port: env.PORT }),
+    server: defined({ host: env.HOST, port: env.PORT, workers: env.VOXGATE_WORKERS }),
     redis: {
       ...defined({ url: env.REDIS_URL, keyPrefix: env.VOXGATE_REDIS_PREFIX }),
       ...(env.VOXGATE_OUTBOX_FILE ? { outbox: { file: env.VOXGATE_OUTBOX_FILE } } : {}),

@@ -1,4 +1,5 @@
 export * from './pricing';
+export * from './repositories/settlement.repository';
 export * from './repositories/usage.repository';
 export * from './token-breakdown';
 export * from './usage-event';

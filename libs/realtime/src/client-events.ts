@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InputTranscriptionSchema } from './input-transcription';
 
 /**
  * The Realtime client events the bridge understands (GA names, spec `RealtimeClientEvent*`), as strict zod
@@ -79,7 +80,7 @@ export const SessionUpdateSchema = z.strictObject({
       input: z
         .strictObject({
           format: AudioFormatSchema.optional(),
-          transcription: z.null().optional(),
+          transcription: InputTranscriptionSchema.nullable().optional(),
           noise_reduction: z.null().optional(),
           turn_detection: z
             .discriminatedUnion('type', [ServerVadUpdateSchema, SemanticVadUpdateSchema])

@@ -87,6 +87,16 @@ export class Conversation {
     this.entries.splice(at, 1);
   }
 
+  /**
+   * Sets the transcript of a user `input_audio` part (input audio transcription); an item deleted or
+   * dropped meanwhile is ignored. Beyond the audio budget, `toMessages` sends it instead of the audio.
+   */
+  setTranscript(id: string, contentIndex: number, transcript: string): void {
+    const item = this.entries.find((entry) => entry.item.id === id)?.item;
+    const part = item?.type === 'message' ? item.content[contentIndex] : undefined;
+    if (part?.type === 'input_audio') part.transcript = transcript;
+  }
+
   /** Counts assistant audio produced for `id`. */
   addAudioMs(id: string, ms: number): void {
     this.entry(id).audioMs += ms;

@@ -22,3 +22,11 @@ export { ResponseRun, mapUsage } from './response-run';
 export { RealtimeSession, type RealtimeSessionOptions } from './realtime-session';
 export type { TurnAudioFormat, TurnMessage, TurnRequest, TurnRunner } from './turn-runner';
 export { type IdGenerator, type IdPrefix, randomId } from './ids';
+export {
+  type InputTranscriber,
+  type InputTranscription,
+  type InputTranscriptionEvent,
+  type InputTranscriptionRequest,
+  type InputTranscriptionUsage,
+  InputTranscriptionSchema,
+} from './input-transcription';

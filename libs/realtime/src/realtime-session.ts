@@ -2,6 +2,8 @@ import { GatewayError } from '@voxgate/openai-wire';
 import type { ClientEvent, ItemCreate, ResponseCreateParams, SessionUpdate } from './client-events';
 import { Conversation, ConversationError, type ItemAudio } from './conversation';
 import { type IdGenerator, randomId } from './ids';
+import type { InputTranscriber } from './input-transcription';
+import { InputTranscriptionRuns } from './input-transcription-runs';
 import { AppendError, InputAudioBuffer, sampleRateOf } from './input-audio-buffer';
 import { parseClientEvent } from './parse-client-event';
 import { ResponseRun } from './response-run';
@@ -57,6 +59,11 @@ export interface RealtimeSessionOptions {
    * default: the energy detector (`ServerVadDetector`).
    */
   readonly turnDetector?: TurnDetectorFactory;
+  /**
+   * Input audio transcription (`audio.input.transcription`) of committed user turns; without it the
+   * session refuses to turn transcription on.
+   */
+  readonly transcriber?: InputTranscriber;
   /** A resumed conversation: items loaded from the session store, oldest first, with their user audio. */
   readonly restored?: ReadonlyArray<{ item: ConversationItemObject; audio?: Map<number, ItemAudio> }>;
 }
@@ -89,9 +96,19 @@ export class RealtimeSession {
   private inputStopped = false;
   private readonly newId: IdGenerator;
   private readonly conversationId: string;
+  private readonly transcriptions: InputTranscriptionRuns | null;
 
   constructor(private readonly options: RealtimeSessionOptions) {
     this.newId = options.newId ?? randomId;
+    this.transcriptions = options.transcriber
+      ? new InputTranscriptionRuns({
+          transcriber: options.transcriber,
+          keyId: options.keyId,
+          sessionId: options.sessionId ?? null,
+          send: (event) => this.send(event),
+          setTranscript: (id, index, transcript) => this.conversation.setTranscript(id, index, transcript),
+        })
+      : null;
     const now = options.now ?? Date.now;
     this.conversationId = this.newId('conv');
     const defaults = defaultSession(
@@ -149,12 +166,14 @@ export class RealtimeSession {
       active.controller.abort();
       await active.done;
     }
+    await this.transcriptions?.close();
   }
 
-  /** Resolves once queued events are handled and no response is in flight. */
+  /** Resolves once queued events are handled and no response or input transcription is in flight. */
   async idle(): Promise<void> {
     await this.queue;
     while (this.active) await this.active.done;
+    await this.transcriptions?.idle();
   }
 
   /** Stops handling client events, queued ones included (the socket is being closed); events still go out. */
@@ -181,6 +200,7 @@ export class RealtimeSession {
   private async apply(event: ClientEvent): Promise<void> {
     switch (event.type) {
       case 'session.update': {
+        this.checkTranscription(event.session.audio?.input?.transcription?.model);
         const next = applySessionUpdate(this.config, event.session);
         if (event.session.model !== undefined && event.session.model !== this.config.model) {
           throw new ConversationError(
@@ -296,6 +316,22 @@ export class RealtimeSession {
     this.send({ type: 'input_audio_buffer.committed', previous_item_id: previous, item_id: itemId });
     this.send({ type: 'conversation.item.added', previous_item_id: previous, item: structuredClone(item) });
     this.send({ type: 'conversation.item.done', previous_item_id: previous, item: structuredClone(item) });
+    const transcription = this.config.audio.input.transcription;
+    if (transcription && samples.length > 0)
+      this.transcriptions?.start(itemId, 0, { samples, sampleRate }, transcription);
+  }
+
+  /** Refuses to turn on input transcription with a model the gateway cannot transcribe with. */
+  private checkTranscription(model: string | undefined): void {
+    if (model === undefined) return;
+    if (!this.options.transcriber) {
+      throw new ConversationError(
+        'unsupported_value',
+        'Input audio transcription is not available on this session.',
+        'session.audio.input.transcription',
+      );
+    }
+    this.options.transcriber.check(model);
   }
 
   private createItem(create: ItemCreate, previousItemId: string | null | undefined): void {

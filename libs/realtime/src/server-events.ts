@@ -1,4 +1,5 @@
 import type { AudioFormatInput, FunctionTool, ToolChoice } from './client-events';
+import type { InputTranscription, InputTranscriptionUsage } from './input-transcription';
 import type { RateLimit } from './turn-report';
 
 /**
@@ -53,7 +54,12 @@ export interface RealtimeSessionObject {
   readonly output_modalities: ['audio'] | ['text'];
   readonly instructions: string;
   readonly audio: {
-    readonly input: { readonly format: AudioFormat; readonly turn_detection: TurnDetection | null };
+    readonly input: {
+      readonly format: AudioFormat;
+      /** Input audio transcription of each committed user turn; null: off (the default). */
+      readonly transcription: InputTranscription | null;
+      readonly turn_detection: TurnDetection | null;
+    };
     readonly output: { readonly format: AudioFormat; readonly voice: string; readonly speed: number };
   };
   readonly tools: readonly FunctionTool[];
@@ -155,6 +161,20 @@ export type ServerEvent =
       item: ConversationItemObject;
     }
   | { type: 'conversation.item.retrieved'; item: ConversationItemObject }
+  | { type: 'conversation.item.input_audio_transcription.delta'; item_id: string; content_index: number; delta: string }
+  | {
+      type: 'conversation.item.input_audio_transcription.completed';
+      item_id: string;
+      content_index: number;
+      transcript: string;
+      usage: InputTranscriptionUsage;
+    }
+  | {
+      type: 'conversation.item.input_audio_transcription.failed';
+      item_id: string;
+      content_index: number;
+      error: { type: string; code: string; message: string; param?: string };
+    }
   | { type: 'conversation.item.deleted'; item_id: string }
   | { type: 'conversation.item.truncated'; item_id: string; content_index: number; audio_end_ms: number }
   | { type: 'response.created' | 'response.done'; response: ResponseObject }

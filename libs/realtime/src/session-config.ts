@@ -26,7 +26,7 @@ export function defaultSession(id: string, model: string, expiresAt: number): Re
     output_modalities: ['audio'],
     instructions: DEFAULT_INSTRUCTIONS,
     audio: {
-      input: { format: { type: 'audio/pcm', rate: 24000 }, turn_detection: DEFAULT_SERVER_VAD },
+      input: { format: { type: 'audio/pcm', rate: 24000 }, transcription: null, turn_detection: DEFAULT_SERVER_VAD },
       output: { format: { type: 'audio/pcm', rate: 24000 }, voice: 'alloy', speed: 1 },
     },
     tools: [],
@@ -67,6 +67,8 @@ export function applySessionUpdate(current: RealtimeSessionObject, update: Sessi
     audio: {
       input: {
         format: input?.format ? normalizeFormat(input.format) : current.audio.input.format,
+        // Replaced whole, not merged (`{model}` alone drops an earlier `language`); `null` turns it off.
+        transcription: input?.transcription === undefined ? current.audio.input.transcription : input.transcription,
         turn_detection: turnDetection,
       },
       output: {

@@ -1,5 +1,6 @@
 export * from './audio-ids';
 export * from './repositories/audio.store';
+export * from './repositories/input-transcript.store';
 export * from './repositories/session.repository';
 export * from './session.types';
 export * from './usecases/append-session-turn.usecase';

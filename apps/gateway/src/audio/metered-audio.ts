@@ -9,14 +9,7 @@ import {
   type UsageStatus,
 } from '@voxgate/metering';
 import type { ResolvedModel } from '@voxgate/conversation';
-import {
-  type Principal,
-  QuotaRepository,
-  type Reservation,
-  ReserveQuota,
-  SettleQuota,
-  StreamLeaseKeeper,
-} from '@voxgate/tenancy';
+import { type Principal, QuotaRepository, type Reservation, ReserveQuota, StreamLeaseKeeper } from '@voxgate/tenancy';
 import { costMicros, nonTokenCostMicros } from '@voxgate/metering';
 import { JsonLogger } from '../infra/json-logger';
 import { PendingWrites } from '../infra/pending-writes';
@@ -62,7 +55,6 @@ export interface AudioEnding {
 export class MeteredAudio {
   constructor(
     private readonly reserve: ReserveQuota,
-    private readonly settle: SettleQuota,
     private readonly record: RecordUsage,
     private readonly quotas: QuotaRepository,
     private readonly pending: PendingWrites,
@@ -111,10 +103,10 @@ export class MeteredAudio {
   }
 
   /**
-   * Settles and records behind the response, as chat completions do (`MeteredChat.finish`): both writes are
-   * issued to Redis before this returns, so they precede anything this process sends afterwards, but their
-   * answers are not awaited (`PendingWrites.writeBehind`; an outage keeps them in the outbox, written once
-   * when Redis is back). Never throws: metering must not turn a delivered answer into an error.
+   * Settles and records behind the response in one script, as chat completions do (`MeteredChat.finish`,
+   * `PendingWrites.settleAndRecord`): queued before this returns, written at the end of this event-loop
+   * turn, not awaited (an outage keeps it in the outbox, written once when Redis is back). Never throws:
+   * metering must not turn a delivered answer into an error.
    */
   finish(admission: AudioAdmission, ending: AudioEnding): void {
     const billable = ending.status === 'completed' || ending.status === 'cancelled';
@@ -144,10 +136,7 @@ export class MeteredAudio {
         audioMs: event.audio_in_ms + event.audio_out_ms,
       };
       const { reservation, requestId } = admission;
-      this.pending.writeBehind({ kind: 'usage', event }, () => this.record.save(event));
-      this.pending.writeBehind({ kind: 'settle', requestId, reservation, actual }, () =>
-        this.settle.execute(reservation, actual),
-      );
+      this.pending.settleAndRecord(requestId, { reservation, actual, event });
     } catch (error) {
       this.logger.event('error', 'metering.failed', {
         requestId: admission.requestId,

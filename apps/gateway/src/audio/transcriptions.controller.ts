@@ -1,7 +1,6 @@
 import { Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { GatewayConfig } from '@voxgate/config';
-import { AUDIO_TOKENS_PER_SECOND_IN, textTokensOf } from '@voxgate/conversation';
-import { NO_TOKENS, type TokenBreakdown, type UsageStatus } from '@voxgate/metering';
+import { NO_TOKENS, type UsageStatus } from '@voxgate/metering';
 import type { TranscriptBody, TranscriptStreamEvent, TranscriptTask, TranscriptUsage } from '@voxgate/openai-wire';
 import type { Principal } from '@voxgate/tenancy';
 import {
@@ -28,9 +27,7 @@ import { AUDIO_END_STATUS, firstOf, writeEvents } from './audio-response.writer'
 import { MeteredAudio } from './metered-audio';
 import { Transcription } from './transcription';
 import { readTranscriptionForm } from './transcription-form';
-
-/** Text tokens a second of speech yields, for the estimate reserved at admission (~150 words a minute). */
-const TEXT_TOKENS_PER_SECOND = 4;
+import { transcriptionEstimate, transcriptTokensOf as tokensOf } from './transcription-metering';
 
 const STATUS = AUDIO_END_STATUS;
 
@@ -90,17 +87,7 @@ abstract class AudioTextController {
     const model = this.transcription.resolve(form.model, this.task);
     const audio = await this.transcription.check(form.file.bytes, form.file.filename);
     const audioInMs = audio.seconds * 1000;
-    const estimate = {
-      tokens: {
-        ...NO_TOKENS,
-        inputText: form.prompt ? textTokensOf(form.prompt.length) : 0,
-        inputAudio: Math.ceil(audio.seconds * AUDIO_TOKENS_PER_SECOND_IN),
-        outputText: Math.ceil(audio.seconds * TEXT_TOKENS_PER_SECOND),
-      },
-      inputCharacters: 0,
-      audioInMs,
-      audioOutMs: 0,
-    };
+    const estimate = transcriptionEstimate(audio.seconds, form.prompt);
     const admission = await this.metered.admit(principal, model, estimate, httpRequest.id, form.stream);
     const lease = this.metered.keepLease(admission);
     // `usage` undefined: the provider answered nothing (estimate billed); null: an answer without usage.
@@ -192,14 +179,6 @@ export class TranscriptionsController extends AudioTextController {
 @UseGuards(ApiKeyGuard)
 export class TranslationsController extends AudioTextController {
   protected readonly task = 'translate';
-}
-
-/** Transcription usage by modality: OpenAI's token usage, or nothing for duration-billed models. */
-function tokensOf(usage: TranscriptUsage): TokenBreakdown {
-  if (usage.type === 'duration') return NO_TOKENS;
-  const audio = usage.input_token_details?.audio_tokens ?? usage.input_tokens;
-  const text = usage.input_token_details?.text_tokens ?? Math.max(0, usage.input_tokens - audio);
-  return { ...NO_TOKENS, inputText: text, inputAudio: audio, outputText: usage.output_tokens };
 }
 
 /** A JSON transcript as the two events a stream would have carried. */

@@ -2,18 +2,15 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { ModelCatalog } from '@voxgate/conversation';
 import { Errors, GatewayError } from '@voxgate/openai-wire';
-import { AuthenticateApiKey, AuthenticateKeyId, type ClientSecretGrant, type KeyScope } from '@voxgate/tenancy';
+import { AuthenticateApiKey, type ClientSecretGrant, type KeyScope } from '@voxgate/tenancy';
 import type { FastifyRequest } from 'fastify';
 import { ALLOWS_CLIENT_SECRET } from './allow-client-secret.decorator';
-import { InternalCaller } from './internal-caller';
 import { OriginPolicy } from './origin-policy';
 import { REQUIRED_SCOPE } from './require-scope.decorator';
 
 /**
  * Client routes (`/v1/*`): a tenant key in `Authorization: Bearer`, or OpenAI's 401 `invalid_api_key`;
- * then the key's scope must match the route's (`@RequireScope`, default `client`), or 403. Requests the
- * process sends to itself (batch lines) run as a key named by id instead (`InternalCaller`), which must
- * still exist.
+ * then the key's scope must match the route's (`@RequireScope`, default `client`), or 403.
  *
  * A client secret (`ek_…`) authenticates as the key that minted it, but only on routes marked
  * `@AllowClientSecret()`, with its own model in the body and without `X-Session-Id`; anything else is
@@ -24,19 +21,13 @@ export class ApiKeyGuard implements CanActivate {
   constructor(
     private readonly authenticate: AuthenticateApiKey,
     private readonly reflector: Reflector,
-    private readonly internal: InternalCaller,
-    private readonly authenticateKeyId: AuthenticateKeyId,
     private readonly origins: OriginPolicy,
     private readonly models: ModelCatalog,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const internalKeyId = this.internal.keyIdOf(request.headers);
-    const principal =
-      internalKeyId === null
-        ? await this.authenticate.execute(request.headers.authorization)
-        : await this.authenticateKeyId.execute(internalKeyId);
+    const principal = await this.authenticate.execute(request.headers.authorization);
     const required =
       this.reflector.getAllAndOverride<KeyScope | undefined>(REQUIRED_SCOPE, [
         context.getHandler(),
@@ -58,7 +49,7 @@ export class ApiKeyGuard implements CanActivate {
       if (!allowed) throw Errors.clientSecretNotAllowed('this endpoint needs an API key.');
       this.checkGrant(principal.clientSecret, request);
     }
-    if (internalKeyId === null) await this.origins.check(request.headers, principal.tenantId);
+    await this.origins.check(request.headers, principal.tenantId);
     request.principal = principal;
     return true;
   }

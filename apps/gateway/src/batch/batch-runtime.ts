@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  type INestApplication,
-  type OnApplicationShutdown,
-} from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import {
   type BatchEnvironment,
   BatchJobQueue,
@@ -16,16 +10,16 @@ import {
   FileRepository,
   ProcessBatch,
 } from '@voxgate/batch';
-import type { GatewayConfig } from '@voxgate/config';
-import type { FastifyInstance } from 'fastify';
-import { InternalCaller } from '../auth/internal-caller';
+import { type GatewayConfig, SecretRedactor } from '@voxgate/config';
+import { AuthenticateKeyId } from '@voxgate/tenancy';
+import { CompletionPipeline } from '../chat/completion-pipeline';
 import { JsonLogger } from '../infra/json-logger';
 import { openRedis } from '../infra/redis-connection';
 import { countingLinesInFlight } from '../metrics/batch-lines-in-flight';
 import { GatewayMetrics } from '../metrics/gateway-metrics';
 import { GATEWAY_CONFIG } from '../infra/tokens';
 import { BATCH_ENVIRONMENT, BATCH_SETTINGS } from './batch.tokens';
-import { InjectLineExecutor } from './inject-line-executor';
+import { PipelineLineExecutor } from './pipeline-line-executor';
 
 /** The batch section of the config as the lib's settings. */
 export function batchSettingsOf(config: GatewayConfig): BatchSettings {
@@ -79,16 +73,23 @@ export class BatchRuntime implements BeforeApplicationShutdown, OnApplicationShu
     private readonly batches: BatchRepository,
     private readonly files: FileRepository,
     private readonly queue: BatchJobQueue,
-    private readonly internal: InternalCaller,
+    private readonly pipeline: CompletionPipeline,
+    private readonly authenticateKeyId: AuthenticateKeyId,
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  /** Starts consuming batch jobs; lines run through `app`'s own HTTP pipeline. */
-  startWorker(app: INestApplication): void {
+  /** Starts consuming batch jobs (once the app is initialised); each line is a `CompletionPipeline` call (ADR 0018). */
+  startWorker(): void {
     if (this.worker) return;
-    const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
     const executor = countingLinesInFlight(
-      new InjectLineExecutor(fastify, this.internal),
+      new PipelineLineExecutor({
+        pipeline: this.pipeline,
+        authenticateKeyId: this.authenticateKeyId,
+        logger: this.logger,
+        redactor: SecretRedactor.fromConfig(this.config),
+        metrics: this.metrics,
+        bodyLimitBytes: this.config.server.bodyLimitBytes,
+      }),
       this.metrics.batchLinesInFlight,
     );
     const process = new ProcessBatch(this.batches, this.files, executor, this.settings, this.env);

@@ -18,7 +18,6 @@ import {
 import type { GatewayConfig } from '@voxgate/config';
 import { ApiKeyRepository, AuthenticateKeyId } from '@voxgate/tenancy';
 import type { Redis } from 'ioredis';
-import { InternalCaller } from '../auth/internal-caller';
 import { REDIS } from '../infra/tokens';
 import { BATCH_ENVIRONMENT, BATCH_SETTINGS } from './batch.tokens';
 import { BatchesController } from './batches.controller';
@@ -38,7 +37,6 @@ export function batchProviders(config: GatewayConfig): Provider[] {
   return [
     { provide: BATCH_SETTINGS, useValue: settings },
     { provide: BATCH_ENVIRONMENT, useValue: batchEnvironment },
-    { provide: InternalCaller, useValue: new InternalCaller() },
     factory(AuthenticateKeyId, [ApiKeyRepository], (keys: ApiKeyRepository) => new AuthenticateKeyId(keys)),
     factory(FileRepository, [REDIS], (redis: Redis) => new FileRepository(redis)),
     factory(BatchRepository, [REDIS], (redis: Redis) => new BatchRepository(redis)),

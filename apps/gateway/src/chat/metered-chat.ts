@@ -25,14 +25,7 @@ import {
   GatewayError,
   type Usage,
 } from '@voxgate/openai-wire';
-import {
-  type Principal,
-  QuotaRepository,
-  type Reservation,
-  ReserveQuota,
-  SettleQuota,
-  StreamLeaseKeeper,
-} from '@voxgate/tenancy';
+import { type Principal, QuotaRepository, type Reservation, ReserveQuota, StreamLeaseKeeper } from '@voxgate/tenancy';
 import { JsonLogger } from '../infra/json-logger';
 import { PendingWrites } from '../infra/pending-writes';
 import { GATEWAY_CONFIG } from '../infra/tokens';
@@ -76,7 +69,6 @@ export class MeteredChat {
   constructor(
     private readonly models: ModelCatalog,
     private readonly reserve: ReserveQuota,
-    private readonly settle: SettleQuota,
     private readonly record: RecordUsage,
     private readonly quotas: QuotaRepository,
     private readonly pending: PendingWrites,
@@ -137,12 +129,12 @@ export class MeteredChat {
   }
 
   /**
-   * Settles and records, behind the response: the settle and the usage event are issued to Redis before
-   * this returns (so they precede, on this process's connection, anything the caller sends afterwards, and
-   * a stream's slot is freed before `[DONE]` is written) but their answers are not awaited
-   * (`PendingWrites.writeBehind`). Never throws (a metering outage must not turn a delivered answer into
-   * an error). What Redis could not take goes to the outbox and is written, once, when Redis is back;
-   * graceful shutdown waits for every write in flight.
+   * Settles and records, behind the response, in one script (`PendingWrites.settleAndRecord`): queued
+   * before this returns and written to Redis at the end of this event-loop turn, with the other requests
+   * that ended in it, so ahead of anything this process sends Redis for a later request (a stream's slot
+   * is free for the client's next turn); its answer is not awaited. Never throws (a metering outage must
+   * not turn a delivered answer into an error). What Redis could not take goes to the outbox and is
+   * written, once, when Redis is back; graceful shutdown waits for every write in flight.
    */
   finish(admission: Admission, ending: Ending): void {
     // A stream that started and ended without usage (cancelled, broken) consumed its prompt and what it
@@ -173,10 +165,7 @@ export class MeteredChat {
         event.input_text_tokens + event.input_audio_tokens + event.output_text_tokens + event.output_audio_tokens;
       const actual = { tokens, spendMicros: event.cost_micros, audioMs: event.audio_in_ms + event.audio_out_ms };
       const { reservation, requestId } = admission;
-      this.pending.writeBehind({ kind: 'usage', event }, () => this.record.save(event));
-      this.pending.writeBehind({ kind: 'settle', requestId, reservation, actual }, () =>
-        this.settle.execute(reservation, actual),
-      );
+      this.pending.settleAndRecord(requestId, { reservation, actual, event });
     } catch (error) {
       this.logger.event('error', 'metering.failed', {
         requestId: admission.requestId,

@@ -115,18 +115,18 @@ export function armExitBackstop(graceMs: number, logger: JsonLogger): void {
   process.once('SIGINT', arm);
 }
 
-/** Probes keep answering while draining (`/readyz` says so itself); batch lines in flight run on. */
+/** Probes keep answering while draining (`/readyz` says so itself). */
 const ANSWERED_WHILE_DRAINING = new Set(['/healthz', '/readyz']);
 
 /**
  * An `onRequest` hook: while draining, a request that arrives on a connection opened before the signal is
  * answered 503 `server_shutting_down` with `Connection: close` (the SDKs retry it, on a new connection that
- * reaches another replica). Injected batch lines (`x-voxgate-internal-auth`) are let through: the worker
+ * reaches another replica). Batch lines do not pass here (they call the pipeline in process): the worker
  * stops starting lines itself, and the ones running finish.
  */
 export function refuseWhileDraining(shutdown: GracefulShutdown) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (!shutdown.draining || request.headers['x-voxgate-internal-auth'] !== undefined) return;
+    if (!shutdown.draining) return;
     if (ANSWERED_WHILE_DRAINING.has(request.url.split('?')[0] ?? '')) return;
     const error = Errors.serverShuttingDown();
     await reply

@@ -10,7 +10,12 @@ describe('trimMemoryWhenIdle', () => {
   function run(windows: boolean[]): number {
     let trims = 0;
     const queue = [...windows];
-    const stop = trimMemoryWhenIdle({ everyMs: 1_000, busy: () => queue.shift() ?? false, trim: () => trims++ });
+    const stop = trimMemoryWhenIdle({
+      everyMs: 1_000,
+      busy: () => queue.shift() ?? false,
+      trim: () => trims++,
+      collect: null,
+    });
     jest.advanceTimersByTime(windows.length * 1_000);
     stop();
     return trims;
@@ -24,6 +29,19 @@ describe('trimMemoryWhenIdle', () => {
     expect(run([quiet, quiet, quiet, quiet, quiet, quiet])).toBe(3);
   });
 
+  it('runs a full collection before each trim, so what it frees is trimmed too', () => {
+    const calls: string[] = [];
+    const stop = trimMemoryWhenIdle({
+      everyMs: 1_000,
+      busy: () => false,
+      trim: () => calls.push('trim'),
+      collect: () => calls.push('collect'),
+    });
+    jest.advanceTimersByTime(2_000);
+    stop();
+    expect(calls).toEqual(['collect', 'trim', 'collect', 'trim']);
+  });
+
   it('never trims while the gateway is busy', () => {
     expect(run([busy, busy, busy, busy])).toBe(0);
   });
@@ -34,8 +52,8 @@ describe('trimMemoryWhenIdle', () => {
 
   it('does nothing when disabled (everyMs 0) or when there is no trim', () => {
     let trims = 0;
-    trimMemoryWhenIdle({ everyMs: 0, busy: () => false, trim: () => trims++ });
-    trimMemoryWhenIdle({ everyMs: 1_000, busy: () => false, trim: null });
+    trimMemoryWhenIdle({ everyMs: 0, busy: () => false, trim: () => trims++, collect: () => trims++ });
+    trimMemoryWhenIdle({ everyMs: 1_000, busy: () => false, trim: null, collect: null });
     jest.advanceTimersByTime(5_000);
     expect(trims).toBe(0);
   });

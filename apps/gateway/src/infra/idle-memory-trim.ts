@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { libcFunction } from './native-libc';
+import { v8Collector } from './v8-collect';
 
 /**
  * Gives memory back to the system once the gateway goes quiet after load.
@@ -7,7 +8,10 @@ import { libcFunction } from './native-libc';
  * Why: after a burst of streams V8's heap shrinks back (its garbage is collected), but RSS stays tens of
  * MB above idle: the native memory of the burst (socket reads, array buffers, zlib, …) was freed into
  * glibc's arenas, which keep freed pages that are not at the top of a heap. `malloc_trim(0)` returns
- * every free page of every arena to the kernel (`madvise`). Measured with `npm run bench:slow-readers`:
+ * every free page of every arena to the kernel (`madvise`). And V8 keeps the young generation at the
+ * size the load grew it to (up to 32 MB) until a collection sees the allocation rate fall, which a quiet
+ * process never triggers: each quiet window first runs a full collection (`v8Collector`), so the second
+ * one shrinks it back to 1 MB. Measured with `npm run bench:slow-readers`:
  * 30 s after the load RSS is back at or under its idle level with it, 1.5× idle without it
  * (docs/performance.md, "Memory").
  *
@@ -23,8 +27,13 @@ export interface IdleMemoryTrimOptions {
   readonly everyMs: number;
   /** Whether the window that just ended was busy; each call starts a new window. */
   readonly busy: () => boolean;
-  /** Returns free memory to the system; default `malloc_trim(0)` (null: not available, nothing started). */
+  /** Returns free memory to the system; default `malloc_trim(0)` (null: not available). */
   readonly trim?: (() => void) | null;
+  /**
+   * Runs before `trim` in each quiet window: a full V8 collection by default (`v8Collector`; null: none).
+   * With neither a trim nor a collection nothing is started.
+   */
+  readonly collect?: (() => void) | null;
   /** Called after each trim, e.g. to log it. */
   readonly onTrim?: (rssBefore: number, rssAfter: number) => void;
 }
@@ -35,7 +44,8 @@ export const QUIET_TRIMS = 3;
 /** Starts the trim timer (unref'd: it never keeps the process alive); returns its stop. */
 export function trimMemoryWhenIdle(options: IdleMemoryTrimOptions): () => void {
   const trim = options.trim === undefined ? mallocTrim() : options.trim;
-  if (options.everyMs <= 0 || !trim) return () => undefined;
+  const collect = options.collect === undefined ? v8Collector() : options.collect;
+  if (options.everyMs <= 0 || (!trim && !collect)) return () => undefined;
   /** Trims left before the next load. */
   let trimsLeft = QUIET_TRIMS;
   const timer = setInterval(() => {
@@ -46,7 +56,8 @@ export function trimMemoryWhenIdle(options: IdleMemoryTrimOptions): () => void {
     if (trimsLeft === 0) return;
     trimsLeft--;
     const before = process.memoryUsage.rss();
-    trim();
+    collect?.();
+    trim?.();
     options.onTrim?.(before, process.memoryUsage.rss());
   }, options.everyMs);
   timer.unref();

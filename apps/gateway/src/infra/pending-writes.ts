@@ -1,30 +1,48 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { GatewayConfig } from '@voxgate/config';
-import { RecordUsage, type UsageEvent } from '@voxgate/metering';
+import {
+  outcomeOf,
+  RecordUsage,
+  type Settlement,
+  SettlementRepository,
+  type SettlementOutcome,
+  type UsageEvent,
+} from '@voxgate/metering';
 import { MetricsRegistry } from '@voxgate/metrics';
 import { Outbox, OutboxFile } from '@voxgate/outbox';
 import { AppendSessionTurn, type AppendTurnCommand } from '@voxgate/sessions';
 import { type QuotaAmounts, type Reservation, SettleQuota } from '@voxgate/tenancy';
+import type { Redis } from 'ioredis';
 import { GatewayMetrics, redisErrorKindOf } from '../metrics/gateway-metrics';
 import { registerOutboxMetrics } from '../metrics/outbox-metrics';
 import { JsonLogger } from './json-logger';
 import { isRedisOutage } from './redis-outage';
-import { GATEWAY_CONFIG } from './tokens';
+import { RedisTickBatch } from './redis-tick-batch';
+import { GATEWAY_CONFIG, REDIS } from './tokens';
 
 /**
  * A write made when a request ended, kept for later because Redis was unavailable. Plain JSON (it may be
  * spilled to a file). Each kind is idempotent, so writing it again is harmless:
  *
- * - `usage`: the usage event, recorded once per event id;
- * - `settle`: the quota settle (it also frees the stream slot), once per reservation id;
+ * - `settle-and-record`: a finished request's quota settle (it also frees the stream slot) and usage event,
+ *   in one script (`SettlementRepository`), each half once per its own id (reservation id, event id);
+ * - `usage`: a usage event alone, recorded once per event id;
+ * - `settle`: a quota settle alone, once per reservation id (realtime pass-through gates, and entries
+ *   spilled by versions that wrote the two separately: both are still replayed);
  * - `session-turn`: the session turn, once per idempotency key (the request id when the client sent none).
  */
 export type PendingWrite =
+  | ({ readonly kind: 'settle-and-record'; readonly requestId: string } & Settlement)
   | { readonly kind: 'usage'; readonly event: UsageEvent }
-  | { readonly kind: 'settle'; readonly requestId: string; readonly reservation: Reservation; readonly actual: QuotaAmounts }
+  | {
+      readonly kind: 'settle';
+      readonly requestId: string;
+      readonly reservation: Reservation;
+      readonly actual: QuotaAmounts;
+    }
   | { readonly kind: 'session-turn'; readonly command: AppendTurnCommand };
 
-const KINDS: ReadonlySet<string> = new Set(['usage', 'settle', 'session-turn']);
+const KINDS: ReadonlySet<string> = new Set(['settle-and-record', 'usage', 'settle', 'session-turn']);
 
 /**
  * The gateway's write-behind outbox over Redis (`@voxgate/outbox`): what the end of a request could not
@@ -40,16 +58,21 @@ export class PendingWrites implements OnModuleInit {
   private readonly file: OutboxFile | null;
   /** Write-behind writes issued and not yet answered; `close()` waits for them. */
   private readonly behind = new Set<Promise<void>>();
+  /** The settlements of one event-loop turn, sent as one pipeline (one per tenant on a cluster). */
+  private readonly batch: RedisTickBatch;
 
   constructor(
     private readonly record: RecordUsage,
     private readonly settle: SettleQuota,
+    private readonly settlements: SettlementRepository,
     private readonly appendTurn: AppendSessionTurn,
     private readonly logger: JsonLogger,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     registry: MetricsRegistry,
     private readonly metrics: GatewayMetrics,
+    @Inject(REDIS) redis: Redis,
   ) {
+    this.batch = new RedisTickBatch(redis, config.redis.mode === 'cluster');
     const { maxEntries, file } = config.redis.outbox;
     this.file = file ? new OutboxFile(file) : null;
     this.outbox = new Outbox<PendingWrite>({
@@ -93,10 +116,11 @@ export class PendingWrites implements OnModuleInit {
 
   /**
    * Write-behind: starts `write` at once and returns without waiting for Redis, so the request that ended
-   * does not pay the round trip. `write` must issue its commands synchronously (a repository call does):
-   * they are then handed to the socket, in order with every later command of this process, before this
-   * returns. An outage keeps `entry` in the outbox exactly as `attempt` does; any other failure is logged
-   * (`metering.failed`). `close()` waits for every write still in flight before its last round.
+   * does not pay the round trip. `write` must issue (or queue, see `settleAndRecord`) its commands
+   * synchronously (a repository call does), so they reach Redis ahead of every command a later request
+   * of this process sends. An outage keeps `entry` in the outbox exactly as `attempt` does; any other
+   * failure is logged (`metering.failed`). `close()` waits for every write still in flight before its
+   * last round.
    */
   writeBehind(entry: PendingWrite, write: () => Promise<unknown>): void {
     const done: Promise<void> = this.attempt(entry, write)
@@ -105,6 +129,23 @@ export class PendingWrites implements OnModuleInit {
       )
       .finally(() => this.behind.delete(done));
     this.behind.add(done);
+  }
+
+  /**
+   * The end of a request, behind its response: settles its reservation and records its usage event in
+   * one script (`SettlementRepository`), queued in this turn's pipeline (`RedisTickBatch`): written to
+   * Redis at the end of the current event-loop turn together with the other requests that ended in it,
+   * so before any later request of this process reaches Redis (a client's next turn finds its stream slot
+   * free). Nothing is awaited; an outage keeps the whole settlement in the outbox (`settle-and-record`),
+   * written once when Redis is back. The usage metrics count the event when this write recorded it.
+   */
+  settleAndRecord(requestId: string, settlement: Settlement): void {
+    this.writeBehind({ kind: 'settle-and-record', requestId, ...settlement }, async () => {
+      const reply = await this.batch.add(SettlementRepository.slotOf(settlement), (pipeline) =>
+        this.settlements.queue(pipeline, settlement),
+      );
+      this.counted(settlement, outcomeOf(reply));
+    });
   }
 
   stats() {
@@ -116,6 +157,7 @@ export class PendingWrites implements OnModuleInit {
    * then spills what is still pending (or logs it as lost when no file is set).
    */
   async close(): Promise<void> {
+    this.batch.flush();
     while (this.behind.size > 0) await Promise.allSettled([...this.behind]);
     if (this.outbox.stats().pending > 0) await this.outbox.flush();
     const left = await this.outbox.drain();
@@ -131,9 +173,16 @@ export class PendingWrites implements OnModuleInit {
     }
   }
 
+  private counted(settlement: Settlement, outcome: SettlementOutcome): void {
+    if (outcome.recorded) this.record.countRecorded(settlement.event);
+  }
+
   private async write(entry: PendingWrite): Promise<void> {
     try {
       switch (entry.kind) {
+        case 'settle-and-record':
+          this.counted(entry, await this.settlements.write(entry));
+          break;
         case 'usage':
           await this.record.save(entry.event);
           break;
@@ -154,6 +203,8 @@ export class PendingWrites implements OnModuleInit {
 
 function describe(entry: PendingWrite): Record<string, string> {
   switch (entry.kind) {
+    case 'settle-and-record':
+      return { kind: entry.kind, requestId: entry.requestId, tenantId: entry.event.tenant_id };
     case 'usage':
       return { kind: entry.kind, requestId: entry.event.id, tenantId: entry.event.tenant_id };
     case 'settle':

@@ -26,6 +26,8 @@ export interface RealtimeConnectionOptions {
   readonly onClosed: () => void;
   /** The conversation's session-store id, the items it resumes with, and the audio budget per turn. */
   readonly history?: Pick<RealtimeSessionOptions, 'sessionId' | 'restored' | 'historyAudioBytes'>;
+  /** Input audio transcription of committed user turns (`audio.input.transcription`). */
+  readonly transcriber?: RealtimeSessionOptions['transcriber'];
 }
 
 /**
@@ -53,6 +55,7 @@ export class RealtimeConnection {
       model: options.model,
       keyId: options.keyId,
       runner: options.runner,
+      ...(options.transcriber ? { transcriber: options.transcriber } : {}),
       maxBufferSeconds: options.maxBufferSeconds,
       ...(options.initialSession ? { initialSession: options.initialSession } : {}),
       ...(options.turnDetector ? { turnDetector: options.turnDetector } : {}),

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '@voxgate/config';
 import { ModelCatalog } from '@voxgate/conversation';
 import { Errors, GatewayError } from '@voxgate/openai-wire';
-import { LoadSessionHistory } from '@voxgate/sessions';
+import { InputTranscriptStore, LoadSessionHistory } from '@voxgate/sessions';
 import { type SessionUpdate, SessionUpdateSchema } from '@voxgate/realtime';
 import {
   AuthenticateApiKey,
@@ -21,8 +21,11 @@ import { OriginPolicy } from '../auth/origin-policy';
 import { CompletionPipeline } from '../chat/completion-pipeline';
 import { ConversationTurns } from '../chat/conversation-turns';
 import { openaiHeaders } from '../http/response-headers';
+import { MeteredAudio } from '../audio/metered-audio';
+import { Transcription } from '../audio/transcription';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { JsonLogger } from '../infra/json-logger';
+import { REDIS } from '../infra/tokens';
 import type { PassthroughConnection } from './passthrough/passthrough-connection';
 import { PassthroughSessions } from './passthrough/passthrough-sessions';
 import { passthroughTargetOf } from './passthrough/passthrough-target';
@@ -31,6 +34,7 @@ import { RealtimeConnection } from './realtime-connection';
 import { REALTIME_LIMITS } from './realtime-limits';
 import { loadStoredConversation, type RestoredItem } from './stored-conversation';
 import { createTurnDetection } from './turn-detection';
+import { TurnTranscriber } from './turn-transcriber';
 
 export const REALTIME_PATH = '/v1/realtime';
 const BROWSER_KEY_PREFIX = 'openai-insecure-api-key.';
@@ -73,6 +77,9 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     passthrough: new PassthroughSessions(app),
     origins: app.get(OriginPolicy),
     turnDetection: createTurnDetection(config, logger),
+    transcription: app.get(Transcription),
+    meteredAudio: app.get(MeteredAudio),
+    transcripts: new InputTranscriptStore(app.get(REDIS), config.sessions.inputAudioTtlSeconds),
   };
   const wss = new WebSocketServer({
     noServer: true,
@@ -154,7 +161,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
         (query.session_id as string | string[] | undefined) ?? request.headers['x-session-id'],
       );
       const restored: RestoredItem[] = sessionId
-        ? await loadStoredConversation(deps.history, principal.tenantId, sessionId)
+        ? await loadStoredConversation(deps.history, principal.tenantId, sessionId, deps.transcripts)
         : [];
       const reservation = await deps.reserve.execute(principal, { tokens: 0, spendMicros: 0, audioMs: 0 }, true);
       const keeper = new StreamLeaseKeeper(deps.quotas, reservation, config.quotas.streamLeaseMs);
@@ -201,6 +208,14 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
                 maxSilenceMs: config.server.sseMaxSilenceMs,
               }),
               history: { sessionId, restored, historyAudioBytes: config.realtime.historyAudioBytes },
+              transcriber: new TurnTranscriber({
+                transcription: deps.transcription,
+                metered: deps.meteredAudio,
+                authenticateKeyId: deps.authenticateKeyId,
+                transcripts: deps.transcripts,
+                logger,
+                connectionRequestId: request.id,
+              }),
               turnDetector: deps.turnDetection.factory,
               maxBufferSeconds: config.audio.maxInputSeconds,
               ...(initialSession ? { initialSession } : {}),

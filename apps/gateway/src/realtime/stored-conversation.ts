@@ -6,7 +6,7 @@ import {
   type MessageContent,
   randomId,
 } from '@voxgate/realtime';
-import type { LoadSessionHistory } from '@voxgate/sessions';
+import { InputTranscriptStore, type LoadSessionHistory } from '@voxgate/sessions';
 
 /** One item of a resumed realtime conversation, with the user audio it carries. */
 export interface RestoredItem {
@@ -19,19 +19,48 @@ export interface RestoredItem {
  * (those earlier sockets stored, or `X-Session-Id` requests over HTTP) as realtime items, oldest first.
  * User audio stored as 16-bit mono WAV (what realtime turns store) comes back as audio; audio in another
  * format, or no longer stored, as `EARLIER_VOICE_MESSAGE`; assistant answers as their text or transcript;
- * tool calls and results as `function_call` / `function_call_output` items.
+ * tool calls and results as `function_call` / `function_call_output` items. User audio whose input
+ * transcription is in `transcripts` comes back with it as the part's `transcript`, so beyond the history's
+ * audio budget it reaches the model as that text.
  */
 export async function loadStoredConversation(
   history: LoadSessionHistory,
   tenantId: string,
   sessionId: string,
+  transcripts?: InputTranscriptStore,
 ): Promise<RestoredItem[]> {
   const turns = await history.execute(tenantId, sessionId);
   const items: RestoredItem[] = [];
   for (const turn of turns) {
     turn.full.forEach((message, index) => items.push(...itemsOf(message, turn.compact[index] ?? message)));
   }
+  if (transcripts) await restoreTranscripts(items, transcripts, tenantId, sessionId);
   return items;
+}
+
+/** Sets the stored transcript on each restored user audio part that has one. */
+async function restoreTranscripts(
+  items: RestoredItem[],
+  transcripts: InputTranscriptStore,
+  tenantId: string,
+  sessionId: string,
+): Promise<void> {
+  const parts: Array<{ part: Extract<MessageContent, { type: 'input_audio' }>; key: string }> = [];
+  for (const { item, audio } of items) {
+    if (item.type !== 'message' || !audio) continue;
+    for (const [index, clip] of audio) {
+      const part = item.content[index];
+      if (part?.type === 'input_audio') {
+        parts.push({ part, key: InputTranscriptStore.audioKey(clip.samples, clip.sampleRate) });
+      }
+    }
+  }
+  const found = await transcripts.get(
+    tenantId,
+    sessionId,
+    parts.map(({ key }) => key),
+  );
+  parts.forEach(({ part }, index) => (part.transcript = found[index] ?? null));
 }
 
 function itemsOf(full: ChatMessage, compact: ChatMessage): RestoredItem[] {

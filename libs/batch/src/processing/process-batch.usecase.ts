@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type BatchError, Errors } from '@voxgate/openai-wire';
+import type { BatchError } from '@voxgate/openai-wire';
 import type { BatchLine, BatchLineExecutor } from '../batch-line';
 import type { BatchEnvironment, BatchSettings } from '../batch.settings';
 import type { BatchRepository } from '../batches/batch.repository';
@@ -11,6 +11,7 @@ import { executeWithRetries } from './execute-line';
 import { type BatchEnding, FinalizeBatch } from './finalize-batch';
 import { httpOutcome, type LineOutcome } from './line-outcome';
 import { runInLanes } from './line-lanes';
+import { streamingRefused } from './streaming-refused';
 
 /** `finished`: nothing left to do for this job. `yielded`: stopped early for a shutdown; run the job again. */
 export type ProcessBatchResult = 'finished' | 'yielded';
@@ -134,11 +135,7 @@ export class ProcessBatch {
       outcome = httpOutcome(ids, {
         statusCode: 400,
         requestId: this.env.newId('req_'),
-        body: Errors.invalidRequest(
-          'Streaming is not supported in batches: remove "stream": true from the request.',
-          'stream',
-          'unsupported_value',
-        ).toJSON(),
+        body: streamingRefused().toJSON(),
       });
     } else {
       const response = await executeWithRetries(

@@ -7,6 +7,19 @@ import { metricValues, USAGE_METRICS, type UsageEvent, UsageEventSchema, type Us
 const RECORD_SCRIPT = readFileSync(path.join(__dirname, 'record-usage-event-3.lua'), 'utf8');
 const HOUR_MS = 3_600_000;
 
+/**
+ * The record script's source (`record-usage-event-3.lua`: 3 KEYS, ARGV as `UsageRepository.recordCall`
+ * builds them, returns 1 or 0), for a script that records in the same step as another write (the quota
+ * settle: `SettlementRepository`).
+ */
+export const RECORD_USAGE_LUA: string = RECORD_SCRIPT;
+
+/** A script's KEYS and ARGV, in order. */
+export interface UsageScriptCall {
+  readonly keys: readonly string[];
+  readonly args: readonly (string | number)[];
+}
+
 /** One aggregate row of an hour: sums of every metric for a (model, key) pair. */
 export interface HourlyAggregate {
   readonly hourStartMs: number;
@@ -47,21 +60,31 @@ export class UsageRepository {
 
   /** Records the event once; a second call with the same id changes nothing and returns false. */
   async recordOnce(event: UsageEvent): Promise<boolean> {
+    const { keys, args } = this.recordCall(event);
+    const [eventKey = '', indexKey = '', hourKey = ''] = keys;
+    return (await this.record(eventKey, indexKey, hourKey, ...args)) === 1;
+  }
+
+  /**
+   * The KEYS (3, all under `{t:<tenant>}`) and ARGV of the record script for `event`, as `recordOnce`
+   * sends them; `RECORD_USAGE_LUA` answers 1 (recorded now) or 0 (this event id already was).
+   */
+  recordCall(event: UsageEvent): UsageScriptCall {
     const tag = `usage:{t:${event.tenant_id}}`;
     const hour = Math.floor(event.created_at_ms / HOUR_MS) * HOUR_MS;
-    const pairs = USAGE_METRICS.flatMap((metric, index) => [metric, metricValues(event)[index] ?? 0]);
-    const recorded = await this.record(
-      `${tag}:event:${event.id}`,
-      `${tag}:events`,
-      `${tag}:hour:${hour}`,
-      JSON.stringify(event),
-      event.created_at_ms,
-      event.id,
-      this.retentionMs,
-      `${event.model}\t${event.key_id ?? '-'}`,
-      ...pairs,
-    );
-    return recorded === 1;
+    const values = metricValues(event);
+    const pairs = USAGE_METRICS.flatMap((metric, index) => [metric, values[index] ?? 0]);
+    return {
+      keys: [`${tag}:event:${event.id}`, `${tag}:events`, `${tag}:hour:${hour}`],
+      args: [
+        JSON.stringify(event),
+        event.created_at_ms,
+        event.id,
+        this.retentionMs,
+        `${event.model}\t${event.key_id ?? '-'}`,
+        ...pairs,
+      ],
+    };
   }
 
   /** Aggregates of every hour in `[fromMs, toMs)`, hour-aligned. */

@@ -85,7 +85,12 @@ export class RecordUsage {
   /** Records a priced event once; counts it in the metrics only the first time. */
   async save(event: UsageEvent): Promise<boolean> {
     const recorded = await this.usage.recordOnce(event);
-    if (recorded) this.metrics.count(event);
+    if (recorded) this.countRecorded(event);
     return recorded;
+  }
+
+  /** Counts an event that was recorded by another script (`SettlementRepository`), as `save` does: call it once, when recorded. */
+  countRecorded(event: UsageEvent): void {
+    this.metrics.count(event);
   }
 }

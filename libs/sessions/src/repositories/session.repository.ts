@@ -20,6 +20,7 @@ export interface SessionSnapshot {
  * - `session:{t:T}:<sid>`        list of turns (JSON), oldest first
  * - `session:{t:T}:<sid>:meta`   hash `{ created_at, updated_at, seq, bytes }`
  * - `session:{t:T}:<sid>:audio`  set of audio-store ids the session owns (deleted with it)
+ * - `session:{t:T}:<sid>:transcripts`  transcripts of its user audio (`InputTranscriptStore`; deleted with it)
  */
 export class SessionRepository {
   private readonly appendScript: AppendCommand;
@@ -95,7 +96,7 @@ export class SessionRepository {
   async delete(tenantId: string, sessionId: string, audioKey: (id: string) => string): Promise<boolean> {
     const keys = this.keys(tenantId, sessionId);
     const audioIds = await this.redis.smembers(keys.audio);
-    const multi = this.redis.multi().del(keys.turns, keys.meta, keys.audio);
+    const multi = this.redis.multi().del(keys.turns, keys.meta, keys.audio, keys.transcripts);
     if (audioIds.length) multi.del(...audioIds.map(audioKey));
     const results = (await multi.exec()) ?? [];
     return Number(results[0]?.[1] ?? 0) > 0;
@@ -103,6 +104,6 @@ export class SessionRepository {
 
   private keys(tenantId: string, sessionId: string) {
     const base = `session:{t:${tenantId}}:${sessionId}`;
-    return { turns: base, meta: `${base}:meta`, audio: `${base}:audio` };
+    return { turns: base, meta: `${base}:meta`, audio: `${base}:audio`, transcripts: `${base}:transcripts` };
   }
 }

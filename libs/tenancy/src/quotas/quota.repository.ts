@@ -8,6 +8,19 @@ import type { QuotaWindows } from './quota-windows';
 const RESERVE = readFileSync(path.join(__dirname, 'reserve-quota-14.lua'), 'utf8');
 const SETTLE = readFileSync(path.join(__dirname, 'settle-quota-11.lua'), 'utf8');
 
+/**
+ * The settle script's source (`settle-quota-11.lua`: 11 KEYS, 5 ARGV, returns 1 or 0), for a script that
+ * settles in the same step as another write (the usage event: `SettlementRepository` in
+ * `@voxgate/metering`), with the keys and arguments of `QuotaRepository.settleCall`.
+ */
+export const SETTLE_QUOTA_LUA: string = SETTLE;
+
+/** A script's KEYS and ARGV, in order. */
+export interface ScriptCall {
+  readonly keys: readonly string[];
+  readonly args: readonly (string | number)[];
+}
+
 /** Which limits a request is checked against. */
 export type QuotaScope =
   | { readonly kind: 'tenant'; readonly tenantId: string }
@@ -140,6 +153,21 @@ export class QuotaRepository {
     leaseId: string | null,
     settleId: string,
   ): Promise<boolean> {
+    const { keys, args } = this.settleCall(principal, windows, delta, leaseId, settleId);
+    return (await this.settleScript(...keys, ...args)) === 1;
+  }
+
+  /**
+   * The KEYS (11, all under `{t:<tenant>}`) and ARGV (5) of the settle script for these arguments, as
+   * `settle` sends them; `SETTLE_QUOTA_LUA` answers 1 (settled now) or 0 (this `settleId` already was).
+   */
+  settleCall(
+    principal: Principal,
+    windows: QuotaWindows,
+    delta: QuotaAmounts,
+    leaseId: string | null,
+    settleId: string,
+  ): ScriptCall {
     const keys = scopesOf(principal).flatMap((scope) => {
       const prefix = base(scope);
       return [
@@ -150,17 +178,8 @@ export class QuotaRepository {
         `${prefix}:streams`,
       ];
     });
-    const marker = `quota:{t:${principal.tenantId}}:settled:${settleId}`;
-    const settled = await this.settleScript(
-      ...keys,
-      marker,
-      delta.tokens,
-      delta.spendMicros,
-      delta.audioMs,
-      leaseId ?? '',
-      86_400_000,
-    );
-    return settled === 1;
+    keys.push(`quota:{t:${principal.tenantId}}:settled:${settleId}`);
+    return { keys, args: [delta.tokens, delta.spendMicros, delta.audioMs, leaseId ?? '', 86_400_000] };
   }
 
   /** Pushes a live stream's lease expiry forward (a crashed replica's leases expire on their own). */

@@ -86,8 +86,11 @@ for s = 0, 1 do
   for c = 1, 5 do
     if deltas[c] ~= 0 then
       local key = KEYS[base + 1 + c]
-      redis.call('INCRBY', key, deltas[c])
-      if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, resets[c] + 60000) end
+      -- Only a counter this INCRBY created holds exactly the delta, and only a new one lacks an expiry
+      -- (every script that creates a counter sets it): so the PTTL runs once per counter and window.
+      if redis.call('INCRBY', key, deltas[c]) == deltas[c] and redis.call('PTTL', key) < 0 then
+        redis.call('PEXPIRE', key, resets[c] + 60000)
+      end
     end
   end
   if stream then

@@ -30,7 +30,8 @@ for s = 0, 1 do
       local key = KEYS[base + c]
       local value = redis.call('INCRBY', key, deltas[c])
       if value < 0 then redis.call('SET', key, 0, 'KEEPTTL') end
-      if redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, tonumber(ARGV[5])) end
+      -- A counter without an expiry can only be one this INCRBY created (it then holds the delta).
+      if value == deltas[c] and redis.call('PTTL', key) < 0 then redis.call('PEXPIRE', key, tonumber(ARGV[5])) end
     end
   end
   if ARGV[4] ~= '' then redis.call('ZREM', KEYS[base + 5], ARGV[4]) end

@@ -91,6 +91,32 @@ describe('SettleQuota (real Redis)', () => {
     expect(await counter(`audio:${c.windows.day}`)).toBe('0');
   });
 
+  it("keeps a counter's expiry (its window's), and gives one only to a counter the settle itself creates", async () => {
+    const { redis, reserve, settle, counter } = await build();
+    const w = windowsAt(T0);
+    const tpm = `quota:{t:ten_1}:tpm:${w.minute}`;
+    const a = await reserve.execute(PRINCIPAL, tokens(100), false);
+    const b = await reserve.execute(PRINCIPAL, ZERO, false);
+    const windowTtl = await redis.pttl(tpm);
+    expect(windowTtl).toBeGreaterThan(0);
+    expect(windowTtl).toBeLessThanOrEqual(w.msToMinuteEnd + 60_000);
+    // Back to 0, then up by b's delta: the counter holds exactly the delta, as a new one would, yet it
+    // keeps the window's expiry (not a day's).
+    await settle.execute(a, ZERO);
+    expect(await counter(`tpm:${w.minute}`)).toBe('0');
+    await settle.execute(b, tokens(50));
+    expect(await counter(`tpm:${w.minute}`)).toBe('50');
+    expect(await redis.pttl(tpm)).toBeLessThanOrEqual(w.msToMinuteEnd + 60_000);
+
+    // A window that expired before the settle: the counter the settle creates expires within a day.
+    const c = await reserve.execute(PRINCIPAL, tokens(10), false);
+    await redis.del(tpm);
+    await settle.execute(c, tokens(50));
+    expect(await counter(`tpm:${w.minute}`)).toBe('40');
+    expect(await redis.pttl(tpm)).toBeGreaterThan(w.msToMinuteEnd + 60_000);
+    expect(await redis.pttl(tpm)).toBeLessThanOrEqual(86_400_000);
+  });
+
   it('releasing (actual 0) gives the reserved tokens back to the next request', async () => {
     const { reserve, settle } = await build({ tokens_per_minute: 100 });
     const reservation = await reserve.execute(PRINCIPAL, tokens(100), false);

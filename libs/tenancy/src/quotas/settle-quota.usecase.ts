@@ -1,4 +1,4 @@
-import type { QuotaAmounts, QuotaRepository } from './quota.repository';
+import type { QuotaAmounts, QuotaRepository, ScriptCall } from './quota.repository';
 import type { Reservation } from './reserve-quota.usecase';
 
 /**
@@ -11,18 +11,23 @@ export class SettleQuota {
   constructor(private readonly quotas: QuotaRepository) {}
 
   async execute(reservation: Reservation, actual: QuotaAmounts): Promise<boolean> {
-    return this.quotas.settle(
-      reservation.principal,
-      reservation.windows,
-      {
-        tokens: actual.tokens - reservation.estimate.tokens,
-        spendMicros: actual.spendMicros - reservation.estimate.spendMicros,
-        audioMs: actual.audioMs - reservation.estimate.audioMs,
-      },
-      reservation.leaseId,
-      reservation.id,
-    );
+    const { principal, windows, leaseId, id } = reservation;
+    return this.quotas.settle(principal, windows, settleDelta(reservation, actual), leaseId, id);
   }
+
+  /** The settle script's keys and arguments for this reservation (run elsewhere, e.g. with the usage event). */
+  call(reservation: Reservation, actual: QuotaAmounts): ScriptCall {
+    const { principal, windows, leaseId, id } = reservation;
+    return this.quotas.settleCall(principal, windows, settleDelta(reservation, actual), leaseId, id);
+  }
+}
+
+function settleDelta(reservation: Reservation, actual: QuotaAmounts): QuotaAmounts {
+  return {
+    tokens: actual.tokens - reservation.estimate.tokens,
+    spendMicros: actual.spendMicros - reservation.estimate.spendMicros,
+    audioMs: actual.audioMs - reservation.estimate.audioMs,
+  };
 }
 
 /** Keeps a long stream's lease alive until `stop()`; a crashed replica simply stops renewing. */

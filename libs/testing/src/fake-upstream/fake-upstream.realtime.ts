@@ -172,7 +172,8 @@ export class FakeRealtimeSession {
     const item: FakeItem = { id: id('item'), type: 'message', role: 'user', text: '' };
     const previous = this.items.at(-1)?.id ?? null;
     this.items.push(item);
-    this.inputAudioMsPending += (this.audioBytes / 48_000) * 1000;
+    const committedMs = (this.audioBytes / 48_000) * 1000;
+    this.inputAudioMsPending += committedMs;
     this.audioBytes = 0;
     this.send({ type: 'input_audio_buffer.committed', previous_item_id: previous, item_id: item.id });
     const wire = {
@@ -185,9 +186,36 @@ export class FakeRealtimeSession {
     };
     this.send({ type: 'conversation.item.added', previous_item_id: previous, item: wire });
     this.send({ type: 'conversation.item.done', previous_item_id: previous, item: wire });
+    this.transcribe(item.id, committedMs);
     const vad = (this.session.audio as { input: { turn_detection: { create_response?: boolean } | null } }).input
       .turn_detection;
     if (vad?.create_response) return this.respond(null);
+  }
+
+  /**
+   * With `audio.input.transcription` on, a committed turn is "transcribed" as OpenAI does it: a delta and
+   * `…input_audio_transcription.completed` with token usage. The fake hears the speech clip's transcript
+   * (`SPEECH_TRANSCRIPT`) whatever was sent.
+   */
+  private transcribe(itemId: string, ms: number): void {
+    const transcription = (this.session.audio as { input: { transcription?: unknown } }).input.transcription;
+    if (!transcription) return;
+    const ref = { item_id: itemId, content_index: 0 };
+    const audioTokens = Math.ceil((ms / 1000) * REALTIME_AUDIO_TOKENS_PER_SECOND.input);
+    const textTokens = SPEECH_TRANSCRIPT.split(' ').length;
+    this.send({ type: 'conversation.item.input_audio_transcription.delta', ...ref, delta: SPEECH_TRANSCRIPT });
+    this.send({
+      type: 'conversation.item.input_audio_transcription.completed',
+      ...ref,
+      transcript: SPEECH_TRANSCRIPT,
+      usage: {
+        type: 'tokens',
+        input_tokens: audioTokens,
+        input_token_details: { text_tokens: 0, audio_tokens: audioTokens },
+        output_tokens: textTokens,
+        total_tokens: audioTokens + textTokens,
+      },
+    });
   }
 
   private createItem(item: Record<string, unknown>, previousItemId: unknown): void {

@@ -16,7 +16,7 @@ const state = {
   playedSamples: 0, // answer samples rendered by the player worklet
   playedMs: 0,
   playedRms: 0, // level of the rendered answer audio, 0–1 (silence would be 0)
-  transcript: [], // { itemId, role, text, truncated }
+  transcript: [], // { itemId, role, text, truncated, transcribed (the user's words, not "(speech…)") }
   tools: [], // { callId, name, arguments }
   serverTools: [], // { responseId, name, status }: tools the gateway ran (response.done metadata)
   usage: [], // { responseId, status, usage }
@@ -50,7 +50,11 @@ function sessionConfig() {
   return {
     type: 'realtime',
     audio: {
-      input: { turn_detection: turns() === 'vad' ? { type: 'server_vad' } : null },
+      input: {
+        turn_detection: turns() === 'vad' ? { type: 'server_vad' } : null,
+        // Input audio transcription: the user's turns shown as words (a model serving audio/transcriptions).
+        transcription: $('transcribe').value ? { model: $('transcribe').value } : null,
+      },
       output: { voice: $('voice').value, speed: Number($('speed').value) },
     },
   };
@@ -78,6 +82,27 @@ async function loadModels() {
   } catch (error) {
     // A client secret may not list models: the id can still be typed.
     showError({ message: `Could not list models: ${error.message}. Type a model id instead.` });
+  }
+  await loadTranscriptionModels(key);
+}
+
+/** The models that can transcribe the user's turns (`audio.input.transcription`); "off" stays first. */
+async function loadTranscriptionModels(key) {
+  try {
+    const response = await fetch('v1/models?endpoint=audio/transcriptions', {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    if (!response.ok) return; // a client secret may not list models: transcription stays off
+    const body = await response.json();
+    const off = Object.assign(document.createElement('option'), { value: '', textContent: 'off' });
+    $('transcribe').replaceChildren(
+      off,
+      ...body.data.map((model) =>
+        Object.assign(document.createElement('option'), { value: model.id, textContent: model.id }),
+      ),
+    );
+  } catch {
+    // Not fatal: the page works without transcription.
   }
 }
 
@@ -174,6 +199,19 @@ function setText(itemId, role, text) {
   state.transcript.find((line) => line.itemId === itemId).text = text;
 }
 
+/** The user's words for a turn (input audio transcription): replaces "(speech, n s)" as they arrive. */
+function setUserWords(itemId, text, done) {
+  entry(itemId, 'user');
+  const line = state.transcript.find((candidate) => candidate.itemId === itemId);
+  const words = line.transcribed ? text : text.trimStart();
+  setText(itemId, 'user', done ? text : (line.transcribed ? line.text : '') + words);
+  line.transcribed = true;
+}
+
+function transcribed(itemId) {
+  return state.transcript.some((line) => line.itemId === itemId && line.transcribed);
+}
+
 function userText(item) {
   const parts = item.content ?? [];
   const said = parts
@@ -215,8 +253,18 @@ function onEvent(event) {
       break;
     case 'conversation.item.added':
     case 'conversation.item.done':
-      if (event.item.role === 'user') setText(event.item.id, 'user', userText(event.item));
+      if (event.item.role === 'user' && !transcribed(event.item.id))
+        setText(event.item.id, 'user', userText(event.item));
       if (event.item.role === 'assistant') entry(event.item.id, 'assistant');
+      break;
+    case 'conversation.item.input_audio_transcription.delta':
+      setUserWords(event.item_id, event.delta, false);
+      break;
+    case 'conversation.item.input_audio_transcription.completed':
+      setUserWords(event.item_id, event.transcript, true);
+      break;
+    case 'conversation.item.input_audio_transcription.failed':
+      showError({ ...event.error, message: `Your turn was not transcribed: ${event.error.message}` });
       break;
     case 'response.created':
       responseActive = true;
@@ -373,7 +421,7 @@ $('key').addEventListener('change', () => {
 });
 $('connect').addEventListener('click', () => void (socket || audio ? disconnect() : connect()));
 $('speed').addEventListener('input', () => ($('speed-value').textContent = Number($('speed').value).toFixed(2)));
-for (const control of [$('voice'), $('speed')]) {
+for (const control of [$('voice'), $('speed'), $('transcribe')]) {
   control.addEventListener('change', () => send({ type: 'session.update', session: sessionConfig() }));
 }
 for (const radio of document.querySelectorAll('input[name="turns"]')) {

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { isRedisOutage } from './redis-outage';
+import { RedisTickBatch } from './redis-tick-batch';
+
+describe('RedisTickBatch (real Redis)', () => {
+  // The apps may not use @voxgate/testing: a client of the test Redis under a key prefix of its own.
+  const prefix = `vgtest:${randomBytes(6).toString('hex')}:`;
+  let redis: Redis;
+  const testRedis = () => ({ redis });
+  beforeEach(() => {
+    redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', {
+      keyPrefix: prefix,
+      maxRetriesPerRequest: 1,
+    });
+  });
+  afterEach(async () => {
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys.map((key) => key.slice(prefix.length)));
+    redis.disconnect();
+  });
+
+  it("outside a cluster, sends one turn's commands as one pipeline, whatever their tags, in order, each resolving with its own reply", async () => {
+    const { redis } = testRedis();
+    const pipelines = jest.spyOn(redis, 'pipeline');
+    const batch = new RedisTickBatch(redis, false);
+    const replies = [
+      batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 2)),
+      batch.add('t:b', (pipeline) => pipeline.set('value:{t:b}', 'x')),
+      batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 3)),
+    ];
+    expect(pipelines).toHaveBeenCalledTimes(1);
+    await expect(Promise.all(replies)).resolves.toEqual([2, 'OK', 5]);
+
+    // The next turn starts a new pipeline.
+    await expect(batch.add('t:a', (pipeline) => pipeline.get('counter:{t:a}'))).resolves.toBe('5');
+    expect(pipelines).toHaveBeenCalledTimes(2);
+  });
+
+  it('sends nothing before the end of the turn (microtasks included), then sends it', async () => {
+    const { redis } = testRedis();
+    const batch = new RedisTickBatch(redis, false);
+    let exec: jest.SpyInstance | undefined;
+    const reply = batch.add('t:a', (pipeline) => {
+      exec = jest.spyOn(pipeline, 'exec');
+      pipeline.set('late:{t:a}', '1');
+    });
+    await Promise.resolve();
+    await new Promise<void>((resolve) => process.nextTick(resolve));
+    expect(exec).not.toHaveBeenCalled();
+    await expect(reply).resolves.toBe('OK');
+    expect(exec).toHaveBeenCalledTimes(1);
+    expect(await redis.get('late:{t:a}')).toBe('1');
+  });
+
+  it('on a cluster, one pipeline per hash tag and turn (a pipeline must stay in one slot)', async () => {
+    const { redis } = testRedis();
+    const pipelines = jest.spyOn(redis, 'pipeline');
+    const batch = new RedisTickBatch(redis, true);
+    const replies = [
+      batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 1)),
+      batch.add('t:b', (pipeline) => pipeline.incrby('counter:{t:b}', 1)),
+      batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 1)),
+    ];
+    expect(pipelines).toHaveBeenCalledTimes(2);
+    await expect(Promise.all(replies)).resolves.toEqual([1, 1, 2]);
+  });
+
+  it("a command's error rejects that command only", async () => {
+    const { redis } = testRedis();
+    await redis.set('text:{t:a}', 'not a number');
+    const batch = new RedisTickBatch(redis, false);
+    const failing = batch.add('t:a', (pipeline) => pipeline.incrby('text:{t:a}', 1));
+    const fine = batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 1));
+    await expect(failing).rejects.toThrow(/not an integer/);
+    await expect(fine).resolves.toBe(1);
+  });
+
+  it('with the connection down, every command of the turn rejects with an outage error', async () => {
+    // No offline queue, as the gateway's client: a closed connection fails each command at once.
+    const down = new Redis(1, '127.0.0.1', { lazyConnect: true, enableOfflineQueue: false });
+    down.disconnect();
+    const batch = new RedisTickBatch(down, false);
+    const replies = [
+      batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 1)),
+      batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 1)),
+    ];
+    for (const reply of replies) {
+      const error = await reply.catch((caught: unknown) => caught);
+      expect(isRedisOutage(error)).toBe(true);
+    }
+  });
+});
