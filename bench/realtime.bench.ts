@@ -23,18 +23,25 @@ import type { ProbeSample } from './gateway-memory-probe';
 // 2. Capacity, for each K in BENCH_SESSIONS: a fresh gateway, K sockets opened at once, each appending
 //    200 ms of (silent) audio every 2 s (10 % duty cycle, real time while it talks) for BENCH_HOLD_S;
 //    prints the gateway's RSS before / with all open / after closing, per session, and whether every
-//    session got `session.created` and stayed open.
+//    session got `session.created` and stayed open. BENCH_CAPACITY_AUDIO=speech appends slices of the
+//    speech clip instead (VAD on, no responses), so each talking session leases a Silero detector
+//    (`realtime.vad.engine: silero`) while it talks and for a second after.
 //
 // Exits 1 if a session fails to open or drops, or a turn gets no audio. No timed pass/fail: numbers only.
 // Run: `npm run bench:realtime` (builds the gateway; needs Redis). BENCH_TURNS (default 15),
 // BENCH_THINK_MS (default 300), BENCH_SILENCE_MS (VAD silence_duration_ms, default 500),
-// BENCH_SESSIONS (default 50,100,200), BENCH_HOLD_S (default 15).
+// BENCH_SESSIONS (default 50,100,200), BENCH_HOLD_S (default 15), BENCH_CAPACITY_AUDIO (silence | speech,
+// default silence), BENCH_VAD_ENGINES (realtime.vad.engine of each pass, default silero; e.g. energy,silero
+// measures both in one run, for ratios under the same load).
 
 const TURNS = Number(process.env.BENCH_TURNS ?? 15);
 const THINK_MS = Number(process.env.BENCH_THINK_MS ?? 300);
 const SILENCE_MS = Number(process.env.BENCH_SILENCE_MS ?? 500);
 const SESSIONS = (process.env.BENCH_SESSIONS ?? '50,100,200').split(',').map(Number);
 const HOLD_S = Number(process.env.BENCH_HOLD_S ?? 15);
+const CAPACITY_SPEECH = process.env.BENCH_CAPACITY_AUDIO === 'speech';
+/** `realtime.vad.engine` of the gateways, each measured in turn in the same run (default: the gateway's own default). */
+const ENGINES = (process.env.BENCH_VAD_ENGINES ?? 'silero').split(',') as Array<'silero' | 'energy'>;
 
 /** 24 kHz mono s16le: 48 bytes per ms, 960 per 20 ms frame. */
 const BYTES_PER_MS = 48;
@@ -330,13 +337,22 @@ interface Capacity {
   rssEnd: number;
   rssClosed: number;
   openMs: number;
+  /** The gateway's CPU time over the hold (from 3 s in to the end), as % of one core. */
+  cpuPercent: number;
 }
 
-async function capacity(upstreamUrl: string, k: number): Promise<Capacity> {
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks of 10 ms). */
+function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+async function capacity(upstreamUrl: string, k: number, engine: string): Promise<Capacity> {
   const gateway = await startBenchGateway(
     upstreamUrl,
     // Memory is measured here, not Redis latency: a busy machine must not fail handshakes on a timeout.
-    { redis: { commandTimeoutMs: 10_000 } },
+    { redis: { commandTimeoutMs: 10_000 }, realtime: { vad: { engine } } },
     {
       args: ['--expose-gc', '--require', path.join(__dirname, 'gateway-memory-probe.js')],
       env: { VOXGATE_PROBE_FILE: PROBE_FILE, VOXGATE_PROBE_UPSTREAM_PORT: new URL(upstreamUrl).port },
@@ -358,11 +374,25 @@ async function capacity(upstreamUrl: string, k: number): Promise<Capacity> {
     const openMs = performance.now() - started;
     const created = sessions.filter((session) => session.events.some((event) => event.type === 'session.created'));
     const silence = Buffer.alloc(BYTES_PER_MS * 200).toString('base64');
+    const slices = Array.from({ length: Math.floor(SPEECH.length / (BYTES_PER_MS * 200)) }, (_, index) =>
+      SPEECH.subarray(index * BYTES_PER_MS * 200, (index + 1) * BYTES_PER_MS * 200).toString('base64'),
+    );
+    if (CAPACITY_SPEECH) {
+      // VAD stays on (it is what is measured) but answers nothing: no upstream calls in a memory bench.
+      const vad = { type: 'server_vad', create_response: false, interrupt_response: false };
+      for (const session of sessions) {
+        session.send({
+          type: 'session.update',
+          session: { type: 'realtime', audio: { input: { turn_detection: vad } } },
+        });
+      }
+    }
     // Each session talks 200 ms every 2 s, the sessions staggered over the period.
     const timers = sessions.map((session, index) => {
+      let nth = index;
       const talk = () => {
-        if (session.socket.readyState === WebSocket.OPEN)
-          session.send({ type: 'input_audio_buffer.append', audio: silence });
+        const audio = CAPACITY_SPEECH ? slices[nth++ % slices.length]! : silence;
+        if (session.socket.readyState === WebSocket.OPEN) session.send({ type: 'input_audio_buffer.append', audio });
       };
       let interval: NodeJS.Timeout | undefined;
       const start = setTimeout(
@@ -379,8 +409,11 @@ async function capacity(upstreamUrl: string, k: number): Promise<Capacity> {
     });
     await sleep(Math.min(3000, HOLD_S * 1000));
     const rssOpen = rssOf(gateway.pid);
+    const cpuOpen = cpuSecondsOf(gateway.pid);
+    const holdStarted = performance.now();
     await sleep(Math.max(0, HOLD_S * 1000 - 3000));
     const rssEnd = rssOf(gateway.pid);
+    const cpuPercent = ((cpuSecondsOf(gateway.pid) - cpuOpen) / ((performance.now() - holdStarted) / 1000)) * 100;
     const liveOpen = live(await probeAfterGc());
     for (const stop of timers) stop();
     const openAtEnd = sessions.filter((session) => session.closed === null).length;
@@ -401,6 +434,7 @@ async function capacity(upstreamUrl: string, k: number): Promise<Capacity> {
       rssEnd,
       rssClosed,
       openMs,
+      cpuPercent,
     };
   } finally {
     await gateway.stop();
@@ -422,44 +456,47 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(1))
         .join(' ')}`,
     );
-    const gateway = await startBenchGateway(upstream.url);
-    let turns: Turn[];
-    try {
-      await setGenerousQuotas(gateway);
-      turns = await latency(gateway);
-    } finally {
-      await gateway.stop();
-    }
-    console.log(
-      `\nlatency: ${TURNS} server-VAD turns (+1 warm-up), speech clip ${(SPEECH.length / BYTES_PER_MS).toFixed(0)} ms (speech ends at ${SPEECH_END_MS} ms), silence_duration_ms ${SILENCE_MS}, upstream think ${THINK_MS} ms then 20 ms chunks at real time`,
-    );
-    console.log('| ms | p50 | p95 |');
-    console.log('|---|---|---|');
-    const row = (label: string, pick: (t: Turn) => number) =>
-      console.log(
-        `| ${label} | ${percentile(turns.map(pick), 50).toFixed(0)} | ${percentile(turns.map(pick), 95).toFixed(0)} |`,
-      );
-    row('end of speech → first audio delta (user wait)', (t) => t.wait);
-    row('  of which VAD silence window (fixed)', () => SILENCE_MS);
-    row('  of which upstream time to first audio', (t) => t.upstream);
-    row('  of which gateway share', (t) => t.wait - SILENCE_MS - t.upstream);
-    row('    gateway: end of silence window → upstream request received', (t) => t.beforeUpstream);
-    row('    gateway: upstream first audio → client first delta', (t) => t.afterUpstream);
-    row('VAD audio_end_ms − speech end in clip', (t) => t.vadEndMs - SPEECH_END_MS);
+    for (const engine of ENGINES) {
+      const gateway = TURNS > 0 ? await startBenchGateway(upstream.url, { realtime: { vad: { engine } } }) : null;
+      let turns: Turn[] = [];
+      try {
+        if (gateway) await setGenerousQuotas(gateway);
+        if (gateway) turns = await latency(gateway);
+      } finally {
+        await gateway?.stop();
+      }
+      if (turns.length > 0)
+        console.log(
+          `\nlatency (vad.engine ${engine}): ${TURNS} server-VAD turns (+1 warm-up), speech clip ${(SPEECH.length / BYTES_PER_MS).toFixed(0)} ms (speech ends at ${SPEECH_END_MS} ms), silence_duration_ms ${SILENCE_MS}, upstream think ${THINK_MS} ms then 20 ms chunks at real time`,
+        );
+      if (turns.length > 0) console.log('| ms | p50 | p95 |\n|---|---|---|');
+      const row = (label: string, pick: (t: Turn) => number) =>
+        turns.length > 0 &&
+        console.log(
+          `| ${label} | ${percentile(turns.map(pick), 50).toFixed(0)} | ${percentile(turns.map(pick), 95).toFixed(0)} |`,
+        );
+      row('end of speech → first audio delta (user wait)', (t) => t.wait);
+      row('  of which VAD silence window (fixed)', () => SILENCE_MS);
+      row('  of which upstream time to first audio', (t) => t.upstream);
+      row('  of which gateway share', (t) => t.wait - SILENCE_MS - t.upstream);
+      row('    gateway: end of silence window → upstream request received', (t) => t.beforeUpstream);
+      row('    gateway: upstream first audio → client first delta', (t) => t.afterUpstream);
+      row('VAD audio_end_ms − speech end in clip', (t) => t.vadEndMs - SPEECH_END_MS);
 
-    console.log(
-      `\ncapacity: K sessions opened at once on a fresh gateway, each appending 200 ms every 2 s, held ${HOLD_S} s`,
-    );
-    console.log(
-      '| K | opened | session.created | open at end | open all ms | RSS before MiB | RSS 3 s in MiB | RSS at end MiB | RSS per session KiB | RSS after close MiB | live heap+external per session KiB (after GC) | live after close − before KiB |',
-    );
-    console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
-    for (const k of SESSIONS) {
-      const c = await capacity(upstream.url, k);
-      if (c.opened < k || c.created < k || c.openAtEnd < k) failed = true;
       console.log(
-        `| ${k} | ${c.opened} | ${c.created} | ${c.openAtEnd} | ${c.openMs.toFixed(0)} | ${mib(c.rssBefore)} | ${mib(c.rssOpen)} | ${mib(c.rssEnd)} | ${((c.rssEnd - c.rssBefore) / 1024 / k).toFixed(0)} | ${mib(c.rssClosed)} | ${((c.liveOpen - c.liveBefore) / 1024 / k).toFixed(0)} | ${((c.liveClosed - c.liveBefore) / 1024).toFixed(0)} |`,
+        `\ncapacity (vad.engine ${engine}): K sessions opened at once on a fresh gateway, each appending 200 ms of ${CAPACITY_SPEECH ? 'speech (VAD on, no answers)' : 'silence'} every 2 s, held ${HOLD_S} s`,
       );
+      console.log(
+        '| K | opened | session.created | open at end | open all ms | RSS before MiB | RSS 3 s in MiB | RSS at end MiB | RSS per session KiB | RSS after close MiB | live heap+external per session KiB (after GC) | live after close − before KiB | gateway CPU % of a core (hold) |',
+      );
+      console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+      for (const k of SESSIONS) {
+        const c = await capacity(upstream.url, k, engine);
+        if (c.opened < k || c.created < k || c.openAtEnd < k) failed = true;
+        console.log(
+          `| ${k} | ${c.opened} | ${c.created} | ${c.openAtEnd} | ${c.openMs.toFixed(0)} | ${mib(c.rssBefore)} | ${mib(c.rssOpen)} | ${mib(c.rssEnd)} | ${((c.rssEnd - c.rssBefore) / 1024 / k).toFixed(0)} | ${mib(c.rssClosed)} | ${((c.liveOpen - c.liveBefore) / 1024 / k).toFixed(0)} | ${((c.liveClosed - c.liveBefore) / 1024).toFixed(0)} | ${c.cpuPercent.toFixed(0)} |`,
+        );
+      }
     }
     console.log(
       `load at end ${os

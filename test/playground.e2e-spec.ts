@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describeWithChromium, launchChromium } from './support/chromium';
 import { useRelayEnv } from './support/e2e-env';
 import { ALIAS, relayConfig } from './support/relay-config';
+import { registerTool } from './support/tools-env';
 
 /** Screenshots and the microphone's WAV; ignored by git (`/test/output/`). */
 const OUTPUT = path.resolve(__dirname, 'output/playground');
@@ -236,6 +237,27 @@ describeWithChromium('GET /playground in real Chromium (fake microphone, built g
     const screenshot = path.join(OUTPUT, 'push-to-talk-barge-in.png');
     await page.screenshot({ path: screenshot, fullPage: true });
     expect(statSync(screenshot).size).toBeGreaterThan(10_000);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+  it('lists the server tools the gateway ran in a turn under Tools (from response.done metadata)', async () => {
+    const { gateway, upstream, tenantId } = env();
+    await registerTool(gateway, tenantId, { name: 'kb', implementation: { type: 'builtin', module: 'search' } });
+    // The VAD turn's completion calls the tenant's tool; the gateway runs it, then the model answers.
+    upstream.enqueue({ kind: 'toolCalls', calls: [{ name: 'kb', arguments: { query: 'opening hours' } }] });
+    const { page, problems } = await openPlayground();
+    await page.fill('#model', ALIAS);
+    await page.click('#connect');
+    await page.waitForSelector('#app[data-status="connected"]');
+    await page.waitForFunction(
+      () => (globalThis as unknown as { __playground: PlaygroundState }).__playground.usage.length === 1,
+      undefined,
+      { timeout: 30_000 },
+    );
+    await expect(page.textContent('#tools')).resolves.toContain('kb — ran on the gateway (ok)');
+    expect((await stateOf(page)).errors).toEqual([]);
+    const screenshot = path.join(OUTPUT, 'server-tool.png');
+    await page.screenshot({ path: screenshot, fullPage: true });
     expect(problems).toEqual([]);
     await page.close();
   });

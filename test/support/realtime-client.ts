@@ -38,6 +38,7 @@ const SCHEMA_OF: Record<string, string> = {
   'response.output_text.done': 'RealtimeServerEventResponseTextDone',
   'response.function_call_arguments.delta': 'RealtimeServerEventResponseFunctionCallArgumentsDelta',
   'response.function_call_arguments.done': 'RealtimeServerEventResponseFunctionCallArgumentsDone',
+  'rate_limits.updated': 'RealtimeServerEventRateLimitsUpdated',
 };
 
 /**

@@ -184,6 +184,30 @@ export const GatewayConfigSchema = z.strictObject({
       maxDecodedBytes: positiveInt.default(64 * 1024 * 1024),
     })
     .prefault({}),
+  realtime: z
+    .strictObject({
+      vad: z
+        .strictObject({
+          /**
+           * The detector behind `turn_detection` on bridged sessions: `silero` (default; the vendored Silero
+           * VAD through sherpa-onnx-node, tells speech from noise) or `energy` (RMS level, no model). When
+           * Silero cannot load, the gateway warns at boot and uses `energy`.
+           */
+          engine: z.enum(['silero', 'energy']).default('silero'),
+          /**
+           * Silero detectors the process may hold (about 9 MiB each; one per session while it talks).
+           * Past it, a session that starts talking is judged by level (as `energy`) until one is free.
+           */
+          maxDetectors: positiveInt.default(64),
+        })
+        .prefault({}),
+      /**
+       * User audio one bridged turn's request carries, as WAV bytes (default 8 MiB, about 3 minutes at
+       * 24 kHz): older user turns go as their transcript or a placeholder.
+       */
+      historyAudioBytes: positiveInt.default(8 * 1024 * 1024),
+    })
+    .prefault({}),
   sessions: z
     .strictObject({
       /** A session is forgotten this long after its last use. */

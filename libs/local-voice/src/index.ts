@@ -8,6 +8,7 @@ export type { EngineAvailability, LibraryPaths } from './worker/engine.protocol'
 export type { WorkerScript } from './worker/worker-script';
 export { detectSpeech, type VadEngine, type VadOptions, type VadSegment } from './vad/energy-vad';
 export { DEFAULT_SILERO_MODEL, SileroVad } from './vad/silero-vad';
+export { type SileroWindow, SileroWindowPool } from './vad/silero-window-pool';
 export { splitSentences } from './text/sentences';
 export { normalizeWords, wordErrorRate, wordErrors } from './text/word-error-rate';
 export {

@@ -30,6 +30,15 @@ export const ServerVadUpdateSchema = z.strictObject({
 });
 export type ServerVadUpdate = z.infer<typeof ServerVadUpdateSchema>;
 
+/** Spec `RealtimeTurnDetection`, semantic VAD (mapped onto the VAD by `eagerness`; see semantic-vad.ts). */
+export const SemanticVadUpdateSchema = z.strictObject({
+  type: z.literal('semantic_vad'),
+  eagerness: z.enum(['low', 'medium', 'high', 'auto']).optional(),
+  create_response: z.boolean().optional(),
+  interrupt_response: z.boolean().optional(),
+});
+export type SemanticVadUpdate = z.infer<typeof SemanticVadUpdateSchema>;
+
 export const VOICES = [
   'alloy',
   'ash',
@@ -73,7 +82,10 @@ export const SessionUpdateSchema = z.strictObject({
           format: AudioFormatSchema.optional(),
           transcription: InputTranscriptionSchema.nullable().optional(),
           noise_reduction: z.null().optional(),
-          turn_detection: ServerVadUpdateSchema.nullable().optional(),
+          turn_detection: z
+            .discriminatedUnion('type', [ServerVadUpdateSchema, SemanticVadUpdateSchema])
+            .nullable()
+            .optional(),
         })
         .optional(),
       output: z

@@ -16,8 +16,11 @@ import type {
   ResponseObject,
   ServerEvent,
 } from './server-events';
+import { detectorSettingsOf } from './semantic-vad';
 import { ServerVadDetector } from './server-vad';
 import { applySessionUpdate, defaultSession, normalizeFormat } from './session-config';
+import type { TurnDetector, TurnDetectorFactory } from './turn-detector';
+import { type RateLimit, type ToolRunSummary, toolRunsOf, withToolRuns } from './turn-report';
 import type { TurnAudioFormat, TurnRunner } from './turn-runner';
 
 export interface RealtimeSessionOptions {
@@ -52,6 +55,11 @@ export interface RealtimeSessionOptions {
    */
   readonly historyAudioBytes?: number;
   /**
+   * Builds the detector behind `turn_detection` (the gateway's `realtime.vad.engine`: Silero or energy);
+   * default: the energy detector (`ServerVadDetector`).
+   */
+  readonly turnDetector?: TurnDetectorFactory;
+  /**
    * Input audio transcription (`audio.input.transcription`) of committed user turns; without it the
    * session refuses to turn transcription on.
    */
@@ -79,7 +87,7 @@ export class RealtimeSession {
   private config: RealtimeSessionObject;
   private readonly buffer: InputAudioBuffer;
   private readonly conversation = new Conversation();
-  private vad: ServerVadDetector | null = null;
+  private vad: TurnDetector | null = null;
   private speechItemId: string | null = null;
   private speechStartMs = 0;
   private active: ActiveResponse | null = null;
@@ -151,6 +159,7 @@ export class RealtimeSession {
   /** The socket closed: abort a response in flight, emit nothing more. */
   async close(): Promise<void> {
     this.closed = true;
+    this.vad?.dispose();
     const active = this.active;
     if (active) {
       active.cancelReason = 'client_cancelled';
@@ -432,6 +441,8 @@ export class RealtimeSession {
       1000 / (sampleRateOf(format) * (audioFormat === 'pcm16' ? 2 : 1)),
     );
     let done: ResponseObject;
+    const toolRuns: ToolRunSummary[] = [];
+    let rateLimits: readonly RateLimit[] | null = null;
     const unstored = this.conversation.unstored();
     let stored = false;
     try {
@@ -453,9 +464,11 @@ export class RealtimeSession {
         sessionId: this.options.sessionId ?? null,
         newMessages: unstored.messages,
         onStored: () => (stored = true),
+        onRateLimits: (limits) => (rateLimits = limits),
       });
       for await (const chunk of stream) {
         if (active.controller.signal.aborted) break;
+        toolRuns.push(...toolRunsOf(chunk));
         run.push(chunk);
       }
       if (active.controller.signal.aborted) throw active.controller.signal.reason;
@@ -475,7 +488,9 @@ export class RealtimeSession {
       }
     }
     if (stored) this.conversation.markStored([...unstored.ids, ...done.output.map((item) => item.id)]);
+    done.metadata = withToolRuns(done.metadata, toolRuns);
     this.send({ type: 'response.done', response: done });
+    if (rateLimits) this.send({ type: 'rate_limits.updated', rate_limits: [...rateLimits] });
     this.options.onResponseDone?.(done);
   }
 
@@ -489,7 +504,10 @@ export class RealtimeSession {
 
   private resetVad(): void {
     const settings = this.config.audio.input.turn_detection;
-    this.vad = settings ? new ServerVadDetector(settings, this.buffer.sampleRate, this.buffer.totalSamples) : null;
+    this.vad?.dispose();
+    const create: TurnDetectorFactory =
+      this.options.turnDetector ?? ((vad, rate, start) => new ServerVadDetector(vad, rate, start));
+    this.vad = settings ? create(detectorSettingsOf(settings), this.buffer.sampleRate, this.buffer.totalSamples) : null;
     this.speechItemId = null;
   }
 

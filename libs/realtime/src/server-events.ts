@@ -1,5 +1,6 @@
 import type { AudioFormatInput, FunctionTool, ToolChoice } from './client-events';
 import type { InputTranscription, InputTranscriptionUsage } from './input-transcription';
+import type { RateLimit } from './turn-report';
 
 /**
  * The server events the bridge sends (spec `RealtimeServerEvent*`, GA names). Each carries a server
@@ -27,6 +28,19 @@ export interface ServerVad {
   readonly interrupt_response: boolean;
 }
 
+/**
+ * Spec `RealtimeTurnDetection` "Semantic VAD". The bridge has no turn-end model: it runs the same VAD as
+ * `server_vad` with a silence duration chosen by `eagerness` (`semantic-vad.ts`).
+ */
+export interface SemanticVad {
+  readonly type: 'semantic_vad';
+  readonly eagerness: 'low' | 'medium' | 'high' | 'auto';
+  readonly create_response: boolean;
+  readonly interrupt_response: boolean;
+}
+
+export type TurnDetection = ServerVad | SemanticVad;
+
 export type AudioFormat = { type: 'audio/pcm'; rate: 24000 } | { type: 'audio/pcmu' } | { type: 'audio/pcma' };
 export type { AudioFormatInput };
 
@@ -44,7 +58,7 @@ export interface RealtimeSessionObject {
       readonly format: AudioFormat;
       /** Input audio transcription of each committed user turn; null: off (the default). */
       readonly transcription: InputTranscription | null;
-      readonly turn_detection: ServerVad | null;
+      readonly turn_detection: TurnDetection | null;
     };
     readonly output: { readonly format: AudioFormat; readonly voice: string; readonly speed: number };
   };
@@ -164,6 +178,7 @@ export type ServerEvent =
   | { type: 'conversation.item.deleted'; item_id: string }
   | { type: 'conversation.item.truncated'; item_id: string; content_index: number; audio_end_ms: number }
   | { type: 'response.created' | 'response.done'; response: ResponseObject }
+  | { type: 'rate_limits.updated'; rate_limits: RateLimit[] }
   | {
       type: 'response.output_item.added' | 'response.output_item.done';
       response_id: string;

@@ -1,4 +1,4 @@
-import type { ServerVad } from './server-events';
+import type { TurnDetector, TurnDetectorSettings } from './turn-detector';
 
 export type VadEvent =
   | { type: 'speech_started'; audioStartMs: number }
@@ -21,9 +21,10 @@ const START_FRAMES = 3;
  * `audio_end_ms` is the end of the last voiced frame. Times are on the session's audio clock.
  *
  * Cheap (one pass, no allocation per frame) and deterministic; it cannot tell speech from loud noise,
- * which a model-based VAD (Silero) would. The detector is fed every appended sample in order.
+ * which the model-based detector does (`ModelVadDetector`, Silero; `realtime.vad.engine`). The detector is fed
+ * every appended sample in order.
  */
-export class ServerVadDetector {
+export class ServerVadDetector implements TurnDetector {
   private readonly frameSamples: number;
   private readonly level: number;
   private frameSum = 0;
@@ -37,7 +38,7 @@ export class ServerVadDetector {
   private silentMs = 0;
 
   constructor(
-    private readonly settings: ServerVad,
+    private readonly settings: TurnDetectorSettings,
     private readonly sampleRate: number,
     startSample = 0,
   ) {
@@ -66,6 +67,10 @@ export class ServerVadDetector {
     this.speaking = false;
     this.voicedRun = 0;
     this.silentMs = 0;
+  }
+
+  dispose(): void {
+    // Holds nothing but counters.
   }
 
   private endFrame(events: VadEvent[]): void {

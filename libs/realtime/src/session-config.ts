@@ -1,5 +1,6 @@
 import type { AudioFormatInput, SessionUpdate } from './client-events';
-import type { AudioFormat, RealtimeSessionObject, ServerVad } from './server-events';
+import { DEFAULT_SEMANTIC_VAD } from './semantic-vad';
+import type { AudioFormat, RealtimeSessionObject, SemanticVad, ServerVad } from './server-events';
 
 /** Server VAD defaults (spec `RealtimeTurnDetection`, values of the `session.created` example). */
 export const DEFAULT_SERVER_VAD: ServerVad = {
@@ -42,7 +43,8 @@ export function normalizeFormat(format: AudioFormatInput): AudioFormat {
 /**
  * `session.update` semantics: only fields present change, nested objects merge deeply (an update of
  * `audio.output.voice` keeps `audio.input`), arrays are replaced, `turn_detection: null` turns VAD off,
- * and a partial `server_vad` merges into the current one (or the defaults when VAD was off). `model` and
+ * and a partial `server_vad` or `semantic_vad` merges into the current one of the same type (or that
+ * type's defaults when VAD was off or of the other type). `model` and
  * `id` are fixed for the session: the model was admitted at the handshake. Ignored fields: `tracing`,
  * `include`, `truncation`, `prompt`.
  */
@@ -51,8 +53,11 @@ export function applySessionUpdate(current: RealtimeSessionObject, update: Sessi
   const output = update.audio?.output;
   let turnDetection = current.audio.input.turn_detection;
   if (input?.turn_detection === null) turnDetection = null;
-  else if (input?.turn_detection) {
-    const base = turnDetection ?? DEFAULT_SERVER_VAD;
+  else if (input?.turn_detection?.type === 'semantic_vad') {
+    const base = turnDetection?.type === 'semantic_vad' ? turnDetection : DEFAULT_SEMANTIC_VAD;
+    turnDetection = { ...base, ...(definedOnly(input.turn_detection) as Partial<SemanticVad>), type: 'semantic_vad' };
+  } else if (input?.turn_detection) {
+    const base = turnDetection?.type === 'server_vad' ? turnDetection : DEFAULT_SERVER_VAD;
     turnDetection = { ...base, ...(definedOnly(input.turn_detection) as Partial<ServerVad>), type: 'server_vad' };
   }
   return {

@@ -1,5 +1,6 @@
 import type { ChatCompletionChunk } from '@voxgate/openai-wire';
 import type { FunctionTool, ToolChoice } from './client-events';
+import type { RateLimit } from './turn-report';
 
 /** A chat-completions message as the bridge sends it (the subset of the wire format it produces). */
 export type TurnMessage =
@@ -52,6 +53,12 @@ export interface TurnRequest {
   readonly newMessages: readonly TurnMessage[];
   /** Called when the runner stored the turn (completed, or cancelled after part of it was delivered). */
   readonly onStored: () => void;
+  /**
+   * Told the caller's rate limits once the turn was admitted (the quota reservation's numbers: what is
+   * left with this turn's estimate reserved); the session reports them after `response.done` as
+   * `rate_limits.updated`. Optional: a runner with no limits never calls it.
+   */
+  readonly onRateLimits?: (limits: readonly RateLimit[]) => void;
 }
 
 /**
@@ -65,7 +72,9 @@ export interface TurnRequest {
  * tools, the session store and tracing apply to every turn exactly as to an HTTP request.
  *
  * Contract: chunks arrive in order; the iterator ends after the last chunk; after `signal` aborts it
- * ends (or throws an `AbortError`) promptly and the upstream call is gone.
+ * ends (or throws an `AbortError`) promptly and the upstream call is gone. A chunk may carry the gateway's
+ * `voxgate: { tool_runs }` extension (server tools the pipeline ran): the session lists them in
+ * `response.done`'s metadata (`turn-report.ts`).
  */
 export interface TurnRunner {
   run(request: TurnRequest): AsyncIterable<ChatCompletionChunk>;

@@ -28,6 +28,7 @@ export {
   speechWav,
 } from './audio/audio-fixtures';
 export { parseWav, type WavInfo, wavFromPcm16 } from './audio/wav.format';
+export { whiteNoise } from './audio/white-noise';
 export { ffprobeAudio, hasFfprobe, type ProbedAudio } from './audio/ffprobe';
 
 export { FakeUpstream, type FakeUpstreamOptions } from './fake-upstream/fake-upstream.server';

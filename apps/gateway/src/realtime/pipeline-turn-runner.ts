@@ -14,6 +14,7 @@ import type { JsonLogger } from '../infra/json-logger';
 import type { CompletionDoor, CompletionPipeline } from '../chat/completion-pipeline';
 import type { StreamEnd } from '../chat/sse-writer';
 import { Handoff } from './chunk-handoff';
+import { rateLimitsOf } from './rate-limits';
 
 export interface PipelineTurnRunnerOptions {
   readonly pipeline: CompletionPipeline;
@@ -51,7 +52,10 @@ export class PipelineTurnRunner implements TurnRunner {
     const handoff = new Handoff<ChatCompletionChunk>();
     const started = performance.now();
     const door: CompletionDoor = {
-      admitted: () => undefined,
+      admitted: (headers) => {
+        const limits = rateLimitsOf(headers);
+        if (limits.length > 0) turn.onRateLimits?.(limits);
+      },
       json: () => undefined,
       stream: (events, { beforeDone }) => this.relay(events, handoff, abort, beforeDone),
       elapsedSeconds: () => (performance.now() - started) / 1000,

@@ -1,4 +1,10 @@
-import { RealtimeSession, type RealtimeSessionOptions, type SessionUpdate, type TurnRunner } from '@voxgate/realtime';
+import {
+  RealtimeSession,
+  type RealtimeSessionOptions,
+  type SessionUpdate,
+  type TurnDetectorFactory,
+  type TurnRunner,
+} from '@voxgate/realtime';
 import type { RawData, WebSocket } from 'ws';
 import type { JsonLogger } from '../infra/json-logger';
 import { EventRateLimiter, REALTIME_LIMITS } from './realtime-limits';
@@ -13,6 +19,8 @@ export interface RealtimeConnectionOptions {
   readonly maxBufferSeconds: number;
   /** Settings the session starts with (a client secret's bound session). */
   readonly initialSession?: SessionUpdate;
+  /** The detector behind `turn_detection` (`realtime.vad.engine`). */
+  readonly turnDetector?: TurnDetectorFactory;
   readonly logger: JsonLogger;
   /** Called once when the socket has closed and the session has ended. */
   readonly onClosed: () => void;
@@ -50,6 +58,7 @@ export class RealtimeConnection {
       ...(options.transcriber ? { transcriber: options.transcriber } : {}),
       maxBufferSeconds: options.maxBufferSeconds,
       ...(options.initialSession ? { initialSession: options.initialSession } : {}),
+      ...(options.turnDetector ? { turnDetector: options.turnDetector } : {}),
       lifetimeSeconds: REALTIME_LIMITS.lifetimeSeconds,
       emit: (event) => this.write(JSON.stringify(event)),
       onInvalidEvent: () => this.countViolation(),

@@ -1,6 +1,6 @@
 /**
  * Per-socket bounds of a realtime session. Constants for now (docs/realtime.md lists them); they become
- * config keys when an operator needs to change them.
+ * config keys when an operator needs to change them (the history's audio budget has: `realtime.historyAudioBytes`).
  */
 export const REALTIME_LIMITS = {
   /** Largest text frame accepted (`ws` maxPayload): 15 MiB of audio per append (OpenAI's) as base64. */
@@ -16,12 +16,6 @@ export const REALTIME_LIMITS = {
   maxBufferedBytes: 32 * 1024 * 1024,
   /** A session lives this long (OpenAI: 60 minutes), then closes (1000). */
   lifetimeSeconds: 3600,
-  /**
-   * User audio one turn's request carries, as WAV (8 MiB: about 3 minutes at 24 kHz): the newest user
-   * turns go as audio within it, older ones as transcript or placeholder (ADR 0013), so a turn's request
-   * stays near 11 MB of JSON however long the conversation.
-   */
-  historyAudioBytes: 8 * 1024 * 1024,
 } as const;
 
 /** A token bucket: `take()` is false once the client is over `perSecond` sustained plus `burst`. */

@@ -33,6 +33,7 @@ import { PipelineTurnRunner } from './pipeline-turn-runner';
 import { RealtimeConnection } from './realtime-connection';
 import { REALTIME_LIMITS } from './realtime-limits';
 import { loadStoredConversation, type RestoredItem } from './stored-conversation';
+import { createTurnDetection } from './turn-detection';
 import { TurnTranscriber } from './turn-transcriber';
 
 export const REALTIME_PATH = '/v1/realtime';
@@ -75,6 +76,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     history: app.get(LoadSessionHistory),
     passthrough: new PassthroughSessions(app),
     origins: app.get(OriginPolicy),
+    turnDetection: createTurnDetection(config, logger),
     transcription: app.get(Transcription),
     meteredAudio: app.get(MeteredAudio),
     transcripts: new InputTranscriptStore(app.get(REDIS), config.sessions.inputAudioTtlSeconds),
@@ -184,7 +186,14 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
           release();
         };
         const connection = passthrough
-          ? deps.passthrough.open({ socket, target: passthrough, principal, requestId: request.id, onClosed })
+          ? deps.passthrough.open({
+              socket,
+              target: passthrough,
+              principal,
+              requestId: request.id,
+              ...(initialSession ? { initialSession } : {}),
+              onClosed,
+            })
           : new RealtimeConnection({
               socket,
               model,
@@ -198,7 +207,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
                 connectionRequestId: request.id,
                 maxSilenceMs: config.server.sseMaxSilenceMs,
               }),
-              history: { sessionId, restored, historyAudioBytes: REALTIME_LIMITS.historyAudioBytes },
+              history: { sessionId, restored, historyAudioBytes: config.realtime.historyAudioBytes },
               transcriber: new TurnTranscriber({
                 transcription: deps.transcription,
                 metered: deps.meteredAudio,
@@ -207,6 +216,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
                 logger,
                 connectionRequestId: request.id,
               }),
+              turnDetector: deps.turnDetection.factory,
               maxBufferSeconds: config.audio.maxInputSeconds,
               ...(initialSession ? { initialSession } : {}),
               logger,

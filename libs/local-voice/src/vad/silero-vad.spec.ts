@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { whiteNoise } from '@voxgate/testing';
 import { speechClipPcm } from '../__fixtures__/engine-test-tools';
 import { LocalVoiceError } from '../local-voice.error';
 import { detectSpeech } from './energy-vad';
@@ -13,18 +14,6 @@ function concat(parts: readonly Int16Array[]): Int16Array {
   for (const part of parts) {
     output.set(part, offset);
     offset += part.length;
-  }
-  return output;
-}
-
-/** Deterministic white noise (uniform, LCG) at about `dbfs` RMS. */
-function whiteNoise(seconds: number, dbfs: number, seed = 7): Int16Array {
-  const amplitude = 32767 * 10 ** (dbfs / 20) * Math.sqrt(3);
-  const output = new Int16Array(Math.round(seconds * RATE));
-  let state = seed;
-  for (let index = 0; index < output.length; index++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    output[index] = Math.round((state / 2 ** 32 - 0.5) * 2 * amplitude);
   }
   return output;
 }
@@ -53,7 +42,9 @@ describe('SileroVad (sherpa-onnx-node, vendored silero_vad.onnx)', () => {
     expect(segments[0]!.start).toBeLessThan(0.2);
     expect(segments.at(-1)!.end).toBeGreaterThan(gapEnd + 10);
     // One cut ends inside the inserted silence and the next begins inside it.
-    const cut = segments.findIndex((segment, index) => segment.end <= gapEnd && (segments[index + 1]?.start ?? 0) >= gapStart);
+    const cut = segments.findIndex(
+      (segment, index) => segment.end <= gapEnd && (segments[index + 1]?.start ?? 0) >= gapStart,
+    );
     expect(cut).toBeGreaterThanOrEqual(0);
     expect(segments[cut]!.end).toBeGreaterThan(gapStart - 0.5);
     expect(segments[cut + 1]!.start).toBeLessThan(gapEnd + 0.6);
@@ -73,8 +64,12 @@ describe('SileroVad (sherpa-onnx-node, vendored silero_vad.onnx)', () => {
     expect(segments.length).toBeGreaterThanOrEqual(3);
     const energy = detectSpeech(samples, RATE);
     for (const pause of [2.7, 4.8]) {
-      expect(segments.some((segment, index) => segment.end <= pause && (segments[index + 1]?.start ?? 0) >= pause)).toBe(true);
-      expect(energy.some((segment, index) => segment.end <= pause && (energy[index + 1]?.start ?? 0) >= pause)).toBe(true);
+      expect(
+        segments.some((segment, index) => segment.end <= pause && (segments[index + 1]?.start ?? 0) >= pause),
+      ).toBe(true);
+      expect(energy.some((segment, index) => segment.end <= pause && (energy[index + 1]?.start ?? 0) >= pause)).toBe(
+        true,
+      );
     }
   });
 

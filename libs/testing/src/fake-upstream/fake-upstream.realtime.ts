@@ -262,6 +262,14 @@ export class FakeRealtimeSession {
       metadata: null,
     };
     this.send({ type: 'response.created', response: { ...base, status: 'in_progress', output: [] } });
+    // As OpenAI does at a response's start: the provider account's limits (never the gateway tenant's).
+    this.send({
+      type: 'rate_limits.updated',
+      rate_limits: [
+        { name: 'requests', limit: 5000, remaining: 4999, reset_seconds: 0.012 },
+        { name: 'tokens', limit: 800000, remaining: 799000, reset_seconds: 0.075 },
+      ],
+    });
     const output: Record<string, unknown>[] = [];
     let outputAudioSeconds = 0;
     let outputText = '';

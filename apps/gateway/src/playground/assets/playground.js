@@ -18,6 +18,7 @@ const state = {
   playedRms: 0, // level of the rendered answer audio, 0–1 (silence would be 0)
   transcript: [], // { itemId, role, text, truncated, transcribed (the user's words, not "(speech…)") }
   tools: [], // { callId, name, arguments }
+  serverTools: [], // { responseId, name, status }: tools the gateway ran (response.done metadata)
   usage: [], // { responseId, status, usage }
   truncations: [], // { itemId, audioEndMs }: what the server kept of an interrupted answer
   errors: [], // { type, code, message }
@@ -310,6 +311,7 @@ function onEvent(event) {
       break;
     case 'response.done':
       responseActive = false;
+      onServerTools(event.response);
       onUsage(event.response);
       break;
     case 'error':
@@ -323,7 +325,7 @@ function onEvent(event) {
 /**
  * A tool the model called for the client. The page runs none: it answers with an error output so the
  * conversation stays well-formed (a call without a result would fail the next turn). Tools the tenant
- * registered on the gateway run server-side, inside the turn, and do not show here.
+ * registered on the gateway run server-side, inside the turn (`onServerTools` lists them).
  */
 function onToolCall(item) {
   state.tools.push({ callId: item.call_id, name: item.name, arguments: item.arguments });
@@ -340,6 +342,31 @@ function onToolCall(item) {
       output: JSON.stringify({ error: 'the playground runs no client tools' }),
     },
   });
+}
+
+/**
+ * Tools the tenant registered on the gateway run server-side inside the turn; the gateway lists them in
+ * `response.done`'s metadata (`voxgate_tool_runs`: a JSON array of `{name, status}`; `voxgate_tool_runs_count`
+ * counts them all when the list was cut to fit), never as items an SDK would run.
+ */
+function onServerTools(response) {
+  let runs = [];
+  try {
+    runs = JSON.parse(response.metadata?.voxgate_tool_runs ?? '[]');
+  } catch {
+    return;
+  }
+  if (!Array.isArray(runs) || runs.length === 0) return;
+  const list = $('tools');
+  list.querySelector('.empty')?.remove();
+  for (const run of runs) {
+    state.serverTools.push({ responseId: response.id, name: run.name, status: run.status });
+    const li = document.createElement('li');
+    li.textContent = `${run.name} — ran on the gateway (${run.status})`;
+    list.append(li);
+  }
+  const omitted = Number(response.metadata?.voxgate_tool_runs_count ?? runs.length) - runs.length;
+  if (omitted > 0) list.append(Object.assign(document.createElement('li'), { textContent: `…and ${omitted} more` }));
 }
 
 function onUsage(response) {

@@ -1,9 +1,16 @@
 import type { IncomingMessage } from 'node:http';
 import type { ServerTools } from '@voxgate/conversation';
 import { GatewayError } from '@voxgate/openai-wire';
-import { type ClientEvent, parseClientEvent, randomId, type RealtimeErrorDetail } from '@voxgate/realtime';
+import {
+  type ClientEvent,
+  parseClientEvent,
+  randomId,
+  type RealtimeErrorDetail,
+  type SessionUpdate,
+} from '@voxgate/realtime';
 import { type RawData, WebSocket } from 'ws';
 import type { JsonLogger } from '../../infra/json-logger';
+import { rateLimitsOf } from '../rate-limits';
 import { EventRateLimiter, REALTIME_LIMITS } from '../realtime-limits';
 import { PassthroughMeter } from './passthrough-meter';
 import type { PassthroughTarget } from './passthrough-target';
@@ -16,6 +23,12 @@ export interface PassthroughConnectionOptions {
   readonly requestId: string;
   readonly tenantId: string;
   readonly meter: PassthroughMeter;
+  /**
+   * A client secret's bound session settings (`model` dropped): sent to the provider in the gateway's
+   * `session.update` at open, and the client's `session.created` is the provider's session once they
+   * apply, as on the bridge. The client may still change them with `session.update`.
+   */
+  readonly initialSession?: SessionUpdate;
   /** The tenant's server tools, resolved once per session (undefined: none). */
   readonly resolveTools: (signal: AbortSignal) => Promise<ServerTools | undefined>;
   readonly logger: JsonLogger;
@@ -71,6 +84,8 @@ export class PassthroughConnection {
   private draining = false;
   /** `session.updated` replies to the gateway's own updates, to swallow. */
   private ownUpdates = 0;
+  /** The provider's `session.created`, held until the bound settings apply (client secrets). */
+  private createdPending = false;
   private inputFormat = 'audio/pcm';
   private outputFormat = 'audio/pcm';
   private audioInMs = 0;
@@ -137,7 +152,22 @@ export class PassthroughConnection {
       this.upstreamFailed('The provider could not be reached.');
     });
     upstream.on('open', () => {
-      if (this.tools.active) {
+      const bound = options.initialSession;
+      if (bound) {
+        const { model: _model, ...session } = bound;
+        this.createdPending = true;
+        this.ownUpdates++;
+        if (session.audio?.input?.format) this.inputFormat = session.audio.input.format.type;
+        upstream.send(
+          JSON.stringify({
+            type: 'session.update',
+            session: {
+              ...session,
+              ...(this.tools.active || session.tools ? { tools: this.tools.withServerTools(session.tools ?? []) } : {}),
+            },
+          }),
+        );
+      } else if (this.tools.active) {
         this.ownUpdates++;
         upstream.send(
           JSON.stringify({ type: 'session.update', session: { type: 'realtime', tools: this.tools.definitions() } }),
@@ -253,8 +283,14 @@ export class PassthroughConnection {
       case 'session.updated': {
         const session = event.session as Json;
         this.trackFormats(session);
+        // With bound settings, the client's `session.created` is the session once they applied.
+        if (event.type === 'session.created' && this.createdPending) return;
         if (event.type === 'session.updated' && this.ownUpdates > 0) {
           this.ownUpdates--;
+          if (this.createdPending) {
+            this.createdPending = false;
+            this.send({ ...event, type: 'session.created', session: this.tools.clientSession(session) });
+          }
           return;
         }
         this.send({ ...event, session: this.tools.clientSession(session) });
@@ -275,6 +311,10 @@ export class PassthroughConnection {
       }
       case 'response.done':
         await this.responseDone(event);
+        return;
+      case 'rate_limits.updated':
+        // The provider's limits are the gateway's provider account's, not the tenant's: the gateway sends
+        // the tenant's own after each response.done instead.
         return;
       default:
         if (this.tools.hides(event)) return;
@@ -306,6 +346,8 @@ export class PassthroughConnection {
       this.failWith(error);
       return;
     }
+    const limits = rateLimitsOf(this.options.meter.rateLimitHeaders);
+    if (limits.length > 0) this.send({ type: 'rate_limits.updated', rate_limits: limits });
     if (this.draining && (calls.length === 0 || response.status !== 'completed')) {
       if (this.responses.size === 0) this.shutdown();
       return;

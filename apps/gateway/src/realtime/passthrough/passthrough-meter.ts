@@ -105,6 +105,14 @@ export class PassthroughMeter {
     else this.gate = next;
   }
 
+  /**
+   * The rate-limit headers of the gate the session holds now (`x-ratelimit-*`, the tenant's and key's
+   * requests and tokens left once it was taken); empty before `open` and for a tenant without limits.
+   */
+  get rateLimitHeaders(): Readonly<Record<string, string>> {
+    return this.gate?.headers ?? {};
+  }
+
   /** Returns the unused gate (settled to nothing). Idempotent. */
   close(): void {
     this.closed = true;

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RecordUsage } from '@voxgate/metering';
+import type { SessionUpdate } from '@voxgate/realtime';
 import { type Principal, ReserveQuota, SettleQuota } from '@voxgate/tenancy';
 import type { WebSocket } from 'ws';
 import { JsonLogger } from '../../infra/json-logger';
@@ -15,6 +16,8 @@ export interface PassthroughAccept {
   readonly target: PassthroughTarget;
   readonly principal: Principal;
   readonly requestId: string;
+  /** A client secret's bound session settings, sent to the provider when its session opens. */
+  readonly initialSession?: SessionUpdate;
   readonly onClosed: () => void;
 }
 
@@ -53,6 +56,7 @@ export class PassthroughSessions {
       requestId,
       tenantId: principal.tenantId,
       meter,
+      ...(accept.initialSession ? { initialSession: accept.initialSession } : {}),
       // Tool calls are keyed by the session's request id (plus the call id) for the idempotency ledger.
       resolveTools: (signal) =>
         this.tools.forRequest({
