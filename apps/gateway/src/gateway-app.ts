@@ -69,6 +69,12 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
     accessLog.request(request, reply);
   });
 
+  // Lines buffered for this turn of the event loop are written before the process goes (also at exit).
+  fastify.addHook('onClose', (_instance, done) => {
+    logger.flush();
+    done();
+  });
+
   warnAboutConfig(config, logger);
   // SIGTERM/SIGINT: drain (GracefulShutdown), close Fastify, queues and Redis, then exit with code 0.
   app.enableShutdownHooks([], { useProcessExit: true });
