@@ -28,7 +28,12 @@ export interface BenchGateway {
 export async function startBenchGateway(
   upstreamUrl: string,
   config: Record<string, unknown> = {},
-  node: { readonly args?: readonly string[]; readonly env?: Readonly<Record<string, string>> } = {},
+  node: {
+    readonly args?: readonly string[];
+    readonly env?: Readonly<Record<string, string>>;
+    /** The gateway's `main.js` (default: this build's); another build's to compare two (`ab-builds.bench.ts`). */
+    readonly main?: string;
+  } = {},
 ): Promise<BenchGateway> {
   const adminKey = randomBytes(16).toString('hex');
   const prefix = `vgbench:${randomBytes(4).toString('hex')}:`;
@@ -41,7 +46,8 @@ export async function startBenchGateway(
       ...config,
     }),
   );
-  const child = spawn(process.execPath, [...(node.args ?? []), path.resolve(__dirname, '../../apps/gateway/src/main.js')], {
+  const main = node.main ?? path.resolve(__dirname, '../../apps/gateway/src/main.js');
+  const child = spawn(process.execPath, [...(node.args ?? []), main], {
     env: {
       ...process.env,
       ...node.env,
