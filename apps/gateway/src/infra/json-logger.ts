@@ -23,7 +23,8 @@ const NEST_BOOT_CONTEXTS: ReadonlySet<string> = new Set([
  * structured fields, never request headers or bodies, so keys and audio cannot end up in logs.
  *
  * Lines on stdout are buffered for the current turn of the event loop (`LogLineBuffer`: one write per
- * turn, or at once past 64 Ki characters; written at exit, also after an uncaught exception). Error lines
+ * turn, at most 4 KiB per write so that workers sharing a pipe never interleave; written at exit, also after
+ * an uncaught exception). Error lines
  * are never delayed: what is pending on stdout is written first, then the error on stderr, synchronously.
  */
 export class JsonLogger implements LoggerService {

@@ -7,7 +7,7 @@ import { LogLineBuffer } from './log-line-buffer';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-function buffer(options: { maxChars?: number } = {}) {
+function buffer(options: { maxBytes?: number } = {}) {
   const writes: string[] = [];
   let atExit: (() => void) | null = null;
   const lines = new LogLineBuffer(
@@ -31,12 +31,17 @@ describe('LogLineBuffer', () => {
     expect(writes).toEqual(['a\nb\n', 'c\n']);
   });
 
-  it('writes at once when the pending text reaches its bound', () => {
-    const { lines, writes } = buffer({ maxChars: 6 });
+  it('never puts more than maxBytes in one write (atomic on a pipe), and a longer line alone', async () => {
+    const { lines, writes } = buffer({ maxBytes: 8 });
     lines.push('abc\n');
+    lines.push('dé\n'); // 4 bytes: 8 in all, still one write
     expect(writes).toEqual([]);
-    lines.push('de\n');
-    expect(writes).toEqual(['abc\nde\n']);
+    lines.push('f\n');
+    expect(writes).toEqual(['abc\ndé\n']);
+    lines.push('a line longer than 8\n');
+    lines.push('g\n');
+    await nextTurn();
+    expect(writes).toEqual(['abc\ndé\n', 'f\n', 'a line longer than 8\n', 'g\n']);
   });
 
   it('writes what is pending on flush and from its exit hook, and nothing twice', async () => {

@@ -4,8 +4,12 @@ export interface LogSink {
 }
 
 export interface LogLineBufferOptions {
-  /** Pending characters that trigger an immediate write (default 64 Ki): one burst never holds more. */
-  readonly maxChars?: number;
+  /**
+   * The most one `write` carries, in bytes (default 4096, Linux's `PIPE_BUF`): a write that size or smaller
+   * to a pipe is atomic, so the lines of several processes sharing one stdout (cluster workers, a container's
+   * log pipe) never interleave. A single longer line is written alone, as it was without buffering.
+   */
+  readonly maxBytes?: number;
   /**
    * Registers `flush` to run when the process exits (default: once on `process`'s `exit` event, which
    * Node emits for `process.exit`, for the end of the event loop, and for an uncaught exception or
@@ -14,40 +18,43 @@ export interface LogLineBufferOptions {
   readonly onExit?: (flush: () => void) => void;
 }
 
-const DEFAULT_MAX_CHARS = 64 * 1024;
+const DEFAULT_MAX_BYTES = 4096;
 
 /**
  * Log lines joined and written once per turn of the event loop instead of one `write` (one syscall) each.
  *
  * Contract:
- * - `push` never writes by itself unless the pending text reaches `maxChars`; otherwise every line pushed
- *   during one turn of the event loop is written in one `write` in that turn's check phase (`setImmediate`),
- *   in the order pushed. Lines are therefore out by the time the next I/O callbacks run.
+ * - Every line pushed during one turn of the event loop is written in that turn's check phase
+ *   (`setImmediate`), in the order pushed, in as few `write`s as `maxBytes` allows (a line that would take
+ *   the pending text past it first writes what is pending). Lines are therefore out by the time the next
+ *   I/O callbacks run.
  * - `flush` writes what is pending at once (shutdown, before an error line goes to stderr, at exit).
  * - At process exit (`process.exit`, the loop running out, an uncaught exception or unhandled rejection)
  *   the pending lines are written by the exit hook. Only a death Node cannot run JavaScript for (SIGKILL,
- *   a native crash, `process.abort`) loses lines, and then at most the current turn's (bounded by
- *   `maxChars`).
+ *   a native crash, `process.abort`) loses lines, and then at most the current turn's.
  */
 export class LogLineBuffer {
   private pending = '';
+  private pendingBytes = 0;
   private scheduled: NodeJS.Immediate | null = null;
-  private readonly maxChars: number;
+  private readonly maxBytes: number;
   private readonly flushNow = (): void => this.flush();
 
   constructor(
     private readonly sink: LogSink,
     options: LogLineBufferOptions = {},
   ) {
-    this.maxChars = options.maxChars ?? DEFAULT_MAX_CHARS;
+    this.maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
     (options.onExit ?? onProcessExit)(this.flushNow);
   }
 
   /** Queues `line` (its newline included) for this turn's write. */
   push(line: string): void {
+    const bytes = Buffer.byteLength(line);
+    if (this.pendingBytes + bytes > this.maxBytes) this.write();
     this.pending += line;
-    if (this.pending.length >= this.maxChars) this.flush();
-    else this.scheduled ??= setImmediate(this.flushNow);
+    this.pendingBytes += bytes;
+    this.scheduled ??= setImmediate(this.flushNow);
   }
 
   /** Writes everything pending now, in one `write`. */
@@ -56,9 +63,14 @@ export class LogLineBuffer {
       clearImmediate(this.scheduled);
       this.scheduled = null;
     }
+    this.write();
+  }
+
+  private write(): void {
     if (this.pending === '') return;
     const text = this.pending;
     this.pending = '';
+    this.pendingBytes = 0;
     this.sink.write(text);
   }
 }
