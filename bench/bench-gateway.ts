@@ -64,7 +64,8 @@ export async function startBenchGateway(
     rmSync(configFile, { force: true });
     const redis = new Redis(REDIS_URL);
     const found = await redis.keys(`${prefix}*`);
-    if (found.length) await redis.del(...found);
+    // In slices: a long run leaves hundreds of thousands of keys, too many arguments for one call.
+    for (let from = 0; from < found.length; from += 1000) await redis.del(...found.slice(from, from + 1000));
     redis.disconnect();
   };
   try {
