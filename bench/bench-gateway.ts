@@ -28,7 +28,12 @@ export interface BenchGateway {
 export async function startBenchGateway(
   upstreamUrl: string,
   config: Record<string, unknown> = {},
-  node: { readonly args?: readonly string[]; readonly env?: Readonly<Record<string, string>> } = {},
+  node: {
+    readonly args?: readonly string[];
+    readonly env?: Readonly<Record<string, string>>;
+    /** The gateway's `main.js` (default: this build's); another build's to compare two (`ab-builds.bench.ts`). */
+    readonly main?: string;
+  } = {},
 ): Promise<BenchGateway> {
   const adminKey = randomBytes(16).toString('hex');
   const prefix = `vgbench:${randomBytes(4).toString('hex')}:`;
@@ -41,7 +46,8 @@ export async function startBenchGateway(
       ...config,
     }),
   );
-  const child = spawn(process.execPath, [...(node.args ?? []), path.resolve(__dirname, '../../apps/gateway/src/main.js')], {
+  const main = node.main ?? path.resolve(__dirname, '../../apps/gateway/src/main.js');
+  const child = spawn(process.execPath, [...(node.args ?? []), main], {
     env: {
       ...process.env,
       ...node.env,
@@ -58,7 +64,8 @@ export async function startBenchGateway(
     rmSync(configFile, { force: true });
     const redis = new Redis(REDIS_URL);
     const found = await redis.keys(`${prefix}*`);
-    if (found.length) await redis.del(...found);
+    // In slices: a long run leaves hundreds of thousands of keys, too many arguments for one call.
+    for (let from = 0; from < found.length; from += 1000) await redis.del(...found.slice(from, from + 1000));
     redis.disconnect();
   };
   try {

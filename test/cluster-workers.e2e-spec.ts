@@ -168,6 +168,10 @@ describe('server.workers: 2 (node:cluster)', () => {
       socket.assertAllValid();
       socket.close();
     }
+    // A log line reaches stdout in the turn it was logged in, which may be after the socket's first event.
+    for (const worker of [0, 1]) {
+      await waitForLine(gateway, opened, (line) => line.msg === 'realtime.open' && line.worker === worker, 5_000);
+    }
     const upgradedBy = linesOf(gateway.output, opened).filter((line) => line.msg === 'realtime.open');
     expect(new Set(upgradedBy.map((line) => line.worker))).toEqual(new Set([0, 1]));
 

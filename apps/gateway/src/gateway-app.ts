@@ -10,7 +10,7 @@ import { registerMultipartChat } from './http/multipart-body';
 import { OpenAIExceptionFilter } from './http/openai-exception.filter';
 import { requestIdFor } from './http/request-id';
 import { AccessLog } from './infra/access-log';
-import { openaiHeaders } from './http/response-headers';
+import { setOpenaiHeaders } from './http/response-headers';
 import { GracefulShutdown, refuseWhileDraining } from './infra/graceful-shutdown';
 import { JsonLogger } from './infra/json-logger';
 import { GatewayMetrics } from './metrics/gateway-metrics';
@@ -60,13 +60,21 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   registerPlayground(fastify, { enabled: config.server.playground });
   registerRealtime(app, config);
   boundUnsentBytes(fastify.server, config.server.tcpUnsentBytes, logger);
-  fastify.addHook('onSend', async (_request, reply, payload) => {
-    void reply.headers(openaiHeaders(reply));
-    return payload;
+  // Callback-style hooks: they run on every request, and an async hook costs a promise and a microtask each.
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
+    setOpenaiHeaders(reply);
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpRequest(request.routeOptions.url, request.method, reply.statusCode, reply.elapsedTime / 1000);
     accessLog.request(request, reply);
+    done();
+  });
+
+  // Lines buffered for this turn of the event loop are written before the process goes (also at exit).
+  fastify.addHook('onClose', (_instance, done) => {
+    logger.flush();
+    done();
   });
 
   warnAboutConfig(config, logger);

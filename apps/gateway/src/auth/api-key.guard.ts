@@ -18,6 +18,9 @@ import { REQUIRED_SCOPE } from './require-scope.decorator';
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  /** The route's rules from its decorators, read once per route instead of on every request. */
+  private readonly rules = new WeakMap<object, WeakMap<object, RouteRules>>();
+
   constructor(
     private readonly authenticate: AuthenticateApiKey,
     private readonly reflector: Reflector,
@@ -28,11 +31,7 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const principal = await this.authenticate.execute(request.headers.authorization);
-    const required =
-      this.reflector.getAllAndOverride<KeyScope | undefined>(REQUIRED_SCOPE, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? 'client';
+    const { required, allowsClientSecret } = this.rulesOf(context);
     if (principal.scope !== required) {
       throw new GatewayError(
         403,
@@ -42,16 +41,35 @@ export class ApiKeyGuard implements CanActivate {
       );
     }
     if (principal.clientSecret) {
-      const allowed = this.reflector.getAllAndOverride<boolean | undefined>(ALLOWS_CLIENT_SECRET, [
-        context.getHandler(),
-        context.getClass(),
-      ]);
-      if (!allowed) throw Errors.clientSecretNotAllowed('this endpoint needs an API key.');
+      if (!allowsClientSecret) throw Errors.clientSecretNotAllowed('this endpoint needs an API key.');
       this.checkGrant(principal.clientSecret, request);
     }
-    await this.origins.check(request.headers, principal.tenantId);
+    // Most callers send no Origin: they skip the (async) policy altogether.
+    if (request.headers.origin !== undefined) await this.origins.check(request.headers, principal.tenantId);
     request.principal = principal;
     return true;
+  }
+
+  private rulesOf(context: ExecutionContext): RouteRules {
+    // Keyed by class and handler: an inherited handler may serve classes with different decorators.
+    const controller = context.getClass();
+    const handler = context.getHandler();
+    let byHandler = this.rules.get(controller);
+    if (!byHandler) {
+      byHandler = new WeakMap();
+      this.rules.set(controller, byHandler);
+    }
+    let rules = byHandler.get(handler);
+    if (!rules) {
+      const targets = [handler, controller];
+      rules = {
+        required: this.reflector.getAllAndOverride<KeyScope | undefined>(REQUIRED_SCOPE, targets) ?? 'client',
+        allowsClientSecret:
+          this.reflector.getAllAndOverride<boolean | undefined>(ALLOWS_CLIENT_SECRET, targets) === true,
+      };
+      byHandler.set(handler, rules);
+    }
+    return rules;
   }
 
   private checkGrant(grant: ClientSecretGrant, request: FastifyRequest): void {
@@ -73,4 +91,11 @@ export class ApiKeyGuard implements CanActivate {
       return model;
     }
   }
+}
+
+interface RouteRules {
+  /** `@RequireScope`, default `client`. */
+  readonly required: KeyScope;
+  /** `@AllowClientSecret()` on the handler or its class. */
+  readonly allowsClientSecret: boolean;
 }

@@ -1,10 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
 import type { GatewayConfig } from '@voxgate/config';
-import {
-  type ChatCompletionRequest,
-  ChatCompletionRequestSchema,
-  type ChatCompletionResponse,
-} from '@voxgate/openai-wire';
+import { type ChatCompletionRequest, ChatCompletionRequestSchema } from '@voxgate/openai-wire';
 import type { Principal } from '@voxgate/tenancy';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllowClientSecret } from '../auth/allow-client-secret.decorator';
@@ -40,16 +36,21 @@ export class ChatCompletionsController {
   private readonly keepAliveMs: number;
   private readonly maxSilenceMs: number;
 
+  /**
+   * Sends the JSON answer itself (`@Res()` without passthrough): a streamed answer has already been written
+   * on the hijacked reply, and Nest sending the handler's `undefined` on it anyway would build (and drop) a
+   * Fastify "reply already sent" error per stream.
+   */
   @Post()
   @HttpCode(200)
-  create(
+  async create(
     @Body(new ZodBody(ChatCompletionRequestSchema)) request: ChatCompletionRequest,
     @CurrentPrincipal() principal: Principal,
     @Req() httpRequest: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<ChatCompletionResponse | undefined> {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const abort = requestAbortController(reply);
-    return this.pipeline.execute(
+    const answer = await this.pipeline.execute(
       {
         principal,
         request,
@@ -75,5 +76,6 @@ export class ChatCompletionsController {
         log: (route, entry) => this.accessLog.completion(httpRequest, reply, route, entry),
       },
     );
+    if (answer !== undefined) await reply.send(answer);
   }
 }

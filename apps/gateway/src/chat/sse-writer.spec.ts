@@ -87,6 +87,17 @@ describe('writeSse', () => {
     expect(wire.join('')).not.toContain('[DONE]');
   });
 
+  it('listens to the abort signal once per stream, not once per event, and stops listening at the end', async () => {
+    const { reply } = fakeReply();
+    const abort = new AbortController();
+    const added = jest.spyOn(abort.signal, 'addEventListener');
+    const removed = jest.spyOn(abort.signal, 'removeEventListener');
+    const end = await writeSse(reply, events(...Array.from({ length: 20 }, () => chunk)), { headers: {}, abort });
+    expect(end).toBe('completed');
+    expect(added).toHaveBeenCalledTimes(1);
+    expect(removed).toHaveBeenCalledTimes(1);
+  });
+
   describe('when the request is aborted mid-stream', () => {
     /** One chunk, then an upstream that never sends again until aborted (a stall), then winds down. */
     function stalled(signal: AbortSignal): { events: AsyncGenerator<RelayEvent>; closed: () => boolean } {
@@ -196,7 +207,11 @@ describe('writeSse', () => {
     it('destroys a completed stream whose tail does not flush within maxSilenceMs', async () => {
       const { reply, raw } = fakeReply({ stuck: true });
       const drains = setInterval(() => raw.emit('drain'), 5);
-      const end = await writeSse(reply, events(chunk), { headers: {}, abort: new AbortController(), maxSilenceMs: 200 });
+      const end = await writeSse(reply, events(chunk), {
+        headers: {},
+        abort: new AbortController(),
+        maxSilenceMs: 200,
+      });
       clearInterval(drains);
       expect(end).toBe('completed');
       await delay(100);

@@ -83,6 +83,7 @@ export async function writeSse(
   raw.flushHeaders();
 
   const iterator = events[Symbol.asyncIterator]();
+  const race = new AbortRace(signal);
   const keepAlive =
     keepAliveMs > 0
       ? setInterval(() => {
@@ -101,7 +102,7 @@ export async function writeSse(
   let end: StreamEnd | null = null;
   try {
     for (;;) {
-      const next = await untilAborted(iterator.next(), signal);
+      const next = await race.until(iterator.next());
       if (next === ABORTED) return (end = interruptedBy(signal.reason, raw));
       if (next.done) break;
       const event = next.value;
@@ -113,7 +114,7 @@ export async function writeSse(
       }
       quiet();
       if (!raw.write(encodeSseData(JSON.stringify(event.chunk)))) {
-        if ((await untilAborted(drained(raw), signal)) === ABORTED) return (end = interruptedBy(signal.reason, raw));
+        if ((await race.until(drained(raw))) === ABORTED) return (end = interruptedBy(signal.reason, raw));
         silence?.refresh();
       }
     }
@@ -121,6 +122,7 @@ export async function writeSse(
     raw.end(encodeSseData(SSE_DONE));
     return (end = 'completed');
   } finally {
+    race.close();
     if (keepAlive) clearInterval(keepAlive);
     if (silence) clearTimeout(silence);
     // Closing the iterator runs the provider stream's cleanup, which cancels the upstream body. A generator
@@ -141,21 +143,42 @@ function interruptedBy(reason: unknown, raw: FastifyReply['raw']): StreamEnd {
 }
 
 /**
- * `promise`'s value, or `ABORTED` once `signal` aborts (at once when it already has). Unlike a
- * `Promise.race` against one promise that lives as long as the stream, it leaves nothing behind: such a
- * race adds a reaction to the long-lived promise per call, and each reaction keeps its settled value (a
- * whole chunk) reachable until the stream ends.
+ * Races each awaited promise of one stream against its abort signal, with one `abort` listener for the
+ * whole stream rather than one added and removed per event (an `EventTarget` listener is not cheap, and a
+ * stream awaits once per chunk).
+ *
+ * `until(promise)`: `promise`'s value, or `ABORTED` once the signal aborts (at once when it already has).
+ * Only one `until` is pending at a time. Unlike a `Promise.race` against one promise that lives as long
+ * as the stream, it leaves nothing behind: such a race adds a reaction to the long-lived promise per call,
+ * and each reaction keeps its settled value (a whole chunk) reachable until the stream ends; here only
+ * the pending call's resolver is held.
  */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.resolve(ABORTED);
+class AbortRace {
+  private settle: ((value: typeof ABORTED) => void) | null = null;
+  private readonly onAbort = (): void => {
+    this.settle?.(ABORTED);
+    this.settle = null;
+  };
+
+  constructor(private readonly signal: AbortSignal) {
+    signal.addEventListener('abort', this.onAbort, { once: true });
   }
-  return new Promise((resolve, reject) => {
-    const onAbort = () => resolve(ABORTED);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.finally(() => signal.removeEventListener('abort', onAbort)).then(resolve, reject);
-  });
+
+  until<T>(promise: Promise<T>): Promise<T | typeof ABORTED> {
+    if (this.signal.aborted) {
+      promise.catch(() => undefined);
+      return Promise.resolve(ABORTED);
+    }
+    return new Promise<T | typeof ABORTED>((resolve, reject) => {
+      this.settle = resolve;
+      promise.then(resolve, reject);
+    });
+  }
+
+  close(): void {
+    this.signal.removeEventListener('abort', this.onAbort);
+    this.settle = null;
+  }
 }
 
 /** Destroys the response's socket unless its buffered tail reached the client within `ms` (0: never). */

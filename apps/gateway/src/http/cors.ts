@@ -49,11 +49,13 @@ export function registerCors(fastify: FastifyInstance, config: GatewayConfig): v
   const origins = new Set(config.server.cors.origins);
   const maxAge = String(config.server.cors.maxAgeSeconds);
 
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     const origin = request.headers.origin;
-    if (origin === undefined || !origins.has(origin) || !isPublicApi(request.url)) return;
-    void reply.header('vary', 'Origin').header('access-control-allow-origin', origin);
-    if (request.method !== 'OPTIONS') void reply.header('access-control-expose-headers', CORS_EXPOSED_HEADERS);
+    if (origin !== undefined && origins.has(origin) && isPublicApi(request.url)) {
+      void reply.header('vary', 'Origin').header('access-control-allow-origin', origin);
+      if (request.method !== 'OPTIONS') void reply.header('access-control-expose-headers', CORS_EXPOSED_HEADERS);
+    }
+    done();
   });
 
   fastify.options('/v1/*', async (request: FastifyRequest, reply: FastifyReply) => {

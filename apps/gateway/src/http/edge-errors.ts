@@ -54,11 +54,12 @@ export function handleClientError(error: Error & { code?: string }, socket: Sock
  * the server is created with `requireHostHeader: false` and this `onRequest` hook answers instead, in the
  * envelope.
  */
-export async function requireHostHeader(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export function requireHostHeader(request: FastifyRequest, reply: FastifyReply, done: () => void): void {
   const { raw } = request;
-  if (raw.httpVersionMajor !== 1 || raw.httpVersionMinor !== 1 || raw.headers.host !== undefined) return;
+  if (raw.httpVersionMajor !== 1 || raw.httpVersionMinor !== 1 || raw.headers.host !== undefined) return done();
   const error = Errors.invalidRequest('HTTP/1.1 requests must carry a Host header.', null, 'missing_host_header');
-  await reply
+  // Answered here: a callback-style hook that replies does not call `done`.
+  void reply
     .status(400)
     .headers({ ...openaiHeaders(reply), connection: 'close', 'content-type': 'application/json; charset=utf-8' })
     .send(error.toJSON());

@@ -1,7 +1,8 @@
 import { Errors, parseClientJson } from '@voxgate/openai-wire';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type MultipartForm, readMultipartForm } from './multipart-form';
 import { isMultipartForm } from './multipart-names';
+import { pathOf } from './request-path';
 
 /** `"@name"` in an `input_audio.data` refers to the file part called `name`. */
 const REFERENCE = /^@([A-Za-z0-9_.-]{1,64})$/;
@@ -20,22 +21,33 @@ const MAX_FILE_PARTS = 32;
  * against the body limit (413).
  */
 export function registerMultipartChat(fastify: FastifyInstance, bodyLimit: number): void {
-  fastify.addHook('preValidation', async (request) => {
+  // Runs for every request: callback-style, so requests that are not multipart pay no promise.
+  fastify.addHook('preValidation', (request, _reply, done) => {
     const contentType = request.headers['content-type'];
-    if (!isMultipartForm(contentType) || request.url.split('?')[0] !== '/v1/chat/completions') return;
-    const form = await readMultipartForm(request.raw, contentType, {
-      maxBytes: bodyLimit,
-      maxFileBytes: bodyLimit,
-      maxFieldBytes: bodyLimit,
-      maxFiles: MAX_FILE_PARTS,
-      maxFields: 4,
-      tooLarge: () => Errors.bodyTooLarge(bodyLimit),
-      tooManyFields: () =>
-        Errors.invalidRequest("Too many form fields: send the JSON body as the one field 'request'.", 'request'),
-      tooManyFiles: () => Errors.invalidRequest(`Send at most ${MAX_FILE_PARTS} audio parts per request.`),
-    });
-    request.body = foldParts(form);
+    if (!isMultipartForm(contentType) || pathOf(request.url) !== '/v1/chat/completions') return done();
+    readForm(request, contentType, bodyLimit).then(
+      (body) => {
+        request.body = body;
+        done();
+      },
+      (error: unknown) => done(error instanceof Error ? error : new Error(String(error))),
+    );
   });
+}
+
+async function readForm(request: FastifyRequest, contentType: string, bodyLimit: number): Promise<unknown> {
+  const form = await readMultipartForm(request.raw, contentType, {
+    maxBytes: bodyLimit,
+    maxFileBytes: bodyLimit,
+    maxFieldBytes: bodyLimit,
+    maxFiles: MAX_FILE_PARTS,
+    maxFields: 4,
+    tooLarge: () => Errors.bodyTooLarge(bodyLimit),
+    tooManyFields: () =>
+      Errors.invalidRequest("Too many form fields: send the JSON body as the one field 'request'.", 'request'),
+    tooManyFiles: () => Errors.invalidRequest(`Send at most ${MAX_FILE_PARTS} audio parts per request.`),
+  });
+  return foldParts(form);
 }
 
 function foldParts(form: MultipartForm): unknown {

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { randomHex } from './random-hex';
 
 /** What a client may send as its own correlation id (OpenAI takes up to 512 ASCII characters). */
 const CLIENT_ID = /^[\x21-\x7e]{1,512}$/;
@@ -7,10 +7,11 @@ const CLIENT_ID = /^[\x21-\x7e]{1,512}$/;
 /**
  * Fastify `genReqId`: every request gets an id the gateway owns, `req_<32 hex>` like OpenAI's. Metering,
  * sessions, tool idempotency and traces key on it, so nothing a client sends can make two requests
- * share one (a reused id would otherwise collapse their usage events into one).
+ * share one (a reused id would otherwise collapse their usage events into one). 128 random bits from a
+ * pooled CSPRNG (`randomHex`).
  */
 export function requestIdFor(): string {
-  return `req_${randomBytes(16).toString('hex')}`;
+  return `req_${randomHex(16)}`;
 }
 
 /**

@@ -18,3 +18,16 @@ export function openaiHeaders(reply: FastifyReply): Record<string, string> {
     'openai-version': OPENAI_VERSION,
   };
 }
+
+/**
+ * The same headers set on `reply` directly (the `onSend` hook of every non-hijacked response), without
+ * building the object `openaiHeaders` returns.
+ */
+export function setOpenaiHeaders(reply: FastifyReply): void {
+  const clientRequestId = clientRequestIdOf(reply.request.headers);
+  void reply.header('x-request-id', reply.request.id);
+  if (clientRequestId) void reply.header('x-client-request-id', clientRequestId);
+  void reply
+    .header('openai-processing-ms', String(Math.max(0, Math.round(reply.elapsedTime))))
+    .header('openai-version', OPENAI_VERSION);
+}

@@ -3,6 +3,7 @@ import type { CompletionRoute } from '@voxgate/conversation';
 import type { OpenAIError, Usage } from '@voxgate/openai-wire';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { clientRequestIdOf } from '../http/request-id';
+import { pathOf } from '../http/request-path';
 import { JsonLogger } from './json-logger';
 
 /** Requests whose `chat.completion` line was written: the `onResponse` hook writes no `http.request` for them. */
@@ -52,7 +53,7 @@ function httpFields(request: FastifyRequest, reply: FastifyReply) {
     requestId: request.id,
     clientRequestId: clientRequestIdOf(request.headers),
     method: request.method,
-    path: request.url.split('?')[0],
+    path: pathOf(request.url),
     status: reply.statusCode,
     ms: Math.round(reply.elapsedTime),
   };

@@ -1,21 +1,31 @@
 import { JsonLogger } from './json-logger';
 
-function capture(run: () => void): { stdout: unknown[]; stderr: unknown[] } {
-  const stdout: unknown[] = [];
-  const stderr: unknown[] = [];
-  const out = jest
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((line) => stdout.push(JSON.parse(String(line))) > 0);
-  const err = jest
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((line) => stderr.push(JSON.parse(String(line))) > 0);
-  try {
-    run();
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  return { stdout, stderr };
+type Level = ConstructorParameters<typeof JsonLogger>[0];
+
+/** A logger writing to arrays: each entry is one `write` call's text. */
+function loggerWithStreams(level: Level = 'info') {
+  const writes = { stdout: [] as string[], stderr: [] as string[] };
+  const logger = new JsonLogger(level, {
+    stdout: { write: (text: string) => writes.stdout.push(text) },
+    stderr: { write: (text: string) => writes.stderr.push(text) },
+  });
+  return { logger, writes };
+}
+
+const linesOf = (writes: string[]): unknown[] =>
+  writes.flatMap((text) =>
+    text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as unknown),
+  );
+
+/** The lines `run` logged, once they were flushed. */
+function capture(run: (logger: JsonLogger) => void, level: Level = 'info'): { stdout: unknown[]; stderr: unknown[] } {
+  const { logger, writes } = loggerWithStreams(level);
+  run(logger);
+  logger.flush();
+  return { stdout: linesOf(writes.stdout), stderr: linesOf(writes.stderr) };
 }
 
 describe('JsonLogger', () => {
@@ -27,8 +37,8 @@ describe('JsonLogger', () => {
       logger.log('Mapped {/v1/models, GET} route', 'RouterExplorer');
       logger.log('Nest application successfully started', 'NestApplication');
     };
-    expect(capture(() => boot(new JsonLogger('info'))).stdout).toEqual([]);
-    const debug = capture(() => boot(new JsonLogger('debug'))).stdout;
+    expect(capture(boot, 'info').stdout).toEqual([]);
+    const debug = capture(boot, 'debug').stdout;
     expect(debug).toHaveLength(5);
     expect(debug[3]).toMatchObject({
       level: 'debug',
@@ -38,8 +48,7 @@ describe('JsonLogger', () => {
   });
 
   it('keeps other log lines, and Nest warnings and errors, at their level', () => {
-    const { stdout, stderr } = capture(() => {
-      const logger = new JsonLogger('info');
+    const { stdout, stderr } = capture((logger) => {
       logger.log('batch worker started', 'BatchRuntime');
       logger.log({ msg: 'structured', id: 1 });
       logger.warn('deprecated option', 'NestApplication');
@@ -53,5 +62,32 @@ describe('JsonLogger', () => {
       expect.objectContaining({ level: 'info', msg: 'listening', url: 'http://127.0.0.1:8080' }),
     ]);
     expect(stderr).toEqual([expect.objectContaining({ level: 'error', msg: 'boom', context: 'RouterExplorer' })]);
+  });
+
+  it("writes one turn's lines in one write, after the turn", async () => {
+    const { logger, writes } = loggerWithStreams();
+    logger.event('info', 'one');
+    logger.event('warn', 'two');
+    expect(writes.stdout).toEqual([]);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(writes.stdout).toHaveLength(1);
+    expect(linesOf(writes.stdout)).toEqual([
+      expect.objectContaining({ level: 'info', msg: 'one' }),
+      expect.objectContaining({ level: 'warn', msg: 'two' }),
+    ]);
+  });
+
+  it('writes the pending stdout lines before an error line, and the error at once', () => {
+    const { logger, writes } = loggerWithStreams();
+    const order: string[] = [];
+    const stdout = writes.stdout;
+    const stderr = writes.stderr;
+    logger.event('info', 'before');
+    stdout.push = (...texts: string[]) => order.push('stdout') && Array.prototype.push.apply(stdout, texts);
+    stderr.push = (...texts: string[]) => order.push('stderr') && Array.prototype.push.apply(stderr, texts);
+    logger.event('error', 'failed');
+    expect(order).toEqual(['stdout', 'stderr']);
+    expect(linesOf(stdout)).toEqual([expect.objectContaining({ msg: 'before' })]);
+    expect(linesOf(stderr)).toEqual([expect.objectContaining({ level: 'error', msg: 'failed' })]);
   });
 });

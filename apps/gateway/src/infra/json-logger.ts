@@ -1,6 +1,9 @@
 import type { LoggerService } from '@nestjs/common';
+import { type LogSink, LogLineBuffer } from './log-line-buffer';
 
 type Level = 'debug' | 'info' | 'warn' | 'error';
+
+const RANK: Readonly<Record<Level, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
 
 /**
  * Contexts of Nest's own start-up chatter (module wiring, one line per mapped route: about 70 lines before
@@ -18,11 +21,24 @@ const NEST_BOOT_CONTEXTS: ReadonlySet<string> = new Set([
 /**
  * One JSON object per line on stdout (errors on stderr), the format log shippers expect. Callers pass
  * structured fields, never request headers or bodies, so keys and audio cannot end up in logs.
+ *
+ * Lines on stdout are buffered for the current turn of the event loop (`LogLineBuffer`: one write per
+ * turn, at most 4 KiB per write so that workers sharing a pipe never interleave; written at exit, also after
+ * an uncaught exception). Error lines
+ * are never delayed: what is pending on stdout is written first, then the error on stderr, synchronously.
  */
 export class JsonLogger implements LoggerService {
   private redact: (line: string) => string = (line) => line;
+  private readonly out: LogLineBuffer;
+  private readonly minRank: number;
 
-  constructor(private readonly minLevel: Level = 'info') {}
+  constructor(
+    minLevel: Level = 'info',
+    private readonly streams: { stdout: LogSink; stderr: LogSink } = process,
+  ) {
+    this.minRank = RANK[minLevel];
+    this.out = new LogLineBuffer({ write: (text) => this.streams.stdout.write(text) });
+  }
 
   /**
    * From now on every line is passed through `redact` before it is written: the config's secrets never
@@ -50,18 +66,20 @@ export class JsonLogger implements LoggerService {
 
   /** Structured entry: `fields` are merged into the line. */
   event(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
-    if (!this.enabled(level)) return;
-    const line = this.redact(JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields }));
-    (level === 'error' ? process.stderr : process.stdout).write(line + '\n');
+    if (RANK[level] < this.minRank) return;
+    const line = this.redact(JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })) + '\n';
+    if (level !== 'error') return this.out.push(line);
+    this.out.flush();
+    this.streams.stderr.write(line);
+  }
+
+  /** Writes the stdout lines still buffered (shutdown; the exit hook does it too). */
+  flush(): void {
+    this.out.flush();
   }
 
   private write(level: Level, message: unknown, context: string | undefined): void {
     const fields = typeof message === 'object' && message !== null ? { ...message } : { msg: String(message) };
     this.event(level, 'msg' in fields ? String(fields.msg) : '', { ...fields, ...(context ? { context } : {}) });
-  }
-
-  private enabled(level: Level): boolean {
-    const order: Level[] = ['debug', 'info', 'warn', 'error'];
-    return order.indexOf(level) >= order.indexOf(this.minLevel);
   }
 }

@@ -1,0 +1,109 @@
+/**
+ * Two builds of the gateway against each other (not a test): CPU time per request under saturation,
+ * alternating runs so that the machine's load of the moment hits both alike.
+ *
+ *   node dist/bench-compare/bench/ab-builds.bench.js <root A> <root B>
+ *
+ * A root is a checkout with its own `dist/` built (`npm run build`) and its `config/`, e.g. `main` as
+ * `git archive main | tar -x -C /tmp/base && ln -s "$PWD/node_modules" /tmp/base/ && (cd /tmp/base && npm run build)`.
+ * Both gateways run side by side on one private Redis and one minimal upstream (20 deltas per stream), each
+ * with its own tenant and generous quotas, default logging. Each round runs saturated JSON and then
+ * saturated streams (autocannon, AB_CONNECTIONS connections, AB_SECONDS s) on A and B, in an order that
+ * alternates per round, and reads each gateway's CPU time from `/proc` around its run. It prints every
+ * run, then per kind the median CPU per request of each build and the median of the per-round ratios B/A:
+ * the figure to read on a shared machine, where CPU per request itself moves with the load.
+ */
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import type { BenchGateway } from './bench-gateway';
+import { cpuTimeMs, setGenerousQuotas, startRedis, startUpstream } from './bench-processes';
+
+const SECONDS = Number(process.env.AB_SECONDS ?? 3);
+const ROUNDS = Number(process.env.AB_ROUNDS ?? 10);
+const CONNECTIONS = Number(process.env.AB_CONNECTIONS ?? 32);
+const KINDS = ['json', 'stream'] as const;
+type Kind = (typeof KINDS)[number];
+
+const body = (stream: boolean) =>
+  JSON.stringify({
+    model: 'bench-model',
+    messages: [{ role: 'user', content: 'hi' }],
+    max_completion_tokens: 64,
+    ...(stream ? { stream: true } : {}),
+  });
+
+async function saturate(gateway: BenchGateway, kind: Kind, seconds: number) {
+  const before = cpuTimeMs(gateway.pid);
+  const result = await autocannon({
+    url: `${gateway.url}/v1/chat/completions`,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { authorization: `Bearer ${gateway.key}`, 'content-type': 'application/json' },
+    body: body(kind === 'stream'),
+  });
+  const served = result['2xx'];
+  return { cpuMs: (cpuTimeMs(gateway.pid) - before) / served, perSecond: served / seconds, failed: result.non2xx };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  return sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const [rootA, rootB] = process.argv.slice(2);
+  if (!rootA || !rootB) throw new Error('usage: ab-builds.bench.js <root A> <root B>');
+  const redisServer = await startRedis();
+  if (redisServer) process.env.REDIS_URL = redisServer.url;
+  // Imported once REDIS_URL names the private Redis: the module reads it when loaded.
+  const { startBenchGateway } = await import('./bench-gateway.js');
+  const upstream = await startUpstream(20);
+  const mainOf = (root: string) => path.resolve(root, 'dist/apps/gateway/src/main.js');
+  const gateways = {
+    A: await startBenchGateway(upstream.url, {}, { main: mainOf(rootA) }),
+    B: await startBenchGateway(upstream.url, {}, { main: mainOf(rootB) }),
+  };
+  const cpu: Record<'A' | 'B', Record<Kind, number[]>> = { A: { json: [], stream: [] }, B: { json: [], stream: [] } };
+  try {
+    for (const gateway of Object.values(gateways)) {
+      await setGenerousQuotas(gateway);
+      for (const kind of KINDS) await saturate(gateway, kind, 2); // warm-up
+    }
+    console.log(`A: ${rootA}\nB: ${rootB}\n${ROUNDS} rounds, ${CONNECTIONS} connections × ${SECONDS} s per run`);
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
+      for (const kind of KINDS) {
+        for (const name of order) {
+          const run = await saturate(gateways[name], kind, SECONDS);
+          cpu[name][kind].push(run.cpuMs);
+          console.log(
+            `round ${round + 1} ${kind.padEnd(6)} ${name}: ${run.cpuMs.toFixed(3)} ms CPU/request, ` +
+              `${run.perSecond.toFixed(0)} req/s, ${run.failed} failed, load ${loadavg()[0]!.toFixed(1)}`,
+          );
+        }
+      }
+    }
+  } finally {
+    await Promise.all(Object.values(gateways).map((gateway) => gateway.stop()));
+    upstream.child.kill();
+    redisServer?.child.kill();
+  }
+  for (const kind of KINDS) {
+    const ratios = cpu.A[kind].map((a, round) => cpu.B[kind][round]! / a);
+    console.log(
+      `${kind}: CPU ms/request A ${median(cpu.A[kind]).toFixed(3)}, B ${median(cpu.B[kind]).toFixed(3)}; ` +
+        `B/A per round: median ${median(ratios).toFixed(3)} [${ratios.map((ratio) => ratio.toFixed(2)).join(' ')}]`,
+    );
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
