@@ -5,32 +5,52 @@ import type { JsonLogger } from '../infra/json-logger';
 
 /** The detector bridged sessions use for `turn_detection`, and which engine it is. */
 export interface TurnDetection {
+  /** `silero` until Silero failed to load (then `energy` from that moment on). */
   readonly engine: 'silero' | 'energy';
   readonly factory: TurnDetectorFactory;
 }
 
+const WARNING = 'realtime VAD: Silero is unavailable, using the energy detector';
+
 /**
- * `realtime.vad.engine` at boot: `silero` loads one pool of Silero detectors for the process, at most
- * `realtime.vad.maxDetectors` (sessions lease one while their audio is loud; `ModelVadDetector`), or, when
- * sherpa-onnx-node or the model cannot load, warns once and falls back to the energy detector; `energy`
+ * `realtime.vad.engine`: `silero` uses one pool of Silero detectors for the process, at most
+ * `realtime.vad.maxDetectors` (sessions lease one while their audio is loud; `ModelVadDetector`); `energy`
  * never loads the model.
+ *
+ * The pool, and with it sherpa-onnx's native addon (onnxruntime, about 30 MB resident), loads when the first
+ * session needs a detector, not at boot: a gateway that serves no realtime turn never pays for it. What
+ * can be checked without loading it (the package resolves, the model file exists) is checked at boot, with
+ * one warning and the energy detector when it fails; a load that fails later warns once and falls back
+ * the same way for that session and every later one.
  */
 export function createTurnDetection(config: GatewayConfig, logger: JsonLogger): TurnDetection {
-  const energy: TurnDetection = {
-    engine: 'energy',
-    factory: (settings, rate, start) => new ServerVadDetector(settings, rate, start),
-  };
+  const energyFactory: TurnDetectorFactory = (settings, rate, start) => new ServerVadDetector(settings, rate, start);
+  const energy: TurnDetection = { engine: 'energy', factory: energyFactory };
   if (config.realtime.vad.engine === 'energy') return energy;
-  try {
-    const pool = SileroWindowPool.load({ maxDetectors: config.realtime.vad.maxDetectors });
-    return {
-      engine: 'silero',
-      factory: (settings, rate, start) => new ModelVadDetector(settings, rate, start, pool),
-    };
-  } catch (error) {
-    logger.event('warn', 'realtime VAD: Silero is unavailable, using the energy detector', {
-      error: error instanceof Error ? error.message : String(error),
-    });
+  const unavailable = SileroWindowPool.unavailableReason();
+  if (unavailable !== null) {
+    logger.event('warn', WARNING, { error: unavailable });
     return energy;
   }
+  /** undefined: not loaded yet; null: failed to load. */
+  let pool: SileroWindowPool | null | undefined;
+  const loadedPool = (): SileroWindowPool | null => {
+    if (pool !== undefined) return pool;
+    try {
+      pool = SileroWindowPool.load({ maxDetectors: config.realtime.vad.maxDetectors });
+    } catch (error) {
+      pool = null;
+      logger.event('warn', WARNING, { error: error instanceof Error ? error.message : String(error) });
+    }
+    return pool;
+  };
+  return {
+    get engine() {
+      return pool === null ? 'energy' : 'silero';
+    },
+    factory: (settings, rate, start) => {
+      const loaded = loadedPool();
+      return loaded ? new ModelVadDetector(settings, rate, start, loaded) : energyFactory(settings, rate, start);
+    },
+  };
 }

@@ -91,6 +91,21 @@ export class SileroWindowPool {
     return pool;
   }
 
+  /**
+   * Whether `load` can be expected to work, without loading anything: the package resolves and the model
+   * file exists. Null when it can; else why not. Lets a process check at boot and load the native addon
+   * (onnxruntime, about 30 MB resident) only when a stream first needs a detector.
+   */
+  static unavailableReason(options: { model?: string } = {}): string | null {
+    const model = options.model ?? DEFAULT_SILERO_MODEL;
+    try {
+      createRequire(__filename).resolve('sherpa-onnx-node');
+    } catch (error) {
+      return `Silero VAD needs the npm package sherpa-onnx-node: ${reason(error)}`;
+    }
+    return existsSync(model) ? null : `Silero VAD model not found: ${model}`;
+  }
+
   /** Detectors lent out now, kept idle, and created since load (memory: about 9 MiB each). */
   get stats(): { leased: number; idle: number; created: number } {
     let idle = 0;
