@@ -13,7 +13,7 @@
  *    time of each serving process per request;
  * B. saturated (autocannon, CONNECTIONS connections, SECONDS s per run): req/s and latency, JSON and streams;
  * C. Redis commands per Voxgate request (INFO commandstats deltas, idle background subtracted);
- * D. RSS of both gateways idle, peak under load, and SETTLE_MS after load;
+ * D. RSS of both gateways idle (QUIET_MS after boot), peak under load, and QUIET_MS after load;
  * and the ratios against the issue #12 targets. It always exits 0 unless something fails to start: it is a
  * report, not a test. BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_SECONDS scale it down or up. BENCH_WORKERS runs
  * Voxgate with that many cluster workers (`server.workers`, default 1); CPU and RSS are then summed over
@@ -35,7 +35,13 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WORKERS = process.env.BENCH_WORKERS ?? '1';
 const STREAM_DELTAS = 20;
 const COMMAND_SAMPLE = 200;
-const SETTLE_MS = 5_000;
+/**
+ * How long the gateways are left quiet before "idle" RSS is read (after boot) and before "after load" is
+ * read (after the last saturated run): the gateway gives memory back in quiet 10 s windows
+ * (`server.idleTrimMs`: a full collection, then `malloc_trim`), so a reading taken sooner shows what a
+ * burst left, not what an idle gateway holds. Portkey gets the same wait.
+ */
+const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 35_000);
 const MB = 1024 * 1024;
 
 const TARGETS = {
@@ -284,7 +290,7 @@ async function main(): Promise<void> {
       pid: portkey.pid,
     };
     const targets = [direct, voxgate, peer] as const;
-    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     const idle = { voxgate: treeRssOf(gateway.pid), portkey: treeRssOf(portkey.pid) };
     console.log(`Redis: ${redisServer ? `private redis-server at ${REDIS_URL}` : REDIS_URL}\n`);
 
@@ -306,7 +312,7 @@ async function main(): Promise<void> {
           redisServer?.child.pid,
         );
     }
-    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     const after = { voxgate: treeRssOf(gateway.pid), portkey: treeRssOf(portkey.pid) };
 
     const row = (label: string, samples: Record<Target['name'], number[]>) => {
@@ -356,7 +362,7 @@ async function main(): Promise<void> {
     console.log(`   stream: ${streamCommands}`);
 
     const peak = { voxgate: peaks.get(gateway.pid) ?? NaN, portkey: peaks.get(portkey.pid) ?? NaN };
-    console.log(`\nD. RSS (MB)          idle   peak   ${SETTLE_MS / 1000} s after load`);
+    console.log(`\nD. RSS (MB)          idle   peak   ${QUIET_MS / 1000} s after load`);
     for (const name of ['voxgate', 'portkey'] as const) {
       console.log(
         `   ${name.padEnd(16)} ${pad(f(idle[name] / MB, 0), 6)} ${pad(f(peak[name] / MB, 0), 6)} ${pad(f(after[name] / MB, 0), 6)}`,
