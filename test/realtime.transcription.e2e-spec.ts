@@ -9,6 +9,7 @@ import { RealtimeTestClient } from './support/realtime-client';
 import { ALIAS, relayConfig, UPSTREAM_KEY } from './support/relay-config';
 
 type UsageEventJson = {
+  id: string;
   key_id: string;
   model: string;
   status: string;
@@ -240,6 +241,23 @@ describe('realtime input audio transcription (bridged sessions)', () => {
     expect(
       sent.find((event) => event.type === 'session.update' && JSON.stringify(event).includes('transcription')),
     ).toMatchObject({ session: { audio: { input: { transcription: { model: TRANSCRIBE_MODEL } } } } });
+
+    // The provider bills transcriptions apart from responses: the gateway meters each one it relays.
+    const audioTokens = completed.usage?.type === 'tokens' ? completed.usage.input_tokens : -1;
+    let metered: UsageEventJson[] = [];
+    for (let i = 0; i < 50 && metered.length === 0; i++) {
+      metered = (await usageEvents(tenantId)).filter((event) => event.id.endsWith(`:${itemId}:transcription`));
+    }
+    expect(metered).toHaveLength(1);
+    expect(metered[0]).toMatchObject({
+      key_id: keyId,
+      model: TRANSCRIBE_MODEL,
+      status: 'completed',
+      input_audio_tokens: audioTokens,
+      output_text_tokens: SPEECH_TRANSCRIPT.split(' ').length,
+    });
+    // gpt-4o-transcribe: $6/M audio in, $10/M text out.
+    expect(metered[0]!.cost_micros).toBe(audioTokens * 6 + SPEECH_TRANSCRIPT.split(' ').length * 10);
   });
 });
 

@@ -1,5 +1,6 @@
-import { RecordUsage, type TokenBreakdown, type UsageStatus } from '@voxgate/metering';
-import { GatewayError } from '@voxgate/openai-wire';
+import { type ModelPricing, RecordUsage, type TokenBreakdown, type UsageStatus } from '@voxgate/metering';
+import { GatewayError, type TranscriptUsage } from '@voxgate/openai-wire';
+import { transcriptTokensOf } from '../../audio/transcription-metering';
 import type { Principal, QuotaAmounts, Reservation, ReserveQuota, SettleQuota } from '@voxgate/tenancy';
 import type { PendingWrites } from '../../infra/pending-writes';
 import type { PassthroughTarget } from './passthrough-target';
@@ -24,6 +25,20 @@ export interface MeteredResponse {
   readonly toolCalls: number;
 }
 
+/** One input audio transcription the provider reported on the session. */
+export interface MeteredTranscription {
+  /** The user item it transcribed (the usage event's id is `<request id>:<item id>:transcription`). */
+  readonly itemId: string;
+  /** The session's `audio.input.transcription.model`, as the client named it. */
+  readonly model: string;
+  readonly usage: TranscriptUsage;
+  /** The transcription model's own `pricing` in the catalogue (free when it lists none). */
+  readonly pricing: ModelPricing;
+  readonly startedAtMs: number;
+}
+
+const NOTHING: QuotaAmounts = { tokens: 0, spendMicros: 0, audioMs: 0 };
+
 /**
  * The smallest claim that still checks every limit: the quota script only tests a limit when the amount
  * asked is positive, so asking 1 token, 1 micro-USD and 1 ms refuses a session whose tenant or key has used
@@ -41,6 +56,8 @@ const GATE: QuotaAmounts = { tokens: 1, spendMicros: 1, audioMs: 1 };
 export class PassthroughMeter {
   private gate: Reservation | null = null;
   private closed = false;
+  /** Consumed outside responses (input transcriptions) since the last settle: counted by the next one. */
+  private unsettled: QuotaAmounts = NOTHING;
 
   constructor(
     private readonly deps: {
@@ -89,11 +106,11 @@ export class PassthroughMeter {
     const gate = this.gate;
     this.gate = null;
     if (gate) {
-      const actual = {
+      const actual = this.withUnsettled({
         tokens: tokens.inputText + tokens.inputAudio + tokens.outputText + tokens.outputAudio,
         spendMicros: event.cost_micros,
         audioMs: event.audio_in_ms + event.audio_out_ms,
-      };
+      });
       const requestId = `${this.requestId}:${response.responseId}`;
       this.deps.pending.writeBehind({ kind: 'settle', requestId, reservation: gate, actual }, () =>
         this.deps.settle.execute(gate, actual),
@@ -103,6 +120,41 @@ export class PassthroughMeter {
     // The session may have closed while the gate was being taken: give it straight back.
     if (this.closed) this.release(next);
     else this.gate = next;
+  }
+
+  /**
+   * Records an input audio transcription the provider ran for the session (its `…completed` event carries
+   * `usage`): one usage event under the session's key, priced with the transcription model's own pricing,
+   * behind the relay like a response's. The provider bills these apart from `response.done`, so without
+   * this a pass-through session would transcribe for free. Its tokens, cost and audio count toward quotas
+   * with the session's next settle (the next `response.done`, or the close).
+   */
+  chargeTranscription(transcription: MeteredTranscription): void {
+    const duration = transcription.usage.type === 'duration' ? transcription.usage.seconds * 1000 : 0;
+    const tokens = transcriptTokensOf(transcription.usage);
+    const event = this.deps.record.price({
+      id: `${this.requestId}:${transcription.itemId}:transcription`,
+      tenantId: this.principal.tenantId,
+      keyId: this.principal.keyId,
+      model: transcription.model,
+      provider: this.target.provider,
+      pricing: transcription.pricing,
+      startedAtMs: transcription.startedAtMs,
+      endedAtMs: Date.now(),
+      status: 'completed',
+      stream: false,
+      usage: null,
+      tokens,
+      audioInMs: duration,
+      audioOutMs: 0,
+      toolCalls: 0,
+    });
+    this.deps.pending.writeBehind({ kind: 'usage', event }, () => this.deps.record.save(event));
+    this.unsettled = {
+      tokens: this.unsettled.tokens + tokens.inputText + tokens.inputAudio + tokens.outputText,
+      spendMicros: this.unsettled.spendMicros + event.cost_micros,
+      audioMs: this.unsettled.audioMs + event.audio_in_ms,
+    };
   }
 
   /**
@@ -122,11 +174,22 @@ export class PassthroughMeter {
   }
 
   private release(gate: Reservation): void {
-    const actual = { tokens: 0, spendMicros: 0, audioMs: 0 };
+    const actual = this.withUnsettled(NOTHING);
     this.deps.pending.writeBehind(
       { kind: 'settle', requestId: `${this.requestId}:close`, reservation: gate, actual },
       () => this.deps.settle.execute(gate, actual),
     );
+  }
+
+  /** `actual` plus what was consumed outside responses since the last settle, which this settle takes. */
+  private withUnsettled(actual: QuotaAmounts): QuotaAmounts {
+    const unsettled = this.unsettled;
+    this.unsettled = NOTHING;
+    return {
+      tokens: actual.tokens + unsettled.tokens,
+      spendMicros: actual.spendMicros + unsettled.spendMicros,
+      audioMs: actual.audioMs + unsettled.audioMs,
+    };
   }
 
   /** Whether `error` is the quota refusal `open`/`charge` throw. */

@@ -1,14 +1,16 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { GatewayConfig } from '@voxgate/config';
 import { RecordUsage } from '@voxgate/metering';
 import type { SessionUpdate } from '@voxgate/realtime';
 import { type Principal, ReserveQuota, SettleQuota } from '@voxgate/tenancy';
 import type { WebSocket } from 'ws';
 import { JsonLogger } from '../../infra/json-logger';
 import { PendingWrites } from '../../infra/pending-writes';
+import { GATEWAY_CONFIG } from '../../infra/tokens';
 import { GatewayTools } from '../../tools/tools-runtime.provider';
 import { PassthroughConnection } from './passthrough-connection';
 import { PassthroughMeter } from './passthrough-meter';
-import type { PassthroughTarget } from './passthrough-target';
+import { meteredModelOf, type PassthroughTarget } from './passthrough-target';
 
 /** What the realtime route knows when it accepts a pass-through socket. */
 export interface PassthroughAccept {
@@ -32,8 +34,10 @@ export class PassthroughSessions {
   private readonly pending: PendingWrites;
   private readonly tools: GatewayTools;
   private readonly logger: JsonLogger;
+  private readonly config: GatewayConfig;
 
   constructor(app: NestFastifyApplication) {
+    this.config = app.get<GatewayConfig>(GATEWAY_CONFIG);
     this.reserve = app.get(ReserveQuota);
     this.settle = app.get(SettleQuota);
     this.record = app.get(RecordUsage);
@@ -56,6 +60,7 @@ export class PassthroughSessions {
       requestId,
       tenantId: principal.tenantId,
       meter,
+      transcriptionModel: (name) => meteredModelOf(this.config, name),
       ...(accept.initialSession ? { initialSession: accept.initialSession } : {}),
       // Tool calls are keyed by the session's request id (plus the call id) for the idempotency ledger.
       resolveTools: (signal) =>

@@ -27,6 +27,15 @@ export interface PassthroughTarget {
  * used (its `baseUrl` if it names one): a session is one long connection, not a stream of requests to spread.
  * Throws a 503 when the provider has no credentials or is not an OpenAI-protocol provider.
  */
+/**
+ * How a model a pass-through session names for another purpose (its input transcription) is metered: the
+ * catalogue's id and `pricing` when it lists the name (id or alias), else the name as given, free.
+ */
+export function meteredModelOf(config: GatewayConfig, name: string): { model: string; pricing: ModelPricing } {
+  const model = config.models.find((candidate) => candidate.id === name || candidate.aliases.includes(name));
+  return { model: model?.id ?? name, pricing: model?.pricing ?? FREE };
+}
+
 export function passthroughTargetOf(config: GatewayConfig, name: string): PassthroughTarget | null {
   const model = config.models.find((candidate) => candidate.id === name || candidate.aliases.includes(name));
   if (!model || model.realtime !== 'passthrough') return null;
