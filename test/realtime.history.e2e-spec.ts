@@ -134,6 +134,40 @@ describe('GET /v1/realtime: turns on the completion pipeline, history in the ses
     expect(alone.filter((message) => message.role !== 'system')).toHaveLength(1);
   });
 
+  it('an answer truncated after it was stored is resumed as what the user heard, not as the whole answer', async () => {
+    const { upstream, key } = env();
+    const sessionId = `rt-${randomBytes(6).toString('hex')}`;
+    const first = await connect(key, { 'x-session-id': sessionId });
+    first.appendPcm16(speechPcm16());
+    first.send({ type: 'input_audio_buffer.commit' });
+    first.send({ type: 'response.create' });
+    const done = await first.next('response.done');
+    expect(done.response.status).toBe('completed');
+    const answerId = done.response.output?.[0]?.id ?? '';
+    // The client played 300 ms of the answer before the user cut in.
+    first.send({ type: 'conversation.item.truncate', item_id: answerId, content_index: 0, audio_end_ms: 300 });
+    await first.next('conversation.item.truncated');
+    first.send({ type: 'conversation.item.retrieve', item_id: answerId });
+    const { item } = await first.next('conversation.item.retrieved');
+    const part = item.type === 'message' ? item.content?.[0] : undefined;
+    const heard = part && 'transcript' in part ? part.transcript : undefined;
+    expect(typeof heard).toBe('string');
+    expect(heard).not.toBe(SPEECH_TRANSCRIPT);
+    expect(SPEECH_TRANSCRIPT.startsWith(heard ?? '?')).toBe(true);
+    first.close();
+
+    const second = await connect(key, { 'x-session-id': sessionId });
+    second.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Sorry, go on?' }] },
+    });
+    second.send({ type: 'response.create' });
+    expect((await second.next('response.done')).response.status).toBe('completed');
+    const messages = (upstream.lastRequest().body as { messages: SentMessage[] }).messages;
+    const answer = messages.filter((message) => message.role === 'assistant');
+    expect(answer.map((message) => message.content)).toEqual([heard]);
+  });
+
   it('refuses a malformed session_id before upgrading', async () => {
     const { gateway, key } = env();
     const refused = await status(

@@ -16,6 +16,8 @@ interface Entry {
   audioMs: number;
   /** Already in the session store (a turn that carried it was stored, or it was loaded from there). */
   stored: boolean;
+  /** The request id of the stored turn that holds it, when this socket stored it (not for restored items). */
+  storedTurnId?: string;
 }
 
 /** Stands in for earlier user audio beyond the history's audio budget when the item has no transcript. */
@@ -160,10 +162,22 @@ export class Conversation {
     return { ids: entries.map((entry) => entry.item.id), messages: this.messagesOf(entries, () => true) };
   }
 
-  /** Marks items as stored (ids no longer in the conversation are ignored). */
-  markStored(ids: readonly string[]): void {
+  /**
+   * Marks items as stored (ids no longer in the conversation are ignored), in the stored turn
+   * `storedTurnId` (its request id) when the runner told it.
+   */
+  markStored(ids: readonly string[], storedTurnId?: string): void {
     const set = new Set(ids);
-    for (const entry of this.entries) if (set.has(entry.item.id)) entry.stored = true;
+    for (const entry of this.entries) {
+      if (!set.has(entry.item.id)) continue;
+      entry.stored = true;
+      if (storedTurnId !== undefined) entry.storedTurnId = storedTurnId;
+    }
+  }
+
+  /** The request id of the stored turn holding the item, if this socket stored it (see `markStored`). */
+  storedTurnOf(id: string): string | undefined {
+    return this.entries.find((entry) => entry.item.id === id)?.storedTurnId;
   }
 
   /**

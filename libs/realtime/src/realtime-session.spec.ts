@@ -1,7 +1,7 @@
 import { type ChatCompletionChunk, GatewayError } from '@voxgate/openai-wire';
 import { parseWav, speechPcm16 } from '@voxgate/testing';
 import type { OutgoingServerEvent } from './server-events';
-import { RealtimeSession } from './realtime-session';
+import { RealtimeSession, type RealtimeSessionOptions } from './realtime-session';
 import type { TurnRequest, TurnRunner } from './turn-runner';
 
 /** The server event type(s) whose `type` may be `T` (some share one shape for two types). */
@@ -46,7 +46,7 @@ class ScriptedRunner implements TurnRunner {
   readonly requests: TurnRequest[] = [];
   constructor(
     private readonly script: ChatCompletionChunk[],
-    private readonly options: { hold?: boolean; fail?: GatewayError } = {},
+    private readonly options: { hold?: boolean; fail?: GatewayError; storeAs?: string } = {},
   ) {}
 
   async *run(request: TurnRequest): AsyncIterable<ChatCompletionChunk> {
@@ -60,6 +60,7 @@ class ScriptedRunner implements TurnRunner {
       await new Promise((resolve) => request.signal.addEventListener('abort', resolve, { once: true }));
       throw new DOMException('aborted', 'AbortError');
     }
+    if (this.options.storeAs) request.onStored(this.options.storeAs);
   }
 }
 
@@ -71,9 +72,10 @@ const ANSWER = [
   USAGE_CHUNK,
 ];
 
-function open(runner: TurnRunner) {
+function open(runner: TurnRunner, extra: Partial<RealtimeSessionOptions> = {}) {
   const events: OutgoingServerEvent[] = [];
   const session = new RealtimeSession({
+    ...extra,
     model: 'gpt-audio',
     keyId: 'key_1',
     runner,
@@ -279,6 +281,47 @@ describe('RealtimeSession', () => {
     expect(history.find((message) => message.role === 'assistant')).toEqual({ role: 'assistant', content: 'Hello' });
     await send({ type: 'response.cancel' });
     await settle();
+  });
+
+  it('tells which stored turn an answer truncated after storing belongs to, and what the user heard of it', async () => {
+    const heard: Array<[string, string]> = [];
+    const onStoredAnswerTruncated = (turnId: string, transcript: string) => heard.push([turnId, transcript]);
+    const stored = open(new ScriptedRunner(ANSWER, { storeAs: 'req_stored' }), { onStoredAnswerTruncated });
+    await stored.send({
+      type: 'session.update',
+      session: { type: 'realtime', audio: { input: { turn_detection: null } } },
+    });
+    await stored.send({ type: 'input_audio_buffer.append', audio: speechPcm16().toString('base64') });
+    await stored.send({ type: 'input_audio_buffer.commit' });
+    await stored.send({ type: 'response.create' });
+    await stored.settle();
+    const assistantId = stored.find('response.done')[0]!.response.output[0]!.id;
+    await stored.send({
+      type: 'conversation.item.truncate',
+      item_id: assistantId,
+      content_index: 0,
+      audio_end_ms: 500,
+    });
+    await stored.send({ type: 'conversation.item.retrieve', item_id: assistantId });
+    const item = stored.find('conversation.item.retrieved')[0]!.item;
+    const part = item.type === 'message' ? item.content[0] : undefined;
+    expect(part).toMatchObject({ type: 'output_audio', transcript: expect.any(String) });
+    expect(part?.type === 'output_audio' ? part.transcript : null).not.toBe('Hello there friend.');
+    expect(heard).toEqual([['req_stored', part?.type === 'output_audio' ? part.transcript : '']]);
+
+    // A turn the runner did not store: nothing to correct in the store.
+    heard.length = 0;
+    const live = open(new ScriptedRunner(ANSWER), { onStoredAnswerTruncated });
+    await live.send({
+      type: 'conversation.item.create',
+      item: { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] },
+    });
+    await live.send({ type: 'response.create' });
+    await live.settle();
+    const liveId = live.find('response.done')[0]!.response.output[0]!.id;
+    await live.send({ type: 'conversation.item.truncate', item_id: liveId, content_index: 0, audio_end_ms: 500 });
+    expect(live.find('conversation.item.truncated')).toHaveLength(1);
+    expect(heard).toEqual([]);
   });
 
   it('an upstream refusal becomes an error event and a failed response.done', async () => {

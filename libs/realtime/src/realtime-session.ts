@@ -45,6 +45,12 @@ export interface RealtimeSessionOptions {
    * returning false suppresses its `error` event (the transport is closing the socket).
    */
   readonly onInvalidEvent?: () => boolean;
+  /**
+   * Told when the client truncated an answer this socket had stored (`conversation.item.truncate` after its
+   * turn was stored): the transcript it keeps, what the user heard, so the stored turn can be made to say
+   * the same and a resumed conversation holds only that. Must not throw.
+   */
+  readonly onStoredAnswerTruncated?: (storedTurnId: string, transcript: string) => void;
   /** Told about a response's end (metrics, logs); must not throw. */
   readonly onResponseDone?: (response: ResponseObject) => void;
   /** The session-store id of the conversation (see `TurnRequest.sessionId`); default null. */
@@ -244,6 +250,7 @@ export class RealtimeSession {
         return;
       case 'conversation.item.truncate':
         this.conversation.truncate(event.item_id, event.content_index, event.audio_end_ms);
+        this.reportStoredTruncation(event.item_id, event.content_index);
         this.send({
           type: 'conversation.item.truncated',
           item_id: event.item_id,
@@ -445,6 +452,7 @@ export class RealtimeSession {
     let rateLimits: readonly RateLimit[] | null = null;
     const unstored = this.conversation.unstored();
     let stored = false;
+    let storedTurnId: string | undefined;
     try {
       const stream = this.options.runner.run({
         keyId: this.options.keyId,
@@ -463,7 +471,10 @@ export class RealtimeSession {
         signal: active.controller.signal,
         sessionId: this.options.sessionId ?? null,
         newMessages: unstored.messages,
-        onStored: () => (stored = true),
+        onStored: (turnId) => {
+          stored = true;
+          storedTurnId = turnId;
+        },
         onRateLimits: (limits) => (rateLimits = limits),
       });
       for await (const chunk of stream) {
@@ -487,7 +498,9 @@ export class RealtimeSession {
         });
       }
     }
-    if (stored) this.conversation.markStored([...unstored.ids, ...done.output.map((item) => item.id)]);
+    if (stored) {
+      this.conversation.markStored([...unstored.ids, ...done.output.map((item) => item.id)], storedTurnId);
+    }
     done.metadata = withToolRuns(done.metadata, toolRuns);
     this.send({ type: 'response.done', response: done });
     if (rateLimits) this.send({ type: 'rate_limits.updated', rate_limits: [...rateLimits] });
@@ -509,6 +522,15 @@ export class RealtimeSession {
       this.options.turnDetector ?? ((vad, rate, start) => new ServerVadDetector(vad, rate, start));
     this.vad = settings ? create(detectorSettingsOf(settings), this.buffer.sampleRate, this.buffer.totalSamples) : null;
     this.speechItemId = null;
+  }
+
+  /** After a truncation: the stored turn holding the item is told what the user heard (its transcript). */
+  private reportStoredTruncation(itemId: string, contentIndex: number): void {
+    const turnId = this.conversation.storedTurnOf(itemId);
+    const item = this.conversation.get(itemId);
+    const part = item.type === 'message' ? item.content[contentIndex] : undefined;
+    if (turnId === undefined || part?.type !== 'output_audio') return;
+    this.options.onStoredAnswerTruncated?.(turnId, part.transcript);
   }
 
   private send(event: ServerEvent): void {

@@ -51,8 +51,11 @@ export interface TurnRequest {
    * user audio in full): with `sessionId`, the runner stores them and the answer as one session turn.
    */
   readonly newMessages: readonly TurnMessage[];
-  /** Called when the runner stored the turn (completed, or cancelled after part of it was delivered). */
-  readonly onStored: () => void;
+  /**
+   * Called when the runner stored the turn (completed, or cancelled after part of it was delivered), with
+   * the stored turn's id (its request id): a later truncation of its answer is recorded against it.
+   */
+  readonly onStored: (storedTurnId: string) => void;
   /**
    * Told the caller's rate limits once the turn was admitted (the quota reservation's numbers: what is
    * left with this turn's estimate reserved); the session reports them after `response.done` as

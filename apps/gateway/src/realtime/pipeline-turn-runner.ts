@@ -91,7 +91,7 @@ export class PipelineTurnRunner implements TurnRunner {
             providedHistory: { storedMessages: turn.newMessages },
             storeCancelled: true,
             audioIds: false,
-            onStored: () => turn.onStored(),
+            onStored: () => turn.onStored(requestId),
           },
         },
         door,

@@ -24,8 +24,14 @@ export interface RealtimeConnectionOptions {
   readonly logger: JsonLogger;
   /** Called once when the socket has closed and the session has ended. */
   readonly onClosed: () => void;
-  /** The conversation's session-store id, the items it resumes with, and the audio budget per turn. */
-  readonly history?: Pick<RealtimeSessionOptions, 'sessionId' | 'restored' | 'historyAudioBytes'>;
+  /**
+   * The conversation's session-store id, the items it resumes with, the audio budget per turn, and where
+   * a truncation of a stored answer is recorded.
+   */
+  readonly history?: Pick<
+    RealtimeSessionOptions,
+    'sessionId' | 'restored' | 'historyAudioBytes' | 'onStoredAnswerTruncated'
+  >;
   /** Input audio transcription of committed user turns (`audio.input.transcription`). */
   readonly transcriber?: RealtimeSessionOptions['transcriber'];
 }

@@ -4,7 +4,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GatewayConfig } from '@voxgate/config';
 import { ModelCatalog } from '@voxgate/conversation';
 import { Errors, GatewayError } from '@voxgate/openai-wire';
-import { InputTranscriptStore, LoadSessionHistory } from '@voxgate/sessions';
+import { InputTranscriptStore, LoadSessionHistory, SessionRepository } from '@voxgate/sessions';
 import { type SessionUpdate, SessionUpdateSchema } from '@voxgate/realtime';
 import {
   AuthenticateApiKey,
@@ -74,6 +74,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
     pipeline: app.get(CompletionPipeline),
     authenticateKeyId: app.get(AuthenticateKeyId),
     history: app.get(LoadSessionHistory),
+    sessions: app.get(SessionRepository),
     passthrough: new PassthroughSessions(app),
     origins: app.get(OriginPolicy),
     turnDetection: createTurnDetection(config, logger),
@@ -207,7 +208,24 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
                 connectionRequestId: request.id,
                 maxSilenceMs: config.server.sseMaxSilenceMs,
               }),
-              history: { sessionId, restored, historyAudioBytes: config.realtime.historyAudioBytes },
+              history: {
+                sessionId,
+                restored,
+                historyAudioBytes: config.realtime.historyAudioBytes,
+                ...(sessionId
+                  ? {
+                      onStoredAnswerTruncated: (turnId: string, transcript: string) =>
+                        void deps.sessions
+                          .recordHeardAnswer(principal.tenantId, sessionId, turnId, transcript)
+                          .catch((error: unknown) =>
+                            logger.event('warn', 'realtime: could not record a truncated answer in the session', {
+                              requestId: request.id,
+                              error: error instanceof Error ? error.message : String(error),
+                            }),
+                          ),
+                    }
+                  : {}),
+              },
               transcriber: new TurnTranscriber({
                 transcription: deps.transcription,
                 metered: deps.meteredAudio,
