@@ -1,8 +1,6 @@
-import { GatewayError } from '@voxgate/openai-wire';
-import type { ClientEvent, ItemCreate, ResponseCreateParams, SessionUpdate } from './client-events';
+import type { ClientEvent, ItemCreate, ResponseCreateParams } from './client-events';
 import { Conversation, ConversationError, type ItemAudio } from './conversation';
 import { type IdGenerator, randomId } from './ids';
-import type { InputTranscriber } from './input-transcription';
 import { InputTranscriptionRuns } from './input-transcription-runs';
 import { AppendError, InputAudioBuffer, sampleRateOf } from './input-audio-buffer';
 import { parseClientEvent } from './parse-client-event';
@@ -10,7 +8,6 @@ import { ResponseRun } from './response-run';
 import type {
   ConversationItemObject,
   MessageContent,
-  OutgoingServerEvent,
   RealtimeErrorDetail,
   RealtimeSessionObject,
   ResponseObject,
@@ -21,58 +18,11 @@ import { ServerVadDetector } from './server-vad';
 import { applySessionUpdate, defaultSession, normalizeFormat } from './session-config';
 import type { TurnDetector, TurnDetectorFactory } from './turn-detector';
 import { type RateLimit, type ToolRunSummary, toolRunsOf, withToolRuns } from './turn-report';
-import type { TurnAudioFormat, TurnRunner } from './turn-runner';
+import type { TurnAudioFormat } from './turn-runner';
+import type { RealtimeSessionOptions } from './realtime-session.options';
+import { detailOf } from './realtime-error-detail';
 
-export interface RealtimeSessionOptions {
-  readonly model: string;
-  readonly keyId: string;
-  readonly runner: TurnRunner;
-  /** Writes one event to the client; must not throw. */
-  readonly emit: (event: OutgoingServerEvent) => void;
-  /** Longest uncommitted input audio, in seconds. */
-  readonly maxBufferSeconds: number;
-  /**
-   * Settings the session starts with, applied over the defaults before `session.created` (a client
-   * secret's bound `session`); the client may still change them with `session.update`.
-   */
-  readonly initialSession?: SessionUpdate;
-  /** Session lifetime; `expires_at` in the session object. */
-  readonly lifetimeSeconds: number;
-  readonly newId?: IdGenerator;
-  readonly now?: () => number;
-  /**
-   * Told about each frame that was not a valid event (the transport bounds how many it tolerates);
-   * returning false suppresses its `error` event (the transport is closing the socket).
-   */
-  readonly onInvalidEvent?: () => boolean;
-  /**
-   * Told when the client truncated an answer this socket had stored (`conversation.item.truncate` after its
-   * turn was stored): the transcript it keeps, what the user heard, so the stored turn can be made to say
-   * the same and a resumed conversation holds only that. Must not throw.
-   */
-  readonly onStoredAnswerTruncated?: (storedTurnId: string, transcript: string) => void;
-  /** Told about a response's end (metrics, logs); must not throw. */
-  readonly onResponseDone?: (response: ResponseObject) => void;
-  /** The session-store id of the conversation (see `TurnRequest.sessionId`); default null. */
-  readonly sessionId?: string | null;
-  /**
-   * Most bytes of user audio (as WAV) one turn's request carries; older user turns go as their
-   * transcript or a placeholder (`Conversation.toMessages`). Default: unbounded.
-   */
-  readonly historyAudioBytes?: number;
-  /**
-   * Builds the detector behind `turn_detection` (the gateway's `realtime.vad.engine`: Silero or energy);
-   * default: the energy detector (`ServerVadDetector`).
-   */
-  readonly turnDetector?: TurnDetectorFactory;
-  /**
-   * Input audio transcription (`audio.input.transcription`) of committed user turns; without it the
-   * session refuses to turn transcription on.
-   */
-  readonly transcriber?: InputTranscriber;
-  /** A resumed conversation: items loaded from the session store, oldest first, with their user audio. */
-  readonly restored?: ReadonlyArray<{ item: ConversationItemObject; audio?: Map<number, ItemAudio> }>;
-}
+export type { RealtimeSessionOptions } from './realtime-session.options';
 
 interface ActiveResponse {
   readonly id: string;
@@ -537,35 +487,4 @@ export class RealtimeSession {
     if (this.closed) return;
     this.options.emit({ ...event, event_id: this.newId('event') });
   }
-}
-
-function detailOf(error: unknown, eventId: string | null): RealtimeErrorDetail {
-  if (error instanceof ConversationError) {
-    return {
-      type: 'invalid_request_error',
-      code: error.code,
-      message: error.message,
-      param: error.param,
-      event_id: eventId,
-    };
-  }
-  if (error instanceof AppendError) {
-    return {
-      type: 'invalid_request_error',
-      code: error.code,
-      message: error.message,
-      param: 'audio',
-      event_id: eventId,
-    };
-  }
-  if (error instanceof GatewayError) {
-    return { type: error.type, code: error.code, message: error.message, param: error.param, event_id: eventId };
-  }
-  return {
-    type: 'server_error',
-    code: 'server_error',
-    message: 'The server had an error while processing the event.',
-    param: null,
-    event_id: eventId,
-  };
 }

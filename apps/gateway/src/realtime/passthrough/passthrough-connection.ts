@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ServerTools } from '@voxgate/conversation';
 import type { ModelPricing } from '@voxgate/metering';
-import { GatewayError, TranscriptUsageSchema } from '@voxgate/openai-wire';
+import { GatewayError } from '@voxgate/openai-wire';
 import {
   type ClientEvent,
   parseClientEvent,
@@ -16,6 +16,7 @@ import { EventRateLimiter, REALTIME_LIMITS } from '../realtime-limits';
 import { PassthroughMeter } from './passthrough-meter';
 import type { PassthroughTarget } from './passthrough-target';
 import { ServerToolRelay } from './server-tool-relay';
+import { TranscriptionTap } from './transcription-tap';
 
 export interface PassthroughConnectionOptions {
   /** The client's accepted socket. */
@@ -40,9 +41,6 @@ export interface PassthroughConnectionOptions {
 }
 
 type Json = Record<string, unknown>;
-
-/** Bound on commit times kept for transcriptions not reported yet (a provider that never reports them). */
-const MAX_PENDING_TRANSCRIPTIONS = 256;
 
 /** Close codes the relay uses (RFC 6455 §7.4.1). */
 export const PASSTHROUGH_CLOSE = {
@@ -95,15 +93,13 @@ export class PassthroughConnection {
   private inputFormat = 'audio/pcm';
   private outputFormat = 'audio/pcm';
   private audioInMs = 0;
-  /** `audio.input.transcription.model` of the provider's session, as last reported (null: off). */
-  private transcriptionModel: string | null = null;
-  /** When each committed user item was committed, until its transcription is reported. */
-  private readonly committedAt = new Map<string, number>();
+  private readonly transcriptions: TranscriptionTap;
   private readonly responses = new Map<string, { startedAtMs: number; audioOutMs: number }>();
   private readonly expiry: NodeJS.Timeout;
 
   constructor(private readonly options: PassthroughConnectionOptions) {
     const { socket } = options;
+    this.transcriptions = new TranscriptionTap(options.meter, options.transcriptionModel);
     socket.on('message', (data, isBinary) => this.onClientMessage(data, isBinary));
     socket.on('close', () => this.end());
     socket.on('error', (error) =>
@@ -288,6 +284,7 @@ export class PassthroughConnection {
       });
       return;
     }
+    this.transcriptions.observe(event);
     switch (event.type) {
       case 'session.created':
       case 'session.updated': {
@@ -322,15 +319,6 @@ export class PassthroughConnection {
       case 'response.done':
         await this.responseDone(event);
         return;
-      case 'input_audio_buffer.committed':
-        if (this.transcriptionModel !== null && this.committedAt.size < MAX_PENDING_TRANSCRIPTIONS) {
-          this.committedAt.set(String(event.item_id), Date.now());
-        }
-        break;
-      case 'conversation.item.input_audio_transcription.completed':
-      case 'conversation.item.input_audio_transcription.failed':
-        this.meterTranscription(event);
-        break;
       case 'rate_limits.updated':
         // The provider's limits are the gateway's provider account's, not the tenant's: the gateway sends
         // the tenant's own after each response.done instead.
@@ -388,28 +376,6 @@ export class PassthroughConnection {
     const audio = session.audio as { input?: { format?: Json }; output?: { format?: Json } } | undefined;
     if (typeof audio?.input?.format?.type === 'string') this.inputFormat = audio.input.format.type;
     if (typeof audio?.output?.format?.type === 'string') this.outputFormat = audio.output.format.type;
-    const input = audio?.input as { transcription?: { model?: unknown } | null } | undefined;
-    if (input && 'transcription' in input) {
-      const model = input.transcription?.model;
-      this.transcriptionModel = typeof model === 'string' ? model : null;
-    }
-  }
-
-  /** Meters a transcription the provider reports with its usage; relaying it is the caller's. */
-  private meterTranscription(event: Json): void {
-    const itemId = String(event.item_id);
-    const startedAtMs = this.committedAt.get(itemId) ?? Date.now();
-    this.committedAt.delete(itemId);
-    if (event.type !== 'conversation.item.input_audio_transcription.completed') return;
-    const usage = TranscriptUsageSchema.safeParse(event.usage);
-    const name = this.transcriptionModel;
-    if (!usage.success || name === null) return;
-    this.options.meter.chargeTranscription({
-      itemId,
-      ...this.options.transcriptionModel(name),
-      usage: usage.data,
-      startedAtMs,
-    });
   }
 
   /** Provider secrets never reach the client, whatever the provider echoes. */
