@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { transformSync } from '@swc/core';
 import { JsonLogger } from './json-logger';
 
 type Level = ConstructorParameters<typeof JsonLogger>[0];
@@ -89,5 +94,37 @@ describe('JsonLogger', () => {
     expect(order).toEqual(['stdout', 'stderr']);
     expect(linesOf(stdout)).toEqual([expect.objectContaining({ msg: 'before' })]);
     expect(linesOf(stderr)).toEqual([expect.objectContaining({ level: 'error', msg: 'failed' })]);
+  });
+});
+
+describe('JsonLogger when its reader is gone (a real process)', () => {
+  it('keeps the process running when stdout and stderr are closed pipes (EPIPE), instead of crashing on the error', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'voxgate-json-logger-'));
+    for (const file of ['json-logger', 'log-line-buffer']) {
+      const source = readFileSync(path.join(__dirname, `${file}.ts`), 'utf8');
+      writeFileSync(
+        path.join(dir, `${file}.js`),
+        transformSync(source, { jsc: { parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }).code,
+      );
+    }
+    // Logs for a while after the parent closed both pipes, then says so in a file and exits 0.
+    const script = `const { JsonLogger } = require('./json-logger.js');
+      const logger = new JsonLogger('info');
+      let turns = 0;
+      const timer = setInterval(() => {
+        logger.event('info', 'still.here', { turns });
+        logger.event('error', 'an.error', { turns });
+        if (++turns === 20) {
+          clearInterval(timer);
+          require('node:fs').writeFileSync('alive', String(turns));
+          process.exit(0);
+        }
+      }, 10);`;
+    const child = spawn(process.execPath, ['-e', script], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    child.stderr.destroy();
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(0);
+    expect(readFileSync(path.join(dir, 'alive'), 'utf8')).toBe('20');
   });
 });

@@ -38,6 +38,8 @@ export class JsonLogger implements LoggerService {
   ) {
     this.minRank = RANK[minLevel];
     this.out = new LogLineBuffer({ write: (text) => this.streams.stdout.write(text) });
+    survivesWriteErrors(streams.stdout);
+    survivesWriteErrors(streams.stderr);
   }
 
   /**
@@ -82,4 +84,18 @@ export class JsonLogger implements LoggerService {
     const fields = typeof message === 'object' && message !== null ? { ...message } : { msg: String(message) };
     this.event(level, 'msg' in fields ? String(fields.msg) : '', { ...fields, ...(context ? { context } : {}) });
   }
+}
+
+const guarded = new WeakSet<object>();
+
+/**
+ * A log stream whose reader went away (the log shipper or the pipe's other end died: `EPIPE`) emits
+ * `error`, which, unhandled, would end the gateway and every request in it. The lines it cannot take are
+ * lost (there is nowhere left to report that); serving goes on.
+ */
+function survivesWriteErrors(stream: LogSink): void {
+  const emitter = stream as Partial<Pick<NodeJS.EventEmitter, 'on'>>;
+  if (typeof emitter.on !== 'function' || guarded.has(stream)) return;
+  guarded.add(stream);
+  emitter.on.call(stream, 'error', () => undefined);
 }
