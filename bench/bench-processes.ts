@@ -61,15 +61,25 @@ export async function startRedis(): Promise<{ url: string; child: ChildProcess }
 }
 
 /** `minimal-upstream.js` (compiled next to this file) as a child process, streaming `deltas` deltas. */
-export async function startUpstream(deltas: number): Promise<{ url: string; child: ChildProcess }> {
+export function startUpstream(deltas: number): Promise<{ url: string; child: ChildProcess }> {
+  return startScript('minimal-upstream.js', [String(deltas)]);
+}
+
+/** `bare-proxy.js` (compiled next to this file), the floor, as a child process in front of `upstreamUrl`. */
+export function startBareProxy(upstreamUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  return startScript('bare-proxy.js', [upstreamUrl]);
+}
+
+/** A script of this folder as a child process that prints `{"url":…}` once it listens. */
+async function startScript(file: string, args: readonly string[]): Promise<{ url: string; child: ChildProcess }> {
   const child = track(
-    spawn(process.execPath, [path.join(__dirname, 'minimal-upstream.js'), String(deltas)], {
+    spawn(process.execPath, [path.join(__dirname, file), ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     }),
   );
   const url = await new Promise<string>((resolve, reject) => {
     child.stdout.once('data', (data: Buffer) => resolve((JSON.parse(data.toString()) as { url: string }).url));
-    child.once('exit', () => reject(new Error('upstream exited')));
+    child.once('exit', () => reject(new Error(`${file} exited`)));
   });
   child.stdout.resume();
   return { url, child };

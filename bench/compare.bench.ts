@@ -6,9 +6,10 @@
  * the minimal upstream (`minimal-upstream.ts`, its own process: a fixed JSON answer, or 20 SSE deltas),
  * Voxgate built (`dist/`, production-like: a tenant key, tenant quotas high enough never to refuse, metering
  * on, default logging), and Portkey's open-source gateway (`portkey-peer.ts`, installed at bench time) as the
- * peer. It prints:
+ * peer, and a bare Node.js proxy (`bare-proxy.ts`: no Redis, no parsing, body piped) as the floor of what any
+ * Node gateway adds on this machine. It prints:
  *
- * A. sequential, interleaved (direct / Voxgate / Portkey in rotating order, one keep-alive connection each):
+ * A. sequential, interleaved (direct / floor / Voxgate / Portkey in rotating order, one keep-alive connection each):
  *    p50/p99 of JSON requests, and of streams' first body byte and total, what each gateway adds, and the CPU
  *    time of each serving process per request;
  * B. saturated (autocannon, CONNECTIONS connections, SECONDS s per run): req/s and latency, JSON and streams;
@@ -24,7 +25,15 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { cpuTimeMs, setGenerousQuotas, startRedis, startUpstream, treeCpuTimeMs, treeRssOf } from './bench-processes';
+import {
+  cpuTimeMs,
+  setGenerousQuotas,
+  startBareProxy,
+  startRedis,
+  startUpstream,
+  treeCpuTimeMs,
+  treeRssOf,
+} from './bench-processes';
 import { PORTKEY_VERSION, startPortkey } from './portkey-peer';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1000);
@@ -66,7 +75,7 @@ const streamBody = JSON.stringify({
 
 /** One way to reach the upstream: its base URL (with `/v1`) and the headers it needs. */
 interface Target {
-  readonly name: 'direct' | 'voxgate' | 'portkey';
+  readonly name: 'direct' | 'floor' | 'voxgate' | 'portkey';
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
   readonly agent: Agent;
@@ -144,10 +153,10 @@ interface Sequential {
 
 async function sequential(targets: readonly Target[], stream: boolean): Promise<Sequential> {
   const body = stream ? streamBody : jsonBody;
-  const firstByte = { direct: [], voxgate: [], portkey: [] } as Sequential['firstByte'];
-  const total = { direct: [], voxgate: [], portkey: [] } as Sequential['total'];
+  const firstByte = { direct: [], floor: [], voxgate: [], portkey: [] } as Sequential['firstByte'];
+  const total = { direct: [], floor: [], voxgate: [], portkey: [] } as Sequential['total'];
   for (const target of targets) checkAnswer(target, stream, await timeRequest(target, body));
-  const cpuMs = { direct: 0, voxgate: 0, portkey: 0 };
+  const cpuMs = { direct: 0, floor: 0, voxgate: 0, portkey: 0 };
   for (let i = 0; i < WARMUP + ROUNDS; i++) {
     if (i === WARMUP) for (const target of targets) cpuMs[target.name] = treeCpuTimeMs(target.pid);
     // Rotating order, so drift in machine load and any order effect hit every target alike.
@@ -259,6 +268,7 @@ async function main(): Promise<void> {
   // Imported after REDIS_URL is settled: bench-gateway reads it at load.
   const { startBenchGateway, REDIS_URL } = await import('./bench-gateway.js');
   const upstream = await startUpstream(STREAM_DELTAS);
+  const bare = await startBareProxy(upstream.url);
   const gateway = await startBenchGateway(upstream.url, {}, { env: { VOXGATE_WORKERS: WORKERS } });
   const portkey = await startPortkey(upstream.url).catch(async (error: unknown) => {
     await gateway.stop();
@@ -275,6 +285,13 @@ async function main(): Promise<void> {
       agent: agent(),
       pid: upstream.child.pid!,
     };
+    const floor: Target = {
+      name: 'floor',
+      url: bare.url,
+      headers: { authorization: 'Bearer sk-floor' },
+      agent: agent(),
+      pid: bare.child.pid!,
+    };
     const voxgate: Target = {
       name: 'voxgate',
       url: `${gateway.url}/v1`,
@@ -289,7 +306,7 @@ async function main(): Promise<void> {
       agent: agent(),
       pid: portkey.pid,
     };
-    const targets = [direct, voxgate, peer] as const;
+    const targets = [direct, floor, voxgate, peer] as const;
     await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     const idle = { voxgate: treeRssOf(gateway.pid), portkey: treeRssOf(portkey.pid) };
     console.log(`Redis: ${redisServer ? `private redis-server at ${REDIS_URL}` : REDIS_URL}\n`);
@@ -319,22 +336,22 @@ async function main(): Promise<void> {
       const p50 = (name: Target['name']) => percentile(samples[name], 0.5);
       const p99 = (name: Target['name']) => percentile(samples[name], 0.99);
       const cell = (name: Target['name']) => `${pad(f(p50(name)), 7)} ${pad(f(p99(name)), 7)}`;
-      const added = (name: 'voxgate' | 'portkey') =>
+      const added = (name: 'floor' | 'voxgate' | 'portkey') =>
         `${pad(f(p50(name) - p50('direct')), 7)} ${pad(f(p99(name) - p99('direct')), 7)}`;
       console.log(
-        `   ${label.padEnd(18)} ${cell('direct')} │ ${cell('voxgate')} │ ${cell('portkey')} │ ${added('voxgate')} │ ${added('portkey')}`,
+        `   ${label.padEnd(18)} ${cell('direct')} │ ${cell('floor')} │ ${cell('voxgate')} │ ${cell('portkey')} │ ${added('floor')} │ ${added('voxgate')} │ ${added('portkey')}`,
       );
     };
     console.log(`A. sequential, interleaved, ${ROUNDS} requests per target and kind (ms; p50 p99)`);
     console.log(
-      `   ${''.padEnd(18)} ${'direct'.padEnd(15)} │ ${'Voxgate'.padEnd(15)} │ ${'Portkey'.padEnd(15)} │ ${'Voxgate adds'.padEnd(15)} │ Portkey adds`,
+      `   ${''.padEnd(18)} ${'direct'.padEnd(15)} │ ${'floor'.padEnd(15)} │ ${'Voxgate'.padEnd(15)} │ ${'Portkey'.padEnd(15)} │ ${'floor adds'.padEnd(15)} │ ${'Voxgate adds'.padEnd(15)} │ Portkey adds`,
     );
     row('JSON', json.total);
     row('stream first byte', streams.firstByte);
     row('stream total', streams.total);
     const cpuRow = (label: string, run: Sequential) =>
       console.log(
-        `   ${label.padEnd(18)} ${pad(f(run.cpuMs.direct, 3), 15)} │ ${pad(f(run.cpuMs.voxgate, 3), 15)} │ ${pad(f(run.cpuMs.portkey, 3), 15)} │`,
+        `   ${label.padEnd(18)} ${pad(f(run.cpuMs.direct, 3), 15)} │ ${pad(f(run.cpuMs.floor, 3), 15)} │ ${pad(f(run.cpuMs.voxgate, 3), 15)} │ ${pad(f(run.cpuMs.portkey, 3), 15)} │`,
       );
     cpuRow('CPU ms/req JSON', json);
     cpuRow('CPU ms/req stream', streams);
@@ -347,7 +364,7 @@ async function main(): Promise<void> {
       `   ${''.padEnd(15)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'CPU ms/req'.padStart(11)} ${'Redis'.padStart(6)}`,
     );
     for (const kind of ['json', 'stream'] as const) {
-      for (const name of ['direct', 'voxgate', 'portkey'] as const) {
+      for (const name of ['direct', 'floor', 'voxgate', 'portkey'] as const) {
         const s = saturated[kind][name];
         console.log(
           `   ${`${kind} ${name}`.padEnd(15)} ${pad(f(s.requests, 0), 8)} ${pad(f(s.p50, 0), 7)} ${pad(f(s.p99, 0), 7)} ${pad(String(s.errors), 7)} ${pad(f(s.cpuMs, 3), 11)} ${pad(f(s.redisCpuMs, 3), 6)}`,
@@ -447,11 +464,20 @@ async function main(): Promise<void> {
       after.voxgate / idle.voxgate,
       after.voxgate / idle.voxgate <= 1.2,
     );
+    const floorJsonP50 = percentile(json.total.floor, 0.5) - percentile(json.total.direct, 0.5);
+    const floorFirstByte = percentile(streams.firstByte.floor, 0.5) - percentile(streams.firstByte.direct, 0.5);
+    console.log(
+      `\nThe floor here, a bare Node proxy (no Redis, no parsing): adds ${f(floorJsonP50)} ms p50 (JSON), ` +
+        `${f(floorFirstByte)} ms to a stream's first byte, and costs ${f(saturated.json.floor.cpuMs, 3)} / ` +
+        `${f(saturated.stream.floor.cpuMs, 3)} ms CPU per saturated JSON / stream request.\n` +
+        `   Voxgate over the floor: +${f(jsonP50 - floorJsonP50)} ms JSON p50, +${f(firstByte - floorFirstByte)} ms first byte.`,
+    );
   } finally {
     redis.disconnect();
     portkey.stop();
     await gateway.stop();
     upstream.child.kill('SIGTERM');
+    bare.child.kill('SIGTERM');
     redisServer?.child.kill('SIGTERM');
   }
 }
