@@ -63,6 +63,8 @@ import { JsonLogger } from './infra/json-logger';
 import { createRedis } from './infra/redis.provider';
 import { PendingWrites } from './infra/pending-writes';
 import { RedisLifecycle } from './infra/redis-lifecycle';
+import { RedisTickBatch } from './infra/redis-tick-batch';
+import { randomHex } from './http/random-hex';
 import { GATEWAY_CONFIG, REDIS, TENANCY_ENVIRONMENT } from './infra/tokens';
 import { GatewayMetrics } from './metrics/gateway-metrics';
 import { MetricsController } from './metrics/metrics.controller';
@@ -170,16 +172,30 @@ export class AppModule {
             new AuthenticateApiKey(keys.lookup, clientSecrets),
         ),
         OriginPolicy,
-        construct(QuotaRepository, [REDIS], (redis: Redis) => new QuotaRepository(redis)),
+        construct(
+          RedisTickBatch,
+          [REDIS],
+          (redis: Redis) => new RedisTickBatch(redis, config.redis.mode === 'cluster'),
+        ),
+        construct(
+          QuotaRepository,
+          [REDIS, RedisTickBatch],
+          (redis: Redis, turn: RedisTickBatch) => new QuotaRepository(redis, turn),
+        ),
         construct(
           ReserveQuota,
           [QuotaRepository, GatewayMetrics],
           (quotas: QuotaRepository, metrics: GatewayMetrics) =>
-            new ReserveQuota(quotas, {
-              dryRun: config.quotas.dryRun,
-              streamLeaseMs: config.quotas.streamLeaseMs,
-              onRefusal: (refusal, enforced) => metrics.quotaRefused(refusal.limit, refusal.scope, enforced),
-            }),
+            new ReserveQuota(
+              quotas,
+              {
+                dryRun: config.quotas.dryRun,
+                streamLeaseMs: config.quotas.streamLeaseMs,
+                onRefusal: (refusal, enforced) => metrics.quotaRefused(refusal.limit, refusal.scope, enforced),
+              },
+              Date.now,
+              randomHex,
+            ),
         ),
         construct(SettleQuota, [QuotaRepository], (quotas: QuotaRepository) => new SettleQuota(quotas)),
         construct(

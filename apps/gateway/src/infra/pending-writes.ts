@@ -12,13 +12,12 @@ import { MetricsRegistry } from '@voxgate/metrics';
 import { Outbox, OutboxFile } from '@voxgate/outbox';
 import { AppendSessionTurn, type AppendTurnCommand } from '@voxgate/sessions';
 import { type QuotaAmounts, type Reservation, SettleQuota } from '@voxgate/tenancy';
-import type { Redis } from 'ioredis';
 import { GatewayMetrics, redisErrorKindOf } from '../metrics/gateway-metrics';
 import { registerOutboxMetrics } from '../metrics/outbox-metrics';
 import { JsonLogger } from './json-logger';
 import { isRedisOutage } from './redis-outage';
 import { RedisTickBatch } from './redis-tick-batch';
-import { GATEWAY_CONFIG, REDIS } from './tokens';
+import { GATEWAY_CONFIG } from './tokens';
 
 /**
  * A write made when a request ended, kept for later because Redis was unavailable. Plain JSON (it may be
@@ -58,8 +57,6 @@ export class PendingWrites implements OnModuleInit {
   private readonly file: OutboxFile | null;
   /** Write-behind writes issued and not yet answered; `close()` waits for them. */
   private readonly behind = new Set<Promise<void>>();
-  /** The settlements of one event-loop turn, sent as one pipeline (one per tenant on a cluster). */
-  private readonly batch: RedisTickBatch;
 
   constructor(
     private readonly record: RecordUsage,
@@ -70,9 +67,9 @@ export class PendingWrites implements OnModuleInit {
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     registry: MetricsRegistry,
     private readonly metrics: GatewayMetrics,
-    @Inject(REDIS) redis: Redis,
+    /** The writes of one event-loop turn (these settlements, admissions), one pipeline (one per tenant on a cluster). */
+    private readonly batch: RedisTickBatch,
   ) {
-    this.batch = new RedisTickBatch(redis, config.redis.mode === 'cluster');
     const { maxEntries, file } = config.redis.outbox;
     this.file = file ? new OutboxFile(file) : null;
     this.outbox = new Outbox<PendingWrite>({

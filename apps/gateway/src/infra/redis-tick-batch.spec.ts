@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { QuotaRepository, windowsAt } from '@voxgate/tenancy';
 import { Redis } from 'ioredis';
 import { isRedisOutage } from './redis-outage';
 import { RedisTickBatch } from './redis-tick-batch';
@@ -74,6 +75,44 @@ describe('RedisTickBatch (real Redis)', () => {
     const fine = batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 1));
     await expect(failing).rejects.toThrow(/not an integer/);
     await expect(fine).resolves.toBe(1);
+  });
+
+  it("carries admissions: one turn's reservations on three replicas are one write each, and exactly the limit is admitted", async () => {
+    const { redis } = testRedis();
+    const others = [redis.duplicate(), redis.duplicate()];
+    try {
+      const connections = [redis, ...others];
+      const pipelines = connections.map((connection) => jest.spyOn(connection, 'pipeline'));
+      const replicas = connections.map(
+        (connection) => new QuotaRepository(connection, new RedisTickBatch(connection, false)),
+      );
+      await replicas[0]!.setLimits({ kind: 'tenant', tenantId: 'ten_1' }, { requests_per_minute: 7 });
+      const nowMs = Date.UTC(2030, 4, 14, 10, 20, 15, 500);
+      const outcomes = await Promise.all(
+        Array.from({ length: 60 }, (_, index) =>
+          replicas[index % 3]!.reserve({
+            principal: { tenantId: 'ten_1', keyId: 'key_a', scope: 'client' },
+            estimate: { tokens: 10, spendMicros: 0, audioMs: 0 },
+            stream: false,
+            leaseId: '',
+            leaseExpiresAtMs: nowMs + 30_000,
+            nowMs,
+            windows: windowsAt(nowMs),
+            dryRun: false,
+          }),
+        ),
+      );
+      expect(outcomes.filter((outcome) => outcome.admitted)).toHaveLength(7);
+      expect(outcomes.filter((outcome) => !outcome.admitted)[0]?.refusal).toMatchObject({
+        scope: 'tenant',
+        limit: 'requests_per_minute',
+        max: 7,
+      });
+      for (const spy of pipelines) expect(spy).toHaveBeenCalledTimes(1);
+      expect(await redis.get(`quota:{t:ten_1}:rpm:${windowsAt(nowMs).minute}`)).toBe('7');
+    } finally {
+      for (const connection of others) connection.disconnect();
+    }
   });
 
   it('with the connection down, every command of the turn rejects with an outage error', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Principal } from '../tenancy.types';
 import { LIMIT_FIELDS, type LimitName, type QuotaLimits } from './quota-limits';
 import type { QuotaWindows } from './quota-windows';
@@ -55,6 +55,16 @@ export interface ReserveOutcome {
 type Script = (...args: (string | number)[]) => Promise<(string | number)[] | number>;
 
 /**
+ * A pipeline of the current event-loop turn, shared with other writes of that turn (the gateway's
+ * `RedisTickBatch`): `add` queues exactly one command, for keys of hash tag `tag` (`t:<tenant>`), on the
+ * pipeline it passes to `queue`, writes it with the turn's other commands at the end of the turn, and
+ * resolves with that command's own reply or rejects with its own error (each keeps its timeout).
+ */
+export interface TurnPipeline {
+  add(tag: string, queue: (pipeline: ChainableCommander) => void): Promise<unknown>;
+}
+
+/**
  * Limits and counters of tenants and keys. Every key of a tenant carries the `{t:<tenant>}` hash tag,
  * so each script touches one Redis Cluster slot.
  *
@@ -67,7 +77,15 @@ export class QuotaRepository {
   private readonly reserveScript: Script;
   private readonly settleScript: Script;
 
-  constructor(private readonly redis: Redis) {
+  /**
+   * @param turn when given, `reserve` rides the turn's pipeline instead of a write of its own: the
+   *   admissions and request-end writes of one turn reach Redis in one write. A reservation is still one
+   *   script, answered on its own; it only leaves at the end of the turn that asked for it.
+   */
+  constructor(
+    private readonly redis: Redis,
+    private readonly turn: TurnPipeline | null = null,
+  ) {
     if (!('reserveQuota' in redis)) redis.defineCommand('reserveQuota', { numberOfKeys: 14, lua: RESERVE });
     if (!('settleQuota' in redis)) redis.defineCommand('settleQuota', { numberOfKeys: 11, lua: SETTLE });
     const commands = redis as unknown as { reserveQuota: Script; settleQuota: Script };
@@ -109,7 +127,7 @@ export class QuotaRepository {
         `${prefix}:streams`,
       ];
     });
-    const raw = (await this.reserveScript(
+    const argv = [
       ...keys,
       args.nowMs,
       args.estimate.tokens,
@@ -122,7 +140,12 @@ export class QuotaRepository {
       args.windows.msToDayEnd,
       args.windows.msToMonthEnd,
       args.dryRun ? 1 : 0,
-    )) as (string | number)[];
+    ];
+    const raw = (await (this.turn
+      ? this.turn.add(`t:${args.principal.tenantId}`, (pipeline) => {
+          (pipeline as unknown as { reserveQuota: (...argv: (string | number)[]) => unknown }).reserveQuota(...argv);
+        })
+      : this.reserveScript(...argv))) as (string | number)[];
     const n = (index: number) => Number(raw[index]);
     const refusedScope = n(1);
     return {

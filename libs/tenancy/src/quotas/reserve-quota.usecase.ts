@@ -47,12 +47,17 @@ export class ReserveQuota {
     private readonly quotas: QuotaRepository,
     private readonly settings: QuotaSettings,
     private readonly now: () => number = Date.now,
+    /**
+     * `bytes` random bytes from the CSPRNG as hex, for reservation and lease ids: the gateway passes its
+     * pooled source (one refill per 4 KiB instead of one call per id on the hot path).
+     */
+    private readonly randomHex: (bytes: number) => string = (bytes) => randomBytes(bytes).toString('hex'),
   ) {}
 
   async execute(principal: Principal, estimate: QuotaAmounts, stream: boolean): Promise<Reservation> {
     const nowMs = this.now();
     const windows = windowsAt(nowMs);
-    const leaseId = stream ? randomBytes(8).toString('hex') : null;
+    const leaseId = stream ? this.randomHex(8) : null;
     const outcome = await this.quotas.reserve({
       principal,
       estimate,
@@ -74,7 +79,7 @@ export class ReserveQuota {
       throw quotaRefusal(outcome, requested, headers);
     }
     return {
-      id: randomBytes(12).toString('hex'),
+      id: this.randomHex(12),
       principal,
       windows,
       estimate,
