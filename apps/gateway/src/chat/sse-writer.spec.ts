@@ -12,13 +12,15 @@ import { writeSse } from './sse-writer';
  */
 function fakeReply(options: { stuck?: boolean } = {}) {
   const wire: string[] = [];
+  /** How many events were on the wire each time the headers were flushed alone. */
+  const headerFlushes: number[] = [];
   const raw = Object.assign(new EventEmitter(), {
     writableEnded: false,
     writableFinished: false,
     writableLength: 0,
     destroyed: false,
     writeHead: () => undefined,
-    flushHeaders: () => undefined,
+    flushHeaders: () => headerFlushes.push(wire.length),
     write: (data: string) => {
       wire.push(data);
       if (options.stuck) raw.writableLength += data.length;
@@ -35,7 +37,7 @@ function fakeReply(options: { stuck?: boolean } = {}) {
     },
   });
   const reply = { hijack: () => undefined, raw, request: { id: 'req_1', headers: {} }, elapsedTime: 1 };
-  return { reply: reply as unknown as FastifyReply, wire, raw };
+  return { reply: reply as unknown as FastifyReply, wire, raw, headerFlushes };
 }
 
 async function* events(...items: RelayEvent[]): AsyncGenerator<RelayEvent> {
@@ -50,6 +52,28 @@ const chunk: RelayEvent = {
 };
 
 describe('writeSse', () => {
+  it('sends the headers with the first event when it comes in the same turn (no write of headers alone)', async () => {
+    const { reply, wire, headerFlushes } = fakeReply();
+    await writeSse(reply, events(chunk, chunk), { headers: {}, abort: new AbortController() });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(headerFlushes).toEqual([]);
+    expect(wire).toHaveLength(3);
+  });
+
+  it('sends the headers alone at the end of the turn while no event has come (a client sees its 200 at once)', async () => {
+    const { reply, wire, headerFlushes } = fakeReply();
+    async function* slow(): AsyncGenerator<RelayEvent> {
+      await delay(60);
+      yield chunk;
+    }
+    const written = writeSse(reply, slow(), { headers: {}, abort: new AbortController() });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(headerFlushes).toEqual([0]);
+    await written;
+    expect(headerFlushes).toEqual([0]);
+    expect(wire).toHaveLength(2);
+  });
+
   it('runs beforeDone after the last chunk and before [DONE] reaches the client', async () => {
     const { reply, wire } = fakeReply();
     let seenAtBeforeDone: string[] = [];

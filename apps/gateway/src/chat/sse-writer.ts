@@ -38,9 +38,10 @@ export interface SseOptions {
 }
 
 /**
- * Writes a chat-completion stream on a hijacked Fastify reply: headers at once, one `data:` event per
- * chunk as it arrives, then `data: [DONE]`; or, after an in-band error event, just the end of the stream.
- * When the client goes away the iterator is closed, which cancels the upstream request.
+ * Writes a chat-completion stream on a hijacked Fastify reply: the headers with the first event (at the end
+ * of the current turn at the latest), one `data:` event per chunk as it arrives, then `data: [DONE]`; or,
+ * after an in-band error event, just the end of the stream. When the client goes away the iterator is
+ * closed, which cancels the upstream request.
  *
  * Backpressure: the next event is pulled from `events` only once the previous write was taken. When
  * `write` returns false (the socket's buffer is over its high-water mark, 16 KiB: the client reads slower
@@ -80,7 +81,13 @@ export async function writeSse(
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  raw.flushHeaders();
+  // The headers leave with the first event when it is written in this turn (one write, one wake-up of the
+  // client instead of two); otherwise, at the end of this turn, so a client still sees its 200 at once
+  // while the model thinks.
+  let wrote = false;
+  const headersAlone = setImmediate(() => {
+    if (!wrote && !raw.writableEnded) raw.flushHeaders();
+  });
 
   const iterator = events[Symbol.asyncIterator]();
   const race = new AbortRace(signal);
@@ -113,6 +120,7 @@ export async function writeSse(
         return (end = 'upstream_error');
       }
       quiet();
+      wrote = true;
       if (!raw.write(encodeSseData(JSON.stringify(event.chunk)))) {
         if ((await race.until(drained(raw))) === ABORTED) return (end = interruptedBy(signal.reason, raw));
         silence?.refresh();
@@ -122,6 +130,7 @@ export async function writeSse(
     raw.end(encodeSseData(SSE_DONE));
     return (end = 'completed');
   } finally {
+    clearImmediate(headersAlone);
     race.close();
     if (keepAlive) clearInterval(keepAlive);
     if (silence) clearTimeout(silence);
