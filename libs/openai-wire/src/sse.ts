@@ -41,72 +41,110 @@ export interface DecodeSseOptions {
 
 const LF = 10;
 const CR = 13;
+const COLON = 58;
+const SPACE = 32;
+
+/**
+ * The SSE decoder as a push parser: `push` takes the bytes of one read and answers the events they
+ * completed, in order; `end` answers what the end of the body completes. It holds at most one unfinished
+ * event (bounded by `maxEventChars`, beyond which `push` throws `SseEventTooLargeError`) and the unscanned
+ * rest of the last read. A consumer that handles events as they come (the chat stream reader) uses it
+ * directly, without an async generator hop per event; `decodeSse` wraps it for the others.
+ */
+export class SseDecoder {
+  private readonly decoder = new TextDecoder();
+  private readonly maxChars: number;
+  private buffer = '';
+  /** How much of `buffer` was already searched for a line end. */
+  private scanned = 0;
+  private event: string | undefined;
+  /** The event's `data:` lines: the first alone (the usual event has one), further ones in `more`. */
+  private first: string | null = null;
+  private more: string[] | null = null;
+  private dataChars = 0;
+
+  constructor(options: DecodeSseOptions = {}) {
+    this.maxChars = options.maxEventChars ?? SSE_MAX_EVENT_CHARS;
+  }
+
+  push(bytes: Uint8Array): SseEvent[] {
+    const events: SseEvent[] = [];
+    const buffer = this.buffer + this.decoder.decode(bytes, { stream: true });
+    let start = 0;
+    let i = this.scanned;
+    if (buffer.indexOf('\r', i) === -1) {
+      // The usual body: `\n` line ends only, found by `indexOf` rather than character by character.
+      for (let end = buffer.indexOf('\n', i); end !== -1; end = buffer.indexOf('\n', start)) {
+        this.takeLine(buffer.slice(start, end), events);
+        start = end + 1;
+      }
+      i = buffer.length;
+    } else {
+      for (; i < buffer.length; i++) {
+        const char = buffer.charCodeAt(i);
+        if (char !== LF && char !== CR) continue;
+        // A lone `\r` at the end of the buffer may be the first half of `\r\n`: wait for more bytes.
+        if (char === CR && i === buffer.length - 1) break;
+        this.takeLine(buffer.slice(start, i), events);
+        if (char === CR && buffer.charCodeAt(i + 1) === LF) i++;
+        start = i + 1;
+      }
+    }
+    this.buffer = start === 0 ? buffer : buffer.slice(start);
+    this.scanned = i - start;
+    if (this.buffer.length > this.maxChars) throw new SseEventTooLargeError(this.maxChars);
+    return events;
+  }
+
+  end(): SseEvent[] {
+    const events: SseEvent[] = [];
+    const rest = this.buffer + this.decoder.decode();
+    this.buffer = '';
+    this.scanned = 0;
+    if (rest.length > 0) this.takeLine(rest.replace(/\r$/, ''), events);
+    this.dispatch(events);
+    return events;
+  }
+
+  private takeLine(line: string, events: SseEvent[]): void {
+    if (line === '') return this.dispatch(events);
+    if (line.charCodeAt(0) === COLON) return;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === SPACE) value = value.slice(1);
+    if (field === 'data') {
+      this.dataChars += value.length + 1;
+      if (this.dataChars > this.maxChars) throw new SseEventTooLargeError(this.maxChars);
+      if (this.first === null) this.first = value;
+      else (this.more ??= []).push(value);
+    } else if (field === 'event') this.event = value;
+  }
+
+  private dispatch(events: SseEvent[]): void {
+    if (this.first !== null) {
+      const data = this.more === null ? this.first : [this.first, ...this.more].join('\n');
+      events.push(this.event === undefined ? { data } : { event: this.event, data });
+    }
+    this.event = undefined;
+    this.first = null;
+    this.more = null;
+    this.dataChars = 0;
+  }
+}
 
 /**
  * The events of an SSE body, decoded as they arrive. Pull-based: it reads the next bytes only when asked
  * for the next event, and holds at most one unfinished event (bounded by `maxEventChars`, beyond which
- * it throws `SseEventTooLargeError`) plus the bytes of one read.
+ * it throws `SseEventTooLargeError`) plus the events of one read.
  */
 export async function* decodeSse(
   body: AsyncIterable<Uint8Array>,
   options: DecodeSseOptions = {},
 ): AsyncGenerator<SseEvent> {
-  const maxChars = options.maxEventChars ?? SSE_MAX_EVENT_CHARS;
-  const decoder = new TextDecoder();
-  let buffer = '';
-  /** How much of `buffer` was already searched for a line end. */
-  let scanned = 0;
-  let event: string | undefined;
-  let data: string[] = [];
-  let dataChars = 0;
-
-  const dispatch = (): SseEvent | undefined => {
-    const dispatched =
-      data.length > 0 ? { ...(event === undefined ? {} : { event }), data: data.join('\n') } : undefined;
-    event = undefined;
-    data = [];
-    dataChars = 0;
-    return dispatched;
-  };
-
-  const takeLine = (line: string): SseEvent | undefined => {
-    if (line === '') return dispatch();
-    if (line.startsWith(':')) return undefined;
-    const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') {
-      dataChars += value.length + 1;
-      if (dataChars > maxChars) throw new SseEventTooLargeError(maxChars);
-      data.push(value);
-    } else if (field === 'event') event = value;
-    return undefined;
-  };
-
+  const decoder = new SseDecoder(options);
   for await (const bytes of body) {
-    buffer += decoder.decode(bytes, { stream: true });
-    let start = 0;
-    let i = scanned;
-    for (; i < buffer.length; i++) {
-      const char = buffer.charCodeAt(i);
-      if (char !== LF && char !== CR) continue;
-      // A lone `\r` at the end of the buffer may be the first half of `\r\n`: wait for more bytes.
-      if (char === CR && i === buffer.length - 1) break;
-      const dispatched = takeLine(buffer.slice(start, i));
-      if (char === CR && buffer.charCodeAt(i + 1) === LF) i++;
-      start = i + 1;
-      if (dispatched) yield dispatched;
-    }
-    buffer = buffer.slice(start);
-    scanned = i - start;
-    if (buffer.length > maxChars) throw new SseEventTooLargeError(maxChars);
+    for (const event of decoder.push(bytes)) yield event;
   }
-  buffer += decoder.decode();
-  if (buffer.length > 0) {
-    const dispatched = takeLine(buffer.replace(/\r$/, ''));
-    if (dispatched) yield dispatched;
-  }
-  const last = dispatch();
-  if (last) yield last;
+  for (const event of decoder.end()) yield event;
 }
