@@ -73,7 +73,12 @@ export class UsageRepository {
     const tag = `usage:{t:${event.tenant_id}}`;
     const hour = Math.floor(event.created_at_ms / HOUR_MS) * HOUR_MS;
     const values = metricValues(event);
-    const pairs = USAGE_METRICS.flatMap((metric, index) => [metric, values[index] ?? 0]);
+    // Only the metrics this event moved: the script skips zeros anyway, and most of the 11 are 0 per request.
+    const pairs: (string | number)[] = [];
+    USAGE_METRICS.forEach((metric, index) => {
+      const value = values[index] ?? 0;
+      if (value !== 0) pairs.push(metric, value);
+    });
     return {
       keys: [`${tag}:event:${event.id}`, `${tag}:events`, `${tag}:hour:${hour}`],
       args: [
