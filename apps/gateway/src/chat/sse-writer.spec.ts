@@ -10,7 +10,7 @@ import { writeSse } from './sse-writer';
  * `stuck`, nothing written is ever taken: `write` returns false, no `drain` comes and `end` never
  * finishes (a client that stopped reading).
  */
-function fakeReply(options: { stuck?: boolean } = {}) {
+function fakeReply(options: { stuck?: boolean; highWaterMark?: number } = {}) {
   const wire: string[] = [];
   /** How many events were on the wire each time the headers were flushed alone. */
   const headerFlushes: number[] = [];
@@ -18,6 +18,7 @@ function fakeReply(options: { stuck?: boolean } = {}) {
     writableEnded: false,
     writableFinished: false,
     writableLength: 0,
+    writableHighWaterMark: options.highWaterMark,
     destroyed: false,
     writeHead: () => undefined,
     flushHeaders: () => headerFlushes.push(wire.length),
@@ -52,6 +53,40 @@ const chunk: RelayEvent = {
 };
 
 describe('writeSse', () => {
+  it('writes the events that come in one turn as one write (a socket with a high-water mark)', async () => {
+    const { reply, wire } = fakeReply({ highWaterMark: 16_384 });
+    await writeSse(reply, events(chunk, chunk, chunk, chunk, chunk), { headers: {}, abort: new AbortController() });
+    expect(wire).toHaveLength(2);
+    expect(wire[0]!.match(/^data: /gm)).toHaveLength(5);
+    expect(wire[1]).toBe('data: [DONE]\n\n');
+  });
+
+  it('writes at once, and pulls nothing more until drain, when the queued events may reach the high-water mark', async () => {
+    const { reply, wire, raw } = fakeReply({ stuck: true, highWaterMark: 1_000 });
+    let pulled = 0;
+    async function* counted(): AsyncGenerator<RelayEvent> {
+      for (let i = 0; i < 20; i++) {
+        pulled++;
+        yield await Promise.resolve(chunk);
+      }
+    }
+    const abort = new AbortController();
+    const written = writeSse(reply, counted(), { headers: {}, abort });
+    await delay(20);
+    // An event is 88 bytes; counted at 3 bytes per character, the fourth brings the queue to 1,056 ≥ 1,000:
+    // the four are written together, the socket refuses more, and the writer waits without pulling a fifth.
+    expect(pulled).toBe(4);
+    expect(wire).toHaveLength(1);
+    expect(wire[0]!.match(/^data: /gm)).toHaveLength(4);
+    raw.writableLength = 0;
+    raw.emit('drain');
+    await delay(20);
+    expect(pulled).toBe(8);
+    expect(wire).toHaveLength(2);
+    abort.abort(new ClientDisconnectedError());
+    await expect(written).resolves.toBe('client_disconnected');
+  });
+
   it('sends the headers with the first event when it comes in the same turn (no write of headers alone)', async () => {
     const { reply, wire, headerFlushes } = fakeReply();
     await writeSse(reply, events(chunk, chunk), { headers: {}, abort: new AbortController() });
