@@ -11,12 +11,14 @@ interface Group {
 }
 
 /**
- * Write-behind commands of one event-loop turn, sent to Redis as one pipeline (one socket write) instead
- * of one write each: under load, the requests that end in the same turn (every I/O callback of one poll
- * phase) share a write, and Redis reads them in one go.
+ * The Redis commands of one event-loop turn, sent as one pipeline (one socket write) instead of one write
+ * each: under load, the requests admitted and ended in the same turn (every I/O callback of one poll
+ * phase) share a write, and Redis reads them in one go. It carries the request-end writes (settle and usage,
+ * `PendingWrites`) and the admissions (`QuotaRepository.reserve`), so a turn's Redis work is one write.
  *
- * A command added here is written at the end of the current turn (`setImmediate`), not at once: only for
- * writes that nobody awaits on the request's path (usage, settle). Each command keeps its own timeout
+ * A command added here is written at the end of the current turn (`setImmediate`), not at once: a request
+ * that awaits its reply (an admission) waits for the rest of the turn's callbacks first, which on an idle
+ * gateway is nothing and under load is the batching itself. Each command keeps its own timeout
  * (`redis.commandTimeoutMs`, set when the pipeline writes it) and fails on its own, and a flushed batch
  * never waits for an earlier one's replies: unlike ioredis' `enableAutoPipelining`, which holds a turn's
  * commands until the previous auto-pipeline is answered, a frozen Redis costs each command one timeout,
