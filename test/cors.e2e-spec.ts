@@ -1,36 +1,14 @@
-import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { useRelayEnv } from './support/e2e-env';
 import { ALIAS } from './support/relay-config';
+import { websocketHandshake } from './support/websocket-handshake';
 
 const APP = 'https://app.example.com';
 const OTHER_TENANTS_APP = 'https://other.example.com';
 const EVIL = 'https://evil.example.com';
 
-/** A WebSocket handshake by hand (the status of a refusal is what matters). */
-function handshake(url: string, headers: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      headers: {
-        connection: 'Upgrade',
-        upgrade: 'websocket',
-        'sec-websocket-version': '13',
-        'sec-websocket-key': randomBytes(16).toString('base64'),
-        ...headers,
-      },
-    });
-    req.on('response', (res) => {
-      res.resume();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('upgrade', (res, socket) => {
-      socket.destroy();
-      resolve(res.statusCode ?? 0);
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+/** A WebSocket handshake's status (a refusal's status is what matters here). */
+const handshake = async (url: string, headers: Record<string, string>): Promise<number> =>
+  (await websocketHandshake(url, headers)).status;
 
 describe('CORS and Origin checks', () => {
   const env = useRelayEnv({}, { server: { cors: { origins: [APP, OTHER_TENANTS_APP], maxAgeSeconds: 120 } } });

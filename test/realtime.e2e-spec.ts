@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { encodeG711 } from '@voxgate/audio';
 import { SPEECH_TRANSCRIPT, speechPcm16, wavFromPcm16 } from '@voxgate/testing';
 import WebSocket from 'ws';
@@ -7,6 +5,7 @@ import { ffmpegSeconds } from './support/decode';
 import { useRelayEnv } from './support/e2e-env';
 import { RealtimeTestClient } from './support/realtime-client';
 import { ALIAS, relayConfig, SNAPSHOT } from './support/relay-config';
+import { websocketHandshake } from './support/websocket-handshake';
 
 const SPEECH_SECONDS = speechPcm16().length / 48_000;
 
@@ -16,35 +15,6 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-}
-
-/** A WebSocket handshake by hand, to read a refusal's status and body. */
-function handshake(
-  url: string,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      headers: {
-        connection: 'Upgrade',
-        upgrade: 'websocket',
-        'sec-websocket-version': '13',
-        'sec-websocket-key': randomBytes(16).toString('base64'),
-        ...headers,
-      },
-    });
-    req.on('response', (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
-    req.on('upgrade', (res, socket) => {
-      socket.destroy();
-      resolve({ status: res.statusCode ?? 0, body: '', headers: res.headers });
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 describe('GET /v1/realtime (bridge onto chat completions)', () => {
@@ -210,22 +180,24 @@ describe('GET /v1/realtime (bridge onto chat completions)', () => {
   it('refuses bad handshakes with OpenAI errors before upgrading', async () => {
     const { gateway, key } = env();
     const url = `${gateway.url}/v1/realtime?model=${ALIAS}`;
-    const badKey = await handshake(url, { authorization: 'Bearer sk-wrong' });
+    const badKey = await websocketHandshake(url, { authorization: 'Bearer sk-wrong' });
     expect(badKey.status).toBe(401);
     expect(JSON.parse(badKey.body)).toMatchObject({
       error: { code: 'invalid_api_key', type: 'invalid_request_error' },
     });
     expect(badKey.headers['x-request-id']).toMatch(/^req_/);
-    expect((await handshake(url, {})).status).toBe(401);
-    const unknownModel = await handshake(`${gateway.url}/v1/realtime?model=gpt-nope`, {
+    expect((await websocketHandshake(url, {})).status).toBe(401);
+    const unknownModel = await websocketHandshake(`${gateway.url}/v1/realtime?model=gpt-nope`, {
       authorization: `Bearer ${key}`,
     });
     expect(unknownModel.status).toBe(404);
     expect(JSON.parse(unknownModel.body)).toMatchObject({ error: { code: 'model_not_found' } });
-    const speechOnly = await handshake(`${gateway.url}/v1/realtime?model=tts-1`, { authorization: `Bearer ${key}` });
+    const speechOnly = await websocketHandshake(`${gateway.url}/v1/realtime?model=tts-1`, {
+      authorization: `Bearer ${key}`,
+    });
     expect(speechOnly.status).toBe(400);
     expect(JSON.parse(speechOnly.body)).toMatchObject({ error: { code: 'model_not_supported', param: 'model' } });
-    const noModel = await handshake(`${gateway.url}/v1/realtime`, { authorization: `Bearer ${key}` });
+    const noModel = await websocketHandshake(`${gateway.url}/v1/realtime`, { authorization: `Bearer ${key}` });
     expect(noModel.status).toBe(400);
     expect(JSON.parse(noModel.body)).toMatchObject({ error: { param: 'model' } });
     const plain = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
@@ -258,7 +230,9 @@ describe('GET /v1/realtime (bridge onto chat completions)', () => {
     );
     const first = await connect(key);
     await first.next('session.created');
-    const refused = await handshake(`${gateway.url}/v1/realtime?model=${ALIAS}`, { authorization: `Bearer ${key}` });
+    const refused = await websocketHandshake(`${gateway.url}/v1/realtime?model=${ALIAS}`, {
+      authorization: `Bearer ${key}`,
+    });
     expect(refused.status).toBe(429);
     expect(JSON.parse(refused.body)).toMatchObject({ error: { code: 'rate_limit_exceeded' } });
     first.close();

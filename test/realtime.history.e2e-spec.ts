@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { SPEECH_TRANSCRIPT, speechPcm16 } from '@voxgate/testing';
 import { ffmpegSeconds } from './support/decode';
 import { useRelayEnv } from './support/e2e-env';
 import { RealtimeTestClient } from './support/realtime-client';
 import { ALIAS } from './support/relay-config';
+import { websocketHandshake } from './support/websocket-handshake';
 
 /** What one realtime turn sent upstream: chat-completions messages. */
 type SentMessage = { role: string; content: unknown };
@@ -13,31 +13,6 @@ type SentPart = { type: string; text?: string; input_audio?: { data: string; for
 const SPEECH_SECONDS = speechPcm16().length / 48_000;
 /** `server.bodyLimitBytes`' default: what a turn injected as an HTTP request could not exceed. */
 const BODY_LIMIT = 25 * 1024 * 1024;
-
-function status(url: string, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      headers: {
-        connection: 'Upgrade',
-        upgrade: 'websocket',
-        'sec-websocket-version': '13',
-        'sec-websocket-key': randomBytes(16).toString('base64'),
-        ...headers,
-      },
-    });
-    req.on('response', (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on('upgrade', (res, socket) => {
-      socket.destroy();
-      resolve({ status: res.statusCode ?? 0, body: '' });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 function audioParts(messages: SentMessage[]): SentPart[] {
   return messages.flatMap((message) =>
@@ -83,7 +58,9 @@ describe('GET /v1/realtime: turns on the completion pipeline, history in the ses
     }
     expect(client.of('error')).toEqual([]);
     // The session's own lease is still the one stream the tenant has.
-    const refused = await status(`${gateway.url}/v1/realtime?model=${ALIAS}`, { authorization: `Bearer ${key}` });
+    const refused = await websocketHandshake(`${gateway.url}/v1/realtime?model=${ALIAS}`, {
+      authorization: `Bearer ${key}`,
+    });
     expect(refused.status).toBe(429);
   });
 
@@ -170,7 +147,7 @@ describe('GET /v1/realtime: turns on the completion pipeline, history in the ses
 
   it('refuses a malformed session_id before upgrading', async () => {
     const { gateway, key } = env();
-    const refused = await status(
+    const refused = await websocketHandshake(
       `${gateway.url}/v1/realtime?model=${ALIAS}&session_id=${encodeURIComponent('no spaces')}`,
       {
         authorization: `Bearer ${key}`,
