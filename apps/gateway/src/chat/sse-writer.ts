@@ -166,10 +166,11 @@ function interruptedBy(reason: unknown, raw: FastifyReply['raw'], unwritten: str
  * (`process.nextTick`, when Node itself would send what a turn wrote): one chunk of the chunked encoding
  * instead of three buffers per event, for the upstream events that one read of its body delivered.
  *
- * Backpressure is kept exactly: `add` answers what `write` would have answered for this event. When the
- * socket's buffer and the turn's events together reach the socket's high-water mark, they are written at
- * once and `write`'s own answer is returned (false: the caller waits for `drain` before pulling another
- * event), so no event is pulled that an unbatched writer would not have pulled.
+ * Backpressure is kept: when the socket's buffer and the turn's events together may reach the socket's
+ * high-water mark (counting 3 bytes per character, UTF-8's most), they are written at once and `write`'s own
+ * answer is returned (false: the caller waits for `drain` before pulling another event); below that bound
+ * an unbatched `write` would have answered true. So no event is pulled that an unbatched writer would not
+ * have pulled, up to the chunked encoding's few bytes of framing per event.
  */
 class TurnText {
   private text = '';
