@@ -19,9 +19,21 @@ const boundary = (name, forbidden, { pure = false, testSupport = [] } = {}) => (
         patterns: [
           deepImports,
           ...(forbidden.length
-            ? [{ group: forbidden.map((lib) => `@voxgate/${lib}`), message: `libs/${name} must not depend on these libs.` }]
+            ? [
+                {
+                  group: forbidden.map((lib) => `@voxgate/${lib}`),
+                  message: `libs/${name} must not depend on these libs.`,
+                },
+              ]
             : []),
-          ...(pure ? [{ group: ['@nestjs/*', 'ioredis', 'bullmq', 'fastify'], message: `libs/${name} stays framework- and I/O-free.` }] : []),
+          ...(pure
+            ? [
+                {
+                  group: ['@nestjs/*', 'ioredis', 'bullmq', 'fastify'],
+                  message: `libs/${name} stays framework- and I/O-free.`,
+                },
+              ]
+            : []),
         ],
       },
     ],
@@ -29,12 +41,25 @@ const boundary = (name, forbidden, { pure = false, testSupport = [] } = {}) => (
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'jest.config.js', 'eslint.config.mjs', '**/*.test-d.ts', 'test/support/*.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'coverage/**',
+      'jest.config.js',
+      'eslint.config.mjs',
+      '**/*.test-d.ts',
+      'test/support/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', '*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', '*.mjs'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -60,25 +85,77 @@ export default tseslint.config(
   // Depends on no other lib: the gateway adapts its shapes (e.g. the conversation's UpstreamCallObserver).
   boundary(
     'telemetry',
-    ['openai-wire', 'audio', 'providers', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'testing'],
+    [
+      'openai-wire',
+      'audio',
+      'providers',
+      'conversation',
+      'tenancy',
+      'config',
+      'metering',
+      'sessions',
+      'tools',
+      'batch',
+      'testing',
+    ],
     { pure: true },
   ),
   // A store-agnostic buffer: the app supplies the writer.
   boundary(
     'outbox',
-    ['openai-wire', 'audio', 'providers', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'telemetry', 'testing'],
+    [
+      'openai-wire',
+      'audio',
+      'providers',
+      'conversation',
+      'tenancy',
+      'config',
+      'metering',
+      'sessions',
+      'tools',
+      'batch',
+      'telemetry',
+      'testing',
+    ],
     { pure: true },
   ),
   // The Prometheus registry every part reports into: dependency-free, so any lib may use it.
   boundary(
     'metrics',
-    ['openai-wire', 'audio', 'providers', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'telemetry', 'outbox', 'testing'],
+    [
+      'openai-wire',
+      'audio',
+      'providers',
+      'conversation',
+      'tenancy',
+      'config',
+      'metering',
+      'sessions',
+      'tools',
+      'batch',
+      'telemetry',
+      'outbox',
+      'testing',
+    ],
     { pure: true },
   ),
   // Offline engines: may use @voxgate/audio (resampling) and @voxgate/metrics only; native code only in its workers.
   boundary(
     'local-voice',
-    ['openai-wire', 'providers', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'telemetry', 'outbox', 'testing'],
+    [
+      'openai-wire',
+      'providers',
+      'conversation',
+      'tenancy',
+      'config',
+      'metering',
+      'sessions',
+      'tools',
+      'batch',
+      'telemetry',
+      'outbox',
+      'testing',
+    ],
     // __fixtures__ holds its test-only helpers (excluded from the build), which read @voxgate/testing's clips.
     { pure: true, testSupport: ['libs/local-voice/src/__fixtures__/**'] },
   ),
@@ -86,7 +163,20 @@ export default tseslint.config(
   // node-llama-cpp only in its worker.
   boundary(
     'local-llm',
-    ['audio', 'conversation', 'tenancy', 'config', 'metering', 'sessions', 'tools', 'batch', 'telemetry', 'outbox', 'local-voice', 'testing'],
+    [
+      'audio',
+      'conversation',
+      'tenancy',
+      'config',
+      'metering',
+      'sessions',
+      'tools',
+      'batch',
+      'telemetry',
+      'outbox',
+      'local-voice',
+      'testing',
+    ],
     { pure: true },
   ),
   {
@@ -116,8 +206,20 @@ export default tseslint.config(
       parserOptions: { projectService: false, project: false },
       globals: Object.fromEntries(
         [
-          'window', 'document', 'location', 'navigator', 'fetch', 'URL', 'WebSocket', 'AudioContext',
-          'AudioWorkletNode', 'atob', 'btoa', 'AudioWorkletProcessor', 'registerProcessor', 'sampleRate',
+          'window',
+          'document',
+          'location',
+          'navigator',
+          'fetch',
+          'URL',
+          'WebSocket',
+          'AudioContext',
+          'AudioWorkletNode',
+          'atob',
+          'btoa',
+          'AudioWorkletProcessor',
+          'registerProcessor',
+          'sampleRate',
         ].map((name) => [name, 'readonly']),
       ),
     },
@@ -128,7 +230,14 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
     languageOptions: {
       parserOptions: { projectService: false, project: false },
-      globals: { console: 'readonly', process: 'readonly', Buffer: 'readonly', fetch: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        Buffer: 'readonly',
+        fetch: 'readonly',
+        URL: 'readonly',
+        setTimeout: 'readonly',
+      },
     },
   },
   {

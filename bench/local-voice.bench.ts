@@ -46,7 +46,7 @@ function has(tool: string): boolean {
 function readWav(file: string): { samples: Int16Array; sampleRate: number } {
   const bytes = readFileSync(file);
   let sampleRate = 0;
-  for (let offset = 12; offset + 8 <= bytes.length; ) {
+  for (let offset = 12; offset + 8 <= bytes.length;) {
     const id = bytes.toString('ascii', offset, offset + 4);
     const size = bytes.readUInt32LE(offset + 4);
     if (id === 'fmt ') sampleRate = bytes.readUInt32LE(offset + 12);
@@ -126,8 +126,14 @@ function row(label: string, wer: string, runs: ReadonlyArray<{ wall: number; cpu
 
 async function main(): Promise<void> {
   const cpu = cpus();
-  console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
-  console.log(`runs: ${RUNS}, ours and the CLI interleaved; RTF = processing time / audio time (wall, and CPU of all threads/processes)`);
+  console.log(
+    `machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}`,
+  );
+  console.log(
+    `runs: ${RUNS}, ours and the CLI interleaved; RTF = processing time / audio time (wall, and CPU of all threads/processes)`,
+  );
   const voice = LocalVoice.create({ poolSize: 1 });
   // The same STT with the energy VAD instead of Silero (the default), for the WER/RTF comparison.
   const energyVoice = LocalVoice.create({ poolSize: 1, vad: { engine: 'energy' } });
@@ -165,22 +171,28 @@ async function main(): Promise<void> {
       ours.push(
         await measure(watched, async () => {
           hypotheses = [];
-          for (const clip of speech) hypotheses.push((await voice.transcribe({ pcm16: clip.samples, sampleRate: clip.sampleRate })).text);
+          for (const clip of speech)
+            hypotheses.push((await voice.transcribe({ pcm16: clip.samples, sampleRate: clip.sampleRate })).text);
           return audioSeconds;
         }),
       );
       energy.push(
         await measure(watched, async () => {
           energyHypotheses = [];
-          for (const clip of speech) energyHypotheses.push((await energyVoice.transcribe({ pcm16: clip.samples, sampleRate: clip.sampleRate })).text);
+          for (const clip of speech)
+            energyHypotheses.push(
+              (await energyVoice.transcribe({ pcm16: clip.samples, sampleRate: clip.sampleRate })).text,
+            );
           return audioSeconds;
         }),
       );
       if (cli) {
         theirs.push(
           await measure(unwatched, () => {
-            cliHypotheses = inputs.map(
-              (input) => spawnSync('pocketsphinx_continuous', ['-infile', input, '-logfn', '/dev/null'], { encoding: 'utf8' }).stdout.trim().replace(/\s+/g, ' '),
+            cliHypotheses = inputs.map((input) =>
+              spawnSync('pocketsphinx_continuous', ['-infile', input, '-logfn', '/dev/null'], { encoding: 'utf8' })
+                .stdout.trim()
+                .replace(/\s+/g, ' '),
             );
             return audioSeconds;
           }),
@@ -188,13 +200,21 @@ async function main(): Promise<void> {
       }
     }
     const score = (texts: readonly string[]): string =>
-      wordErrorRate(speech.map((clip, index) => ({ reference: clip.transcript, hypothesis: texts[index] ?? '' }))).toFixed(3);
+      wordErrorRate(
+        speech.map((clip, index) => ({ reference: clip.transcript, hypothesis: texts[index] ?? '' })),
+      ).toFixed(3);
     const words = speech.reduce((sum, clip) => sum + clip.transcript.split(/\s+/).length, 0);
     console.log(`\nSTT on ${speech.length} vendored clips (${audioSeconds.toFixed(1)} s, ${words} words)`);
-    speech.forEach((clip, index) => console.log(`  ${clip.file.padEnd(16)} ours: ${hypotheses[index]}\n  ${''.padEnd(16)} CLI:  ${cliHypotheses[index] ?? '-'}`));
+    speech.forEach((clip, index) =>
+      console.log(
+        `  ${clip.file.padEnd(16)} ours: ${hypotheses[index]}\n  ${''.padEnd(16)} CLI:  ${cliHypotheses[index] ?? '-'}`,
+      ),
+    );
     console.log('\n| STT | WER | RTF wall | RTF CPU |');
     console.log('|---|---|---|---|');
-    console.log(row(`in process (koffi, worker thread, ${capabilities.stt.vad} VAD + full-utterance)`, score(hypotheses), ours));
+    console.log(
+      row(`in process (koffi, worker thread, ${capabilities.stt.vad} VAD + full-utterance)`, score(hypotheses), ours),
+    );
     console.log(row('in process, energy VAD', score(energyHypotheses), energy));
     if (cli) {
       console.log(row('`pocketsphinx_continuous` CLI, one process per clip', score(cliHypotheses), theirs));
@@ -204,7 +224,9 @@ async function main(): Promise<void> {
     }
 
     // TTS: per engine voice, in process and the CLI of the same voice (one process per sentence), interleaved.
-    console.log('\n| TTS voice | rate | audio s | RTF wall in process | RTF wall CLI | RTF CPU in process | RTF CPU CLI | CLI / in process (CPU) |');
+    console.log(
+      '\n| TTS voice | rate | audio s | RTF wall in process | RTF wall CLI | RTF CPU in process | RTF CPU CLI | CLI / in process (CPU) |',
+    );
     console.log('|---|---|---|---|---|---|---|---|');
     for (const spec of TTS_VOICES) {
       const [engine, name = ''] = spec.split(':');
@@ -232,7 +254,10 @@ async function main(): Promise<void> {
             await measure(unwatched, () => {
               let cliAudio = 0;
               for (const text of SENTENCES) {
-                spawnSync(tool, engine === 'flite' ? ['-voice', name, '-t', text, '-o', out] : ['-v', name, '-w', out, text]);
+                spawnSync(
+                  tool,
+                  engine === 'flite' ? ['-voice', name, '-t', text, '-o', out] : ['-v', name, '-w', out, text],
+                );
                 cliAudio += statSync(out).size > 44 ? wavSeconds(out) : 0;
               }
               return cliAudio;
@@ -261,9 +286,17 @@ async function main(): Promise<void> {
       firsts.push(first);
       totals.push(performance.now() - started);
     }
-    console.log(`\nflite:slt, ${long.length} characters (20 sentences): first chunk after ${median(firsts).toFixed(0)} ms, all after ${median(totals).toFixed(0)} ms (medians)`);
-    console.log(`\nlargest event-loop delay while the in-process engines worked: ${maxDelayMs.toFixed(1)} ms (idle baseline, same process: ${idleDelayMs.toFixed(1)} ms)`);
-    console.log(`load average after: ${loadavg().map((load) => load.toFixed(2)).join(' ')}`);
+    console.log(
+      `\nflite:slt, ${long.length} characters (20 sentences): first chunk after ${median(firsts).toFixed(0)} ms, all after ${median(totals).toFixed(0)} ms (medians)`,
+    );
+    console.log(
+      `\nlargest event-loop delay while the in-process engines worked: ${maxDelayMs.toFixed(1)} ms (idle baseline, same process: ${idleDelayMs.toFixed(1)} ms)`,
+    );
+    console.log(
+      `load average after: ${loadavg()
+        .map((load) => load.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     await voice.close();

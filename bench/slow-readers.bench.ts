@@ -213,7 +213,9 @@ async function measure(label: string, seconds: number, open: () => Promise<numbe
   const gatewayRead = (closedAt.upstreamRead - idle.upstreamRead) / STREAMS;
   const live = (sample: ProbeSample) => sample.heapUsed + sample.external;
   console.log(label);
-  console.log(`   RSS idle ${mb(idle.rss)} MB, peak ${mb(peak.rss)} MB, ${SETTLE_MS / 1000} s after the close ${mb(after.rss)} MB`);
+  console.log(
+    `   RSS idle ${mb(idle.rss)} MB, peak ${mb(peak.rss)} MB, ${SETTLE_MS / 1000} s after the close ${mb(after.rss)} MB`,
+  );
   console.log(
     `   per stream at the peak: RSS ${mb(perStream('rss'))} MB, heap used ${mb(perStream('heapUsed'))} MB, ` +
       `external ${mb(perStream('external'))} MB`,
@@ -221,7 +223,9 @@ async function measure(label: string, seconds: number, open: () => Promise<numbe
   console.log(`   at the RSS peak, over idle: ${breakdown(atPeakRss, idle)}`);
   console.log(
     `   per stream: client read ${mb(clientRead)} MB; gateway read from the upstream ` +
-      (readAt.length === 2 ? `${mb(readAt[0]!)} MB at ${seconds / 2} s, ${mb(readAt[1]!)} MB at ${seconds - 0.5} s, ` : '') +
+      (readAt.length === 2
+        ? `${mb(readAt[0]!)} MB at ${seconds / 2} s, ${mb(readAt[1]!)} MB at ${seconds - 0.5} s, `
+        : '') +
       `${mb(gatewayRead)} MB in all; upstream wrote ${mb(wrote)} MB (kernel buffers included)`,
   );
   console.log(
@@ -255,7 +259,9 @@ async function main(): Promise<void> {
   const upstream = await fastUpstream();
   // BENCH_TCP_UNSENT_BYTES=0 measures without the gateway's per-connection bound (the kernel's defaults).
   const unsent = process.env.BENCH_TCP_UNSENT_BYTES;
-  console.log(`server.tcpUnsentBytes: ${unsent ?? 'default'}; net.ipv4.tcp_notsent_lowat: ${sysctl('net/ipv4/tcp_notsent_lowat')}\n`);
+  console.log(
+    `server.tcpUnsentBytes: ${unsent ?? 'default'}; net.ipv4.tcp_notsent_lowat: ${sysctl('net/ipv4/tcp_notsent_lowat')}\n`,
+  );
   const gateway = await startBenchGateway(
     upstream.url,
     {

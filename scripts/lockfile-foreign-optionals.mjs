@@ -21,7 +21,12 @@ for (const [location, entry] of Object.entries(lock.packages)) {
     const os = OS.find((token) => tokens.includes(token)) ?? OS_ALIASES[tokens.find((token) => token in OS_ALIASES)];
     const cpu = CPU.find((token) => tokens.includes(token)) ?? (tokens.includes('arm') ? 'arm' : undefined);
     if (!os || !cpu) throw new Error(`cannot infer the platform of ${name}; add it by hand`);
-    const libc = tokens.includes('musl') || tokens.includes('musleabihf') ? 'musl' : tokens.includes('gnu') || tokens.includes('gnueabihf') ? 'glibc' : undefined;
+    const libc =
+      tokens.includes('musl') || tokens.includes('musleabihf')
+        ? 'musl'
+        : tokens.includes('gnu') || tokens.includes('gnueabihf')
+          ? 'glibc'
+          : undefined;
     lock.packages[key] = {
       version: range.replace(/^[\^~=]/, ''),
       ...(entry.dev ? { dev: true } : {}),
@@ -33,6 +38,8 @@ for (const [location, entry] of Object.entries(lock.packages)) {
     added++;
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === '' ? -1 : b === '' ? 1 : a.localeCompare(b))),
+);
 writeFileSync('package-lock.json', JSON.stringify(lock, null, 2) + '\n');
 console.log(`lockfile: ${added} platform-specific optional entries added`);

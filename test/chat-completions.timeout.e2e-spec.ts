@@ -90,7 +90,9 @@ describe('upstream timeouts', () => {
 
     // The SDK stream ends by throwing the gateway's error event instead of hanging on keep-alives.
     expect(error).toBeInstanceOf(OpenAI.APIError);
-    expect((error as InstanceType<typeof OpenAI.APIError>).message).toContain("The provider 'openai' sent nothing more for 1 s");
+    expect((error as InstanceType<typeof OpenAI.APIError>).message).toContain(
+      "The provider 'openai' sent nothing more for 1 s",
+    );
     expect(received.length).toBeGreaterThan(0);
     expect((await upstream.waitForAbort(-1, 3_000)).aborted).toBe(true);
 

@@ -7,7 +7,11 @@ import { openaiClient, SNAPSHOT, SNAPSHOT_PRICING, UPSTREAM_KEY } from './suppor
 
 const BACKUP_KEY = 'sk-backup-key-0000';
 const text = { model: SNAPSHOT, messages: [{ role: 'user' as const, content: 'x' }] };
-const audio = { ...text, modalities: ['text' as const, 'audio' as const], audio: { voice: 'alloy' as const, format: 'pcm16' as const } };
+const audio = {
+  ...text,
+  modalities: ['text' as const, 'audio' as const],
+  audio: { voice: 'alloy' as const, format: 'pcm16' as const },
+};
 const opaque503 = {
   kind: 'json' as const,
   status: 503,
@@ -53,7 +57,9 @@ describe('/metrics', () => {
   });
 
   async function scrape(): Promise<{ families: Map<string, ExpositionFamily>; contentType: string | null }> {
-    const response = await fetch(`${gateway.url}/metrics`, { headers: { authorization: `Bearer ${gateway.adminKey}` } });
+    const response = await fetch(`${gateway.url}/metrics`, {
+      headers: { authorization: `Bearer ${gateway.adminKey}` },
+    });
     expect(response.status).toBe(200);
     return { families: parseExposition(await response.text()), contentType: response.headers.get('content-type') };
   }
@@ -91,10 +97,10 @@ describe('/metrics', () => {
     expect(families.get('voxgate_http_request_duration_seconds')?.type).toBe('histogram');
     expect(value('voxgate_http_request_duration_seconds_count', { ...chat, status_class: '2xx' })).toBe(5);
     expect(value('voxgate_http_request_duration_seconds_count', { ...chat, status_class: '4xx' })).toBe(1);
+    expect(value('voxgate_http_request_duration_seconds_bucket', { ...chat, status_class: '2xx', le: '+Inf' })).toBe(5);
     expect(
-      value('voxgate_http_request_duration_seconds_bucket', { ...chat, status_class: '2xx', le: '+Inf' }),
-    ).toBe(5);
-    expect(value('voxgate_http_request_duration_seconds_count', { route: 'unmatched', method: 'GET', status_class: '4xx' })).toBe(1);
+      value('voxgate_http_request_duration_seconds_count', { route: 'unmatched', method: 'GET', status_class: '4xx' }),
+    ).toBe(1);
     // The raw URL never becomes a label.
     expect(samplesOf(families, 'voxgate_http_request_duration_seconds_count').map((s) => s.labels.route)).not.toContain(
       `/v1/nowhere/${'x'.repeat(8)}`,
@@ -114,7 +120,9 @@ describe('/metrics', () => {
     expect(value('voxgate_provider_circuit_state', { provider: 'primary' })).toBe(0);
     expect(value('voxgate_provider_circuit_state', { provider: 'backup' })).toBe(0);
 
-    expect(value('voxgate_quota_refusals_total', { limit: 'requests_per_minute', scope: 'tenant', enforced: 'true' })).toBe(1);
+    expect(
+      value('voxgate_quota_refusals_total', { limit: 'requests_per_minute', scope: 'tenant', enforced: 'true' }),
+    ).toBe(1);
     expect(samplesOf(families, 'voxgate_quota_refusals_total')).toHaveLength(1);
 
     expect(value('voxgate_batch_lines_in_flight')).toBe(0);
@@ -122,7 +130,12 @@ describe('/metrics', () => {
     expect(value('voxgate_outbox_pending')).toBe(0);
     expect(families.get('voxgate_redis_errors_total')?.type).toBe('counter');
     expect(samplesOf(families, 'voxgate_redis_errors_total')).toEqual([]);
-    expect(samplesOf(families, 'voxgate_requests_total', { model: SNAPSHOT, status: 'completed' }).reduce((sum, s) => sum + s.value, 0)).toBe(5);
+    expect(
+      samplesOf(families, 'voxgate_requests_total', { model: SNAPSHOT, status: 'completed' }).reduce(
+        (sum, s) => sum + s.value,
+        0,
+      ),
+    ).toBe(5);
   }, 60_000);
 
   it('answers only with the admin key', async () => {

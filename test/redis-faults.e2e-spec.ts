@@ -30,7 +30,11 @@ describe('Redis faults', () => {
   });
 
   const ask = () =>
-    client.chat.completions.create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 8 });
+    client.chat.completions.create({
+      model: SNAPSHOT,
+      messages: [{ role: 'user', content: 'hi' }],
+      max_completion_tokens: 8,
+    });
 
   /** Every request of a burst fails with the 503 envelope, none hangs past the SDK's 20 s timeout. */
   async function expectStoreUnavailable(count: number): Promise<void> {

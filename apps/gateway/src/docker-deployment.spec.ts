@@ -95,7 +95,9 @@ describe('docker-compose.yml tracing: gateway and worker → OpenTelemetry Colle
   const collector = service('otel-collector');
   const jaeger = service('jaeger');
   /** `host:container[:ro]` of the collector's config mount. */
-  const mount = (collector.volumes ?? []).map((volume) => volume.split(':')).find(([source]) => source?.endsWith('.yaml'));
+  const mount = (collector.volumes ?? [])
+    .map((volume) => volume.split(':'))
+    .find(([source]) => source?.endsWith('.yaml'));
 
   it('pins both images to a release, never a floating tag', () => {
     expect(collector.image).toMatch(/^otel\/opentelemetry-collector-contrib:\d+\.\d+\.\d+$/);
@@ -137,13 +139,19 @@ describe('docker-compose.yml tracing: gateway and worker → OpenTelemetry Colle
     for (const name of ['gateway', 'worker']) {
       const environment = service(name).environment ?? {};
       const env = Object.fromEntries(
-        Object.entries(environment).map(([key, value]) => [key, interpolate(value, { VOXGATE_ADMIN_KEY: 'a', VOXGATE_TOOL_SECRET: 's' })]),
+        Object.entries(environment).map(([key, value]) => [
+          key,
+          interpolate(value, { VOXGATE_ADMIN_KEY: 'a', VOXGATE_TOOL_SECRET: 's' }),
+        ]),
       );
       expect([name, env['OTEL_EXPORTER_OTLP_ENDPOINT']]).toEqual([name, 'http://otel-collector:4318']);
       const config = loadConfig({ configDir: path.join(REPOSITORY, 'config'), env });
       expect([name, config.telemetry.exporter, config.telemetry.otlpEndpoint]).toEqual([name, 'otlp', '']);
       // The operator can still switch it off.
-      const off = loadConfig({ configDir: path.join(REPOSITORY, 'config'), env: { ...env, VOXGATE_TELEMETRY_EXPORTER: 'none' } });
+      const off = loadConfig({
+        configDir: path.join(REPOSITORY, 'config'),
+        env: { ...env, VOXGATE_TELEMETRY_EXPORTER: 'none' },
+      });
       expect(off.telemetry.exporter).toBe('none');
       expect(Object.keys(service(name).depends_on ?? {})).toContain('otel-collector');
     }

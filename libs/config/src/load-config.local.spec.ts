@@ -44,8 +44,11 @@ describe('type: local providers', () => {
     });
   });
 
-  it('take vad.engine silero or energy and Silero\'s threshold, refusing anything else', () => {
-    const energy = YAML.replace('local: { type: local }', 'local: { type: local, vad: { engine: energy, threshold: 0.7 } }');
+  it("take vad.engine silero or energy and Silero's threshold, refusing anything else", () => {
+    const energy = YAML.replace(
+      'local: { type: local }',
+      'local: { type: local, vad: { engine: energy, threshold: 0.7 } }',
+    );
     expect(load({}, energy).providers['local']).toMatchObject({ vad: { engine: 'energy', threshold: 0.7 } });
     for (const bad of ['{ engine: webrtc }', '{ threshold: 1.5 }']) {
       const yaml = YAML.replace('local: { type: local }', `local: { type: local, vad: ${bad} }`);

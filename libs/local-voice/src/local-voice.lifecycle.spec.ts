@@ -10,7 +10,10 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
   );
 }
 
-const LONG_TEXT = Array.from({ length: 12 }, (_, index) => `This is sentence number ${index + 1} of a long answer.`).join(' ');
+const LONG_TEXT = Array.from(
+  { length: 12 },
+  (_, index) => `This is sentence number ${index + 1} of a long answer.`,
+).join(' ');
 
 describe('LocalVoice with missing libraries and models (no engine needed)', () => {
   let voice: LocalVoice;
@@ -44,7 +47,9 @@ describe('LocalVoice with missing libraries and models (no engine needed)', () =
       for await (const _chunk of voice.synthesize({ text: 'hello there', voice: 'alloy' })) void _chunk;
     };
     expect(await codeOf(speak())).toBe('engine_unavailable');
-    expect(await codeOf(voice.transcribe({ pcm16: new Int16Array(16_000), sampleRate: 16_000 }))).toBe('engine_unavailable');
+    expect(await codeOf(voice.transcribe({ pcm16: new Int16Array(16_000), sampleRate: 16_000 }))).toBe(
+      'engine_unavailable',
+    );
     expect(voice.stats.replaced).toBe(0);
   });
 

@@ -1,7 +1,14 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SPEECH_CLIPS } from '@voxgate/testing';
 import { describeWithEngines, speechClipPcm, speechTranscripts } from './__fixtures__/engine-test-tools';
-import { detectSpeech, LocalVoice, LocalVoiceError, SileroVad, type TranscriptSegment, wordErrorRate } from '@voxgate/local-voice';
+import {
+  detectSpeech,
+  LocalVoice,
+  LocalVoiceError,
+  SileroVad,
+  type TranscriptSegment,
+  wordErrorRate,
+} from '@voxgate/local-voice';
 
 jest.setTimeout(120_000);
 
@@ -13,7 +20,9 @@ jest.setTimeout(120_000);
 const WER_BAR = 0.27;
 
 function concatWithSilence(parts: readonly Int16Array[], silenceSamples: number): Int16Array {
-  const output = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0) + silenceSamples * (parts.length - 1));
+  const output = new Int16Array(
+    parts.reduce((sum, part) => sum + part.length, 0) + silenceSamples * (parts.length - 1),
+  );
   let offset = 0;
   for (const part of parts) {
     output.set(part, offset);
@@ -51,7 +60,11 @@ describeWithEngines('LocalVoice.transcribe (real pocketsphinx)', () => {
     const rate = first.sampleRate;
     const audio = concatWithSilence([first.samples, second.samples], rate * 1.5);
     const seen: TranscriptSegment[] = [];
-    const result = await voice.transcribe({ pcm16: audio, sampleRate: rate, onSegment: (segment) => seen.push(segment) });
+    const result = await voice.transcribe({
+      pcm16: audio,
+      sampleRate: rate,
+      onSegment: (segment) => seen.push(segment),
+    });
     const duration = audio.length / rate;
     const secondStart = (first.samples.length + rate * 1.5) / rate;
     expect(result.segments.length).toBeGreaterThanOrEqual(2);
@@ -84,7 +97,9 @@ describeWithEngines('LocalVoice.transcribe (real pocketsphinx)', () => {
         () => 'resolved',
         (error: unknown) => (error instanceof LocalVoiceError ? error.code : String(error)),
       );
-    expect(await codeOf(voice.transcribe({ pcm16: new Int16Array(10), sampleRate: 16_000, language: 'de' }))).toBe('unsupported_language');
+    expect(await codeOf(voice.transcribe({ pcm16: new Int16Array(10), sampleRate: 16_000, language: 'de' }))).toBe(
+      'unsupported_language',
+    );
     expect(await codeOf(voice.transcribe({ pcm16: new Int16Array(10), sampleRate: 100 }))).toBe('invalid_argument');
   });
 
@@ -107,7 +122,11 @@ describeWithEngines('LocalVoice.transcribe (real pocketsphinx)', () => {
     }
     expect(detectSpeech(noise, rate).length).toBeGreaterThan(0);
     const seen: TranscriptSegment[] = [];
-    const result = await voice.transcribe({ pcm16: noise, sampleRate: rate, onSegment: (segment) => seen.push(segment) });
+    const result = await voice.transcribe({
+      pcm16: noise,
+      sampleRate: rate,
+      onSegment: (segment) => seen.push(segment),
+    });
     expect(result.segments).toEqual([]);
     expect(seen).toEqual([]);
     const energyVoice = LocalVoice.create({ poolSize: 1, vad: { engine: 'energy' } });
@@ -144,7 +163,9 @@ describeWithEngines('LocalVoice.transcribe (real pocketsphinx)', () => {
     const elapsed = performance.now() - started;
     histogram.disable();
     const maxDelayMs = histogram.max / 1e6;
-    console.log(`transcribe ${(long.length / sampleRate).toFixed(1)} s: ${elapsed.toFixed(0)} ms, max event-loop delay ${maxDelayMs.toFixed(1)} ms`);
+    console.log(
+      `transcribe ${(long.length / sampleRate).toFixed(1)} s: ${elapsed.toFixed(0)} ms, max event-loop delay ${maxDelayMs.toFixed(1)} ms`,
+    );
     expect(result.text).toMatch(/country/);
     // On the main thread, the event loop would stall for a whole decoding window (≥ 11 s of speech: 3 s at
     // pocketsphinx's best measured RTF of 0.27, still over a second at 0.1; 34 s measured under load). Off it,

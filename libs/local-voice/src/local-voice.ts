@@ -15,7 +15,13 @@ import {
   parseEngineVoice,
   resolveVoice,
 } from './voices';
-import type { EngineJob, EngineJobResults, ProbeJobResult, SegmentWire, SynthesizeJobResult } from './worker/engine.protocol';
+import type {
+  EngineJob,
+  EngineJobResults,
+  ProbeJobResult,
+  SegmentWire,
+  SynthesizeJobResult,
+} from './worker/engine.protocol';
 import { WorkerPool } from './worker/worker-pool';
 import { engineWorkerScript, type WorkerScript } from './worker/worker-script';
 
@@ -110,7 +116,10 @@ export class LocalVoice {
     // A caller that stops iterating early leaves at most one prefetched sentence running; its result is
     // discarded rather than cancelled, because cancelling a busy worker costs a new thread.
     const run = (text: string): Promise<SynthesizeJobResult> =>
-      this.pool.run({ kind: 'synthesize', text, voice, speed }, { timeoutMs, signal: request.signal }) as Promise<SynthesizeJobResult>;
+      this.pool.run(
+        { kind: 'synthesize', text, voice, speed },
+        { timeoutMs, signal: request.signal },
+      ) as Promise<SynthesizeJobResult>;
     let resampler: Resampler | undefined;
     let pending = run(sentences[0] as string);
     for (let index = 0; index < sentences.length; index++) {
@@ -141,7 +150,10 @@ export class LocalVoice {
       throw new LocalVoiceError('invalid_argument', 'sampleRate must be an integer between 8000 and 192000');
     }
     if (request.language !== undefined && !/^en([-_][a-z]{2,4})?$/i.test(request.language)) {
-      throw new LocalVoiceError('unsupported_language', `language "${request.language}" is not supported by the local STT (English only)`);
+      throw new LocalVoiceError(
+        'unsupported_language',
+        `language "${request.language}" is not supported by the local STT (English only)`,
+      );
     }
     if (request.signal?.aborted) throw new LocalVoiceError('aborted', 'the call was aborted');
     const durationSeconds = request.pcm16.length / request.sampleRate;

@@ -30,8 +30,7 @@ export type TtsEngine = 'flite' | 'espeak-ng';
  * (`voice` for espeak-ng is any name `espeak-ng --voices` lists, optionally with a variant: `en-us+f3`).
  */
 export type EngineVoice =
-  | { readonly engine: 'flite'; readonly voice: FliteVoice }
-  | { readonly engine: 'espeak-ng'; readonly voice: string };
+  { readonly engine: 'flite'; readonly voice: FliteVoice } | { readonly engine: 'espeak-ng'; readonly voice: string };
 
 /**
  * Default mapping of OpenAI voice names to engine voices: flite's clustergen voices first (slt female, awb

@@ -43,7 +43,6 @@ export function nonTokenCostMicros(usage: NonTokenUsage, pricing: ModelPricing):
 
 export const FREE: ModelPricing = { textInput: 0, textOutput: 0, audioInput: 0, audioOutput: 0, cachedInput: 0 };
 
-
 /**
  * Cost of a request in integer micro-USD. Sums `tokens × price` over the components in BigInt (products
  * exceed 2^53 for large batches) and rounds once, half up, at the end.

@@ -2,9 +2,7 @@ import { formatValue } from './exposition';
 import { type FamilyOptions, type LabelValues, MetricFamily, sampleName } from './metric-family';
 
 /** Request latencies, 5 ms to 60 s: HTTP requests, upstream calls, time to first byte or audio. */
-export const LATENCY_BUCKETS: readonly number[] = [
-  0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
-];
+export const LATENCY_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /**
  * One histogram series. Each bucket holds only the observations that fell in it (not cumulative), so an

@@ -36,7 +36,9 @@ describe('MetricsRegistry exposition', () => {
   it('escapes backslash, double quote and line feed in label values, and backslash and line feed in HELP', () => {
     const registry = new MetricsRegistry();
     const weird = 'a\\b"c\nd}e,f=g';
-    registry.counter({ name: 'w_total', help: 'Back\\slash and\nnewline "quoted".', labelNames: ['v'] }).inc({ v: weird });
+    registry
+      .counter({ name: 'w_total', help: 'Back\\slash and\nnewline "quoted".', labelNames: ['v'] })
+      .inc({ v: weird });
     const text = registry.renderNow();
     expect(text).toContain('w_total{v="a\\\\b\\"c\\nd}e,f=g"} 1\n');
     expect(text).toContain('# HELP w_total Back\\\\slash and\\nnewline "quoted".\n');

@@ -174,7 +174,9 @@ describe('decodeSse: bounded memory', () => {
     const event = `data: ${'z'.repeat(993)}\n\n`;
     const pieces = Array.from({ length: 50 }, () => event);
     const decoded: SseEvent[] = [];
-    for await (const item of decodeSse(fromChunks(pieces.map((piece) => encoder.encode(piece))), { maxEventChars: 1000 }))
+    for await (const item of decodeSse(fromChunks(pieces.map((piece) => encoder.encode(piece))), {
+      maxEventChars: 1000,
+    }))
       decoded.push(item);
     expect(decoded).toHaveLength(50);
     expect(decoded[49]!.data).toHaveLength(993);

@@ -10,8 +10,14 @@ describe('OutboxFile', () => {
 
   it('spills entries and gives them back once', () => {
     const file = new OutboxFile(path.join(dir, 'outbox.jsonl'));
-    file.spill([{ kind: 'usage', id: 'req_1' }, { kind: 'turn', id: 'req_2' }]);
-    expect(file.take()).toEqual([{ kind: 'usage', id: 'req_1' }, { kind: 'turn', id: 'req_2' }]);
+    file.spill([
+      { kind: 'usage', id: 'req_1' },
+      { kind: 'turn', id: 'req_2' },
+    ]);
+    expect(file.take()).toEqual([
+      { kind: 'usage', id: 'req_1' },
+      { kind: 'turn', id: 'req_2' },
+    ]);
     expect(file.take()).toEqual([]);
   });
 

@@ -5,7 +5,11 @@ const SETTINGS = { failureThreshold: 3, windowMs: 10_000, cooldownMs: 5_000 };
 function breaker() {
   let now = 0;
   const changes: [BreakerState, BreakerState][] = [];
-  const instance = new CircuitBreaker(SETTINGS, () => now, (from, to) => changes.push([from, to]));
+  const instance = new CircuitBreaker(
+    SETTINGS,
+    () => now,
+    (from, to) => changes.push([from, to]),
+  );
   return {
     breaker: instance,
     changes,

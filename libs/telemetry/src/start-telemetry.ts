@@ -148,6 +148,8 @@ function exporterFor(settings: TelemetrySettings): SpanExporter | null {
       return new (sdkTraceBase().ConsoleSpanExporter)();
     case 'otlp':
       // No `url`: the exporter reads OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, then OTEL_EXPORTER_OTLP_ENDPOINT.
-      return new (otlpExporter().OTLPTraceExporter)(settings.otlpEndpoint ? { url: otlpTracesUrl(settings.otlpEndpoint) } : {});
+      return new (otlpExporter().OTLPTraceExporter)(
+        settings.otlpEndpoint ? { url: otlpTracesUrl(settings.otlpEndpoint) } : {},
+      );
   }
 }

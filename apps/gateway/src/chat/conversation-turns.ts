@@ -149,7 +149,9 @@ export class ConversationTurns {
       requestId,
       idempotencyKey: idempotencyKey ?? requestId,
       clientMessages: prepared.clientMessages,
-      generated: [...(outcome.toolMessages ?? []), outcome.message].map((message) => message as unknown as StoredMessage),
+      generated: [...(outcome.toolMessages ?? []), outcome.message].map(
+        (message) => message as unknown as StoredMessage,
+      ),
       assistantAudioIds: outcome.audioIds.map((mapping) => mapping.id),
     };
     await this.pending

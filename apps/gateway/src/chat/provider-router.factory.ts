@@ -7,7 +7,11 @@ import type { JsonLogger } from '../infra/json-logger';
  * The configured providers behind their circuit breakers, with their metrics on the process's registry and the
  * routing decisions logged: `provider.circuit_changed` (warn when it opens) and `provider.fallback`.
  */
-export function providerRouter(config: GatewayConfig, logger: JsonLogger, metricsRegistry: MetricsRegistry): ProviderRouter {
+export function providerRouter(
+  config: GatewayConfig,
+  logger: JsonLogger,
+  metricsRegistry: MetricsRegistry,
+): ProviderRouter {
   const metrics = new ProviderMetrics(Object.keys(config.providers), metricsRegistry);
   const registry = ProviderRegistry.fromConfig(config.providers, {
     onRetry: (provider) => metrics.retry(provider),

@@ -2,8 +2,13 @@ import type { BatchLine, BatchLineContext, BatchLineResponse } from '@voxgate/ba
 import { GaugeSeries } from '@voxgate/metrics';
 import { countingLinesInFlight } from './batch-lines-in-flight';
 
-const line = (lineNumber: number): BatchLine =>
-  ({ lineNumber, customId: `c${lineNumber}`, url: '/v1/chat/completions', body: {}, sessionId: null });
+const line = (lineNumber: number): BatchLine => ({
+  lineNumber,
+  customId: `c${lineNumber}`,
+  url: '/v1/chat/completions',
+  body: {},
+  sessionId: null,
+});
 const context: BatchLineContext = { tenantId: 't', keyId: 'k', batchId: 'b', idempotencyKey: 'i' };
 const ok: BatchLineResponse = { statusCode: 200, requestId: 'req_1', body: {} };
 

@@ -4,7 +4,9 @@ import { BatchQueueCollector } from './batch-queue.collector';
 /** `name{labels}` → value of every sample (apps may not import @voxgate/testing's parser). */
 function samples(text: string): Map<string, number> {
   const lines = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
-  return new Map(lines.map((line) => [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]));
+  return new Map(
+    lines.map((line) => [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]),
+  );
 }
 
 describe('BatchQueueCollector', () => {

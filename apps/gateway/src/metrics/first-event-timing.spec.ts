@@ -59,7 +59,10 @@ describe('timedFirstEvents', () => {
     expect(firstByte.seen).toEqual([7]);
     expect(firstAudio.seen).toEqual([]);
     const empty = recorder();
-    for await (const _event of timedFirstEvents((async function* () {})(), { elapsedSeconds: () => 1, firstByte: empty })) {
+    for await (const _event of timedFirstEvents((async function* () {})(), {
+      elapsedSeconds: () => 1,
+      firstByte: empty,
+    })) {
       // consume
     }
     expect(empty.seen).toEqual([]);

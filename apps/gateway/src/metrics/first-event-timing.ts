@@ -15,7 +15,10 @@ export interface FirstEventObservers {
  * moments are seen, `next` is the source's own, so the rest of the stream costs nothing more. `return`
  * and `throw` are forwarded, so closing it still cancels the upstream call.
  */
-export function timedFirstEvents(events: AsyncIterable<RelayEvent>, observers: FirstEventObservers): AsyncIterable<RelayEvent> {
+export function timedFirstEvents(
+  events: AsyncIterable<RelayEvent>,
+  observers: FirstEventObservers,
+): AsyncIterable<RelayEvent> {
   return {
     [Symbol.asyncIterator](): AsyncIterator<RelayEvent> {
       const source = events[Symbol.asyncIterator]();

@@ -4,7 +4,9 @@ import { GatewayMetrics, redisErrorKindOf } from './gateway-metrics';
 /** `name{labels}` → value of every sample. */
 function samples(text: string): Map<string, number> {
   const lines = text.split('\n').filter((line) => line !== '' && !line.startsWith('#'));
-  return new Map(lines.map((line) => [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]));
+  return new Map(
+    lines.map((line) => [line.slice(0, line.lastIndexOf(' ')), Number(line.slice(line.lastIndexOf(' ') + 1))]),
+  );
 }
 
 describe('GatewayMetrics', () => {
@@ -41,7 +43,7 @@ describe('GatewayMetrics', () => {
     metrics.quotaRefused('tokens_per_day', 'tenant', true);
     metrics.quotaRefused('requests_per_minute', 'key', false);
     metrics.redisError(redisErrorKindOf(new Error('Command timed out')));
-    metrics.redisError(redisErrorKindOf(new Error('Stream isn\'t writeable and enableOfflineQueue options is false')));
+    metrics.redisError(redisErrorKindOf(new Error("Stream isn't writeable and enableOfflineQueue options is false")));
     metrics.redisError('connection');
     const text = samples(registry.renderNow());
     expect(text.get('voxgate_quota_refusals_total{limit="tokens_per_day",scope="tenant",enforced="true"}')).toBe(2);

@@ -16,7 +16,11 @@ export function metricsProviders(config: GatewayConfig): Provider[] {
     {
       provide: GatewayMetrics,
       inject: [MetricsRegistry],
-      useFactory: (registry: MetricsRegistry) => new GatewayMetrics(registry, config.models.map((model) => model.id)),
+      useFactory: (registry: MetricsRegistry) =>
+        new GatewayMetrics(
+          registry,
+          config.models.map((model) => model.id),
+        ),
     },
     {
       provide: BatchQueueCollector,

@@ -40,7 +40,8 @@ export function describeWithEngines(name: string, body: () => void): void {
 export function speechClipPcm(clip: SpeechClip): { samples: Int16Array; sampleRate: number } {
   const bytes = readSpeechClip(clip);
   const wav = parseWav(bytes);
-  if (wav === undefined || wav.channels !== 1 || wav.bitsPerSample !== 16) throw new Error(`${clip} is not mono s16 WAV`);
+  if (wav === undefined || wav.channels !== 1 || wav.bitsPerSample !== 16)
+    throw new Error(`${clip} is not mono s16 WAV`);
   const copy = bytes.subarray(wav.dataOffset, wav.dataOffset + wav.dataBytes - (wav.dataBytes % 2));
   return { samples: new Int16Array(new Uint8Array(copy).buffer), sampleRate: wav.sampleRate };
 }

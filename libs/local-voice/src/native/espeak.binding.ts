@@ -73,7 +73,16 @@ export class EspeakEngine {
     const wpm = Math.min(ESPEAK_MAX_WPM, Math.max(ESPEAK_MIN_WPM, Math.round(ESPEAK_DEFAULT_WPM * speed)));
     this.setParameter(ESPEAK_RATE, wpm, 0);
     this.chunks = [];
-    const status = this.synth(text, Buffer.byteLength(text) + 1, 0, POS_CHARACTER, 0, ESPEAK_CHARS_UTF8, null, null) as number;
+    const status = this.synth(
+      text,
+      Buffer.byteLength(text) + 1,
+      0,
+      POS_CHARACTER,
+      0,
+      ESPEAK_CHARS_UTF8,
+      null,
+      null,
+    ) as number;
     const chunks = this.chunks;
     this.chunks = [];
     if (status !== EE_OK) throw new LocalVoiceError('engine_failed', `espeak_Synth failed (${status})`);
@@ -86,5 +95,4 @@ export class EspeakEngine {
     }
     return { samples, sampleRate: this.sampleRate, appliedSpeed: wpm / ESPEAK_DEFAULT_WPM };
   }
-
 }

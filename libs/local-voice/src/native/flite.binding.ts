@@ -102,7 +102,6 @@ export class FliteEngine {
       this.deleteWave(wavePointer);
     }
   }
-
 }
 
 /** A NUL-terminated copy of `text` in never-freed C memory (one per engine, a few bytes). */

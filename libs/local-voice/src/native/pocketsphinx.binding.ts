@@ -67,14 +67,18 @@ export class PocketsphinxEngine {
     const files = PocketsphinxEngine.checkModel(modelDir);
     const sphinxbase = loadNativeLibrary(paths.sphinxbase, 'pocketsphinx', 'libsphinxbase3');
     const pocketsphinx = loadNativeLibrary(paths.pocketsphinx, 'pocketsphinx', 'libpocketsphinx3');
-    const parse = sphinxbase.func('void *cmd_ln_parse_r(void *inout, void *definitions, int argc, const char **argv, int strict)');
+    const parse = sphinxbase.func(
+      'void *cmd_ln_parse_r(void *inout, void *definitions, int argc, const char **argv, int strict)',
+    );
     const argv = ['-hmm', files.hmm, '-lm', files.lm, '-dict', files.dict, '-logfn', '/dev/null'];
     const config: unknown = parse(null, pocketsphinx.func('void *ps_args()')(), argv.length, argv, 1);
     const decoder: unknown = config ? pocketsphinx.func('void *ps_init(void *config)')(config) : null;
     if (!decoder) throw new LocalVoiceError('engine_unavailable', 'pocketsphinx failed to load its en-us model');
     return new PocketsphinxEngine([sphinxbase, pocketsphinx], decoder, {
       start: pocketsphinx.func('int ps_start_utt(void *ps)'),
-      process: pocketsphinx.func('int ps_process_raw(void *ps, const int16_t *data, size_t n_samples, int no_search, int full_utt)'),
+      process: pocketsphinx.func(
+        'int ps_process_raw(void *ps, const int16_t *data, size_t n_samples, int no_search, int full_utt)',
+      ),
       end: pocketsphinx.func('int ps_end_utt(void *ps)'),
       hypothesis: pocketsphinx.func('const char *ps_get_hyp(void *ps, _Out_ int32_t *out_best_score)'),
       segmentIterator: pocketsphinx.func('void *ps_seg_iter(void *ps)'),
@@ -126,5 +130,4 @@ export class PocketsphinxEngine {
     }
     return words;
   }
-
 }

@@ -12,10 +12,9 @@ describe('splitSentences', () => {
   });
 
   it('keeps abbreviations, initials and decimals inside their sentence', () => {
-    expect(splitSentences('Mr. Smith met Dr. Jones at 3.5 p.m. today. J. K. Rowling wrote it, e.g. this one.')).toEqual([
-      'Mr. Smith met Dr. Jones at 3.5 p.m. today.',
-      'J. K. Rowling wrote it, e.g. this one.',
-    ]);
+    expect(splitSentences('Mr. Smith met Dr. Jones at 3.5 p.m. today. J. K. Rowling wrote it, e.g. this one.')).toEqual(
+      ['Mr. Smith met Dr. Jones at 3.5 p.m. today.', 'J. K. Rowling wrote it, e.g. this one.'],
+    );
   });
 
   it('cuts an over-long sentence at a comma or space, and drops pieces without letters or digits', () => {

@@ -18,7 +18,13 @@ function bursts(seconds: number, spans: ReadonlyArray<[number, number]>): Int16A
 
 describe('detectSpeech (energy VAD)', () => {
   it('finds each burst separated by a long pause, padded, never overlapping', () => {
-    const segments = detectSpeech(bursts(6, [[0.5, 1.5], [3, 4.2]]), RATE);
+    const segments = detectSpeech(
+      bursts(6, [
+        [0.5, 1.5],
+        [3, 4.2],
+      ]),
+      RATE,
+    );
     expect(segments).toHaveLength(2);
     expect(segments[0]!.start).toBeCloseTo(0.3, 1);
     expect(segments[0]!.end).toBeCloseTo(1.7, 1);
@@ -27,7 +33,11 @@ describe('detectSpeech (energy VAD)', () => {
   });
 
   it('joins bursts across pauses shorter than minSilenceSeconds and drops clicks', () => {
-    const audio = bursts(4, [[0.5, 1], [1.3, 2], [3, 3.05]]);
+    const audio = bursts(4, [
+      [0.5, 1],
+      [1.3, 2],
+      [3, 3.05],
+    ]);
     expect(detectSpeech(audio, RATE)).toEqual([{ start: 0.3, end: 2.2 }]);
     expect(detectSpeech(audio, RATE, { minSilenceSeconds: 0.2 })).toHaveLength(2);
   });

@@ -61,7 +61,7 @@ export function detectSpeech(samples: Int16Array, sampleRate: number, options: V
   const duration = samples.length / sampleRate;
 
   const runs: Array<[number, number]> = [];
-  for (let frame = 0; frame < levels.length; ) {
+  for (let frame = 0; frame < levels.length;) {
     if ((levels[frame] ?? -Infinity) <= threshold) {
       frame++;
       continue;

@@ -57,10 +57,16 @@ export class SileroVad {
     try {
       sherpa = createRequire(__filename)('sherpa-onnx-node') as SherpaOnnx;
     } catch (error) {
-      throw new LocalVoiceError('engine_unavailable', `Silero VAD needs the npm package sherpa-onnx-node: ${reason(error)}`);
+      throw new LocalVoiceError(
+        'engine_unavailable',
+        `Silero VAD needs the npm package sherpa-onnx-node: ${reason(error)}`,
+      );
     }
     if (typeof sherpa.Vad !== 'function') {
-      throw new LocalVoiceError('engine_unavailable', 'sherpa-onnx-node did not load its native addon (sherpa-onnx-linux-x64)');
+      throw new LocalVoiceError(
+        'engine_unavailable',
+        'sherpa-onnx-node did not load its native addon (sherpa-onnx-linux-x64)',
+      );
     }
     // sherpa-onnx only logs a missing model (to stderr) and returns a null detector: check first.
     if (!existsSync(model)) throw new LocalVoiceError('engine_unavailable', `Silero VAD model not found: ${model}`);
@@ -101,7 +107,10 @@ export class SileroVad {
         maxSegment + 30,
       );
     } catch (error) {
-      throw new LocalVoiceError('engine_unavailable', `Silero VAD could not load ${path.basename(this.model)}: ${reason(error)}`);
+      throw new LocalVoiceError(
+        'engine_unavailable',
+        `Silero VAD could not load ${path.basename(this.model)}: ${reason(error)}`,
+      );
     }
     const raw: VadSegment[] = [];
     const drain = (): void => {

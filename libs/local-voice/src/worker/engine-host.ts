@@ -60,8 +60,14 @@ export class EngineHost {
     const cuts = this.detect(samples, rate, job.vad);
     const transcript: SegmentWire[] = [];
     for (const window of utteranceWindows(cuts, job.vad.maxUtteranceSeconds ?? 20)) {
-      const { words } = decoder.decode(samples.subarray(Math.round(window.start * rate), Math.round(window.end * rate)));
-      const timed = words.map((word) => ({ word: word.word, start: round(window.start + word.start), end: round(window.start + word.end) }));
+      const { words } = decoder.decode(
+        samples.subarray(Math.round(window.start * rate), Math.round(window.end * rate)),
+      );
+      const timed = words.map((word) => ({
+        word: word.word,
+        start: round(window.start + word.start),
+        end: round(window.start + word.end),
+      }));
       for (const [index, cut] of window.segments.entries()) {
         // A word belongs to the cut its midpoint falls in (the last cut takes anything beyond).
         const next = window.segments[index + 1];
@@ -74,7 +80,11 @@ export class EngineHost {
           start: cut.start,
           end: cut.end,
           text: mine.map((word) => word.word).join(' '),
-          words: mine.map((word) => ({ ...word, start: Math.max(word.start, cut.start), end: Math.min(word.end, cut.end) })),
+          words: mine.map((word) => ({
+            ...word,
+            start: Math.max(word.start, cut.start),
+            end: Math.min(word.end, cut.end),
+          })),
         };
         transcript.push(segment);
         progress(segment);
@@ -93,10 +103,22 @@ export class EngineHost {
   }
 
   private probe(fliteVoices: readonly FliteVoice[], espeakVoices: readonly string[]): ProbeJobResult {
-    const flite = this.availability(() => this.fliteEngine(), (engine) => fliteVoices.filter((voice) => engine.hasVoice(voice)));
-    const espeak = this.availability(() => this.espeakEngine(), (engine) => espeakVoices.filter((voice) => engine.hasVoice(voice)));
-    const pocketsphinx = this.availability(() => this.pocketsphinxEngine(), () => []);
-    const silero = this.availability(() => unwrap((this.silero ??= attempt(() => SileroVad.load(this.config.sileroModel)))), () => []);
+    const flite = this.availability(
+      () => this.fliteEngine(),
+      (engine) => fliteVoices.filter((voice) => engine.hasVoice(voice)),
+    );
+    const espeak = this.availability(
+      () => this.espeakEngine(),
+      (engine) => espeakVoices.filter((voice) => engine.hasVoice(voice)),
+    );
+    const pocketsphinx = this.availability(
+      () => this.pocketsphinxEngine(),
+      () => [],
+    );
+    const silero = this.availability(
+      () => unwrap((this.silero ??= attempt(() => SileroVad.load(this.config.sileroModel)))),
+      () => [],
+    );
     return { flite, espeak, pocketsphinx, silero };
   }
 
@@ -121,7 +143,9 @@ export class EngineHost {
   }
 
   private pocketsphinxEngine(): PocketsphinxEngine {
-    this.pocketsphinx ??= attempt(() => PocketsphinxEngine.load(this.config.libraries, this.config.pocketsphinxModelDir));
+    this.pocketsphinx ??= attempt(() =>
+      PocketsphinxEngine.load(this.config.libraries, this.config.pocketsphinxModelDir),
+    );
     return unwrap(this.pocketsphinx);
   }
 }

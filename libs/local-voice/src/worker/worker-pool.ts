@@ -106,7 +106,11 @@ export class WorkerPool<Job, Result, Progress = never> {
       };
       const onAbort = (): void => this.cancel(task, abortedError());
       const timer = setTimeout(
-        () => this.cancel(task, new LocalVoiceError('timeout', `the local engine did not finish within ${options.timeoutMs} ms`)),
+        () =>
+          this.cancel(
+            task,
+            new LocalVoiceError('timeout', `the local engine did not finish within ${options.timeoutMs} ms`),
+          ),
         options.timeoutMs,
       );
       options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -166,7 +170,13 @@ export class WorkerPool<Job, Result, Progress = never> {
         ? new Worker(script.file, { workerData: this.options.workerData })
         : new Worker(script.code, { eval: true, workerData: this.options.workerData });
     worker.unref();
-    const slot: Slot<Job, Result, Progress> = { worker, orphan: false, idle: Promise.resolve(), markIdle: () => undefined, retired: false };
+    const slot: Slot<Job, Result, Progress> = {
+      worker,
+      orphan: false,
+      idle: Promise.resolve(),
+      markIdle: () => undefined,
+      retired: false,
+    };
     worker.on('message', (reply: Reply<Result, Progress>) => this.onReply(slot, reply));
     // An uncaught error in the worker is followed by 'exit'; the call fails there.
     worker.on('error', () => undefined);
@@ -203,7 +213,9 @@ export class WorkerPool<Job, Result, Progress = never> {
     slot.retired = true;
     if (!slot.orphan) this.replaced++;
     if (task !== undefined && task.cancelled !== true) {
-      task.reject(new LocalVoiceError('worker_crashed', 'the local engine worker died during the call; it was replaced'));
+      task.reject(
+        new LocalVoiceError('worker_crashed', 'the local engine worker died during the call; it was replaced'),
+      );
     }
     this.dispatch();
   }

@@ -172,6 +172,10 @@ describe('ReserveQuota (real Redis, injected clock)', () => {
     await refusalOf(enforcing.execute({ ...KEY_A, keyId: 'key_b' }, amounts({ tokens: 100 }), false));
     const dryRun = new ReserveQuota(quotas, { dryRun: true, streamLeaseMs: 30_000, onRefusal }, () => T0);
     await dryRun.execute(KEY_A, amounts({ tokens: 1 }), false);
-    expect(told).toEqual(['key:requests_per_minute:true', 'tenant:tokens_per_day:true', 'key:requests_per_minute:false']);
+    expect(told).toEqual([
+      'key:requests_per_minute:true',
+      'tenant:tokens_per_day:true',
+      'key:requests_per_minute:false',
+    ]);
   });
 });

@@ -147,8 +147,12 @@ function mcpSdk(): McpSdk {
   if (!loadedSdk) {
     const load = createRequire(__filename);
     loadedSdk = {
-      ...(load('@modelcontextprotocol/sdk/client/index.js') as typeof import('@modelcontextprotocol/sdk/client/index.js')),
-      ...(load('@modelcontextprotocol/sdk/client/streamableHttp.js') as typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js')),
+      ...(load(
+        '@modelcontextprotocol/sdk/client/index.js',
+      ) as typeof import('@modelcontextprotocol/sdk/client/index.js')),
+      ...(load(
+        '@modelcontextprotocol/sdk/client/streamableHttp.js',
+      ) as typeof import('@modelcontextprotocol/sdk/client/streamableHttp.js')),
     };
   }
   return loadedSdk;
