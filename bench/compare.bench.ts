@@ -12,7 +12,9 @@
  * A. sequential, interleaved (direct / floor / Voxgate / Portkey in rotating order, one keep-alive connection each):
  *    p50/p99 of JSON requests, and of streams' first body byte and total, what each gateway adds, and the CPU
  *    time of each serving process per request;
- * B. saturated (autocannon, CONNECTIONS connections, SECONDS s per run): req/s and latency, JSON and streams;
+ * B. saturated (autocannon, CONNECTIONS connections, SECONDS s per run): req/s and latency, JSON and streams,
+ *    CPU per request, and the cores each process kept busy (serving, autocannon, Redis, upstream: a sum near
+ *    the machine's core count means the machine, not the gateway, bounded the run);
  * C. Redis commands per Voxgate request (INFO commandstats deltas, idle background subtracted);
  * D. RSS of both gateways idle (QUIET_MS after boot), peak under load, and QUIET_MS after load;
  * and the ratios against the issue #12 targets. It always exits 0 unless something fails to start: it is a
@@ -180,6 +182,17 @@ interface Saturated {
   /** CPU time of the serving process (and of Redis, when private) per completed request, ms. */
   readonly cpuMs: number;
   readonly redisCpuMs: number;
+  /**
+   * Cores each process kept busy during the run (CPU time / wall time): the serving process, the load
+   * generator (this process: autocannon runs in it), Redis and the minimal upstream. On a small machine
+   * their sum shows when the run was bound by the machine rather than by the gateway.
+   */
+  readonly cores: {
+    readonly serving: number;
+    readonly loadGenerator: number;
+    readonly redis: number;
+    readonly upstream: number;
+  };
 }
 
 async function saturate(
@@ -188,12 +201,16 @@ async function saturate(
   peaks: Map<number, number>,
   pids: number[],
   redisPid: number | undefined,
+  upstreamPid: number,
 ): Promise<Saturated> {
   const sampler = setInterval(() => {
     for (const pid of pids) peaks.set(pid, Math.max(peaks.get(pid) ?? 0, treeRssOf(pid)));
   }, 200);
   const cpu = treeCpuTimeMs(target.pid);
   const redisCpu = redisPid ? cpuTimeMs(redisPid) : NaN;
+  const upstreamCpu = cpuTimeMs(upstreamPid);
+  const ownCpu = process.cpuUsage();
+  const started = performance.now();
   try {
     const result = await autocannon({
       url: `${target.url}/chat/completions`,
@@ -210,10 +227,31 @@ async function saturate(
       errors: result.errors + result.timeouts + result.non2xx,
       cpuMs: (treeCpuTimeMs(target.pid) - cpu) / result.requests.total,
       redisCpuMs: redisPid ? (cpuTimeMs(redisPid) - redisCpu) / result.requests.total : NaN,
+      cores: coresOf(performance.now() - started, {
+        serving: treeCpuTimeMs(target.pid) - cpu,
+        loadGenerator: (({ user, system }) => (user + system) / 1000)(process.cpuUsage(ownCpu)),
+        redis: redisPid ? cpuTimeMs(redisPid) - redisCpu : NaN,
+        upstream: target.pid === upstreamPid ? 0 : cpuTimeMs(upstreamPid) - upstreamCpu,
+      }),
     };
   } finally {
     clearInterval(sampler);
   }
+}
+
+/** `0.85 + 0.66 + 0.16 + 0.08 = 1.75` (Redis `n/a` when the bench uses a shared one). */
+function coresCell({ serving, loadGenerator, redis, upstream }: Saturated['cores']): string {
+  const sum = serving + loadGenerator + (Number.isFinite(redis) ? redis : 0) + upstream;
+  return `${f(serving)} + ${f(loadGenerator)} + ${f(redis)} + ${f(upstream)} = ${f(sum)}`;
+}
+
+function coresOf(wallMs: number, cpuMs: Saturated['cores']): Saturated['cores'] {
+  return {
+    serving: cpuMs.serving / wallMs,
+    loadGenerator: cpuMs.loadGenerator / wallMs,
+    redis: cpuMs.redis / wallMs,
+    upstream: cpuMs.upstream / wallMs,
+  };
 }
 
 /** Calls per command since `before` (INFO commandstats; commands run inside Lua scripts count too). */
@@ -327,6 +365,7 @@ async function main(): Promise<void> {
           peaks,
           pids,
           redisServer?.child.pid,
+          upstream.child.pid!,
         );
     }
     await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
@@ -361,13 +400,13 @@ async function main(): Promise<void> {
       `   CPU ms/req: CPU time of the serving process (the upstream for direct) per request; Redis: of Redis`,
     );
     console.log(
-      `   ${''.padEnd(15)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'CPU ms/req'.padStart(11)} ${'Redis'.padStart(6)}`,
+      `   ${''.padEnd(15)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'CPU ms/req'.padStart(11)} ${'Redis'.padStart(6)}   cores busy: serving + autocannon + Redis + upstream = sum of ${cpus().length}`,
     );
     for (const kind of ['json', 'stream'] as const) {
       for (const name of ['direct', 'floor', 'voxgate', 'portkey'] as const) {
         const s = saturated[kind][name];
         console.log(
-          `   ${`${kind} ${name}`.padEnd(15)} ${pad(f(s.requests, 0), 8)} ${pad(f(s.p50, 0), 7)} ${pad(f(s.p99, 0), 7)} ${pad(String(s.errors), 7)} ${pad(f(s.cpuMs, 3), 11)} ${pad(f(s.redisCpuMs, 3), 6)}`,
+          `   ${`${kind} ${name}`.padEnd(15)} ${pad(f(s.requests, 0), 8)} ${pad(f(s.p50, 0), 7)} ${pad(f(s.p99, 0), 7)} ${pad(String(s.errors), 7)} ${pad(f(s.cpuMs, 3), 11)} ${pad(f(s.redisCpuMs, 3), 6)}   ${coresCell(s.cores)}`,
         );
       }
     }
