@@ -82,6 +82,37 @@ describe('JsonLogger', () => {
     ]);
   });
 
+  it('writes each event as the object a spread of its fields after level, time and msg would give', () => {
+    const events: [string, Record<string, unknown>][] = [
+      ['plain', { requestId: 'req_1', status: 200, usage: null, nested: { a: [1, 'x'] } }],
+      ['undefined fields are left out', { kept: 1, error: undefined, durationMs: undefined }],
+      ['no fields', {}],
+      ['only undefined', { gone: undefined }],
+      ['a field named msg wins', { msg: 'from the fields', id: 2 }],
+      ['a field named level or time wins', { level: 'custom', time: 'then' }],
+      ['quotes "and" \\ escapes\n', { text: 'line\nbreak "quoted" \u2028' }],
+    ];
+    const { logger, writes } = loggerWithStreams();
+    for (const [msg, fields] of events) logger.event('info', msg, fields);
+    logger.flush();
+    const raw = writes.stdout
+      .join('')
+      .split('\n')
+      .filter((line) => line !== '');
+    // Each line as written is the canonical text of what it parses to: no key written twice.
+    for (const line of raw) expect(JSON.stringify(JSON.parse(line))).toBe(line);
+    const stdout = linesOf(writes.stdout);
+    expect(stdout).toHaveLength(events.length);
+    events.forEach(([msg, fields], index) => {
+      const line = stdout[index] as Record<string, unknown>;
+      const expected = JSON.parse(JSON.stringify({ level: 'info', time: line.time, msg, ...fields })) as unknown;
+      expect(line).toEqual(expected);
+      expect(Object.keys(line)).toEqual(Object.keys(expected as object));
+      expect(typeof line.time).toBe('string');
+    });
+    expect((stdout[0] as { time: string }).time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
   it('writes the pending stdout lines before an error line, and the error at once', () => {
     const { logger, writes } = loggerWithStreams();
     const order: string[] = [];

@@ -66,10 +66,13 @@ export class JsonLogger implements LoggerService {
     this.write('debug', message, context);
   }
 
-  /** Structured entry: `fields` are merged into the line. */
+  /**
+   * Structured entry: `fields` are merged into the line after `level`, `time` and `msg` (a field of one of
+   * those names takes its place, as a spread would). Fields whose value is `undefined` are left out.
+   */
   event(level: Level, msg: string, fields: Record<string, unknown> = {}): void {
     if (RANK[level] < this.minRank) return;
-    const line = this.redact(JSON.stringify({ level, time: new Date().toISOString(), msg, ...fields })) + '\n';
+    const line = this.redact(lineOf(level, msg, fields)) + '\n';
     if (level !== 'error') return this.out.push(line);
     this.out.flush();
     this.streams.stderr.write(line);
@@ -85,6 +88,21 @@ export class JsonLogger implements LoggerService {
     this.event(level, 'msg' in fields ? String(fields.msg) : '', { ...fields, ...(context ? { context } : {}) });
   }
 }
+
+/**
+ * The JSON text of one line. The fields are serialised as the object they came in (on the hot path a
+ * literal of one shape, which V8 serialises fastest) and joined to the head, rather than spread into a new
+ * object first.
+ */
+function lineOf(level: Level, msg: string, fields: Record<string, unknown>): string {
+  const time = new Date().toISOString();
+  const rest = 'level' in fields || 'time' in fields || 'msg' in fields ? '' : JSON.stringify(fields);
+  if (rest.charCodeAt(0) !== OPEN_BRACE) return JSON.stringify({ level, time, msg, ...fields });
+  const head = `{"level":"${level}","time":"${time}","msg":${JSON.stringify(msg)}`;
+  return rest.length > 2 ? `${head},${rest.slice(1)}` : `${head}}`;
+}
+
+const OPEN_BRACE = 0x7b;
 
 const guarded = new WeakSet<object>();
 
