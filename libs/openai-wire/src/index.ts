@@ -17,3 +17,4 @@ export * from './usage';
 export * from './zod-error';
 export * from './audio-speech';
 export * from './audio-transcription';
+export * from './chunk-json';

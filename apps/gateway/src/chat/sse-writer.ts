@@ -1,4 +1,4 @@
-import { encodeSseData, Errors, GatewayError, SSE_DONE } from '@voxgate/openai-wire';
+import { ChunkJson, encodeSseData, Errors, GatewayError, SSE_DONE } from '@voxgate/openai-wire';
 import type { RelayEvent } from '@voxgate/conversation';
 import type { FastifyReply } from 'fastify';
 import { openaiHeaders } from '../http/response-headers';
@@ -107,6 +107,7 @@ export async function writeSse(
     silence?.refresh();
   };
   const turnText = new TurnText(raw);
+  const chunkJson = new ChunkJson();
   let end: StreamEnd | null = null;
   try {
     for (;;) {
@@ -122,7 +123,7 @@ export async function writeSse(
       }
       quiet();
       wrote = true;
-      if (!turnText.add(encodeSseData(JSON.stringify(event.chunk)))) {
+      if (!turnText.add(encodeSseData(chunkJson.encode(event.chunk)))) {
         if ((await race.until(drained(raw))) === ABORTED) {
           return (end = interruptedBy(signal.reason, raw, turnText.take()));
         }
