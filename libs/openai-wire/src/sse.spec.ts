@@ -70,6 +70,15 @@ describe('decodeSse: framing', () => {
     expect(await decodeAll(['data: first\r', '\ndata: second\r', '\n\r', '\n'])).toEqual([{ data: 'first\nsecond' }]);
   });
 
+  it('drops a byte order mark at the start of the stream, also when its bytes come split, and only there', async () => {
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf]);
+    const body = encoder.encode('data: a\n\n');
+    expect(await decodeAll([bom, body])).toEqual([{ data: 'a' }]);
+    expect(await decodeAll([bom.slice(0, 1), bom.slice(1, 2), bom.slice(2), body])).toEqual([{ data: 'a' }]);
+    expect(await decodeAll([encoder.encode('data: \ufeffa\n\n')])).toEqual([{ data: '\ufeffa' }]);
+    expect(await decodeAll([bom, encoder.encode('data: b')])).toEqual([{ data: 'b' }]);
+  });
+
   it('still treats a lone \\r at a chunk end as a line end when other text follows', async () => {
     expect(await decodeAll(['data: a\r', 'data: b\r\r'])).toEqual([{ data: 'a\nb' }]);
   });

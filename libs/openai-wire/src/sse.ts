@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 /**
  * Server-sent events, the framing of streamed chat completions: one `data: <json>\n\n` event per chunk,
  * `data: [DONE]` at the end, no event names except `error` from some providers.
@@ -43,6 +44,7 @@ const LF = 10;
 const CR = 13;
 const COLON = 58;
 const SPACE = 32;
+const BOM = 0xfeff;
 
 /**
  * The SSE decoder as a push parser: `push` takes the bytes of one read and answers the events they
@@ -52,7 +54,10 @@ const SPACE = 32;
  * directly, without an async generator hop per event; `decodeSse` wraps it for the others.
  */
 export class SseDecoder {
-  private readonly decoder = new TextDecoder();
+  /** Node's native decoder: several times faster than `TextDecoder` in streaming mode, same text for valid UTF-8. */
+  private readonly decoder = new StringDecoder('utf8');
+  /** Until the first character: a byte order mark there is dropped, as the SSE standard requires. */
+  private atStart = true;
   private readonly maxChars: number;
   private buffer = '';
   /** How much of `buffer` was already searched for a line end. */
@@ -69,7 +74,12 @@ export class SseDecoder {
 
   push(bytes: Uint8Array): SseEvent[] {
     const events: SseEvent[] = [];
-    const buffer = this.buffer + this.decoder.decode(bytes, { stream: true });
+    let text = this.decoder.write(bytes);
+    if (this.atStart && text.length > 0) {
+      this.atStart = false;
+      if (text.charCodeAt(0) === BOM) text = text.slice(1);
+    }
+    const buffer = this.buffer + text;
     let start = 0;
     let i = this.scanned;
     if (buffer.indexOf('\r', i) === -1) {
@@ -98,7 +108,9 @@ export class SseDecoder {
 
   end(): SseEvent[] {
     const events: SseEvent[] = [];
-    const rest = this.buffer + this.decoder.decode();
+    let tail = this.decoder.end();
+    if (this.atStart && tail.charCodeAt(0) === BOM) tail = tail.slice(1);
+    const rest = this.buffer + tail;
     this.buffer = '';
     this.scanned = 0;
     if (rest.length > 0) this.takeLine(rest.replace(/\r$/, ''), events);
