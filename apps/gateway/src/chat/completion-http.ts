@@ -46,9 +46,7 @@ export function idempotencyKeyOf(request: FastifyRequest): string | null {
 }
 
 export function routeHeaders(route: CompletionRoute): Record<string, string> {
-  return {
-    'x-voxgate-model': route.model,
-    'x-voxgate-provider': route.provider,
-    ...(route.upstreamRequestId ? { 'x-voxgate-upstream-request-id': route.upstreamRequestId } : {}),
-  };
+  const headers: Record<string, string> = { 'x-voxgate-model': route.model, 'x-voxgate-provider': route.provider };
+  if (route.upstreamRequestId) headers['x-voxgate-upstream-request-id'] = route.upstreamRequestId;
+  return headers;
 }

@@ -11,12 +11,11 @@ const OPENAI_VERSION = '2020-10-01';
  */
 export function openaiHeaders(reply: FastifyReply): Record<string, string> {
   const clientRequestId = clientRequestIdOf(reply.request.headers);
-  return {
-    'x-request-id': reply.request.id,
-    ...(clientRequestId ? { 'x-client-request-id': clientRequestId } : {}),
-    'openai-processing-ms': String(Math.max(0, Math.round(reply.elapsedTime))),
-    'openai-version': OPENAI_VERSION,
-  };
+  const headers: Record<string, string> = { 'x-request-id': reply.request.id };
+  if (clientRequestId) headers['x-client-request-id'] = clientRequestId;
+  headers['openai-processing-ms'] = String(Math.max(0, Math.round(reply.elapsedTime)));
+  headers['openai-version'] = OPENAI_VERSION;
+  return headers;
 }
 
 /**
