@@ -225,6 +225,27 @@ describe('writeSse', () => {
     expect(wire).toHaveLength(writtenAtEnd);
   });
 
+  it('counts every event as progress: a stream longer than maxSilenceMs whose events keep coming completes, without keep-alives', async () => {
+    const { reply, wire } = fakeReply();
+    async function* steady(): AsyncGenerator<RelayEvent> {
+      for (let i = 0; i < 12; i++) {
+        await delay(25);
+        yield chunk;
+      }
+    }
+    // 12 events 25 ms apart: 300 ms in all, three times the silence bound, never 60 ms without an event.
+    const end = await writeSse(reply, steady(), {
+      headers: {},
+      abort: new AbortController(),
+      keepAliveMs: 60,
+      maxSilenceMs: 100,
+    });
+    expect(end).toBe('completed');
+    expect(wire.join('').match(/^data: \{/gm)).toHaveLength(12);
+    expect(wire).not.toContain(': keep-alive\n\n');
+    expect(wire.at(-1)).toBe('data: [DONE]\n\n');
+  });
+
   describe('when the client stops reading', () => {
     async function* endless(): AsyncGenerator<RelayEvent> {
       for (;;) yield await Promise.resolve(chunk);

@@ -14,6 +14,13 @@ export type StreamEnd = 'completed' | 'upstream_error' | 'client_disconnected' |
 const KEEP_ALIVE = ': keep-alive\n\n';
 /** How long an interrupted stream waits for its pipeline to wind down (so its summary is final). */
 const WIND_DOWN_MS = 500;
+/** What makes the response an event stream that proxies pass through unbuffered. */
+const SSE_HEADERS: Readonly<Record<string, string>> = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
 /** Settled by `untilAborted` when the signal won. */
 const ABORTED = Symbol('aborted');
 
@@ -73,14 +80,7 @@ export async function writeSse(
   const keepAliveMs = options.keepAliveMs ?? 0;
   reply.hijack();
   const raw = reply.raw;
-  raw.writeHead(200, {
-    ...openaiHeaders(reply),
-    ...options.headers,
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
+  raw.writeHead(200, Object.assign(openaiHeaders(reply), options.headers, SSE_HEADERS));
   // The headers leave with the first event when it is written in this turn (one write, one wake-up of the
   // client instead of two); otherwise, at the end of this turn, so a client still sees its 200 at once
   // while the model thinks.
@@ -121,7 +121,8 @@ export async function writeSse(
         raw.end(turnText.take() + encodeSseData(JSON.stringify({ error: event.error })));
         return (end = 'upstream_error');
       }
-      quiet();
+      // Timers read the event loop's clock, the same for every event of one turn: once per turn is enough.
+      if (turnText.idle) quiet();
       wrote = true;
       if (!turnText.add(encodeSseData(chunkJson.encode(event.chunk)))) {
         if ((await race.until(drained(raw))) === ABORTED) {
@@ -182,6 +183,11 @@ class TurnText {
   };
 
   constructor(private readonly raw: FastifyReply['raw']) {}
+
+  /** True when no event was queued in this turn yet. */
+  get idle(): boolean {
+    return !this.scheduled && this.text === '';
+  }
 
   /** Queues `event`; false when the socket is over its high-water mark with it (wait for `drain`). */
   add(event: string): boolean {
