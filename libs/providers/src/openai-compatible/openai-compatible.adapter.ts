@@ -302,11 +302,9 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
         if (attempt > 0) this.deps.onRetry?.(this.id);
         deadline.awaitFirstByte();
         try {
-          const headers = {
-            ...requestHeaders(target, context.requestId, false),
-            accept: call.accept,
-            'content-type': call.contentType ?? 'application/json',
-          };
+          const headers = requestHeaders(target, context.requestId, false);
+          headers.accept = call.accept;
+          headers['content-type'] = call.contentType ?? 'application/json';
           response = await this.deps.transport({ url: call.url(target), headers, body, signal: deadline.signal });
         } catch (error) {
           deadline.pause();

@@ -47,20 +47,39 @@ export function requestHeaders(
   requestId: string,
   stream: boolean,
 ): Record<string, string> {
-  const auth: Record<string, string> =
-    settings.authHeader === 'api-key' ? { 'api-key': settings.apiKey } : { authorization: `Bearer ${settings.apiKey}` };
-  const extra = Object.fromEntries(
-    Object.entries(settings.headers).map(([name, value]) => [name.toLowerCase(), value]),
-  );
-  return {
-    // `fetch` sent `user-agent: node`; the transport sends none of its own. Configured headers may override.
-    'user-agent': 'voxgate',
-    ...extra,
-    ...auth,
-    'content-type': 'application/json',
-    accept: stream ? 'text/event-stream' : 'application/json',
-    'x-request-id': requestId,
-  };
+  // A fresh object per call, copied from the settings' fixed part: callers add or change headers on it.
+  const headers: Record<string, string> = Object.assign({}, fixedHeadersOf(settings));
+  headers.accept = stream ? 'text/event-stream' : 'application/json';
+  headers['x-request-id'] = requestId;
+  return headers;
+}
+
+const fixedHeaders = new WeakMap<OpenAICompatibleSettings, Readonly<Record<string, string>>>();
+
+/** The headers that depend on the settings only (agent, configured headers, credentials), built once per settings object. */
+function fixedHeadersOf(settings: OpenAICompatibleSettings): Readonly<Record<string, string>> {
+  let headers = fixedHeaders.get(settings);
+  if (!headers) {
+    const auth: Record<string, string> =
+      settings.authHeader === 'api-key'
+        ? { 'api-key': settings.apiKey }
+        : { authorization: `Bearer ${settings.apiKey}` };
+    const extra = Object.fromEntries(
+      Object.entries(settings.headers).map(([name, value]) => [name.toLowerCase(), value]),
+    );
+    headers = {
+      // `fetch` sent `user-agent: node`; the transport sends none of its own. Configured headers may override.
+      'user-agent': 'voxgate',
+      ...extra,
+      ...auth,
+      'content-type': 'application/json',
+      // Set per call; here so that the keys keep the order they always had.
+      accept: '',
+      'x-request-id': '',
+    };
+    fixedHeaders.set(settings, headers);
+  }
+  return headers;
 }
 
 /**
