@@ -114,19 +114,7 @@ export class QuotaRepository {
   }
 
   async reserve(args: ReserveArgs): Promise<ReserveOutcome> {
-    const scopes = scopesOf(args.principal);
-    const keys = scopes.flatMap((scope) => {
-      const prefix = base(scope);
-      return [
-        `${prefix}:limits`,
-        `${prefix}:rpm:${args.windows.minute}`,
-        `${prefix}:tpm:${args.windows.minute}`,
-        `${prefix}:tpd:${args.windows.day}`,
-        `${prefix}:spend:${args.windows.month}`,
-        `${prefix}:audio:${args.windows.day}`,
-        `${prefix}:streams`,
-      ];
-    });
+    const keys = windowKeys(args.principal, args.windows).reserve;
     const argv = [
       ...keys,
       args.nowMs,
@@ -191,16 +179,7 @@ export class QuotaRepository {
     leaseId: string | null,
     settleId: string,
   ): ScriptCall {
-    const keys = scopesOf(principal).flatMap((scope) => {
-      const prefix = base(scope);
-      return [
-        `${prefix}:tpm:${windows.minute}`,
-        `${prefix}:tpd:${windows.day}`,
-        `${prefix}:spend:${windows.month}`,
-        `${prefix}:audio:${windows.day}`,
-        `${prefix}:streams`,
-      ];
-    });
+    const keys = [...windowKeys(principal, windows).settle];
     keys.push(`quota:{t:${principal.tenantId}}:settled:${settleId}`);
     return { keys, args: [delta.tokens, delta.spendMicros, delta.audioMs, leaseId ?? '', 86_400_000] };
   }
@@ -214,6 +193,43 @@ export class QuotaRepository {
     }
     await multi.exec();
   }
+}
+
+/** The keys of a principal's counters in one set of windows: 14 for the reserve script, 10 for the settle. */
+interface WindowKeys {
+  readonly minute: number;
+  readonly day: number;
+  readonly month: number;
+  readonly reserve: readonly string[];
+  readonly settle: readonly string[];
+}
+
+/**
+ * Per principal object (the key cache hands out the same one for a key's requests), the keys of its
+ * current windows, rebuilt when a window turns: admission and settle build no key strings per request.
+ */
+const windowKeysOf = new WeakMap<Principal, WindowKeys>();
+
+function windowKeys(principal: Principal, windows: QuotaWindows): WindowKeys {
+  const cached = windowKeysOf.get(principal);
+  if (cached && cached.minute === windows.minute && cached.day === windows.day && cached.month === windows.month) {
+    return cached;
+  }
+  const reserve: string[] = [];
+  const settle: string[] = [];
+  for (const scope of scopesOf(principal)) {
+    const prefix = base(scope);
+    const tpm = `${prefix}:tpm:${windows.minute}`;
+    const tpd = `${prefix}:tpd:${windows.day}`;
+    const spend = `${prefix}:spend:${windows.month}`;
+    const audio = `${prefix}:audio:${windows.day}`;
+    const streams = `${prefix}:streams`;
+    reserve.push(`${prefix}:limits`, `${prefix}:rpm:${windows.minute}`, tpm, tpd, spend, audio, streams);
+    settle.push(tpm, tpd, spend, audio, streams);
+  }
+  const keys = { minute: windows.minute, day: windows.day, month: windows.month, reserve, settle };
+  windowKeysOf.set(principal, keys);
+  return keys;
 }
 
 function scopesOf(principal: Principal): [QuotaScope, QuotaScope] {
