@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { transformSync } from '@swc/core';
-import { JsonLogger } from './json-logger';
+import { isoTime, JsonLogger } from './json-logger';
 
 type Level = ConstructorParameters<typeof JsonLogger>[0];
 
@@ -111,6 +111,17 @@ describe('JsonLogger', () => {
       expect(typeof line.time).toBe('string');
     });
     expect((stdout[0] as { time: string }).time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
+  it('writes times as toISOString does, across seconds, going back in time, and outside years 0–9999', () => {
+    const times = [0, 1, 999, 1000, 1_700_000_000_000, 1_700_000_000_999, 1_700_000_001_000, 1_699_999_999_999];
+    times.push(-1, -1000, -62_198_755_200_001, 253_402_300_799_999, 253_402_300_800_000, 8.64e15);
+    const random = (n: number) => Math.floor(Math.random() * n);
+    for (let i = 0; i < 2_000; i++) {
+      const ms = 1_600_000_000_000 + random(400_000_000_000);
+      times.push(ms, ms + random(3), ms - random(3));
+    }
+    for (const ms of times) expect([ms, isoTime(ms)]).toEqual([ms, new Date(ms).toISOString()]);
   });
 
   it('writes the pending stdout lines before an error line, and the error at once', () => {

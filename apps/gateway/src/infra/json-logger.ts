@@ -95,7 +95,7 @@ export class JsonLogger implements LoggerService {
  * object first.
  */
 function lineOf(level: Level, msg: string, fields: Record<string, unknown>): string {
-  const time = new Date().toISOString();
+  const time = isoTime(Date.now());
   const rest = 'level' in fields || 'time' in fields || 'msg' in fields ? '' : JSON.stringify(fields);
   if (rest.charCodeAt(0) !== OPEN_BRACE) return JSON.stringify({ level, time, msg, ...fields });
   const head = `{"level":"${level}","time":"${time}","msg":${JSON.stringify(msg)}`;
@@ -103,6 +103,27 @@ function lineOf(level: Level, msg: string, fields: Record<string, unknown>): str
 }
 
 const OPEN_BRACE = 0x7b;
+
+let secondStartMs = Number.NaN;
+/** `YYYY-MM-DDTHH:MM:SS.` of the second that starts at `secondStartMs`. */
+let secondText = '';
+
+/** `new Date(ms).toISOString()`, with the text up to the second kept from the previous call of that second. */
+export function isoTime(ms: number): string {
+  const millis = ms - secondStartMs;
+  if (!(millis >= 0 && millis < 1000)) {
+    secondStartMs = Math.floor(ms / 1000) * 1000;
+    const full = new Date(secondStartMs).toISOString();
+    // A year outside 0000–9999 is written with a sign and six digits: leave that to `toISOString`.
+    if (full.length !== 24) {
+      secondStartMs = Number.NaN;
+      return new Date(ms).toISOString();
+    }
+    secondText = full.slice(0, 20);
+    return isoTime(ms);
+  }
+  return `${secondText}${millis < 10 ? '00' : millis < 100 ? '0' : ''}${millis}Z`;
+}
 
 const guarded = new WeakSet<object>();
 
