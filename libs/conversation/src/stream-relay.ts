@@ -93,10 +93,12 @@ export async function* relayStream(
   const open = new Map<number, 'stop' | 'tool_calls' | 'function_call'>();
   let template: Pick<ChatCompletionChunk, 'id' | 'created'> | null = null;
 
-  function* finishOpenChoices(): Generator<RelayEvent> {
-    if (!template) return;
+  /** The explicit finish chunks of the choices left open (an array: `yield*` of a generator costs more). */
+  function finishOpenChoices(): RelayEvent[] {
+    const events: RelayEvent[] = [];
+    if (!template) return events;
     for (const [index, reason] of open) {
-      yield {
+      events.push({
         type: 'chunk',
         chunk: {
           id: template.id,
@@ -106,9 +108,10 @@ export async function* relayStream(
           choices: [{ index, delta: {}, finish_reason: reason }],
           ...(shape.includeUsage ? { usage: null } : {}),
         },
-      };
+      });
     }
     open.clear();
+    return events;
   }
 
   let usageChunk: ChatCompletionChunk | null = null;
@@ -139,10 +142,10 @@ export async function* relayStream(
         else open.set(choice.index, expectedFinish(open.get(choice.index), choice.delta));
       }
       if (shape.includeUsage) chunk.usage = null;
-      else delete chunk.usage;
+      else if (chunk.usage !== undefined) delete chunk.usage;
       yield { type: 'chunk', chunk };
     }
-    yield* finishOpenChoices();
+    for (const event of finishOpenChoices()) yield event;
     if (shape.includeUsage && usageChunk) yield { type: 'chunk', chunk: usageChunk };
     summary.completed = true;
     finalize();
