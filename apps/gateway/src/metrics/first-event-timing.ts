@@ -19,28 +19,48 @@ export function timedFirstEvents(
   events: AsyncIterable<RelayEvent>,
   observers: FirstEventObservers,
 ): AsyncIterable<RelayEvent> {
-  return {
-    [Symbol.asyncIterator](): AsyncIterator<RelayEvent> {
-      const source = events[Symbol.asyncIterator]();
-      let awaitingByte = true;
-      let awaitingAudio = observers.firstAudio !== undefined;
-      const check = (result: IteratorResult<RelayEvent>): IteratorResult<RelayEvent> => {
-        if (result.done) return result;
-        if (awaitingByte) {
-          awaitingByte = false;
-          observers.firstByte.observe(observers.elapsedSeconds());
-        }
-        if (awaitingAudio && result.value.type === 'chunk' && result.value.chunk.choices[0]?.delta.audio?.data) {
-          awaitingAudio = false;
-          observers.firstAudio?.observe(observers.elapsedSeconds());
-        }
-        if (!awaitingByte && !awaitingAudio) iterator.next = () => source.next();
-        return result;
-      };
-      const iterator: AsyncIterator<RelayEvent> = { next: () => source.next().then(check) };
-      if (source.return) iterator.return = source.return.bind(source);
-      if (source.throw) iterator.throw = source.throw.bind(source);
-      return iterator;
-    },
+  return { [Symbol.asyncIterator]: () => new TimedIterator(events[Symbol.asyncIterator](), observers) };
+}
+
+/** One class, so a stream builds no closures or bound functions for its timing. */
+class TimedIterator implements AsyncIterator<RelayEvent> {
+  private awaitingByte = true;
+  private awaitingAudio: boolean;
+  private readonly check = (result: IteratorResult<RelayEvent>): IteratorResult<RelayEvent> => {
+    if (result.done) return result;
+    const { observers } = this;
+    if (this.awaitingByte) {
+      this.awaitingByte = false;
+      observers.firstByte.observe(observers.elapsedSeconds());
+    }
+    if (this.awaitingAudio && result.value.type === 'chunk' && result.value.chunk.choices[0]?.delta.audio?.data) {
+      this.awaitingAudio = false;
+      observers.firstAudio?.observe(observers.elapsedSeconds());
+    }
+    return result;
   };
+
+  constructor(
+    private readonly source: AsyncIterator<RelayEvent>,
+    private readonly observers: FirstEventObservers,
+  ) {
+    this.awaitingAudio = observers.firstAudio !== undefined;
+  }
+
+  next(): Promise<IteratorResult<RelayEvent>> {
+    // Once both moments were seen, the source's own promise: the rest of the stream costs nothing more.
+    return this.awaitingByte || this.awaitingAudio ? this.source.next().then(this.check) : this.source.next();
+  }
+
+  return(value?: unknown): Promise<IteratorResult<RelayEvent>> {
+    return this.source.return ? this.source.return(value) : Promise.resolve({ done: true, value: undefined });
+  }
+
+  throw(error?: unknown): Promise<IteratorResult<RelayEvent>> {
+    return this.source.throw ? this.source.throw(error) : Promise.reject(asError(error));
+  }
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
