@@ -1,4 +1,4 @@
-import type { ChatCompletionChunk } from '@voxgate/openai-wire';
+import { batchable, batchesOf, type ChatCompletionChunk } from '@voxgate/openai-wire';
 import {
   audioStream,
   chunk,
@@ -179,3 +179,28 @@ function chunkWith(delta: ChatCompletionChunk['choices'][number]['delta']): Chat
 async function* fromArray<T>(items: T[]): AsyncGenerator<T> {
   for (const item of items) yield await Promise.resolve(item);
 }
+
+describe('relayStream: batches', () => {
+  it('relays a batched upstream a batch per upstream batch, the closing events in one last batch', async () => {
+    const upstream = [
+      [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hi' })],
+      [chunk({ content: ' there' })],
+      [usageChunk()],
+    ];
+    async function* batches(): AsyncGenerator<readonly ChatCompletionChunk[]> {
+      for (const batch of upstream) yield await Promise.resolve(batch);
+    }
+    const summary = emptySummary();
+    const relayed = batchesOf(relayStream(batchable(batches), { model: SNAPSHOT, includeUsage: true }, summary));
+    const sizes: number[] = [];
+    const contents: (string | null | undefined)[] = [];
+    for (let next = await relayed.next(); !next.done; next = await relayed.next()) {
+      sizes.push(next.value.length);
+      for (const event of next.value) if (event.type === 'chunk') contents.push(event.chunk.choices[0]?.delta.content);
+    }
+    // The usage-only chunk makes no event of its own: the finish chunk and the usage chunk close the stream.
+    expect(sizes).toEqual([2, 1, 2]);
+    expect(contents).toEqual(['', 'Hi', ' there', undefined, undefined]);
+    expect(summary).toMatchObject({ usage: USAGE, completed: true, error: null });
+  });
+});

@@ -1,4 +1,12 @@
-import type { ChatCompletionChunk, ChunkDelta, OpenAIError, Usage } from '@voxgate/openai-wire';
+import {
+  type Batchable,
+  batchable,
+  batchesOf,
+  type ChatCompletionChunk,
+  type ChunkDelta,
+  type OpenAIError,
+  type Usage,
+} from '@voxgate/openai-wire';
 import { UpstreamStreamError } from '@voxgate/providers';
 import { type AssembledMessage, MessageAssembler } from './message-assembler';
 import { base64Bytes } from './request-estimate';
@@ -85,11 +93,20 @@ const SERVER_ERROR: OpenAIError = {
  *
  * Nothing is buffered: each upstream chunk is yielded as soon as it is rewritten.
  */
-export async function* relayStream(
+export function relayStream(
   upstream: AsyncIterable<ChatCompletionChunk>,
   shape: StreamShape,
   summary: RelaySummary,
-): AsyncGenerator<RelayEvent> {
+): Batchable<RelayEvent> {
+  return batchable(() => relayBatches(upstream, shape, summary));
+}
+
+/** `relayStream`'s events, a batch for each batch of upstream chunks (see `Batchable`). */
+async function* relayBatches(
+  upstream: AsyncIterable<ChatCompletionChunk>,
+  shape: StreamShape,
+  summary: RelaySummary,
+): AsyncGenerator<readonly RelayEvent[]> {
   const open = new Map<number, 'stop' | 'tool_calls' | 'function_call'>();
   let template: Pick<ChatCompletionChunk, 'id' | 'created'> | null = null;
 
@@ -122,38 +139,48 @@ export async function* relayStream(
     summary.audio = shape.keepAudio ? assembler.audio() : null;
     summary.audioIds = [...byChoice.values()];
   };
+  const batches = batchesOf(upstream);
   try {
-    for await (const chunk of upstream) {
-      template ??= { id: chunk.id, created: chunk.created };
-      chunk.model = shape.model;
-      if (chunk.usage) {
-        summary.usage = chunk.usage;
-        usageChunk = { ...chunk, choices: [] };
-      }
-      // Some OpenAI-compatible servers put usage on a content chunk; the contract wants it last, alone.
-      if (chunk.choices.length === 0) continue;
-      for (const choice of chunk.choices) {
-        if (shape.audioIds && choice.delta.audio) {
-          rewriteAudioIds(choice.delta.audio, shape.audioIds, byChoice, choice.index);
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) break;
+      const events: RelayEvent[] = [];
+      for (const chunk of next.value) {
+        template ??= { id: chunk.id, created: chunk.created };
+        chunk.model = shape.model;
+        if (chunk.usage) {
+          summary.usage = chunk.usage;
+          usageChunk = { ...chunk, choices: [] };
         }
-        countGenerated(summary.generated, choice.delta);
-        if (choice.index === 0) assembler.add(choice.delta);
-        if (choice.finish_reason !== null) open.delete(choice.index);
-        else open.set(choice.index, expectedFinish(open.get(choice.index), choice.delta));
+        // Some OpenAI-compatible servers put usage on a content chunk; the contract wants it last, alone.
+        if (chunk.choices.length === 0) continue;
+        for (const choice of chunk.choices) {
+          if (shape.audioIds && choice.delta.audio) {
+            rewriteAudioIds(choice.delta.audio, shape.audioIds, byChoice, choice.index);
+          }
+          countGenerated(summary.generated, choice.delta);
+          if (choice.index === 0) assembler.add(choice.delta);
+          if (choice.finish_reason !== null) open.delete(choice.index);
+          else open.set(choice.index, expectedFinish(open.get(choice.index), choice.delta));
+        }
+        if (shape.includeUsage) chunk.usage = null;
+        else if (chunk.usage !== undefined) delete chunk.usage;
+        events.push({ type: 'chunk', chunk });
       }
-      if (shape.includeUsage) chunk.usage = null;
-      else if (chunk.usage !== undefined) delete chunk.usage;
-      yield { type: 'chunk', chunk };
+      if (events.length > 0) yield events;
     }
-    for (const event of finishOpenChoices()) yield event;
-    if (shape.includeUsage && usageChunk) yield { type: 'chunk', chunk: usageChunk };
+    const last = finishOpenChoices();
+    if (shape.includeUsage && usageChunk) last.push({ type: 'chunk', chunk: usageChunk });
+    // Completed before the last events are handed over, as when they were handed one at a time.
     summary.completed = true;
     finalize();
+    if (last.length > 0) yield last;
   } catch (error) {
     summary.error = error instanceof UpstreamStreamError ? error.error : SERVER_ERROR;
     finalize();
-    yield { type: 'error', error: summary.error };
+    yield [{ type: 'error', error: summary.error }];
   } finally {
+    await batches.return?.();
     // A consumer that stops early (client gone) still gets what was assembled so far.
     if (!summary.message) finalize();
   }

@@ -18,3 +18,4 @@ export * from './zod-error';
 export * from './audio-speech';
 export * from './audio-transcription';
 export * from './chunk-json';
+export * from './event-batches';

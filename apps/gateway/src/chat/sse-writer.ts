@@ -1,4 +1,4 @@
-import { ChunkJson, encodeSseData, Errors, GatewayError, SSE_DONE } from '@voxgate/openai-wire';
+import { batchesOf, ChunkJson, encodeSseData, Errors, GatewayError, SSE_DONE } from '@voxgate/openai-wire';
 import type { RelayEvent } from '@voxgate/conversation';
 import type { FastifyReply } from 'fastify';
 import { openaiHeaders } from '../http/response-headers';
@@ -50,12 +50,15 @@ export interface SseOptions {
  * after an in-band error event, just the end of the stream. When the client goes away the iterator is
  * closed, which cancels the upstream request.
  *
- * Backpressure: the next event is pulled from `events` only once the previous write was taken. When
- * `write` returns false (the socket's buffer is over its high-water mark, 16 KiB: the client reads slower
- * than the upstream writes) the writer waits for `drain` before pulling again, so the whole pipeline
+ * Events are pulled a batch at a time when `events` is `Batchable` (the events of one read of the
+ * provider's body), else one at a time.
+ *
+ * Backpressure: the next batch is pulled from `events` only once the previous one was written and taken.
+ * When `write` returns false (the socket's buffer is over its high-water mark, 16 KiB: the client reads
+ * slower than the upstream writes) the writer waits for `drain` before pulling again, so the whole pipeline
  * behind it (relay, audio conversion, SSE decoding, the upstream body reader) stops and the provider's
  * TCP window closes; what a stream holds in user space stays at one high-water mark plus the chunks in
- * flight (see docs/deployment.md, "Slow clients"). Keep-alive comments are written only while nothing
+ * flight, at most one read of the provider's body (see docs/deployment.md, "Slow clients"). Keep-alive comments are written only while nothing
  * waits in that buffer, so they never queue behind a blocked socket.
  *
  * Progress, for `maxSilenceMs`: an event arriving from the pipeline, or a blocked write draining. A client
@@ -89,7 +92,8 @@ export async function writeSse(
     if (!wrote && !raw.writableEnded) raw.flushHeaders();
   });
 
-  const iterator = events[Symbol.asyncIterator]();
+  // A batch at a time: the events one read of the provider's body gave (see `Batchable`).
+  const iterator = batchesOf(events);
   const race = new AbortRace(signal);
   const keepAlive =
     keepAliveMs > 0
@@ -114,17 +118,22 @@ export async function writeSse(
       const next = await race.until(iterator.next());
       if (next === ABORTED) return (end = interruptedBy(signal.reason, raw, turnText.take()));
       if (next.done) break;
-      const event = next.value;
-      if (event.type === 'error') {
-        // The upstream failing because the gateway aborted it is the gateway's interruption, not its error.
-        if (signal.aborted) return (end = interruptedBy(signal.reason, raw, turnText.take()));
-        raw.end(turnText.take() + encodeSseData(JSON.stringify({ error: event.error })));
-        return (end = 'upstream_error');
-      }
       // Timers read the event loop's clock, the same for every event of one turn: once per turn is enough.
       if (turnText.idle) quiet();
-      wrote = true;
-      if (!turnText.add(encodeSseData(chunkJson.encode(event.chunk)))) {
+      let accepted = true;
+      for (const event of next.value) {
+        if (event.type === 'error') {
+          // The upstream failing because the gateway aborted it is the gateway's interruption, not its error.
+          if (signal.aborted) return (end = interruptedBy(signal.reason, raw, turnText.take()));
+          raw.end(turnText.take() + encodeSseData(JSON.stringify({ error: event.error })));
+          return (end = 'upstream_error');
+        }
+        wrote = true;
+        // The rest of a batch is written even past the high-water mark: it is already in memory, decoded
+        // from one read of the provider's body. No further batch is pulled until the socket drained.
+        accepted = turnText.add(encodeSseData(chunkJson.encode(event.chunk))) && accepted;
+      }
+      if (!accepted) {
         if ((await race.until(drained(raw))) === ABORTED) {
           return (end = interruptedBy(signal.reason, raw, turnText.take()));
         }

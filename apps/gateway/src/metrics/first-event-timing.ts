@@ -1,4 +1,5 @@
 import type { RelayEvent } from '@voxgate/conversation';
+import { type Batchable, BATCHES, batchesOf } from '@voxgate/openai-wire';
 
 /** Where a stream's first-event and first-audio moments are reported, and the clock they are read on. */
 export interface FirstEventObservers {
@@ -18,49 +19,61 @@ export interface FirstEventObservers {
 export function timedFirstEvents(
   events: AsyncIterable<RelayEvent>,
   observers: FirstEventObservers,
-): AsyncIterable<RelayEvent> {
-  return { [Symbol.asyncIterator]: () => new TimedIterator(events[Symbol.asyncIterator](), observers) };
+): Batchable<RelayEvent> {
+  return {
+    [Symbol.asyncIterator]: () => new TimedIterator(events[Symbol.asyncIterator](), observers, observeOne),
+    [BATCHES]: () => new TimedIterator(batchesOf(events), observers, observeBatch),
+  };
 }
 
+/** Reports the moments `item` holds; true once both were seen. */
+type Observe<T> = (item: T, timing: TimedIterator<T>) => boolean;
+
+const observeOne: Observe<RelayEvent> = (event, timing) => timing.saw(event);
+const observeBatch: Observe<readonly RelayEvent[]> = (batch, timing) => {
+  let seen = false;
+  for (const event of batch) seen = timing.saw(event);
+  return seen;
+};
+
 /** One class, so a stream builds no closures or bound functions for its timing. */
-class TimedIterator implements AsyncIterator<RelayEvent> {
+class TimedIterator<T> implements AsyncIterator<T> {
   private awaitingByte = true;
   private awaitingAudio: boolean;
-  private readonly check = (result: IteratorResult<RelayEvent>): IteratorResult<RelayEvent> => {
-    if (result.done) return result;
+  private watching = true;
+  private readonly check = (result: IteratorResult<T>): IteratorResult<T> => {
+    if (!result.done && this.observe(result.value, this)) this.watching = false;
+    return result;
+  };
+
+  constructor(
+    private readonly source: AsyncIterator<T>,
+    private readonly observers: FirstEventObservers,
+    private readonly observe: Observe<T>,
+  ) {
+    this.awaitingAudio = observers.firstAudio !== undefined;
+  }
+
+  /** Reports what `event` is the first of; true once both moments were seen. */
+  saw(event: RelayEvent): boolean {
     const { observers } = this;
     if (this.awaitingByte) {
       this.awaitingByte = false;
       observers.firstByte.observe(observers.elapsedSeconds());
     }
-    if (this.awaitingAudio && result.value.type === 'chunk' && result.value.chunk.choices[0]?.delta.audio?.data) {
+    if (this.awaitingAudio && event.type === 'chunk' && event.chunk.choices[0]?.delta.audio?.data) {
       this.awaitingAudio = false;
       observers.firstAudio?.observe(observers.elapsedSeconds());
     }
-    return result;
-  };
-
-  constructor(
-    private readonly source: AsyncIterator<RelayEvent>,
-    private readonly observers: FirstEventObservers,
-  ) {
-    this.awaitingAudio = observers.firstAudio !== undefined;
+    return !this.awaitingByte && !this.awaitingAudio;
   }
 
-  next(): Promise<IteratorResult<RelayEvent>> {
+  next(): Promise<IteratorResult<T>> {
     // Once both moments were seen, the source's own promise: the rest of the stream costs nothing more.
-    return this.awaitingByte || this.awaitingAudio ? this.source.next().then(this.check) : this.source.next();
+    return this.watching ? this.source.next().then(this.check) : this.source.next();
   }
 
-  return(value?: unknown): Promise<IteratorResult<RelayEvent>> {
+  return(value?: unknown): Promise<IteratorResult<T>> {
     return this.source.return ? this.source.return(value) : Promise.resolve({ done: true, value: undefined });
   }
-
-  throw(error?: unknown): Promise<IteratorResult<RelayEvent>> {
-    return this.source.throw ? this.source.throw(error) : Promise.reject(asError(error));
-  }
-}
-
-function asError(error: unknown): Error {
-  return error instanceof Error ? error : new Error(String(error));
 }

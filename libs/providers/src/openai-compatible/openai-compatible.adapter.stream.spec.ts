@@ -1,4 +1,4 @@
-import { type ChatCompletionChunk, GatewayError } from '@voxgate/openai-wire';
+import { batchesOf, type ChatCompletionChunk, GatewayError } from '@voxgate/openai-wire';
 import { UpstreamStreamError } from '../upstream-stream-error';
 import {
   callContext,
@@ -155,6 +155,47 @@ describe('OpenAICompatibleAdapter: streams', () => {
     expect((error as UpstreamStreamError).error.message).toBe(
       "The provider 'openai' failed: it sent a stream event that is not a chat completion chunk.",
     );
+  });
+});
+
+describe('OpenAICompatibleAdapter: stream batches', () => {
+  it('gives the chunks before a bad event, in batches, before its error', async () => {
+    const [first, second, third] = fixtureEvents;
+    const reads = [`${first}\n\n${second}\n\n`, `${third}\n\ndata: {"hello":"world"}\n\n`, 'data: [DONE]\n\n'];
+    const { adapter } = harness([sseBody(reads).response]);
+    const { chunks } = await adapter.streamChatCompletion(streamRequest(), callContext());
+    const batches = batchesOf(chunks);
+    const sizes: number[] = [];
+    let error: unknown;
+    try {
+      for (let next = await batches.next(); !next.done; next = await batches.next()) sizes.push(next.value.length);
+    } catch (thrown) {
+      error = thrown;
+    }
+    // The body's reads may be joined (a Readable gives what it buffered): at most one batch per read.
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(3);
+    expect(sizes.length).toBeLessThanOrEqual(2);
+    expect(sizes.every((size) => size > 0)).toBe(true);
+    expect((error as UpstreamStreamError).error.message).toBe(
+      "The provider 'openai' failed: it sent a stream event that is not a chat completion chunk.",
+    );
+  });
+
+  it('gives the same chunks as a batch per read or one at a time, and stops at [DONE] within a read', async () => {
+    const body = `${fixtureEvents.slice(0, 3).join('\n\n')}\n\ndata: [DONE]\n\n${fixtureEvents[3]}\n\n`;
+    const items = await collect(
+      (await harness([sseBody([body]).response]).adapter.streamChatCompletion(streamRequest(), callContext())).chunks,
+    );
+    const { chunks } = await harness([sseBody([body]).response]).adapter.streamChatCompletion(
+      streamRequest(),
+      callContext(),
+    );
+    const batches = batchesOf(chunks);
+    const read: ChatCompletionChunk[][] = [];
+    for (let next = await batches.next(); !next.done; next = await batches.next()) read.push([...next.value]);
+    expect(read).toHaveLength(1);
+    expect(read[0]).toEqual(items);
+    expect(items).toHaveLength(3);
   });
 });
 

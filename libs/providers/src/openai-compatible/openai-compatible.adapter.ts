@@ -1,5 +1,7 @@
 import type { Readable } from 'node:stream';
 import {
+  type Batchable,
+  batchable,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
   type ChatCompletionResponse,
@@ -160,29 +162,35 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 
   /**
-   * The stream's chunks. Each wait for the next read is bounded by `idleMs` and the whole stream by
-   * `totalMs`; either running out ends the stream with an `upstream_timeout` error event.
+   * The stream's chunks, also as the batches one read of the body completed (`Batchable`). Each wait for
+   * the next read is bounded by `idleMs` and the whole stream by `totalMs`; either running out ends the
+   * stream with an `upstream_timeout` error event.
    */
-  private async *readChunks(
+  private readChunks(body: Readable, deadline: UpstreamDeadline, signal: AbortSignal): Batchable<ChatCompletionChunk> {
+    return batchable(() => this.readBatches(body, deadline, signal));
+  }
+
+  /**
+   * The chunks of each read, in order. A failure partway through a read (a malformed event, the
+   * provider's in-band error) first yields the chunks before it, as reading one at a time would.
+   */
+  private async *readBatches(
     body: Readable,
     deadline: UpstreamDeadline,
     signal: AbortSignal,
-  ): AsyncGenerator<ChatCompletionChunk> {
+  ): AsyncGenerator<readonly ChatCompletionChunk[]> {
     try {
-      // The decoder is driven here rather than through `decodeSse`: one async generator hop less per event.
       const decoder = new SseDecoder();
       for await (const bytes of readWithin(body, deadline)) {
-        for (const event of decoder.push(bytes)) {
-          const chunk = this.chunkOf(event);
-          if (chunk === null) return;
-          yield chunk;
-        }
+        const { chunks, ended, failure } = this.chunksOf(decoder.push(bytes));
+        if (chunks.length > 0) yield chunks;
+        if (failure) throw failure.error;
+        if (ended) return;
       }
-      for (const event of decoder.end()) {
-        const chunk = this.chunkOf(event);
-        if (chunk === null) return;
-        yield chunk;
-      }
+      const { chunks, ended, failure } = this.chunksOf(decoder.end());
+      if (chunks.length > 0) yield chunks;
+      if (failure) throw failure.error;
+      if (ended) return;
       throw streamFailure(this.id, 'it closed the stream before it was complete.');
     } catch (error) {
       if (error instanceof UpstreamStreamError) throw error;
@@ -197,6 +205,25 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       deadline.finish();
       release(body);
     }
+  }
+
+  /** The chunks of `events` up to `[DONE]` (then `ended`) or to the first that fails (then `failure`). */
+  private chunksOf(events: readonly SseEvent[]): {
+    chunks: ChatCompletionChunk[];
+    ended: boolean;
+    failure: { error: unknown } | null;
+  } {
+    const chunks: ChatCompletionChunk[] = [];
+    for (const event of events) {
+      try {
+        const chunk = this.chunkOf(event);
+        if (chunk === null) return { chunks, ended: true, failure: null };
+        chunks.push(chunk);
+      } catch (error) {
+        return { chunks, ended: false, failure: { error } };
+      }
+    }
+    return { chunks, ended: false, failure: null };
   }
 
   /** One stream event as a chunk; `null` for `[DONE]`; throws the provider's in-band error, redacted. */
