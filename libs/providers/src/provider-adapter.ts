@@ -32,6 +32,10 @@ export interface ProviderCallContext {
  * `timeouts.totalMs`; code `upstream_timeout`). Breaking out of the loop cancels the upstream request.
  */
 export interface ProviderStream {
+  /**
+   * May also be `Batchable` (`@voxgate/openai-wire`): the chunks each read of the provider's body completed,
+   * for consumers that take a batch at a time (`batchesOf`). Read through one view only.
+   */
   readonly chunks: AsyncIterable<ChatCompletionChunk>;
   /** Upstream `x-request-id`, kept for support tickets with the provider. */
   readonly upstreamRequestId: string | null;
