@@ -78,7 +78,22 @@ describe('quotas across replicas', () => {
     expect(response.headers.get('x-ratelimit-remaining-requests')).toBe('1');
     expect(response.headers.get('x-ratelimit-reset-requests')).toMatch(/^(\d+ms|[\d.]+s)$/);
     expect(response.headers.get('x-ratelimit-limit-tokens')).toBe('100000');
-    await ask(client);
+    expect(response.headers.get('x-voxgate-model')).toBe(SNAPSHOT);
+
+    // A streamed answer's head carries the admission's headers (and the session's) with the route's.
+    const streamed = await client.chat.completions
+      .create(
+        { model: SNAPSHOT, messages: [{ role: 'user', content: 'hi' }], max_completion_tokens: 16, stream: true },
+        { headers: { 'x-session-id': 'quota-headers-1' } },
+      )
+      .withResponse();
+    for await (const _chunk of streamed.data) void _chunk;
+    expect(streamed.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(streamed.response.headers.get('x-ratelimit-limit-requests')).toBe('2');
+    expect(streamed.response.headers.get('x-ratelimit-remaining-requests')).toBe('0');
+    expect(streamed.response.headers.get('x-ratelimit-limit-tokens')).toBe('100000');
+    expect(streamed.response.headers.get('x-session-id')).toBe('quota-headers-1');
+    expect(streamed.response.headers.get('x-voxgate-model')).toBe(SNAPSHOT);
     await expect(ask(client)).rejects.toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
 
     // Another key of the same tenant still has room.

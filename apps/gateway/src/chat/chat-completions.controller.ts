@@ -50,6 +50,7 @@ export class ChatCompletionsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const abort = requestAbortController(reply);
+    let admittedHeaders: Record<string, string> = {};
     const answer = await this.pipeline.execute(
       {
         principal,
@@ -62,11 +63,15 @@ export class ChatCompletionsController {
         traceHeaders: httpRequest.headers,
       },
       {
-        admitted: (headers) => void reply.headers(headers),
+        admitted: (headers) => {
+          admittedHeaders = headers;
+          void reply.headers(headers);
+        },
         json: (headers) => void reply.headers(headers),
+        // The stream's head is written on the raw response: it takes the admission's headers too.
         stream: (events, { headers, beforeDone }) =>
           writeSse(reply, events, {
-            headers,
+            headers: Object.assign(admittedHeaders, headers),
             abort,
             keepAliveMs: this.keepAliveMs,
             maxSilenceMs: this.maxSilenceMs,

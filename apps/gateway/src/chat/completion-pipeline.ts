@@ -93,12 +93,16 @@ export interface CompletionLogEntry {
 export interface CompletionDoor {
   /** Admitted: the rate-limit and session headers, for the response or the refusal that may follow. */
   admitted(headers: Record<string, string>): void;
-  /** A JSON answer is ready; the pipeline returns its body. `headers` add the route and tool runs. */
+  /**
+   * A JSON answer is ready; the pipeline returns its body. `headers` are those added since `admitted`
+   * (route, audio speed, tool runs): the answer carries both.
+   */
   json(headers: Record<string, string>): void;
   /**
    * Writes a stream as its events come and resolves with how it ended. `beforeDone` must run once every
    * event was delivered and before the door tells the client the stream is over (`[DONE]`), only when it
    * completed; it settles the request, so a client starting its next turn at once finds it stored.
+   * `headers` are those added since `admitted` (route, audio speed): the stream's response carries both.
    */
   stream(
     events: AsyncIterable<RelayEvent>,
@@ -197,12 +201,8 @@ export class CompletionPipeline {
       throw error;
     }
 
-    const headers: Record<string, string> = Object.assign(
-      {},
-      admission.reservation.headers,
-      sessionHeaders,
-      routeHeaders(result.route),
-    );
+    // What the answer adds to `admitted`'s headers (the door has those already).
+    const headers = routeHeaders(result.route);
     if (request.audio && request.modalities?.includes('audio')) {
       headers['x-voxgate-audio-speed'] = String(result.audio.speed);
     }
