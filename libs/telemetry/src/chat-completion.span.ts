@@ -1,4 +1,13 @@
-import { context, propagation, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  ProxyTracerProvider,
+  ROOT_CONTEXT,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { errorStatusOf, errorTypeOf, safeAttributes, type SafeAttributeValue } from './safe-attributes';
 import { ATTR_ERROR_TYPE, ATTR_HTTP_RESPONSE_STATUS_CODE, SPAN_CHAT_COMPLETION } from './telemetry.names';
 import { voxgateTracer } from './tracer';
@@ -32,7 +41,29 @@ export function traceChatCompletion<T>(
  * The same for another route's span (`voxgate.audio.speech`, `voxgate.audio.transcription`): a SERVER
  * span continuing the client's trace, active while `work` runs, failed on a throw.
  */
-export async function traceServerRequest<T>(
+export function traceServerRequest<T>(
+  name: string,
+  headers: IncomingHeaders,
+  attributes: Readonly<Record<string, SafeAttributeValue>>,
+  work: (span: CompletionSpan) => Promise<T>,
+): Promise<T> {
+  // No tracer provider registered (tracing off): no span, context or propagation to keep, nothing to do.
+  if (!tracingRegistered()) return work(UNRECORDED);
+  return traced(name, headers, attributes, work);
+}
+
+/** The API's own no-op provider, which a proxy delegates to until a provider is registered. */
+const NOOP_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+/** True once a tracer provider is registered globally (`startTelemetry`, or a test's own). */
+export function tracingRegistered(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegate() !== NOOP_PROVIDER;
+}
+
+const UNRECORDED: CompletionSpan = { set: () => undefined, fail: () => undefined };
+
+async function traced<T>(
   name: string,
   headers: IncomingHeaders,
   attributes: Readonly<Record<string, SafeAttributeValue>>,

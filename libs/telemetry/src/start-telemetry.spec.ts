@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
 import { InMemorySpanExporter, SamplingDecision } from '@opentelemetry/sdk-trace-base';
-import { traceChatCompletion } from './chat-completion.span';
+import { traceChatCompletion, tracingRegistered } from './chat-completion.span';
 import {
   createSampler,
   otlpTracesUrl,
@@ -52,6 +52,29 @@ describe('startTelemetry', () => {
   afterEach(async () => {
     await telemetry?.shutdown();
     telemetry = undefined;
+  });
+
+  it('runs a request without a span while no provider is registered, and traces it once one is', async () => {
+    startTelemetry(settings({ exporter: 'none' }), { version: '1' });
+    expect(tracingRegistered()).toBe(false);
+    let active: unknown = 'unset';
+    const answer = await traceChatCompletion({ traceparent: traceparent('01') }, { [ATTR_TENANT_ID]: 't' }, (span) => {
+      span.set({ [ATTR_TENANT_ID]: 'u' });
+      span.fail(new Error('no-op'));
+      active = trace.getActiveSpan();
+      return Promise.resolve(42);
+    });
+    expect(answer).toBe(42);
+    expect(active).toBeUndefined();
+
+    start();
+    expect(tracingRegistered()).toBe(true);
+    await traceChatCompletion({}, { [ATTR_TENANT_ID]: 't' }, () => {
+      active = trace.getActiveSpan();
+      return Promise.resolve(1);
+    });
+    expect(active).toBeDefined();
+    expect((await finished()).map((span) => span.name)).toEqual([SPAN_CHAT_COMPLETION]);
   });
 
   it('registers nothing with exporter none: the API stays a no-op', async () => {
