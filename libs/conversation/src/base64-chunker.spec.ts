@@ -1,15 +1,5 @@
+import { seededRandom } from '@voxgate/testing';
 import { Base64Chunker } from './base64-chunker';
-
-/** A tiny seeded PRNG, so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Random pieces of random bytes, sizes 0..max in whole frames (an encoder yields anything, nothing included). */
 function randomPieces(next: () => number, count: number, max: number, frameBytes = 1): Buffer[] {
@@ -40,7 +30,7 @@ describe('Base64Chunker', () => {
   ])(
     'random pieces (seed %i, %i-byte frames): joined strings decode to the joined bytes, only the last delta is padded',
     (seed, frameBytes) => {
-      const next = random(seed);
+      const next = seededRandom(seed);
       for (let run = 0; run < 50; run++) {
         const pieces = randomPieces(next, 1 + Math.floor(next() * 20), seed % 2 === 0 ? 7 : 700, frameBytes);
         const tail = next() < 0.5 ? randomPieces(next, 1, 5, frameBytes)[0] : undefined;

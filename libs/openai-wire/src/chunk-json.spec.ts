@@ -1,3 +1,4 @@
+import { seededRandom } from '@voxgate/testing';
 import type { ChatCompletionChunk } from './chat-completions.chunk';
 import { ChunkJson } from './chunk-json';
 
@@ -157,7 +158,7 @@ describe('ChunkJson', () => {
   });
 
   it('agrees with JSON.stringify on 20,000 random chunk-like objects', () => {
-    const random = seeded(12345);
+    const random = seededRandom(12345);
     const encode = encoderFor();
     for (let run = 0; run < 20_000; run++) {
       const chunk = randomChunk(random);
@@ -169,17 +170,6 @@ describe('ChunkJson', () => {
 });
 
 type Random = () => number;
-
-/** Mulberry32: the same sequence on every run, so a failure can be replayed. */
-function seeded(seed: number): Random {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function pick<T>(random: Random, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;

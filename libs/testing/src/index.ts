@@ -92,3 +92,4 @@ export {
   type TinyLlamaOptions,
   writeTinyLlamaGguf,
 } from './gguf/tiny-llama.gguf';
+export { seededRandom } from './seeded-random';

@@ -1,4 +1,5 @@
 // Test data for the metering specs (excluded from the build with every `__fixtures__` folder).
+import { seededRandom } from '@voxgate/testing';
 import type { UsageEvent } from '../usage-event';
 
 export const HOUR_MS = 3_600_000;
@@ -29,17 +30,6 @@ export function usageEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
     cost_micros: 450,
     estimated: false,
     ...overrides,
-  };
-}
-
-/** A small seeded PRNG (mulberry32), so a failing random case reproduces. */
-export function seededRandom(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
 

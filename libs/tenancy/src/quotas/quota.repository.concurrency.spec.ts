@@ -1,4 +1,4 @@
-import { useTestRedis } from '@voxgate/testing';
+import { seededRandom, useTestRedis } from '@voxgate/testing';
 import type { Redis } from 'ioredis';
 import type { Principal } from '../tenancy.types';
 import { type QuotaAmounts, QuotaRepository, type ReserveArgs, type ReserveOutcome } from './quota.repository';
@@ -22,17 +22,6 @@ const reserveArgs = (overrides: Partial<ReserveArgs> = {}): ReserveArgs => ({
   dryRun: false,
   ...overrides,
 });
-
-/** A tiny seeded PRNG, so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 describe('QuotaRepository: exact admission across replicas (real Redis)', () => {
   const testRedis = useTestRedis();
@@ -113,7 +102,7 @@ describe('QuotaRepository: exact admission across replicas (real Redis)', () => 
 
   it('tokens_per_minute with random estimates: admitted estimates fill the limit and no refusal would have fit', async () => {
     const repositories = await replicas({ tokens_per_minute: 5_000 });
-    const next = random(42);
+    const next = seededRandom(42);
     const estimates = Array.from({ length: 120 }, () => 1 + Math.floor(next() * 400));
     const outcomes = await race(repositories, estimates.length, (index) =>
       reserveArgs({ estimate: { ...NOTHING, tokens: estimates[index]! } }),
