@@ -27,25 +27,19 @@ export class AccessLog {
     outcome: { usage: Usage | null; end: string; error?: OpenAIError | null; durationMs?: number },
   ): void {
     logged.add(request);
-    // One literal with `http.request`'s fields first (absent ones `undefined`, which JSON leaves out): the
-    // line is written per request, and a literal of one shape is cheaper to build and serialise than spreads.
-    this.logger.event('info', 'chat.completion', {
-      requestId: request.id,
-      clientRequestId: clientRequestIdOf(request.headers),
-      method: request.method,
-      path: pathOf(request.url),
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime),
-      tenantId: request.principal?.tenantId,
-      keyId: request.principal?.keyId,
-      model: route.model,
-      provider: route.provider,
-      upstreamRequestId: route.upstreamRequestId,
-      end: outcome.end,
-      error: outcome.error ? { type: outcome.error.type, code: outcome.error.code } : undefined,
-      usage: outcome.usage,
-      durationMs: outcome.durationMs !== undefined ? Math.round(outcome.durationMs * 100) / 100 : undefined,
-    });
+    // `http.request`'s fields, then these assigned onto the same object (absent ones `undefined`, which
+    // JSON leaves out): the line is written per request, and spreads cost V8 more than assignments.
+    const fields = httpFields(request, reply);
+    fields.tenantId = request.principal?.tenantId;
+    fields.keyId = request.principal?.keyId;
+    fields.model = route.model;
+    fields.provider = route.provider;
+    fields.upstreamRequestId = route.upstreamRequestId;
+    fields.end = outcome.end;
+    fields.error = outcome.error ? { type: outcome.error.type, code: outcome.error.code } : undefined;
+    fields.usage = outcome.usage;
+    fields.durationMs = outcome.durationMs !== undefined ? Math.round(outcome.durationMs * 100) / 100 : undefined;
+    this.logger.event('info', 'chat.completion', fields);
   }
 
   /** The `http.request` line, unless the request already had its `chat.completion` line. */
@@ -55,7 +49,7 @@ export class AccessLog {
   }
 }
 
-function httpFields(request: FastifyRequest, reply: FastifyReply) {
+function httpFields(request: FastifyRequest, reply: FastifyReply): Record<string, unknown> {
   return {
     requestId: request.id,
     clientRequestId: clientRequestIdOf(request.headers),
