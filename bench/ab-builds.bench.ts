@@ -12,7 +12,12 @@
  * alternates per round, and reads each gateway's CPU time from `/proc` around its run. It prints every
  * run, then per kind the median CPU per request of each build and the median of the per-round ratios B/A:
  * the figure to read on a shared machine, where CPU per request itself moves with the load.
+ *
+ * Before that, AB_SEQUENTIAL requests of each kind go to A and B in turn, one at a time on one keep-alive
+ * connection each (0 skips it): it prints each build's p50 and p99 latency (JSON: whole answer; streams:
+ * first body byte), the figure a change on the request's path (a round trip fewer) moves.
  */
+import { Agent, request as httpRequest } from 'node:http';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
@@ -22,6 +27,7 @@ import { cpuTimeMs, setGenerousQuotas, startRedis, startUpstream } from './bench
 const SECONDS = Number(process.env.AB_SECONDS ?? 3);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 10);
 const CONNECTIONS = Number(process.env.AB_CONNECTIONS ?? 32);
+const SEQUENTIAL = Number(process.env.AB_SEQUENTIAL ?? 1000);
 const KINDS = ['json', 'stream'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -45,6 +51,66 @@ async function saturate(gateway: BenchGateway, kind: Kind, seconds: number) {
   });
   const served = result['2xx'];
   return { cpuMs: (cpuTimeMs(gateway.pid) - before) / served, perSecond: served / seconds, failed: result.non2xx };
+}
+
+/** One request on `agent`'s keep-alive connection: ms to the first body byte (streams) or to the end (JSON). */
+function timeOne(gateway: BenchGateway, agent: Agent, kind: Kind): Promise<number> {
+  const payload = body(kind === 'stream');
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    let firstByte = NaN;
+    const request = httpRequest(
+      `${gateway.url}/v1/chat/completions`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${gateway.key}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
+      (response) => {
+        response.on('data', () => {
+          if (Number.isNaN(firstByte)) firstByte = performance.now() - start;
+        });
+        response.on('end', () => {
+          if (response.statusCode !== 200) reject(new Error(`HTTP ${response.statusCode}`));
+          else resolve(kind === 'stream' ? firstByte : performance.now() - start);
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(payload);
+  });
+}
+
+function quantile(values: readonly number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+}
+
+/** SEQUENTIAL requests of each kind, A and B in turn (the order alternating), one at a time. */
+async function sequential(gateways: Record<'A' | 'B', BenchGateway>): Promise<void> {
+  const agents = { A: new Agent({ keepAlive: true, maxSockets: 1 }), B: new Agent({ keepAlive: true, maxSockets: 1 }) };
+  for (const kind of KINDS) {
+    const times: Record<'A' | 'B', number[]> = { A: [], B: [] };
+    for (let i = 0; i < SEQUENTIAL + 100; i++) {
+      for (const name of i % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const)) {
+        const ms = await timeOne(gateways[name], agents[name], kind);
+        if (i >= 100) times[name].push(ms); // the first 100 warm up
+      }
+    }
+    const shown = (name: 'A' | 'B') =>
+      `${name} p50 ${quantile(times[name], 0.5).toFixed(3)} p99 ${quantile(times[name], 0.99).toFixed(3)}`;
+    console.log(
+      `sequential ${kind.padEnd(6)} (${kind === 'stream' ? 'first byte' : 'whole answer'}, ms, ${SEQUENTIAL} each): ` +
+        `${shown('A')}; ${shown('B')}; B−A p50 ${(quantile(times.B, 0.5) - quantile(times.A, 0.5)).toFixed(3)}`,
+    );
+  }
+  agents.A.destroy();
+  agents.B.destroy();
 }
 
 function median(values: readonly number[]): number {
@@ -72,7 +138,9 @@ async function main(): Promise<void> {
       await setGenerousQuotas(gateway);
       for (const kind of KINDS) await saturate(gateway, kind, 2); // warm-up
     }
-    console.log(`A: ${rootA}\nB: ${rootB}\n${ROUNDS} rounds, ${CONNECTIONS} connections × ${SECONDS} s per run`);
+    console.log(`A: ${rootA}\nB: ${rootB}`);
+    if (SEQUENTIAL > 0) await sequential(gateways);
+    console.log(`${ROUNDS} rounds, ${CONNECTIONS} connections × ${SECONDS} s per run`);
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
       for (const kind of KINDS) {

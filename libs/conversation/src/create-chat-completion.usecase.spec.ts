@@ -193,3 +193,61 @@ describe('CreateChatCompletion: streams', () => {
     expect(chunksOf(await streamEvents(result)).map((item) => item.choices[0]?.finish_reason)).toEqual([null, 'stop']);
   });
 });
+
+describe('CreateChatCompletion: an admission decided during the provider call (`admitted`)', () => {
+  /** An admission the test decides, and whether `execute` has settled yet. */
+  function pending() {
+    let decide!: { grant: () => void; refuse: (error: unknown) => void };
+    const admitted = new Promise<void>((resolve, reject) => {
+      decide = { grant: resolve, refuse: reject };
+    });
+    return { admitted, decide };
+  }
+  const settledYet = async (promise: Promise<unknown>) => {
+    let settled = false;
+    promise.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+    return settled;
+  };
+
+  it.each([
+    ['JSON', { response: completion() }, request()],
+    ['stream', { chunks: audioStream() }, streaming()],
+  ] as const)('%s: calls the provider at once and answers only once admitted', async (_kind, script, client) => {
+    const { usecase, openai } = setup(script);
+    const { admitted, decide } = pending();
+    const running = usecase.execute({
+      request: client,
+      requestId: 'r',
+      signal: new AbortController().signal,
+      admitted,
+    });
+    expect(await settledYet(running)).toBe(false);
+    expect(openai.calls).toHaveLength(1);
+    decide.grant();
+    await expect(running).resolves.toMatchObject({ kind: client.stream ? 'stream' : 'json' });
+  });
+
+  it.each([
+    ['JSON', { response: completion() }, request()],
+    ['stream', { chunks: audioStream() }, streaming()],
+  ] as const)(
+    '%s: a refused admission is what it throws, with no answer handed over',
+    async (_kind, script, client) => {
+      const { usecase } = setup(script);
+      const { admitted, decide } = pending();
+      const refusal = new GatewayError(429, 'requests', 'rate_limit_exceeded', 'Rate limit reached');
+      const running = usecase.execute({
+        request: client,
+        requestId: 'r',
+        signal: new AbortController().signal,
+        admitted,
+      });
+      decide.refuse(refusal);
+      await expect(running).rejects.toBe(refusal);
+    },
+  );
+});

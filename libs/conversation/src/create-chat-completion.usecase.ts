@@ -44,6 +44,14 @@ export interface CreateChatCompletionCommand {
    * Not offered when the client asks for several choices (`n` > 1): the loop follows one conversation.
    */
   readonly serverTools?: ServerTools;
+  /**
+   * The request's admission, when the caller lets the provider call start before it is decided (quota
+   * admission overlapped with the call): the first provider call may leave at once, but nothing else
+   * happens before it resolves: no answer is returned, no stream handed over, no server tool run, no
+   * second round sent. When it rejects, its error is what this throws (the caller also aborts `signal`, so
+   * the provider call in flight stops).
+   */
+  readonly admitted?: Promise<unknown>;
 }
 
 /** Facts every outcome carries, for response headers and logs. */
@@ -111,6 +119,7 @@ export class CreateChatCompletion {
     keepAudio,
     keepText,
     serverTools,
+    admitted,
   }: CreateChatCompletionCommand): Promise<CreateChatCompletionResult> {
     const model = this.models.resolve(request.model);
     // Audio rules and planning follow the model's own provider; fallbacks must accept the same request.
@@ -134,6 +143,7 @@ export class CreateChatCompletion {
         const routed = await this.router.call(model.routes, (adapter, route) =>
           this.complete(adapter, { ...next, model: route.upstreamModel }, context),
         );
+        if (admitted) await admitted;
         served = routed.route;
         upstreamRequestId = routed.value.upstreamRequestId;
         return routed.value.body;
@@ -171,6 +181,7 @@ export class CreateChatCompletion {
     const { value: started, route: served } = await this.router.call(model.routes, (adapter, route) =>
       this.startStream(adapter, { ...upstreamRequest, model: route.upstreamModel }, context),
     );
+    if (admitted) await admitted;
     const toolReport = emptyStreamToolLoopReport();
     const upstreamChunks = tools
       ? streamToolLoop({

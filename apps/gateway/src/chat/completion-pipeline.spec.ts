@@ -1,10 +1,15 @@
 import type { CreateChatCompletion, RelayEvent, RelaySummary } from '@voxgate/conversation';
-import { type ChatCompletionChunk, type ChatCompletionRequest, Errors } from '@voxgate/openai-wire';
+import { type ChatCompletionChunk, type ChatCompletionRequest, Errors, GatewayError } from '@voxgate/openai-wire';
 import type { Principal } from '@voxgate/tenancy';
 import type { GracefulShutdown } from '../infra/graceful-shutdown';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
 import type { GatewayTools } from '../tools/tools-runtime.provider';
-import { type CompletionDoor, type CompletionInput, CompletionPipeline } from './completion-pipeline';
+import {
+  AdmissionRefusedError,
+  type CompletionDoor,
+  type CompletionInput,
+  CompletionPipeline,
+} from './completion-pipeline';
 import { ConversationTurns } from './conversation-turns';
 import type { MeteredChat } from './metered-chat';
 import type { StreamEnd } from './sse-writer';
@@ -25,8 +30,14 @@ const chunk = {
 } as unknown as ChatCompletionChunk;
 const usage = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 };
 
-/** A pipeline over fakes: every settle side effect is counted. */
-function setUp(execute?: () => Promise<unknown>) {
+/**
+ * A pipeline over fakes: every settle side effect is counted. `admission`: how `begin` answers (default:
+ * granted at once, not overlapped).
+ */
+function setUp(
+  execute?: (command: { admitted?: Promise<unknown>; signal: AbortSignal }) => Promise<unknown>,
+  pending?: (granted: unknown) => { admission: Promise<unknown>; overlap: boolean },
+) {
   const summary: RelaySummary = {
     usage,
     completed: true,
@@ -56,7 +67,7 @@ function setUp(execute?: () => Promise<unknown>) {
   };
   const admission = { reservation: { headers: { 'x-ratelimit-limit-requests': '10' }, leaseId: null } };
   const metered = {
-    admit: jest.fn(() => Promise.resolve(admission)),
+    begin: jest.fn(() => (pending ? pending(admission) : { admission: Promise.resolve(admission), overlap: false })),
     finish: jest.fn(),
     keepLease: jest.fn(() => ({ stop: jest.fn() })),
   };
@@ -74,7 +85,10 @@ function setUp(execute?: () => Promise<unknown>) {
   const untrack = jest.fn();
   const shutdown = { track: jest.fn(() => untrack) };
   const observer = { observe: jest.fn() };
-  const metrics = { completion: jest.fn(() => ({ firstByte: observer, firstAudio: observer })) };
+  const metrics = {
+    completion: jest.fn(() => ({ firstByte: observer, firstAudio: observer })),
+    overlappedAdmission: jest.fn(),
+  };
   const pipeline = new CompletionPipeline(
     create as unknown as CreateChatCompletion,
     metered as unknown as MeteredChat,
@@ -83,7 +97,7 @@ function setUp(execute?: () => Promise<unknown>) {
     shutdown as unknown as GracefulShutdown,
     metrics as unknown as GatewayMetrics,
   );
-  return { pipeline, metered, turns, untrack, shutdown, create };
+  return { pipeline, metered, turns, untrack, shutdown, create, metrics };
 }
 
 function input(overrides: Partial<CompletionInput> = {}): CompletionInput {
@@ -184,7 +198,7 @@ describe('CompletionPipeline: a stream is settled exactly once, whichever way it
     const { pipeline, metered } = setUp();
     const { door: d } = door('completed');
     await expect(pipeline.execute(input({ sessionId: 'bad id!' }), d)).rejects.toMatchObject({ status: 400 });
-    expect(metered.admit).not.toHaveBeenCalled();
+    expect(metered.begin).not.toHaveBeenCalled();
   });
 });
 
@@ -200,7 +214,7 @@ describe('CompletionPipeline: door options', () => {
       }),
       d,
     );
-    expect(metered.admit).toHaveBeenCalledWith(principal, request, 'req_1', { streamLeaseHeld: true });
+    expect(metered.begin).toHaveBeenCalledWith(principal, request, 'req_1', { streamLeaseHeld: true });
     expect(turns.prepare).not.toHaveBeenCalled();
     expect(turns.prepareProvided).toHaveBeenCalledWith(principal, request, 'chat-1', storedMessages);
     expect(turns.complete).toHaveBeenCalledTimes(1);
@@ -219,12 +233,122 @@ describe('CompletionPipeline: door options', () => {
     const { pipeline, metered, turns } = setUp();
     const { door: d } = door('completed');
     await pipeline.execute(input(), d);
-    expect(metered.admit).toHaveBeenCalledWith(principal, request, 'req_1', { streamLeaseHeld: false });
+    expect(metered.begin).toHaveBeenCalledWith(principal, request, 'req_1', { streamLeaseHeld: false });
     expect(turns.prepare).toHaveBeenCalledWith(principal, request, 'chat-1');
   });
 
   it('exposes the session-id rule the doors validate with', () => {
     expect(ConversationTurns.sessionIdOf(undefined)).toBeNull();
     expect(ConversationTurns.sessionIdOf('abc:1')).toBe('abc:1');
+  });
+});
+
+describe('CompletionPipeline: admission overlapped with the provider call (quotas.overlapAdmission)', () => {
+  /** An admission decided only when the test says so. */
+  function deferred() {
+    let decide!: { grant: () => void; refuse: (error: unknown) => void };
+    const overlapped = (granted: unknown) => {
+      const admission = new Promise((resolve, reject) => {
+        decide = { grant: () => resolve(granted), refuse: reject };
+      });
+      return { admission, overlap: true };
+    };
+    return { overlapped, decide: () => decide };
+  }
+  const streamResult = (summary: RelaySummary) => ({
+    kind: 'stream',
+    route,
+    events: (async function* () {
+      await Promise.resolve();
+      yield { type: 'chunk', chunk } as RelayEvent;
+    })(),
+    summary,
+    audio: { speed: 1, outputSeconds: null },
+    tools: { runs: [], messages: [], usage: null, rounds: 0 },
+  });
+  const summary = (): RelaySummary => ({
+    usage,
+    completed: true,
+    error: null,
+    generated: { textChars: 5, audioBytes: 0 },
+    message: { role: 'assistant', content: 'hello' } as RelaySummary['message'],
+    audio: null,
+    audioIds: [],
+  });
+
+  it('calls the provider before the admission is decided, hands it the admission to wait for, and admits the door once granted', async () => {
+    const admission = deferred();
+    const order: string[] = [];
+    const { pipeline, metered, metrics } = setUp(async (command) => {
+      order.push('provider called');
+      admission.decide().grant();
+      await command.admitted;
+      order.push('admission awaited');
+      return streamResult(summary());
+    }, admission.overlapped);
+    const { door: d } = door('completed');
+    (d.admitted as jest.Mock).mockImplementation(() => order.push('door admitted'));
+    await expect(pipeline.execute(input(), d)).resolves.toBeUndefined();
+    expect(order).toEqual(['provider called', 'door admitted', 'admission awaited']);
+    expect(metered.finish).toHaveBeenCalledTimes(1);
+    expect(metered.finish).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ status: 'completed' }));
+    expect(metrics.overlappedAdmission).toHaveBeenCalledWith(true);
+  });
+
+  it('a refusal aborts the call in flight with a reason that is not a provider failure, and is what the client gets; nothing metered or streamed', async () => {
+    const admission = deferred();
+    let aborted: unknown;
+    const { pipeline, metered, metrics, untrack } = setUp(
+      (command) =>
+        new Promise((_resolve, reject) => {
+          command.signal.addEventListener('abort', () => {
+            aborted = command.signal.reason;
+            reject(command.signal.reason as Error);
+          });
+          admission.decide().refuse(new GatewayError(429, 'requests', 'rate_limit_exceeded', 'Rate limit reached'));
+        }),
+      admission.overlapped,
+    );
+    const { door: d, stream } = door('completed');
+    await expect(pipeline.execute(input(), d)).rejects.toMatchObject({ status: 429 });
+    expect(aborted).toBeInstanceOf(AdmissionRefusedError);
+    expect(aborted).not.toBeInstanceOf(GatewayError);
+    expect(d.admitted).not.toHaveBeenCalled();
+    expect(stream).not.toHaveBeenCalled();
+    expect(metered.finish).not.toHaveBeenCalled();
+    expect(metrics.overlappedAdmission).toHaveBeenCalledWith(false);
+    expect(untrack).toHaveBeenCalledTimes(1);
+  });
+
+  it('a refusal while nothing awaits it (the call in flight fails later, another way) is still the answer', async () => {
+    const admission = deferred();
+    const { pipeline, metered } = setUp(async () => {
+      admission.decide().refuse(new GatewayError(429, 'requests', 'rate_limit_exceeded', 'Rate limit reached'));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      throw Errors.internal();
+    }, admission.overlapped);
+    const { door: d } = door('completed');
+    await expect(pipeline.execute(input(), d)).rejects.toMatchObject({ status: 429 });
+    expect(metered.finish).not.toHaveBeenCalled();
+  });
+
+  it('a provider failure of a granted request is metered once with its status and thrown', async () => {
+    const admission = deferred();
+    const { pipeline, metered } = setUp(() => {
+      admission.decide().grant();
+      return Promise.reject(Errors.internal());
+    }, admission.overlapped);
+    const { door: d } = door('completed');
+    await expect(pipeline.execute(input(), d)).rejects.toMatchObject({ status: 500 });
+    expect(metered.finish).toHaveBeenCalledTimes(1);
+    expect(metered.finish).toHaveBeenCalledWith(expect.anything(), { status: 'upstream_error', usage: null });
+  });
+
+  it('not overlapped: the provider is called only once admitted, without an admission to wait for', async () => {
+    const { pipeline, metered, create } = setUp();
+    const { door: d } = door('completed');
+    await pipeline.execute(input(), d);
+    expect(metered.begin).toHaveBeenCalledTimes(1);
+    expect(create.execute).toHaveBeenCalledWith(expect.not.objectContaining({ admitted: expect.anything() }));
   });
 });

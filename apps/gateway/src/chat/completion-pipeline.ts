@@ -17,7 +17,7 @@ import { GatewayTools } from '../tools/tools-runtime.provider';
 import { assembledFrom, routeHeaders, toolHeaders } from './completion-http';
 import { completionEndAttributes, completionStartAttributes } from './completion-tracing';
 import { ConversationTurns, type PreparedTurn } from './conversation-turns';
-import { MeteredChat } from './metered-chat';
+import { type Admission, MeteredChat } from './metered-chat';
 import type { StreamEnd } from './sse-writer';
 
 /** The metering status of each way a stream can end. */
@@ -170,13 +170,35 @@ export class CompletionPipeline {
     const prepared: PreparedTurn = options.providedHistory
       ? await this.turns.prepareProvided(principal, request, sessionId, options.providedHistory.storedMessages)
       : await this.turns.prepare(principal, request, sessionId);
-    const admission = await this.metered.admit(principal, prepared.request, requestId, {
+    const pending = this.metered.begin(principal, prepared.request, requestId, {
       streamLeaseHeld: options.streamLeaseHeld === true,
     });
     const sessionHeaders: Record<string, string> = sessionId ? { 'x-session-id': sessionId } : {};
     // Headers are merged with `Object.assign`: spreading these hyphen-named objects costs V8 about 2 µs each.
-    door.admitted(Object.assign({}, admission.reservation.headers, sessionHeaders));
+    const admit = (granted: Admission): Admission => {
+      door.admitted(Object.assign({}, granted.reservation.headers, sessionHeaders));
+      return granted;
+    };
     const { signal } = input.abort;
+    // Overlapped: the provider call leaves now and the use case waits for `admitted` before anything else;
+    // a refusal aborts the call (with a reason that is not a provider failure: no breaker, no fallback).
+    const admitted = pending.overlap
+      ? pending.admission.then(
+          (granted) => {
+            this.metrics.overlappedAdmission(true);
+            return admit(granted);
+          },
+          (error: unknown) => {
+            this.metrics.overlappedAdmission(false);
+            input.abort.abort(new AdmissionRefusedError());
+            throw error;
+          },
+        )
+      : undefined;
+    // Awaited below on every path; handled now, since a refusal may come while nothing awaits it yet.
+    admitted?.catch(ignore);
+    // Unless overlapped, admitted before anything is called (a refusal is thrown from here).
+    let decided: Admission | undefined = admitted ? undefined : admit(await pending.admission);
 
     let result;
     try {
@@ -195,11 +217,16 @@ export class CompletionPipeline {
         ...(options.audioIds === false ? {} : { audioIds: this.turns.audioIds }),
         keepAudio: sessionId !== null && !options.providedHistory,
         keepText: sessionId !== null,
+        ...(admitted ? { admitted } : {}),
       });
+      decided ??= await admitted!;
     } catch (error) {
-      this.metered.finish(admission, { status: MeteredChat.statusOf(error), usage: null });
+      // Overlapped: a refusal is the answer (thrown from here), whatever the aborted call threw.
+      decided ??= await admitted!;
+      this.metered.finish(decided, { status: MeteredChat.statusOf(error), usage: null });
       throw error;
     }
+    const admission = decided;
 
     // What the answer adds to `admitted`'s headers (the door has those already).
     const headers = routeHeaders(result.route);
@@ -308,6 +335,20 @@ export class CompletionPipeline {
     return undefined;
   }
 }
+
+/**
+ * The abort reason of a provider call that left before its admission and was refused: not a
+ * `GatewayError`, so the router counts the call cancelled (no breaker failure, no fallback). The client
+ * gets the refusal itself.
+ */
+export class AdmissionRefusedError extends Error {
+  constructor() {
+    super('admission refused');
+    this.name = 'AdmissionRefusedError';
+  }
+}
+
+const ignore = (): void => undefined;
 
 /** The error the gateway ended a stream with (the request signal's reason). */
 function interruptionOf(signal: AbortSignal): OpenAIError | null {

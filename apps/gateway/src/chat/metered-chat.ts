@@ -43,6 +43,17 @@ export interface Admission {
   readonly stream: boolean;
 }
 
+/** Keys whose last admission's room a replica remembers (about 100 bytes each). */
+const MAX_ROOMS = 50_000;
+
+/** An admission under way (`MeteredChat.begin`). */
+export interface PendingAdmission {
+  /** The admission, or the 429 (or a Redis failure the fail policy did not absorb). */
+  readonly admission: Promise<Admission>;
+  /** The request may go to its provider before `admission` settles; its answer must still wait for it. */
+  readonly overlap: boolean;
+}
+
 /** How the request ended, as far as metering cares. */
 export interface Ending {
   readonly status: UsageStatus;
@@ -66,6 +77,12 @@ export interface Ending {
  */
 @Injectable()
 export class MeteredChat {
+  /**
+   * Per key, the room its last granted admission on this replica left (insertion order is recency: the
+   * oldest goes first past `MAX_ROOMS`).
+   */
+  private readonly rooms = new Map<string, Reservation['remaining']>();
+
   constructor(
     private readonly models: ModelCatalog,
     private readonly reserve: ReserveQuota,
@@ -80,47 +97,81 @@ export class MeteredChat {
    * Reserves the request's estimate, or throws the 429. A stream takes a `concurrent_streams` lease,
    * unless `streamLeaseHeld`: its caller holds one that covers it (a realtime session's turns).
    */
-  async admit(
+  admit(
     principal: Principal,
     request: ChatCompletionRequest,
     requestId: string,
     options: { readonly streamLeaseHeld?: boolean } = {},
   ): Promise<Admission> {
+    return this.begin(principal, request, requestId, options).admission;
+  }
+
+  /**
+   * Starts the admission (as `admit`) and says whether the request may go to its provider before it is
+   * decided (`quotas.overlapAdmission`): only while the principal's last admission on this replica was
+   * granted and left at least this request's room in its requests- and tokens-per-minute limits. A key
+   * refused once, or new to this replica, is admitted first until an admission shows room again, so a key over its limits does not reach the
+   * provider once per request: what a refusal can have sent is the requests in flight when the room ran
+   * out, or when another limit (per day, per month, streams, audio) refused for the first time.
+   */
+  begin(
+    principal: Principal,
+    request: ChatCompletionRequest,
+    requestId: string,
+    options: { readonly streamLeaseHeld?: boolean } = {},
+  ): PendingAdmission {
     const startedAtMs = Date.now();
     const model = this.models.resolve(request.model);
     const pricing = this.pricingOf(model.snapshot);
     const estimate = estimateRequest(request, this.config.quotas.defaultOutputTokens);
     const estimatedTokens = breakdownFromEstimate(estimate, estimate.outputTokens);
     const stream = request.stream === true;
-    const reservation = await this.reserve.execute(
-      principal,
-      {
-        tokens: estimate.inputTextTokens + estimate.inputAudioTokens + estimate.outputTokens,
-        spendMicros: costMicros(estimatedTokens, pricing),
-        audioMs: Math.round(
-          estimate.audioInMs + (estimate.wantsAudio ? (estimate.outputTokens / AUDIO_TOKENS_PER_SECOND_OUT) * 1000 : 0),
-        ),
-      },
-      stream && options.streamLeaseHeld !== true,
-    );
-    if (reservation.wouldRefuse) {
-      this.logger.event('warn', 'quota.dry_run_refusal', {
-        requestId,
-        tenantId: principal.tenantId,
-        limit: reservation.wouldRefuse,
-      });
-    }
-    return {
-      principal,
-      requestId,
-      model: model.snapshot,
-      provider: model.provider,
-      pricing,
-      estimate,
-      reservation,
-      startedAtMs,
-      stream,
-    };
+    const tokens = estimate.inputTextTokens + estimate.inputAudioTokens + estimate.outputTokens;
+    const room = this.config.quotas.overlapAdmission ? this.rooms.get(principal.keyId) : undefined;
+    const overlap = room !== undefined && room.requests >= 1 && room.tokens >= tokens;
+    const admission = this.reserve
+      .execute(
+        principal,
+        {
+          tokens,
+          spendMicros: costMicros(estimatedTokens, pricing),
+          audioMs: Math.round(
+            estimate.audioInMs +
+              (estimate.wantsAudio ? (estimate.outputTokens / AUDIO_TOKENS_PER_SECOND_OUT) * 1000 : 0),
+          ),
+        },
+        stream && options.streamLeaseHeld !== true,
+      )
+      .then(
+        (reservation): Admission => {
+          this.rooms.delete(principal.keyId);
+          this.rooms.set(principal.keyId, reservation.remaining);
+          if (this.rooms.size > MAX_ROOMS) this.rooms.delete(this.rooms.keys().next().value!);
+          if (reservation.wouldRefuse) {
+            this.logger.event('warn', 'quota.dry_run_refusal', {
+              requestId,
+              tenantId: principal.tenantId,
+              limit: reservation.wouldRefuse,
+            });
+          }
+          return {
+            principal,
+            requestId,
+            model: model.snapshot,
+            provider: model.provider,
+            pricing,
+            estimate,
+            reservation,
+            startedAtMs,
+            stream,
+          };
+        },
+        (error: unknown) => {
+          this.rooms.delete(principal.keyId);
+          throw error;
+        },
+      );
+    return { admission, overlap };
   }
 
   /** Keeps a concurrent-stream slot alive while the stream runs. */

@@ -1,5 +1,6 @@
 import {
   type Counter,
+  type CounterSeries,
   type GaugeSeries,
   type Histogram,
   type HistogramSeries,
@@ -36,6 +37,8 @@ export type RedisErrorKind = 'connection' | 'timeout' | 'unavailable';
  *   arrival to the first audio data delta handed to the SSE writer, or the JSON answer being ready.
  * - `voxgate_quota_refusals_total{limit,scope,enforced}`: admissions a quota refused (`enforced="false"`:
  *   `quotas.dryRun` let it through).
+ * - `voxgate_overlapped_admissions_total{outcome}`: chat completions sent to their provider while their
+ *   admission ran (`quotas.overlapAdmission`), `granted` or `refused` (a provider call cancelled by the refusal).
  * - `voxgate_redis_errors_total{kind}`: `connection` (the client's `error` events: refused, reset, DNS),
  *   `timeout` and `unavailable` (commands that failed for a request or an outbox write).
  * - `voxgate_batch_lines_in_flight`: batch lines this process is running now.
@@ -47,6 +50,7 @@ export class GatewayMetrics {
   private readonly firstAudio: Histogram<'model'>;
   private readonly quotaRefusals: Counter<'limit' | 'scope' | 'enforced'>;
   private readonly redisErrors: Counter<'kind'>;
+  private readonly overlapped: { readonly granted: CounterSeries; readonly refused: CounterSeries };
   readonly batchLinesInFlight: GaugeSeries;
   private readonly models: ReadonlySet<string>;
   private readonly streamTimings = new Map<string, CompletionTiming>();
@@ -78,6 +82,15 @@ export class GatewayMetrics {
       help: 'Requests a quota refused, by limit and scope; enforced="false" in quotas.dryRun.',
       labelNames: ['limit', 'scope', 'enforced'],
     });
+    const overlapped = registry.counter({
+      name: 'voxgate_overlapped_admissions_total',
+      help: 'Chat completions sent to their provider while their admission ran, by outcome (granted, refused).',
+      labelNames: ['outcome'],
+    });
+    this.overlapped = {
+      granted: overlapped.labels({ outcome: 'granted' }),
+      refused: overlapped.labels({ outcome: 'refused' }),
+    };
     this.redisErrors = registry.counter({
       name: 'voxgate_redis_errors_total',
       help: 'Redis connection errors and commands that failed or timed out.',
@@ -128,6 +141,11 @@ export class GatewayMetrics {
 
   quotaRefused(limit: string, scope: string, enforced: boolean): void {
     this.quotaRefusals.inc({ limit, scope, enforced: String(enforced) });
+  }
+
+  /** A chat completion whose provider call left before its admission was decided, and that decision. */
+  overlappedAdmission(granted: boolean): void {
+    (granted ? this.overlapped.granted : this.overlapped.refused).inc();
   }
 
   redisError(kind: RedisErrorKind): void {

@@ -57,6 +57,7 @@ describe('ReserveQuota (real Redis, injected clock)', () => {
         'x-ratelimit-remaining-tokens': '900',
         'x-ratelimit-reset-tokens': '44.5s',
       },
+      remaining: { requests: 2, tokens: 900 },
     });
   });
 
@@ -68,6 +69,7 @@ describe('ReserveQuota (real Redis, injected clock)', () => {
       'x-ratelimit-remaining-tokens': '30',
       'x-ratelimit-reset-tokens': '44.5s',
     });
+    expect(reservation.remaining).toEqual({ requests: Infinity, tokens: 30 });
     const { reserve: unlimited } = await build({});
     expect((await unlimited.execute(KEY_A, amounts({ tokens: 20 }), false)).headers).toEqual({});
   });

@@ -35,6 +35,12 @@ export interface Reservation {
   readonly headers: Readonly<Record<string, string>>;
   /** Set when a dry run would have refused: which limit, for the log. */
   readonly wouldRefuse: string | null;
+  /**
+   * What the tightest requests-per-minute and tokens-per-minute limits left after this reservation
+   * (`Infinity` where no such limit is set): the gateway lets a principal's next request leave for its
+   * provider during its admission only while these leave room for it (`quotas.overlapAdmission`).
+   */
+  readonly remaining: { readonly requests: number; readonly tokens: number };
 }
 
 /**
@@ -86,6 +92,10 @@ export class ReserveQuota {
       leaseId,
       headers,
       wouldRefuse: outcome.refusal ? outcome.refusal.limit : null,
+      remaining: {
+        requests: outcome.requests.limit < 0 ? Infinity : outcome.requests.remaining,
+        tokens: outcome.tokens.limit < 0 ? Infinity : outcome.tokens.remaining,
+      },
     };
   }
 }

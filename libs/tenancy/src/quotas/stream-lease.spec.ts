@@ -82,6 +82,7 @@ describe('StreamLeaseKeeper (fake timers, mocked repository)', () => {
     leaseId,
     headers: {},
     wouldRefuse: null,
+    remaining: { requests: Infinity, tokens: Infinity },
   });
 
   function mockQuotas(result: () => Promise<void> = () => Promise.resolve()) {
