@@ -22,7 +22,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import type { BenchGateway } from './bench-gateway';
-import { cpuTimeMs, setGenerousQuotas, startRedis, startUpstream } from './bench-processes';
+import { benchRequestBody, cpuTimeMs, setGenerousQuotas, startRedis, startUpstream } from './bench-processes';
 
 const SECONDS = Number(process.env.AB_SECONDS ?? 3);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 10);
@@ -30,14 +30,6 @@ const CONNECTIONS = Number(process.env.AB_CONNECTIONS ?? 32);
 const SEQUENTIAL = Number(process.env.AB_SEQUENTIAL ?? 1000);
 const KINDS = ['json', 'stream'] as const;
 type Kind = (typeof KINDS)[number];
-
-const body = (stream: boolean) =>
-  JSON.stringify({
-    model: 'bench-model',
-    messages: [{ role: 'user', content: 'hi' }],
-    max_completion_tokens: 64,
-    ...(stream ? { stream: true } : {}),
-  });
 
 async function saturate(gateway: BenchGateway, kind: Kind, seconds: number) {
   const before = cpuTimeMs(gateway.pid);
@@ -47,7 +39,7 @@ async function saturate(gateway: BenchGateway, kind: Kind, seconds: number) {
     connections: CONNECTIONS,
     duration: seconds,
     headers: { authorization: `Bearer ${gateway.key}`, 'content-type': 'application/json' },
-    body: body(kind === 'stream'),
+    body: benchRequestBody(kind === 'stream'),
   });
   const served = result['2xx'];
   return { cpuMs: (cpuTimeMs(gateway.pid) - before) / served, perSecond: served / seconds, failed: result.non2xx };
@@ -55,7 +47,7 @@ async function saturate(gateway: BenchGateway, kind: Kind, seconds: number) {
 
 /** One request on `agent`'s keep-alive connection: ms to the first body byte (streams) or to the end (JSON). */
 function timeOne(gateway: BenchGateway, agent: Agent, kind: Kind): Promise<number> {
-  const payload = body(kind === 'stream');
+  const payload = benchRequestBody(kind === 'stream');
   return new Promise((resolve, reject) => {
     const start = performance.now();
     let firstByte = NaN;

@@ -91,6 +91,19 @@ export function rssOf(pid: number): number {
   return Number(kb) * 1024;
 }
 
+/**
+ * The chat completion every hot-path bench sends (`compare`, `ab-builds`, `profile-gateway`): model
+ * `bench-model` (the minimal upstream's), one short user message, 64 output tokens, streamed or not.
+ */
+export function benchRequestBody(stream: boolean): string {
+  return JSON.stringify({
+    model: 'bench-model',
+    messages: [{ role: 'user', content: 'hi' }],
+    max_completion_tokens: 64,
+    ...(stream ? { stream: true } : {}),
+  });
+}
+
 /** `PUT /admin/tenants/{id}/quotas` with limits no bench reaches, so admission runs every check but never refuses. */
 export async function setGenerousQuotas(gateway: { url: string; tenantId: string; adminKey: string }): Promise<void> {
   const response = await fetch(`${gateway.url}/admin/tenants/${gateway.tenantId}/quotas`, {

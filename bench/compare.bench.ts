@@ -28,6 +28,7 @@ import { performance } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import {
+  benchRequestBody,
   cpuTimeMs,
   setGenerousQuotas,
   startBareProxy,
@@ -63,17 +64,8 @@ const TARGETS = {
   rssIdleMb: 100,
 };
 
-const jsonBody = JSON.stringify({
-  model: 'bench-model',
-  messages: [{ role: 'user', content: 'hi' }],
-  max_completion_tokens: 64,
-});
-const streamBody = JSON.stringify({
-  model: 'bench-model',
-  messages: [{ role: 'user', content: 'hi' }],
-  max_completion_tokens: 64,
-  stream: true,
-});
+const jsonBody = benchRequestBody(false);
+const streamBody = benchRequestBody(true);
 
 /** One way to reach the upstream: its base URL (with `/v1`) and the headers it needs. */
 interface Target {

@@ -17,20 +17,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { cpuTimes, setGenerousQuotas, startRedis, startUpstream } from './bench-processes';
+import { benchRequestBody, cpuTimes, setGenerousQuotas, startRedis, startUpstream } from './bench-processes';
 import { printSummary, summariseProfile } from './cpu-profile-summary';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SEQUENTIAL = Number(process.env.BENCH_ROUNDS ?? 2000);
-
-const body = (stream: boolean) =>
-  JSON.stringify({
-    model: 'bench-model',
-    messages: [{ role: 'user', content: 'hi' }],
-    max_completion_tokens: 64,
-    ...(stream ? { stream: true } : {}),
-  });
 
 /** V8's profile clock (monotonic, microseconds), as every process on the machine reads it. */
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -83,7 +75,7 @@ async function main(): Promise<void> {
       fetch(`${gateway.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${gateway.key}`, 'content-type': 'application/json' },
-        body: body(stream),
+        body: benchRequestBody(stream),
       }).then(async (response) => {
         const text = await response.text();
         if (response.status !== 200) throw new Error(`HTTP ${response.status} ${text}`);
@@ -117,7 +109,7 @@ async function main(): Promise<void> {
         url: `${gateway.url}/v1/chat/completions`,
         method: 'POST',
         headers: { authorization: `Bearer ${gateway.key}`, 'content-type': 'application/json' },
-        body: body(stream),
+        body: benchRequestBody(stream),
         connections: CONNECTIONS,
         duration: SECONDS,
       });
