@@ -67,6 +67,17 @@ describe('quota admission overlapped with the provider call', () => {
       .map((line) => JSON.parse(line) as unknown);
   }
 
+  /**
+   * The provider calls that arrived from index `from` on were all cancelled. A refusal can also come
+   * before the call reached the provider (the call is then never sent): none arriving is fine too.
+   */
+  async function cancelledAfter(from: number): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const late = upstream.requests.slice(from);
+    expect(late.length).toBeLessThanOrEqual(1);
+    for (let i = 0; i < late.length; i++) await upstream.waitForAbort(from + i);
+  }
+
   it('a key with room is overlapped from its second request on; a limit left at 0 sends the next one through admission first', async () => {
     const { key, tenantId } = await gateway.createTenantKey('room');
     await gateway.admin('PUT', `/admin/tenants/${tenantId}/quotas`, { requests_per_minute: 3 });
@@ -109,13 +120,12 @@ describe('quota admission overlapped with the provider call', () => {
     expect(refusal).toBeInstanceOf(OpenAI.RateLimitError);
     expect((refusal as InstanceType<typeof OpenAI.RateLimitError>).message).toMatch(/tokens per day/i);
     expect(Date.now() - started).toBeLessThan(2_000); // not after the provider's answer
-    await upstream.waitForAbort(1);
-    expect(upstream.requests).toHaveLength(2);
+    await cancelledAfter(1);
     expect(await overlapped(gateway)).toEqual({ granted: before.granted, refused: before.refused + 1 });
 
     // Refused once: the next is admitted first and never reaches the provider.
     await expect(client.chat.completions.create(large)).rejects.toBeInstanceOf(OpenAI.RateLimitError);
-    expect(upstream.requests).toHaveLength(2);
+    expect(upstream.requests.length).toBeLessThanOrEqual(2);
 
     // The refused call is not metered: the tenant's usage holds the first request's event only.
     expect(await usageEvents(tenantId)).toHaveLength(1);
@@ -139,11 +149,12 @@ describe('quota admission overlapped with the provider call', () => {
     await reader.next();
 
     upstream.enqueue({ kind: 'delay', ms: 3_000, then: { kind: 'completion' } });
+    const sent = upstream.requests.length;
     const refusal = await client.chat.completions
       .create({ model: SNAPSHOT, messages: [{ role: 'user', content: 'again' }], stream: true })
       .catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(OpenAI.RateLimitError);
-    await upstream.waitForAbort(-1);
+    await cancelledAfter(sent);
     expect(await overlapped(gateway)).toEqual({ granted: before.granted + 1, refused: before.refused + 1 });
     holding.controller.abort();
   });
