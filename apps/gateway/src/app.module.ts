@@ -52,7 +52,7 @@ import { BATCH_CONTROLLERS, batchProviders } from './batch/batch.providers';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { OriginPolicy } from './auth/origin-policy';
 import { ClientSecretsController } from './realtime/client-secrets.controller';
-import { ChatCompletionsController } from './chat/chat-completions.controller';
+import { ChatCompletionsRoute } from './chat/chat-completions.route';
 import { CompletionPipeline } from './chat/completion-pipeline';
 import { ConversationTurns } from './chat/conversation-turns';
 import { MeteredChat } from './chat/metered-chat';
@@ -102,7 +102,6 @@ export class AppModule {
     return {
       module: AppModule,
       controllers: [
-        ChatCompletionsController,
         ModelsController,
         UsageController,
         SessionsController,
@@ -132,6 +131,8 @@ export class AppModule {
         GracefulShutdown,
         AccessLog,
         ApiKeyGuard,
+        // `POST /v1/chat/completions`, registered on Fastify by `createGatewayApp`.
+        ChatCompletionsRoute,
         AdminGuard,
         construct(TenantRepository, [REDIS], (redis: Redis) => new TenantRepository(redis)),
         construct(ApiKeyRepository, [REDIS], (redis: Redis) => new ApiKeyRepository(redis, revocationChannel(config))),

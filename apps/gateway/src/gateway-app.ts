@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { type GatewayConfig, providerHasCredentials, SecretRedactor } from '@voxgate/config';
 import { AppModule } from './app.module';
+import { ChatCompletionsRoute } from './chat/chat-completions.route';
 import { handleClientError, MAX_PARAM_CHARS, requireHostHeader, sendFrameworkError } from './http/edge-errors';
 import { registerBodyParsers } from './http/body-parsers';
 import { registerCors } from './http/cors';
@@ -48,7 +49,8 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   logger.useRedactor(redactor);
   const metrics = app.get(GatewayMetrics);
   const accessLog = app.get(AccessLog);
-  app.useGlobalFilters(new OpenAIExceptionFilter(logger, config.server.bodyLimitBytes, redactor, metrics));
+  const errors = new OpenAIExceptionFilter(logger, config.server.bodyLimitBytes, redactor, metrics);
+  app.useGlobalFilters(errors);
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', requireHostHeader);
@@ -56,6 +58,7 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   registerCors(fastify, config);
   registerBodyParsers(fastify, config.server.bodyLimitBytes);
   registerMultipartChat(fastify, config.server.bodyLimitBytes);
+  app.get(ChatCompletionsRoute).register(fastify, errors);
   registerApiReference(fastify, { enabled: config.server.docs });
   registerPlayground(fastify, { enabled: config.server.playground });
   registerRealtime(app, config);

@@ -2,7 +2,7 @@ import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { ModelCatalog } from '@voxgate/conversation';
 import { Errors, GatewayError } from '@voxgate/openai-wire';
-import { AuthenticateApiKey, type ClientSecretGrant, type KeyScope } from '@voxgate/tenancy';
+import { AuthenticateApiKey, type ClientSecretGrant, type KeyScope, type Principal } from '@voxgate/tenancy';
 import type { FastifyRequest } from 'fastify';
 import { ALLOWS_CLIENT_SECRET } from './allow-client-secret.decorator';
 import { OriginPolicy } from './origin-policy';
@@ -29,9 +29,17 @@ export class ApiKeyGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    await this.authorize(context.switchToHttp().getRequest<FastifyRequest>(), this.rulesOf(context));
+    return true;
+  }
+
+  /**
+   * The guard's whole check, for a route registered on Fastify directly (`POST /v1/chat/completions`):
+   * resolves with the principal (also set as `request.principal`) or throws the 401/403.
+   */
+  async authorize(request: FastifyRequest, rules: RouteRules): Promise<Principal> {
     const principal = await this.authenticate.execute(request.headers.authorization);
-    const { required, allowsClientSecret } = this.rulesOf(context);
+    const { required, allowsClientSecret } = rules;
     if (principal.scope !== required) {
       throw new GatewayError(
         403,
@@ -47,7 +55,7 @@ export class ApiKeyGuard implements CanActivate {
     // Most callers send no Origin: they skip the (async) policy altogether.
     if (request.headers.origin !== undefined) await this.origins.check(request.headers, principal.tenantId);
     request.principal = principal;
-    return true;
+    return principal;
   }
 
   private rulesOf(context: ExecutionContext): RouteRules {
@@ -93,9 +101,9 @@ export class ApiKeyGuard implements CanActivate {
   }
 }
 
-interface RouteRules {
-  /** `@RequireScope`, default `client`. */
+export interface RouteRules {
+  /** The scope a key needs (`@RequireScope`, default `client`). */
   readonly required: KeyScope;
-  /** `@AllowClientSecret()` on the handler or its class. */
+  /** Client secrets accepted too (`@AllowClientSecret()` on the handler or its class). */
   readonly allowsClientSecret: boolean;
 }
