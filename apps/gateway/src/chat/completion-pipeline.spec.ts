@@ -30,14 +30,8 @@ const chunk = {
 } as unknown as ChatCompletionChunk;
 const usage = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 };
 
-/**
- * A pipeline over fakes: every settle side effect is counted. `admission`: how `begin` answers (default:
- * granted at once, not overlapped).
- */
-function setUp(
-  execute?: (command: { admitted?: Promise<unknown>; signal: AbortSignal }) => Promise<unknown>,
-  pending?: (granted: unknown) => { admission: Promise<unknown>; overlap: boolean },
-) {
+/** What the use case answers for a stream: one chunk, then a completed summary. */
+function streamResult() {
   const summary: RelaySummary = {
     usage,
     completed: true,
@@ -51,20 +45,25 @@ function setUp(
     await Promise.resolve();
     yield { type: 'chunk', chunk };
   }
-  const create = {
-    execute: jest.fn(
-      execute ??
-        (() =>
-          Promise.resolve({
-            kind: 'stream',
-            route,
-            events: events(),
-            summary,
-            audio: { speed: 1, outputSeconds: null },
-            tools: { runs: [], messages: [], usage: null, rounds: 0 },
-          })),
-    ),
+  return {
+    kind: 'stream',
+    route,
+    events: events(),
+    summary,
+    audio: { speed: 1, outputSeconds: null },
+    tools: { runs: [], messages: [], usage: null, rounds: 0 },
   };
+}
+
+/**
+ * A pipeline over fakes: every settle side effect is counted. `admission`: how `begin` answers (default:
+ * granted at once, not overlapped).
+ */
+function setUp(
+  execute?: (command: { admitted?: Promise<unknown>; signal: AbortSignal }) => Promise<unknown>,
+  pending?: (granted: unknown) => { admission: Promise<unknown>; overlap: boolean },
+) {
+  const create = { execute: jest.fn(execute ?? (() => Promise.resolve(streamResult()))) };
   const admission = { reservation: { headers: { 'x-ratelimit-limit-requests': '10' }, leaseId: null } };
   const metered = {
     begin: jest.fn(() => (pending ? pending(admission) : { admission: Promise.resolve(admission), overlap: false })),
@@ -255,27 +254,6 @@ describe('CompletionPipeline: admission overlapped with the provider call (quota
     };
     return { overlapped, decide: () => decide };
   }
-  const streamResult = (summary: RelaySummary) => ({
-    kind: 'stream',
-    route,
-    events: (async function* () {
-      await Promise.resolve();
-      yield { type: 'chunk', chunk } as RelayEvent;
-    })(),
-    summary,
-    audio: { speed: 1, outputSeconds: null },
-    tools: { runs: [], messages: [], usage: null, rounds: 0 },
-  });
-  const summary = (): RelaySummary => ({
-    usage,
-    completed: true,
-    error: null,
-    generated: { textChars: 5, audioBytes: 0 },
-    message: { role: 'assistant', content: 'hello' } as RelaySummary['message'],
-    audio: null,
-    audioIds: [],
-  });
-
   it('calls the provider before the admission is decided, hands it the admission to wait for, and admits the door once granted', async () => {
     const admission = deferred();
     const order: string[] = [];
@@ -284,7 +262,7 @@ describe('CompletionPipeline: admission overlapped with the provider call (quota
       admission.decide().grant();
       await command.admitted;
       order.push('admission awaited');
-      return streamResult(summary());
+      return streamResult();
     }, admission.overlapped);
     const { door: d } = door('completed');
     (d.admitted as jest.Mock).mockImplementation(() => order.push('door admitted'));
