@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 const PREFIX = 'sk-vg-';
 
@@ -10,8 +10,9 @@ export function generateSecret(): string {
   return PREFIX + randomBytes(32).toString('base64url');
 }
 
+/** SHA-256 of the secret's UTF-8 bytes, in hex. One-shot `hash`: no `Hash` object per request. */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return hash('sha256', secret, 'hex');
 }
 
 export function redact(secret: string): string {

@@ -17,7 +17,28 @@ export interface OpenAICompatibleSettings {
   readonly timeouts: ProviderTimeouts;
 }
 
+/**
+ * The chat-completions URL of `settings` (one key target) for `model`. Kept per target and model: a
+ * request would otherwise parse and print a `URL` for the same few strings every time. The settings are
+ * read once, at the first call for a target (they never change after the adapter was built).
+ */
 export function chatCompletionsUrl(settings: OpenAICompatibleSettings, model: string): string {
+  let byModel = chatUrls.get(settings);
+  if (!byModel) chatUrls.set(settings, (byModel = new Map<string, string>()));
+  let url = byModel.get(model);
+  if (url === undefined) {
+    url = buildChatCompletionsUrl(settings, model);
+    // Models are the catalogue's or the client's: a client naming ever new models must not grow it for good.
+    if (byModel.size >= MAX_URLS_PER_TARGET) byModel.clear();
+    byModel.set(model, url);
+  }
+  return url;
+}
+
+const chatUrls = new WeakMap<OpenAICompatibleSettings, Map<string, string>>();
+const MAX_URLS_PER_TARGET = 256;
+
+function buildChatCompletionsUrl(settings: OpenAICompatibleSettings, model: string): string {
   const path = settings.chatCompletionsPath.replaceAll('{model}', encodeURIComponent(model));
   const url = new URL(settings.baseUrl + path);
   for (const [key, value] of Object.entries(settings.query)) url.searchParams.set(key, value);
