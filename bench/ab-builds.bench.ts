@@ -16,6 +16,10 @@
  * Before that, AB_SEQUENTIAL requests of each kind go to A and B in turn, one at a time on one keep-alive
  * connection each (0 skips it): it prints each build's p50 and p99 latency (JSON: whole answer; streams:
  * first body byte), the figure a change on the request's path (a round trip fewer) moves.
+ *
+ * The two roots may be the same build, to compare settings instead: `AB_NODE_ARGS_A` / `AB_NODE_ARGS_B`
+ * (space-separated, e.g. `--max-semi-space-size=32`) go before each gateway's script, and `AB_CONFIG_A` /
+ * `AB_CONFIG_B` (JSON) are merged over each gateway's bench config (e.g. `{"logging":{"level":"warn"}}`).
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { loadavg } from 'node:os';
@@ -120,17 +124,30 @@ async function main(): Promise<void> {
   const { startBenchGateway } = await import('./bench-gateway.js');
   const upstream = await startUpstream(20);
   const mainOf = (root: string) => path.resolve(root, 'dist/apps/gateway/src/main.js');
-  const gateways = {
-    A: await startBenchGateway(upstream.url, {}, { main: mainOf(rootA) }),
-    B: await startBenchGateway(upstream.url, {}, { main: mainOf(rootB) }),
+  const settingsOf = (side: 'A' | 'B') => ({
+    config: JSON.parse(process.env[`AB_CONFIG_${side}`] || '{}') as Record<string, unknown>,
+    args: (process.env[`AB_NODE_ARGS_${side}`] ?? '').split(' ').filter(Boolean),
+  });
+  const start = (side: 'A' | 'B', root: string) => {
+    const { config, args } = settingsOf(side);
+    return startBenchGateway(upstream.url, config, { main: mainOf(root), args });
   };
+  const gateways = { A: await start('A', rootA), B: await start('B', rootB) };
   const cpu: Record<'A' | 'B', Record<Kind, number[]>> = { A: { json: [], stream: [] }, B: { json: [], stream: [] } };
   try {
     for (const gateway of Object.values(gateways)) {
       await setGenerousQuotas(gateway);
       for (const kind of KINDS) await saturate(gateway, kind, 2); // warm-up
     }
-    console.log(`A: ${rootA}\nB: ${rootB}`);
+    for (const [side, root] of [
+      ['A', rootA],
+      ['B', rootB],
+    ] as const) {
+      const { config, args } = settingsOf(side);
+      console.log(
+        `${side}: ${root} ${args.join(' ')} ${Object.keys(config).length ? JSON.stringify(config) : ''}`.trimEnd(),
+      );
+    }
     if (SEQUENTIAL > 0) await sequential(gateways);
     console.log(`${ROUNDS} rounds, ${CONNECTIONS} connections × ${SECONDS} s per run`);
     for (let round = 0; round < ROUNDS; round++) {
