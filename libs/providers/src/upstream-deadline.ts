@@ -2,10 +2,12 @@ import type { Readable } from 'node:stream';
 import type { ProviderTimeouts } from '@voxgate/config';
 import type { UpstreamTimeoutPhase } from '@voxgate/openai-wire';
 
-/** Schedules callbacks. Injected so tests move time by hand instead of waiting. */
+/** Schedules callbacks and reads the clock they run on. Injected so tests move time by hand instead of waiting. */
 export interface Timers {
   /** Calls `callback` once after `ms`, unless the returned function is called first. */
   schedule(ms: number, callback: () => void): () => void;
+  /** Milliseconds on a monotonic clock, the one `schedule` counts on. */
+  now(): number;
 }
 
 export const systemTimers: Timers = {
@@ -13,6 +15,7 @@ export const systemTimers: Timers = {
     const timer = setTimeout(callback, ms);
     return () => clearTimeout(timer);
   },
+  now: () => performance.now(),
 };
 
 /** The abort reason of a call whose timeout ran out. */
@@ -33,12 +36,30 @@ export class UpstreamTimeoutError extends Error {
  * then with an `UpstreamTimeoutError` as its reason; it follows the caller's signal until `finish`. The
  * connect timeout belongs to the HTTP dispatcher (see `upstreamTransport`): only it knows when a
  * connection opened.
+ *
+ * The phase timer is armed again for every read of a stream's body, so it is lazy: arming or pausing only
+ * moves the phase's end; the one timer of the call is rescheduled when it must fire earlier than it would,
+ * and when it fires before the phase's (moved) end. A stream's reads then cost no timer each, and a phase
+ * still runs out within the timer's precision of its end.
  */
 export class UpstreamDeadline {
   readonly signal: AbortSignal;
   private readonly controller = new AbortController();
   private readonly cancelTotal: () => void;
-  private cancelPhase: () => void = noop;
+  /** The running phase, and when it runs out (`Infinity`: none runs). */
+  private phase: UpstreamTimeoutPhase = 'idle';
+  private phaseMs = 0;
+  private phaseEnd = Infinity;
+  /** When the phase timer fires (`Infinity`: not scheduled), and how to cancel it. */
+  private timerAt = Infinity;
+  private cancelTimer: () => void = noop;
+  private readonly onTimer = (): void => {
+    this.timerAt = Infinity;
+    this.cancelTimer = noop;
+    if (this.phaseEnd === Infinity) return;
+    if (this.timers.now() >= this.phaseEnd) this.expire(this.phase, this.phaseMs);
+    else this.schedule(this.phaseEnd);
+  };
   /** Stops following the caller's signal. One listener instead of `AbortSignal.any`, which costs far more. */
   private readonly unfollow: () => void;
 
@@ -71,13 +92,15 @@ export class UpstreamDeadline {
 
   /** Stops the phase timer: the gateway, not the provider, is what the call waits on now (a retry's backoff, a slow client). */
   pause(): void {
-    this.cancelPhase();
-    this.cancelPhase = noop;
+    this.phaseEnd = Infinity;
   }
 
   /** Stops every timer and stops following the caller's signal. Idempotent; the call is over. */
   finish(): void {
     this.pause();
+    this.cancelTimer();
+    this.cancelTimer = noop;
+    this.timerAt = Infinity;
     this.cancelTotal();
     this.unfollow();
   }
@@ -89,8 +112,16 @@ export class UpstreamDeadline {
   }
 
   private arm(phase: UpstreamTimeoutPhase, ms: number): void {
-    this.pause();
-    this.cancelPhase = this.timers.schedule(ms, () => this.expire(phase, ms));
+    this.phase = phase;
+    this.phaseMs = ms;
+    this.phaseEnd = this.timers.now() + ms;
+    if (this.phaseEnd < this.timerAt) this.schedule(this.phaseEnd);
+  }
+
+  private schedule(at: number): void {
+    this.cancelTimer();
+    this.timerAt = at;
+    this.cancelTimer = this.timers.schedule(Math.max(0, at - this.timers.now()), this.onTimer);
   }
 
   private expire(phase: UpstreamTimeoutPhase, ms: number): void {

@@ -8,11 +8,14 @@ interface Pending {
 /** `Timers` whose time only moves when a test calls `advance`: timeouts without waiting. */
 export class ManualTimers implements Timers {
   /** Milliseconds since the start of the test. */
-  now = 0;
+  private time = 0;
   private pending: Pending[] = [];
+  /** How many timers were ever scheduled (cancelled or not). */
+  scheduledInAll = 0;
 
   schedule(ms: number, callback: () => void): () => void {
-    const entry: Pending = { at: this.now + ms, callback };
+    this.scheduledInAll++;
+    const entry: Pending = { at: this.time + ms, callback };
     this.pending.push(entry);
     return () => {
       this.pending = this.pending.filter((other) => other !== entry);
@@ -21,15 +24,19 @@ export class ManualTimers implements Timers {
 
   /** Moves time forward by `ms`, firing every timer that falls due, earliest first. */
   advance(ms: number): void {
-    const target = this.now + ms;
+    const target = this.time + ms;
     for (;;) {
       const due = this.pending.filter((entry) => entry.at <= target).sort((a, b) => a.at - b.at)[0];
       if (!due) break;
       this.pending = this.pending.filter((other) => other !== due);
-      this.now = due.at;
+      this.time = due.at;
       due.callback();
     }
-    this.now = target;
+    this.time = target;
+  }
+
+  now(): number {
+    return this.time;
   }
 
   /** How many timers are scheduled and not cancelled. */

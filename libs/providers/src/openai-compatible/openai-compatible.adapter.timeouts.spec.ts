@@ -141,6 +141,46 @@ describe('OpenAICompatibleAdapter: timeouts', () => {
     expect(timers.scheduled).toBe(0);
   });
 
+  it("schedules no timer per read of a stream's body: the phase timer is moved, not replaced", async () => {
+    const body = pushedBody();
+    const { adapter, timers } = harness([body.response]);
+    const stream = await adapter.streamChatCompletion(streamRequest(), callContext());
+    const received = collect(stream.chunks);
+    for (let sent = 0; sent < 40; sent++) {
+      await settle();
+      timers.advance(10);
+      body.push(events[sent % events.length]!);
+    }
+    body.push('data: [DONE]');
+    expect(await received).toHaveLength(40);
+    // The total, the first byte, and the idle phase once (it runs out before the first byte would have).
+    expect(timers.scheduledInAll).toBeLessThanOrEqual(3);
+    expect(timers.scheduled).toBe(0);
+  });
+
+  it('runs out an idle phase longer than the first-byte phase at its own end', async () => {
+    const body = sseBody([`${events[0]}\n\n`], { hang: true });
+    const { adapter, timers } = harness([body.response], {
+      settings: { timeouts: { connectMs: 1_000, firstByteMs: 1_000, idleMs: 3_000, totalMs: 60_000 } },
+    });
+    const stream = await adapter.streamChatCompletion(streamRequest(), callContext());
+    const iterator = stream.chunks[Symbol.asyncIterator]();
+    expect((await iterator.next()).done).toBe(false);
+    let failure: unknown = null;
+    void iterator.next().catch((error: unknown) => (failure = error));
+    await settle();
+    timers.advance(2_999);
+    await settle();
+    expect(failure).toBeNull();
+    timers.advance(1);
+    await settle();
+    expect((failure as UpstreamStreamError | null)?.error).toMatchObject({
+      code: 'upstream_timeout',
+      message: "The provider 'openai' sent nothing more for 3 s.",
+    });
+    expect(timers.scheduled).toBe(0);
+  });
+
   it('does not count a slow consumer as a silent provider, nor apply firstByteMs once a stream started', async () => {
     const parts = [...events, 'data: [DONE]'].map((event) => `${event}\n\n`);
     const { adapter, timers } = harness([sseBody(parts).response]);
@@ -173,8 +213,8 @@ describe('OpenAICompatibleAdapter: timeouts', () => {
       code: 'upstream_timeout',
       message: "The provider 'openai' did not finish within 60 s.",
     });
-    expect(timers.now).toBeGreaterThanOrEqual(60_000);
-    expect(timers.now).toBeLessThan(60_000 + IDLE_MS);
+    expect(timers.now()).toBeGreaterThanOrEqual(60_000);
+    expect(timers.now()).toBeLessThan(60_000 + IDLE_MS);
   });
 
   it('leaves no timer behind after a completed call', async () => {
