@@ -20,6 +20,10 @@
  * The two roots may be the same build, to compare settings instead: `AB_NODE_ARGS_A` / `AB_NODE_ARGS_B`
  * (space-separated, e.g. `--max-semi-space-size=32`) go before each gateway's script, and `AB_CONFIG_A` /
  * `AB_CONFIG_B` (JSON) are merged over each gateway's bench config (e.g. `{"logging":{"level":"warn"}}`).
+ *
+ * `AB_STREAM_PACE_MS` > 0 has the upstream send a stream's events that many ms apart, as a model sends its
+ * tokens, so each event is a read of its own for the gateway (by default a stream arrives in one or a few
+ * reads): the per-read path real streams take. Saturated streams then last 24 × the pace each.
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { loadavg } from 'node:os';
@@ -32,6 +36,8 @@ const SECONDS = Number(process.env.AB_SECONDS ?? 3);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 10);
 const CONNECTIONS = Number(process.env.AB_CONNECTIONS ?? 32);
 const SEQUENTIAL = Number(process.env.AB_SEQUENTIAL ?? 1000);
+/** > 0: the upstream sends a stream's events this many ms apart, each a read of its own for the gateway. */
+const STREAM_PACE_MS = Number(process.env.AB_STREAM_PACE_MS ?? 0);
 const KINDS = ['json', 'stream'] as const;
 type Kind = (typeof KINDS)[number];
 
@@ -122,7 +128,7 @@ async function main(): Promise<void> {
   if (redisServer) process.env.REDIS_URL = redisServer.url;
   // Imported once REDIS_URL names the private Redis: the module reads it when loaded.
   const { startBenchGateway } = await import('./bench-gateway.js');
-  const upstream = await startUpstream(20);
+  const upstream = await startUpstream(20, STREAM_PACE_MS);
   const mainOf = (root: string) => path.resolve(root, 'dist/apps/gateway/src/main.js');
   const settingsOf = (side: 'A' | 'B') => ({
     config: JSON.parse(process.env[`AB_CONFIG_${side}`] || '{}') as Record<string, unknown>,
@@ -149,7 +155,10 @@ async function main(): Promise<void> {
       );
     }
     if (SEQUENTIAL > 0) await sequential(gateways);
-    console.log(`${ROUNDS} rounds, ${CONNECTIONS} connections × ${SECONDS} s per run`);
+    console.log(
+      `${ROUNDS} rounds, ${CONNECTIONS} connections × ${SECONDS} s per run` +
+        (STREAM_PACE_MS > 0 ? `, stream events ${STREAM_PACE_MS} ms apart` : ''),
+    );
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const);
       for (const kind of KINDS) {

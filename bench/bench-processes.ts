@@ -61,8 +61,12 @@ export async function startRedis(): Promise<{ url: string; child: ChildProcess }
 }
 
 /** `minimal-upstream.js` (compiled next to this file) as a child process, streaming `deltas` deltas. */
-export function startUpstream(deltas: number): Promise<{ url: string; child: ChildProcess }> {
-  return startScript('minimal-upstream.js', [String(deltas)]);
+/**
+ * `minimal-upstream.js` as a child process: `deltas` content deltas per stream, written in one go or, with
+ * `paceMs` > 0, one event per `paceMs` (a model's pace: each event a read of its own for the gateway).
+ */
+export function startUpstream(deltas: number, paceMs = 0): Promise<{ url: string; child: ChildProcess }> {
+  return startScript('minimal-upstream.js', [String(deltas), String(paceMs)]);
 }
 
 /** `bare-proxy.js` (compiled next to this file), the floor, as a child process in front of `upstreamUrl`. */

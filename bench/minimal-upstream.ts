@@ -6,6 +6,9 @@
  * - not streamed: the same small `chat.completion` JSON every time;
  * - streamed: a role chunk, STREAM_DELTAS (argv[2], default 20) content deltas `tok<i> `, a `finish_reason` chunk, a usage chunk (always, as a
  *   provider does when asked for `stream_options.include_usage`), then `data: [DONE]`, each its own write.
+ *   Written in one go (Node sends the writes of one turn together, so a gateway reads the stream in one or
+ *   a few reads), or with STREAM_PACE_MS (argv[3], default 0) > 0 one event per STREAM_PACE_MS, as a model
+ *   sends its tokens: then every event is a read of its own on the other side.
  *
  * The benches of the speech routes (`speech-overhead.bench.ts`) use two more routes, as minimal:
  *
@@ -21,6 +24,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const STREAM_DELTAS = Number(process.argv[2] ?? 20);
+const STREAM_PACE_MS = Number(process.argv[3] ?? 0);
 
 const jsonBody = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -101,8 +105,19 @@ const server = createServer((request, response) => {
       return;
     }
     response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    for (const event of streamEvents) response.write(event);
-    response.end();
+    if (STREAM_PACE_MS <= 0) {
+      for (const event of streamEvents) response.write(event);
+      response.end();
+      return;
+    }
+    let next = 0;
+    const writeNext = () => {
+      if (response.destroyed) return;
+      response.write(streamEvents[next++]);
+      if (next < streamEvents.length) setTimeout(writeNext, STREAM_PACE_MS);
+      else response.end();
+    };
+    writeNext();
   });
 });
 server.keepAliveTimeout = 60_000;

@@ -10,6 +10,9 @@
  *    (autocannon, CONNECTIONS connections, SECONDS s) — the gateway's CPU profile restricted to that window:
  *    self time by package and by function, and inclusive time of the project's own functions.
  *
+ * `BENCH_STREAM_PACE_MS` > 0 has the upstream send a stream's events that many ms apart (each a read of its
+ * own for the gateway, as a model's tokens are): the streams window then profiles the per-read path.
+ *
  * The raw `.cpuprofile` is kept (its path is printed) for Chrome DevTools or speedscope.
  */
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -23,6 +26,7 @@ import { printSummary, summariseProfile } from './cpu-profile-summary';
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SEQUENTIAL = Number(process.env.BENCH_ROUNDS ?? 2000);
+const STREAM_PACE_MS = Number(process.env.BENCH_STREAM_PACE_MS ?? 0);
 
 /** V8's profile clock (monotonic, microseconds), as every process on the machine reads it. */
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -65,7 +69,7 @@ async function main(): Promise<void> {
   const redisServer = await startRedis();
   if (redisServer) process.env.REDIS_URL = redisServer.url;
   const { startBenchGateway, REDIS_URL } = await import('./bench-gateway.js');
-  const upstream = await startUpstream(20);
+  const upstream = await startUpstream(20, STREAM_PACE_MS);
   const profileDir = mkdtempSync(path.join(tmpdir(), 'voxgate-profile-'));
   const gateway = await startBenchGateway(upstream.url, {}, { args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
   const windows: { title: string; from: number; to: number }[] = [];
