@@ -30,28 +30,52 @@ describe('RedisTickBatch (real Redis)', () => {
       batch.add('t:b', (pipeline) => pipeline.set('value:{t:b}', 'x')),
       batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 3)),
     ];
-    expect(pipelines).toHaveBeenCalledTimes(1);
     await expect(Promise.all(replies)).resolves.toEqual([2, 'OK', 5]);
+    expect(pipelines).toHaveBeenCalledTimes(1);
 
     // The next turn starts a new pipeline.
-    await expect(batch.add('t:a', (pipeline) => pipeline.get('counter:{t:a}'))).resolves.toBe('5');
+    const next = [
+      batch.add('t:a', (pipeline) => pipeline.get('counter:{t:a}')),
+      batch.add('t:b', (pipeline) => pipeline.get('value:{t:b}')),
+    ];
+    await expect(Promise.all(next)).resolves.toEqual(['5', 'x']);
     expect(pipelines).toHaveBeenCalledTimes(2);
   });
 
-  it('sends nothing before the end of the turn (microtasks included), then sends it', async () => {
+  it('sends a command alone in its turn as a plain command, without a pipeline, with its own reply or error', async () => {
+    const { redis } = testRedis();
+    const pipelines = jest.spyOn(redis, 'pipeline');
+    const batch = new RedisTickBatch(redis, false);
+    await expect(batch.add('t:a', (commander) => commander.incrby('counter:{t:a}', 4))).resolves.toBe(4);
+    await redis.set('text:{t:a}', 'not a number');
+    await expect(batch.add('t:a', (commander) => commander.incrby('text:{t:a}', 1))).rejects.toThrow(/not an integer/);
+    const thrown = batch.add('t:a', () => {
+      throw new Error('no such command');
+    });
+    await expect(thrown).rejects.toThrow('no such command');
+    expect(pipelines).not.toHaveBeenCalled();
+    expect(await redis.get('counter:{t:a}')).toBe('4');
+  });
+
+  it('sends nothing before the end of the turn (microtasks included), then sends it, alone or in a pipeline', async () => {
     const { redis } = testRedis();
     const batch = new RedisTickBatch(redis, false);
-    let exec: jest.SpyInstance | undefined;
-    const reply = batch.add('t:a', (pipeline) => {
-      exec = jest.spyOn(pipeline, 'exec');
-      pipeline.set('late:{t:a}', '1');
-    });
-    await Promise.resolve();
-    await new Promise<void>((resolve) => process.nextTick(resolve));
-    expect(exec).not.toHaveBeenCalled();
-    await expect(reply).resolves.toBe('OK');
-    expect(exec).toHaveBeenCalledTimes(1);
-    expect(await redis.get('late:{t:a}')).toBe('1');
+    for (const count of [1, 3]) {
+      let queued = 0;
+      const replies = Array.from({ length: count }, (_, index) =>
+        batch.add('t:a', (commander) => {
+          queued++;
+          return commander.set(`late:{t:a}:${count}:${index}`, '1');
+        }),
+      );
+      await Promise.resolve();
+      await new Promise<void>((resolve) => process.nextTick(resolve));
+      expect(queued).toBe(0);
+      expect(await redis.exists(`late:{t:a}:${count}:0`)).toBe(0);
+      await expect(Promise.all(replies)).resolves.toEqual(Array(count).fill('OK'));
+      expect(queued).toBe(count);
+      expect(await redis.get(`late:{t:a}:${count}:${count - 1}`)).toBe('1');
+    }
   });
 
   it('on a cluster, one pipeline per hash tag and turn (a pipeline must stay in one slot)', async () => {
@@ -62,9 +86,12 @@ describe('RedisTickBatch (real Redis)', () => {
       batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 1)),
       batch.add('t:b', (pipeline) => pipeline.incrby('counter:{t:b}', 1)),
       batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 1)),
+      batch.add('t:b', (pipeline) => pipeline.incrby('counter:{t:b}', 1)),
+      batch.add('t:c', (commander) => commander.incrby('counter:{t:c}', 1)),
     ];
+    await expect(Promise.all(replies)).resolves.toEqual([1, 1, 2, 2, 1]);
+    // Tags a and b each a pipeline; c, alone in its slot this turn, a plain command.
     expect(pipelines).toHaveBeenCalledTimes(2);
-    await expect(Promise.all(replies)).resolves.toEqual([1, 1, 2]);
   });
 
   it("a command's error rejects that command only", async () => {
@@ -124,6 +151,8 @@ describe('RedisTickBatch (real Redis)', () => {
       batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 1)),
       batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 1)),
     ];
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    replies.push(batch.add('t:a', (commander) => commander.incrby('counter:{t:a}', 1)));
     for (const reply of replies) {
       const error = await reply.catch((caught: unknown) => caught);
       expect(isRedisOutage(error)).toBe(true);

@@ -5,8 +5,15 @@ interface Waiter {
   readonly reject: (error: unknown) => void;
 }
 
+/**
+ * Adds exactly one command to `commander` and returns what that command method returned: the pipeline
+ * itself when the command shares the turn's pipeline, the reply's promise when it is sent alone (on the
+ * client, which has the same command methods).
+ */
+export type QueueCommand = (commander: ChainableCommander) => unknown;
+
 interface Group {
-  readonly pipeline: ChainableCommander;
+  readonly queued: QueueCommand[];
   readonly waiters: Waiter[];
 }
 
@@ -15,11 +22,14 @@ interface Group {
  * each: under load, the requests admitted and ended in the same turn (every I/O callback of one poll
  * phase) share a write, and Redis reads them in one go. It carries the request-end writes (settle and usage,
  * `PendingWrites`) and the admissions (`QuotaRepository.reserve`), so a turn's Redis work is one write.
+ * A command alone in its turn (a quiet gateway, one request at a time) is sent as a plain command: the
+ * same single write, without what an ioredis pipeline costs to build and run (about as much client CPU
+ * again as the command itself).
  *
  * A command added here is written at the end of the current turn (`setImmediate`), not at once: a request
  * that awaits its reply (an admission) waits for the rest of the turn's callbacks first, which on an idle
  * gateway is nothing and under load is the batching itself. Each command keeps its own timeout
- * (`redis.commandTimeoutMs`, set when the pipeline writes it) and fails on its own, and a flushed batch
+ * (`redis.commandTimeoutMs`, set when it is written) and fails on its own, and a flushed batch
  * never waits for an earlier one's replies: unlike ioredis' `enableAutoPipelining`, which holds a turn's
  * commands until the previous auto-pipeline is answered, a frozen Redis costs each command one timeout,
  * not two.
@@ -37,18 +47,18 @@ export class RedisTickBatch {
   ) {}
 
   /**
-   * Queues one command, which `queue` adds to the turn's pipeline (exactly one command, for the keys of
-   * `tag`), and resolves with its reply or rejects with its own error.
+   * Queues one command, which `queue` adds to the turn's pipeline or sends alone (exactly one command, for
+   * the keys of `tag`), and resolves with its reply or rejects with its own error.
    */
-  add(tag: string, queue: (pipeline: ChainableCommander) => void): Promise<unknown> {
+  add(tag: string, queue: QueueCommand): Promise<unknown> {
     const name = this.bySlot ? tag : '';
     let group = this.groups.get(name);
     if (!group) {
-      group = { pipeline: this.redis.pipeline(), waiters: [] };
+      group = { queued: [], waiters: [] };
       this.groups.set(name, group);
     }
-    const { waiters } = group;
-    queue(group.pipeline);
+    const { queued, waiters } = group;
+    queued.push(queue);
     const reply = new Promise<unknown>((resolve, reject) => waiters.push({ resolve, reject }));
     if (!this.scheduled) {
       this.scheduled = true;
@@ -62,16 +72,32 @@ export class RedisTickBatch {
     this.scheduled = false;
     const groups = [...this.groups.values()];
     this.groups.clear();
-    for (const { pipeline, waiters } of groups) {
-      pipeline.exec().then(
-        (results) =>
-          waiters.forEach((waiter, index) => {
-            const [error, reply] = results?.[index] ?? [new Error('Redis pipeline returned no reply'), null];
-            if (error) waiter.reject(error);
-            else waiter.resolve(reply);
-          }),
-        (error: unknown) => waiters.forEach((waiter) => waiter.reject(error)),
-      );
+    for (const { queued, waiters } of groups) {
+      if (queued.length === 1) this.sendAlone(queued[0]!, waiters[0]!);
+      else this.sendPipeline(queued, waiters);
     }
+  }
+
+  private sendAlone(queue: QueueCommand, waiter: Waiter): void {
+    try {
+      // The client has the pipeline's command methods; there they return the reply's promise.
+      Promise.resolve(queue(this.redis as unknown as ChainableCommander)).then(waiter.resolve, waiter.reject);
+    } catch (error) {
+      waiter.reject(error);
+    }
+  }
+
+  private sendPipeline(queued: readonly QueueCommand[], waiters: readonly Waiter[]): void {
+    const pipeline = this.redis.pipeline();
+    for (const queue of queued) queue(pipeline);
+    pipeline.exec().then(
+      (results) =>
+        waiters.forEach((waiter, index) => {
+          const [error, reply] = results?.[index] ?? [new Error('Redis pipeline returned no reply'), null];
+          if (error) waiter.reject(error);
+          else waiter.resolve(reply);
+        }),
+      (error: unknown) => waiters.forEach((waiter) => waiter.reject(error)),
+    );
   }
 }

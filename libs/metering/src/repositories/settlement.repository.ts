@@ -49,11 +49,12 @@ export class SettlementRepository {
   }
 
   /**
-   * Queues the same command on `pipeline` (which must be of this client and of this tenant's slot on a
-   * cluster); the reply at its index in `pipeline.exec()` goes through `outcomeOf`.
+   * Queues the same command on `commander`: a pipeline (which must be of this client and of this tenant's
+   * slot on a cluster; the reply at its index in `pipeline.exec()` goes through `outcomeOf`), or this
+   * client itself. Returns what the command method returned: the pipeline, or the reply's promise.
    */
-  queue(pipeline: ChainableCommander, settlement: Settlement): void {
-    void commandOf(pipeline)(...this.argsOf(settlement));
+  queue(commander: ChainableCommander, settlement: Settlement): unknown {
+    return commandOf(commander)(...this.argsOf(settlement));
   }
 
   /** The hash tag of the settlement's keys: settlements with the same tag may share a cluster pipeline. */

@@ -56,12 +56,14 @@ type Script = (...args: (string | number)[]) => Promise<(string | number)[] | nu
 
 /**
  * A pipeline of the current event-loop turn, shared with other writes of that turn (the gateway's
- * `RedisTickBatch`): `add` queues exactly one command, for keys of hash tag `tag` (`t:<tenant>`), on the
- * pipeline it passes to `queue`, writes it with the turn's other commands at the end of the turn, and
- * resolves with that command's own reply or rejects with its own error (each keeps its timeout).
+ * `RedisTickBatch`): `add` has `queue` put exactly one command, for keys of hash tag `tag` (`t:<tenant>`),
+ * on the commander it passes (the turn's pipeline, or the client itself for a command alone in its turn;
+ * `queue` returns what the command method returned), writes it with the turn's other commands at the end
+ * of the turn, and resolves with that command's own reply or rejects with its own error (each keeps its
+ * timeout).
  */
 export interface TurnPipeline {
-  add(tag: string, queue: (pipeline: ChainableCommander) => void): Promise<unknown>;
+  add(tag: string, queue: (commander: ChainableCommander) => unknown): Promise<unknown>;
 }
 
 /**
@@ -130,9 +132,9 @@ export class QuotaRepository {
       args.dryRun ? 1 : 0,
     ];
     const raw = (await (this.turn
-      ? this.turn.add(`t:${args.principal.tenantId}`, (pipeline) => {
-          (pipeline as unknown as { reserveQuota: (...argv: (string | number)[]) => unknown }).reserveQuota(...argv);
-        })
+      ? this.turn.add(`t:${args.principal.tenantId}`, (commander) =>
+          (commander as unknown as { reserveQuota: (...argv: (string | number)[]) => unknown }).reserveQuota(...argv),
+        )
       : this.reserveScript(...argv))) as (string | number)[];
     const n = (index: number) => Number(raw[index]);
     const refusedScope = n(1);
