@@ -94,14 +94,19 @@ describe('RedisTickBatch (real Redis)', () => {
     expect(pipelines).toHaveBeenCalledTimes(2);
   });
 
-  it("a command's error rejects that command only", async () => {
+  it("a command's error rejects that command only, as does a queue that throws", async () => {
     const { redis } = testRedis();
     await redis.set('text:{t:a}', 'not a number');
     const batch = new RedisTickBatch(redis, false);
     const failing = batch.add('t:a', (pipeline) => pipeline.incrby('text:{t:a}', 1));
+    const thrown = batch.add('t:a', () => {
+      throw new Error('no such command');
+    });
     const fine = batch.add('t:a', (pipeline) => pipeline.incrby('counter:{t:a}', 1));
-    await expect(failing).rejects.toThrow(/not an integer/);
-    await expect(fine).resolves.toBe(1);
+    const [failed, threw, succeeded] = await Promise.allSettled([failing, thrown, fine]);
+    expect(failed).toMatchObject({ status: 'rejected', reason: { message: expect.stringMatching(/not an integer/) } });
+    expect(threw).toMatchObject({ status: 'rejected', reason: { message: 'no such command' } });
+    expect(succeeded).toEqual({ status: 'fulfilled', value: 1 });
   });
 
   it("carries admissions: one turn's reservations on three replicas are one write each, and exactly the limit is admitted", async () => {

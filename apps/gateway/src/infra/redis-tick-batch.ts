@@ -89,15 +89,25 @@ export class RedisTickBatch {
 
   private sendPipeline(queued: readonly QueueCommand[], waiters: readonly Waiter[]): void {
     const pipeline = this.redis.pipeline();
-    for (const queue of queued) queue(pipeline);
+    // The waiters of the commands that were queued, in pipeline order (one that threw queued nothing).
+    const sent: Waiter[] = [];
+    queued.forEach((queue, index) => {
+      try {
+        queue(pipeline);
+        sent.push(waiters[index]!);
+      } catch (error) {
+        waiters[index]!.reject(error);
+      }
+    });
+    if (sent.length === 0) return;
     pipeline.exec().then(
       (results) =>
-        waiters.forEach((waiter, index) => {
+        sent.forEach((waiter, index) => {
           const [error, reply] = results?.[index] ?? [new Error('Redis pipeline returned no reply'), null];
           if (error) waiter.reject(error);
           else waiter.resolve(reply);
         }),
-      (error: unknown) => waiters.forEach((waiter) => waiter.reject(error)),
+      (error: unknown) => sent.forEach((waiter) => waiter.reject(error)),
     );
   }
 }
