@@ -7,8 +7,8 @@ interface Waiter {
 
 /**
  * Adds exactly one command to `commander` and returns what that command method returned: the pipeline
- * itself when the command shares the turn's pipeline, the reply's promise when it is sent alone (on the
- * client, which has the same command methods).
+ * itself when the command goes in a cluster slot's pipeline, the reply's promise when it is sent as a plain
+ * command (on the client, which has the same command methods).
  */
 export type QueueCommand = (commander: ChainableCommander) => unknown;
 
@@ -18,13 +18,15 @@ interface Group {
 }
 
 /**
- * The Redis commands of one event-loop turn, sent as one pipeline (one socket write) instead of one write
- * each: under load, the requests admitted and ended in the same turn (every I/O callback of one poll
- * phase) share a write, and Redis reads them in one go. It carries the request-end writes (settle and usage,
+ * The Redis commands of one event-loop turn, sent as one socket write instead of one write each: under
+ * load, the requests admitted and ended in the same turn (every I/O callback of one poll phase) share a
+ * write, and Redis reads them in one go. On one connection they are plain commands written while the
+ * socket is corked; on a cluster, an ioredis pipeline per hash slot. It carries the request-end writes (settle and usage,
  * `PendingWrites`) and the admissions (`QuotaRepository.reserve`), so a turn's Redis work is one write.
- * A command alone in its turn (a quiet gateway, one request at a time) is sent as a plain command: the
- * same single write, without what an ioredis pipeline costs to build and run (about as much client CPU
- * again as the command itself).
+ * A command alone in its turn (a quiet gateway, one request at a time) is sent as a plain command there
+ * too. An ioredis pipeline costs about as much client CPU again as its commands (building it, `exec`, its
+ * result arrays), which is why it is kept to the cluster, where one pipeline per slot is what makes a
+ * turn's commands for a node one write.
  *
  * A command added here is written at the end of the current turn (`setImmediate`), not at once: a request
  * that awaits its reply (an admission) waits for the rest of the turn's callbacks first, which on an idle
@@ -35,7 +37,7 @@ interface Group {
  * not two.
  *
  * On a Redis Cluster (`bySlot`), a pipeline must stay in one hash slot: commands are grouped by the hash
- * tag their keys share (`{t:<tenant>}`), one pipeline per tag and turn. Elsewhere a turn is one pipeline.
+ * tag their keys share (`{t:<tenant>}`), one pipeline per tag and turn. Elsewhere a turn is one corked write.
  */
 export class RedisTickBatch {
   private readonly groups = new Map<string, Group>();
@@ -67,14 +69,33 @@ export class RedisTickBatch {
     return reply;
   }
 
-  /** Sends every pipeline of this turn now (also what `close` calls before waiting for the writes). */
+  /** Sends every command of this turn now (also what `close` calls before waiting for the writes). */
   flush(): void {
     this.scheduled = false;
     const groups = [...this.groups.values()];
     this.groups.clear();
     for (const { queued, waiters } of groups) {
       if (queued.length === 1) this.sendAlone(queued[0]!, waiters[0]!);
-      else this.sendPipeline(queued, waiters);
+      else if (this.bySlot) this.sendPipeline(queued, waiters);
+      else this.sendCorked(queued, waiters);
+    }
+  }
+
+  /**
+   * One connection (not a cluster): the commands sent as plain commands with the socket corked, so they
+   * leave in one write as a pipeline's would, without the pipeline's own work per command.
+   */
+  private sendCorked(queued: readonly QueueCommand[], waiters: readonly Waiter[]): void {
+    const socket = (this.redis as Partial<Pick<Redis, 'stream'>>).stream;
+    if (typeof socket?.cork !== 'function') {
+      this.sendPipeline(queued, waiters);
+      return;
+    }
+    socket.cork();
+    try {
+      queued.forEach((queue, index) => this.sendAlone(queue, waiters[index]!));
+    } finally {
+      socket.uncork();
     }
   }
 
