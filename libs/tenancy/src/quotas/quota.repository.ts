@@ -57,10 +57,9 @@ type Script = (...args: (string | number)[]) => Promise<(string | number)[] | nu
 /**
  * A pipeline of the current event-loop turn, shared with other writes of that turn (the gateway's
  * `RedisTickBatch`): `add` has `queue` put exactly one command, for keys of hash tag `tag` (`t:<tenant>`),
- * on the commander it passes (the turn's pipeline, or the client itself for a command alone in its turn;
- * `queue` returns what the command method returned), writes it with the turn's other commands at the end
- * of the turn, and resolves with that command's own reply or rejects with its own error (each keeps its
- * timeout).
+ * on the commander it passes (a pipeline, or the client itself; `queue` returns what the command method
+ * returned), writes it with the turn's other commands at the end of the turn, and resolves with that
+ * command's own reply or rejects with its own error (each keeps its timeout).
  */
 export interface TurnPipeline {
   add(tag: string, queue: (commander: ChainableCommander) => unknown): Promise<unknown>;
