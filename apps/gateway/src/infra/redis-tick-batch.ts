@@ -1,3 +1,4 @@
+import type { TurnPipeline } from '@voxgate/tenancy';
 import type { ChainableCommander, Redis } from 'ioredis';
 
 interface Waiter {
@@ -5,12 +6,8 @@ interface Waiter {
   readonly reject: (error: unknown) => void;
 }
 
-/**
- * Adds exactly one command to `commander` and returns what that command method returned: the pipeline
- * itself when the command goes in a cluster slot's pipeline, the reply's promise when it is sent as a plain
- * command (on the client, which has the same command methods).
- */
-export type QueueCommand = (commander: ChainableCommander) => unknown;
+/** What `add` is given: puts exactly one command on the commander it is passed (see `TurnPipeline`). */
+type QueueCommand = Parameters<TurnPipeline['add']>[1];
 
 interface Group {
   readonly queued: QueueCommand[];
@@ -39,7 +36,7 @@ interface Group {
  * On a Redis Cluster (`bySlot`), a pipeline must stay in one hash slot: commands are grouped by the hash
  * tag their keys share (`{t:<tenant>}`), one pipeline per tag and turn. Elsewhere a turn is one corked write.
  */
-export class RedisTickBatch {
+export class RedisTickBatch implements TurnPipeline {
   private readonly groups = new Map<string, Group>();
   private scheduled = false;
 
