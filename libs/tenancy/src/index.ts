@@ -21,3 +21,4 @@ export * from './quotas/quota-windows';
 export * from './quotas/reserve-quota.usecase';
 export * from './quotas/set-quotas.usecase';
 export * from './quotas/settle-quota.usecase';
+export * from './redis/lua-script';

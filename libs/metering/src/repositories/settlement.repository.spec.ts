@@ -104,8 +104,8 @@ describe('SettlementRepository: settle and record in one script (real Redis)', (
     const first = await settlementOf(reserve, 'req_1');
     const second = await settlementOf(reserve, 'req_2');
     const pipeline = redis.pipeline();
-    settlements.queue(pipeline, first);
-    settlements.queue(pipeline, second);
+    void settlements.queue(pipeline, first);
+    void settlements.queue(pipeline, second);
     const results = (await pipeline.exec()) ?? [];
     expect(results.map(([error, reply]) => (error ? error : outcomeOf(reply)))).toEqual([
       { settled: true, recorded: true },
@@ -115,8 +115,8 @@ describe('SettlementRepository: settle and record in one script (real Redis)', (
     await redis.script('FLUSH');
     const third = await settlementOf(reserve, 'req_3');
     const again = redis.pipeline();
-    settlements.queue(again, third);
-    settlements.queue(again, first);
+    void settlements.queue(again, third);
+    void settlements.queue(again, first);
     const replies = (await again.exec()) ?? [];
     expect(replies.map(([error, reply]) => (error ? error : outcomeOf(reply)))).toEqual([
       { settled: true, recorded: true },

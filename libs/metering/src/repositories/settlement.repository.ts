@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type QuotaAmounts, type Reservation, SETTLE_QUOTA_LUA, type SettleQuota } from '@voxgate/tenancy';
+import {
+  LuaScript,
+  type QuotaAmounts,
+  type Reservation,
+  scriptHostOf,
+  SETTLE_QUOTA_LUA,
+  type SettleQuota,
+} from '@voxgate/tenancy';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { UsageEvent } from '../usage-event';
 import { RECORD_USAGE_LUA, type UsageRepository } from './usage.repository';
@@ -23,38 +30,39 @@ export interface SettlementOutcome {
   readonly recorded: boolean;
 }
 
-type SettleAndRecordCommand = (...keysThenArgs: (string | number)[]) => unknown;
-
 /**
  * One EVALSHA per finished request (`settle-and-record-14.lua`) instead of the settle script and the record
  * script: the same two writes, with the same idempotency, in one command. Both halves' keys carry the
  * tenant's `{t:<tenant>}` tag, so it is valid on Redis Cluster, alone or in a pipeline of that tenant.
  *
- * The script is defined on the client (`defineCommand`), so ioredis sends its body the first time on each
- * connection and its SHA afterwards, also inside a pipeline, and falls back to the body on `NOSCRIPT`.
+ * The script is a `LuaScript` of the client: its body goes the first time on each connection and its SHA
+ * afterwards, also inside a pipeline, and falls back to the body on `NOSCRIPT`.
  */
 export class SettlementRepository {
+  private readonly script: LuaScript;
+
   constructor(
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly settle: SettleQuota,
     private readonly usage: UsageRepository,
   ) {
-    if (!('settleAndRecord' in redis))
-      redis.defineCommand('settleAndRecord', { numberOfKeys: 14, lua: SETTLE_AND_RECORD_LUA });
+    this.script = new LuaScript(redis, SETTLE_AND_RECORD_LUA, 14);
   }
 
   /** Settles and records now, awaiting Redis. */
   async write(settlement: Settlement): Promise<SettlementOutcome> {
-    return outcomeOf(await commandOf(this.redis)(...this.argsOf(settlement)));
+    const { keys, args } = this.callOf(settlement);
+    return outcomeOf(await this.script.run(keys, args));
   }
 
   /**
    * Queues the same command on `commander`: a pipeline (which must be of this client and of this tenant's
    * slot on a cluster; the reply at its index in `pipeline.exec()` goes through `outcomeOf`), or this
-   * client itself. Returns what the command method returned: the pipeline, or the reply's promise.
+   * client itself. Returns the reply's promise (on a pipeline, the same reply `exec()` gives).
    */
-  queue(commander: ChainableCommander, settlement: Settlement): unknown {
-    return commandOf(commander)(...this.argsOf(settlement));
+  queue(commander: ChainableCommander, settlement: Settlement): Promise<unknown> {
+    const { keys, args } = this.callOf(settlement);
+    return this.script.run(keys, args, scriptHostOf(commander));
   }
 
   /** The hash tag of the settlement's keys: settlements with the same tag may share a cluster pipeline. */
@@ -62,10 +70,10 @@ export class SettlementRepository {
     return `t:${settlement.reservation.principal.tenantId}`;
   }
 
-  private argsOf({ reservation, actual, event }: Settlement): (string | number)[] {
+  private callOf({ reservation, actual, event }: Settlement): { keys: string[]; args: (string | number)[] } {
     const settle = this.settle.call(reservation, actual);
     const record = this.usage.recordCall(event);
-    return [...settle.keys, ...record.keys, ...settle.args, ...record.args];
+    return { keys: [...settle.keys, ...record.keys], args: [...settle.args, ...record.args] };
   }
 }
 
@@ -73,9 +81,4 @@ export class SettlementRepository {
 export function outcomeOf(reply: unknown): SettlementOutcome {
   const [settled, recorded] = Array.isArray(reply) ? (reply as unknown[]) : [];
   return { settled: settled === 1, recorded: recorded === 1 };
-}
-
-function commandOf(host: Redis | ChainableCommander): SettleAndRecordCommand {
-  const command = (host as unknown as { settleAndRecord: SettleAndRecordCommand }).settleAndRecord;
-  return command.bind(host);
 }

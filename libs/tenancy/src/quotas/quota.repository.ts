@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ChainableCommander, Redis } from 'ioredis';
+import { LuaScript, scriptHostOf } from '../redis/lua-script';
 import type { Principal } from '../tenancy.types';
 import { LIMIT_FIELDS, type LimitName, type QuotaLimits } from './quota-limits';
 import type { QuotaWindows } from './quota-windows';
@@ -52,8 +53,6 @@ export interface ReserveOutcome {
   readonly tokens: { limit: number; remaining: number; resetMs: number };
 }
 
-type Script = (...args: (string | number)[]) => Promise<(string | number)[] | number>;
-
 /**
  * A pipeline of the current event-loop turn, shared with other writes of that turn (the gateway's
  * `RedisTickBatch`): `add` has `queue` put exactly one command, for keys of hash tag `tag` (`t:<tenant>`),
@@ -75,8 +74,8 @@ export interface TurnPipeline {
  * - `quota:{t:T}:settled:<reservation id>`  marker of a settled reservation (a day), for idempotent settles
  */
 export class QuotaRepository {
-  private readonly reserveScript: Script;
-  private readonly settleScript: Script;
+  private readonly reserveScript: LuaScript;
+  private readonly settleScript: LuaScript;
 
   /**
    * @param turn when given, `reserve` rides the turn's pipeline instead of a write of its own: the
@@ -87,11 +86,8 @@ export class QuotaRepository {
     private readonly redis: Redis,
     private readonly turn: TurnPipeline | null = null,
   ) {
-    if (!('reserveQuota' in redis)) redis.defineCommand('reserveQuota', { numberOfKeys: 14, lua: RESERVE });
-    if (!('settleQuota' in redis)) redis.defineCommand('settleQuota', { numberOfKeys: 11, lua: SETTLE });
-    const commands = redis as unknown as { reserveQuota: Script; settleQuota: Script };
-    this.reserveScript = commands.reserveQuota.bind(redis);
-    this.settleScript = commands.settleQuota.bind(redis);
+    this.reserveScript = new LuaScript(redis, RESERVE, 14);
+    this.settleScript = new LuaScript(redis, SETTLE, 11);
   }
 
   async setLimits(scope: QuotaScope, limits: QuotaLimits): Promise<void> {
@@ -117,7 +113,6 @@ export class QuotaRepository {
   async reserve(args: ReserveArgs): Promise<ReserveOutcome> {
     const keys = windowKeys(args.principal, args.windows).reserve;
     const argv = [
-      ...keys,
       args.nowMs,
       args.estimate.tokens,
       args.estimate.spendMicros,
@@ -132,9 +127,9 @@ export class QuotaRepository {
     ];
     const raw = (await (this.turn
       ? this.turn.add(`t:${args.principal.tenantId}`, (commander) =>
-          (commander as unknown as { reserveQuota: (...argv: (string | number)[]) => unknown }).reserveQuota(...argv),
+          this.reserveScript.run(keys, argv, scriptHostOf(commander)),
         )
-      : this.reserveScript(...argv))) as (string | number)[];
+      : this.reserveScript.run(keys, argv))) as (string | number)[];
     const n = (index: number) => Number(raw[index]);
     const refusedScope = n(1);
     return {
@@ -166,7 +161,7 @@ export class QuotaRepository {
     settleId: string,
   ): Promise<boolean> {
     const { keys, args } = this.settleCall(principal, windows, delta, leaseId, settleId);
-    return (await this.settleScript(...keys, ...args)) === 1;
+    return (await this.settleScript.run(keys, args)) === 1;
   }
 
   /**

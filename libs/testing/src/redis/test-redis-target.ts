@@ -5,6 +5,7 @@ export interface TestRedisOptions {
   keyPrefix?: string;
   lazyConnect?: boolean;
   maxRetriesPerRequest?: number | null;
+  commandTimeout?: number;
 }
 
 /** The shared single Redis of the tests (`REDIS_URL`). */
