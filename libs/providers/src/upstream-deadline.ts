@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ProviderTimeouts } from '@voxgate/config';
 import type { UpstreamTimeoutPhase } from '@voxgate/openai-wire';
+import { CallAbort } from './call-abort';
 
 /** Schedules callbacks and reads the clock they run on. Injected so tests move time by hand instead of waiting. */
 export interface Timers {
@@ -43,8 +44,8 @@ export class UpstreamTimeoutError extends Error {
  * still runs out within the timer's precision of its end.
  */
 export class UpstreamDeadline {
-  readonly signal: AbortSignal;
-  private readonly controller = new AbortController();
+  /** The call's abort, given to the transport (a `CallAbort`: see there why not an `AbortController`). */
+  readonly signal = new CallAbort();
   private readonly cancelTotal: () => void;
   /** The running phase, and when it runs out (`Infinity`: none runs). */
   private phase: UpstreamTimeoutPhase = 'idle';
@@ -68,12 +69,11 @@ export class UpstreamDeadline {
     private readonly timers: Timers,
     caller: AbortSignal,
   ) {
-    this.signal = this.controller.signal;
     if (caller.aborted) {
-      this.controller.abort(caller.reason);
+      this.signal.abort(caller.reason);
       this.unfollow = noop;
     } else {
-      const onAbort = () => this.controller.abort(caller.reason);
+      const onAbort = () => this.signal.abort(caller.reason);
       caller.addEventListener('abort', onAbort, { once: true });
       this.unfollow = () => caller.removeEventListener('abort', onAbort);
     }
@@ -107,7 +107,7 @@ export class UpstreamDeadline {
 
   /** The timeout that ended the call, or null. */
   get expired(): UpstreamTimeoutError | null {
-    const reason: unknown = this.controller.signal.reason;
+    const reason = this.signal.reason;
     return reason instanceof UpstreamTimeoutError ? reason : null;
   }
 
@@ -125,7 +125,7 @@ export class UpstreamDeadline {
   }
 
   private expire(phase: UpstreamTimeoutPhase, ms: number): void {
-    if (!this.signal.aborted) this.controller.abort(new UpstreamTimeoutError(phase, ms));
+    if (!this.signal.aborted) this.signal.abort(new UpstreamTimeoutError(phase, ms));
   }
 }
 

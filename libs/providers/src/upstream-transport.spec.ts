@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { GatewayError } from '@voxgate/openai-wire';
+import { CallAbort, type UpstreamSignal } from './call-abort';
 import { ManualTimers } from './__fixtures__/manual-timers';
 import { defaultDeps, OpenAICompatibleAdapter } from './openai-compatible/openai-compatible.adapter';
 import { settings } from './openai-compatible/__fixtures__/adapter-harness';
@@ -125,37 +126,66 @@ describe('upstreamTransport', () => {
     expect(server.connections()).toBeLessThanOrEqual(2);
   });
 
-  it('rejects with the abort reason and closes the connection when aborted before the answer', async () => {
-    const server = await upstream(() => undefined);
-    const abort = new AbortController();
-    const reason = new Error('client left');
-    const pending = upstreamTransport(1_000)({ url: `${server.url}/x`, headers: {}, body: '{}', signal: abort.signal });
-    await server.requested(0);
-    abort.abort(reason);
-    await expect(pending).rejects.toBe(reason);
-    await server.closed(0);
-  });
+  /** Both kinds of call signal the transport takes: a WHATWG controller's, and the adapter's `CallAbort`. */
+  const signals: [string, () => { signal: UpstreamSignal; abort: (reason: unknown) => void }][] = [
+    [
+      'an AbortSignal',
+      () => {
+        const controller = new AbortController();
+        return { signal: controller.signal, abort: (reason) => controller.abort(reason) };
+      },
+    ],
+    [
+      'a CallAbort',
+      () => {
+        const call = new CallAbort();
+        return { signal: call, abort: (reason) => call.abort(reason) };
+      },
+    ],
+  ];
 
-  it('errors the body with the abort reason and closes the connection when aborted mid-body', async () => {
-    const server = await upstream((_request, response) => {
-      response.writeHead(200, { 'content-type': 'text/event-stream' });
-      response.write('data: 1\n\n');
-    });
-    const abort = new AbortController();
-    const reason = new Error('client left');
-    const response = await upstreamTransport(1_000)({
-      url: `${server.url}/x`,
-      headers: {},
-      body: '{}',
-      signal: abort.signal,
-    });
-    const reads = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    const first = await reads.next();
-    expect(String(first.value)).toBe('data: 1\n\n');
-    const next = reads.next();
-    abort.abort(reason);
-    await expect(next).rejects.toBe(reason);
-    await server.closed(0);
+  it.each(signals)(
+    'rejects with the abort reason and closes the connection when aborted before the answer (%s)',
+    async (_kind, signalOf) => {
+      const server = await upstream(() => undefined);
+      const { signal, abort } = signalOf();
+      const reason = new Error('client left');
+      const pending = upstreamTransport(1_000)({ url: `${server.url}/x`, headers: {}, body: '{}', signal });
+      await server.requested(0);
+      abort(reason);
+      await expect(pending).rejects.toBe(reason);
+      await server.closed(0);
+    },
+  );
+
+  it.each(signals)(
+    'errors the body with the abort reason and closes the connection when aborted mid-body (%s)',
+    async (_kind, signalOf) => {
+      const server = await upstream((_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write('data: 1\n\n');
+      });
+      const { signal, abort } = signalOf();
+      const reason = new Error('client left');
+      const response = await upstreamTransport(1_000)({ url: `${server.url}/x`, headers: {}, body: '{}', signal });
+      const reads = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+      const first = await reads.next();
+      expect(String(first.value)).toBe('data: 1\n\n');
+      const next = reads.next();
+      abort(reason);
+      await expect(next).rejects.toBe(reason);
+      await server.closed(0);
+    },
+  );
+
+  it('rejects at once with the reason of a CallAbort aborted before the call', async () => {
+    const server = await upstream(() => undefined);
+    const call = new CallAbort();
+    const reason = new Error('already gone');
+    call.abort(reason);
+    await expect(
+      upstreamTransport(1_000)({ url: `${server.url}/x`, headers: {}, body: '{}', signal: call }),
+    ).rejects.toBe(reason);
   });
 
   it('closes the connection of a body released before its end', async () => {

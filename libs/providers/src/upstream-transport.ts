@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { Agent } from 'undici';
+import type { UpstreamSignal } from './call-abort';
 
 /** Response headers by lower-case name; several values of one name joined by `, ` (as `Headers.get`). */
 export interface HeaderLookup {
@@ -15,9 +16,10 @@ export interface UpstreamRequest {
   readonly body: string | Uint8Array;
   /**
    * Ends the call. Before the response starts, the returned promise rejects with the signal's reason;
-   * after, the body errors with it and the connection is closed (not returned to the pool).
+   * after, the body errors with it and the connection is closed (not returned to the pool). The adapter
+   * passes a `CallAbort` (undici takes either kind).
    */
-  readonly signal: AbortSignal;
+  readonly signal: UpstreamSignal;
 }
 
 /** A provider's answer, any status, once its status line and headers arrived. */

@@ -23,6 +23,7 @@ import type {
   ProviderResult,
   ProviderStream,
 } from '../provider-adapter';
+import { onAbort, type UpstreamSignal } from '../call-abort';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, type RetryPolicy, retryDelayMs } from '../retry-policy';
 import {
   readWithin,
@@ -55,7 +56,8 @@ import { readChatCompletion, readChatCompletionChunk } from './upstream-chat-bod
 export interface OpenAICompatibleDeps {
   /** How requests reach the provider: `upstreamTransport(connectMs)` in production. */
   readonly transport: UpstreamTransport;
-  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** Waits `ms` before a retry; rejects with the call signal's reason once it aborts. */
+  readonly sleep: (ms: number, signal: UpstreamSignal) => Promise<void>;
   readonly random: () => number;
   readonly retry: RetryPolicy;
   /** Runs the provider's first-byte, idle and total timeouts. */
@@ -81,8 +83,8 @@ export interface UpstreamCall {
 export const defaultDeps: Omit<OpenAICompatibleDeps, 'transport'> = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(resolve, ms);
-      signal.addEventListener('abort', () => (clearTimeout(timer), reject(asError(signal.reason))), { once: true });
+      const stop = onAbort(signal, () => (clearTimeout(timer), reject(asError(signal.reason))));
+      const timer = setTimeout(() => (stop(), resolve()), ms);
     }),
   random: Math.random,
   retry: DEFAULT_RETRY_POLICY,

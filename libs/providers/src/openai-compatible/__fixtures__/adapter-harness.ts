@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import type { ChatCompletionRequest } from '@voxgate/openai-wire';
 import { ManualTimers } from '../../__fixtures__/manual-timers';
+import { onAbort, type UpstreamSignal } from '../../call-abort';
 import type { RetryPolicy } from '../../retry-policy';
 import type { UpstreamResponse, UpstreamTransport } from '../../upstream-transport';
 import { OpenAICompatibleAdapter } from '../openai-compatible.adapter';
@@ -61,8 +62,18 @@ export class FakeFetch {
   };
 
   /** The adapter's side: each request goes through `fetch` above, its answer comes back as undici's would. */
-  readonly transport: UpstreamTransport = async ({ url, headers, body, signal }) =>
-    asUpstreamResponse(await this.fetch(url, { method: 'POST', headers, body, signal }), signal);
+  readonly transport: UpstreamTransport = async ({ url, headers, body, signal: callSignal }) => {
+    const signal = abortSignalOf(callSignal);
+    return asUpstreamResponse(await this.fetch(url, { method: 'POST', headers, body, signal }), signal);
+  };
+}
+
+/** `signal` as a WHATWG `AbortSignal` that follows it: what the fake's `fetch` and replies take. */
+export function abortSignalOf(signal: UpstreamSignal): AbortSignal {
+  if (signal instanceof AbortSignal) return signal;
+  const controller = new AbortController();
+  onAbort(signal, () => controller.abort(signal.reason));
+  return controller.signal;
 }
 
 /**
