@@ -26,6 +26,7 @@ import type {
 import { onAbort, type UpstreamSignal } from '../call-abort';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, type RetryPolicy, retryDelayMs } from '../retry-policy';
 import {
+  DeadlineReads,
   readWithin,
   release,
   systemTimers,
@@ -181,19 +182,17 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     deadline: UpstreamDeadline,
     signal: AbortSignal,
   ): AsyncGenerator<readonly ChatCompletionChunk[]> {
+    const reads = new DeadlineReads(body, deadline);
     try {
       const decoder = new SseDecoder();
-      for await (const bytes of readWithin(body, deadline)) {
-        const { chunks, ended, failure } = this.chunksOf(decoder.push(bytes));
+      for (;;) {
+        const bytes = await reads.next();
+        const { chunks, ended, failure } = this.chunksOf(bytes === null ? decoder.end() : decoder.push(bytes));
         if (chunks.length > 0) yield chunks;
         if (failure) throw failure.error;
         if (ended) return;
+        if (bytes === null) throw streamFailure(this.id, 'it closed the stream before it was complete.');
       }
-      const { chunks, ended, failure } = this.chunksOf(decoder.end());
-      if (chunks.length > 0) yield chunks;
-      if (failure) throw failure.error;
-      if (ended) return;
-      throw streamFailure(this.id, 'it closed the stream before it was complete.');
     } catch (error) {
       if (error instanceof UpstreamStreamError) throw error;
       if (error instanceof SseEventTooLargeError) {
@@ -204,8 +203,8 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
       if (signal.aborted) throw error;
       throw streamFailure(this.id, 'the connection broke during streaming.');
     } finally {
+      reads.close();
       deadline.finish();
-      release(body);
     }
   }
 
@@ -386,10 +385,15 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   }
 }
 
-/** The body as text (UTF-8), each read bounded by the deadline. */
+/** The body as text (UTF-8), each read bounded by the deadline; the body is released after. */
 async function readText(body: Readable, deadline: UpstreamDeadline): Promise<string> {
   const pieces: Uint8Array[] = [];
-  for await (const bytes of readWithin(body, deadline)) pieces.push(bytes);
+  const reads = new DeadlineReads(body, deadline);
+  try {
+    for (let bytes = await reads.next(); bytes !== null; bytes = await reads.next()) pieces.push(bytes);
+  } finally {
+    reads.close();
+  }
   const whole = pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
   return Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength).toString('utf8');
 }
