@@ -138,7 +138,21 @@ async function main(): Promise<void> {
     const { config, args } = settingsOf(side);
     return startBenchGateway(upstream.url, config, { main: mainOf(root), args });
   };
-  const gateways = { A: await start('A', rootA), B: await start('B', rootB) };
+  const stopHelpers = () => {
+    upstream.child.kill();
+    redisServer?.child.kill();
+  };
+  const gatewayA = await start('A', rootA).catch((error: unknown) => {
+    stopHelpers();
+    throw error;
+  });
+  // B failing to start (a root without `config/` or `dist/`) must not leave A, the upstream and Redis running.
+  const gatewayB = await start('B', rootB).catch(async (error: unknown) => {
+    await gatewayA.stop();
+    stopHelpers();
+    throw error;
+  });
+  const gateways = { A: gatewayA, B: gatewayB };
   const cpu: Record<'A' | 'B', Record<Kind, number[]>> = { A: { json: [], stream: [] }, B: { json: [], stream: [] } };
   try {
     for (const gateway of Object.values(gateways)) {
@@ -174,8 +188,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await Promise.all(Object.values(gateways).map((gateway) => gateway.stop()));
-    upstream.child.kill();
-    redisServer?.child.kill();
+    stopHelpers();
   }
   for (const kind of KINDS) {
     const ratios = cpu.A[kind].map((a, round) => cpu.B[kind][round]! / a);
