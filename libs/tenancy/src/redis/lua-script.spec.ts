@@ -104,13 +104,22 @@ describe('LuaScript: a script run with EVALSHA without ioredis’ generic argume
     await expect(echo.run(keys, ['still'])).resolves.toEqual([expect.any(Array), ['still']]);
   });
 
-  it('refuses a call with the wrong number of keys before sending anything', async () => {
+  it('refuses a call with the wrong number of keys at once, sending nothing (a pipeline’s other replies keep their places)', async () => {
     const { redis } = testRedis();
     const script = new LuaScript(redis, echoScript(), 2);
 
-    const writes = await scriptWrites(redis, () => expect(script.run(['only one'], [])).rejects.toThrow('2 keys'));
-
+    const writes = await scriptWrites(redis, () => {
+      expect(() => script.run(['only one'], [])).toThrow('2 keys');
+      return Promise.resolve();
+    });
     expect(writes).toEqual([]);
+
+    const pipeline = redis.pipeline();
+    void script.run(keys, ['first'], scriptHostOf(pipeline));
+    expect(() => script.run(['only one'], ['lost'], scriptHostOf(pipeline))).toThrow('2 keys');
+    void script.run(keys, ['second'], scriptHostOf(pipeline));
+    const results = (await pipeline.exec()) ?? [];
+    expect(results.map(([, reply]) => (reply as unknown[])[1])).toEqual([['first'], ['second']]);
   });
 
   it('keeps the client’s command timeout per call', async () => {

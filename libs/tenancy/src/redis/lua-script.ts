@@ -52,10 +52,13 @@ export class LuaScript {
    * Runs the script with `keys` (exactly `numberOfKeys`, without the prefix) and `args` on `host` (the
    * client, or one of its pipelines). Resolves with the script's reply, or rejects with its error; on a
    * pipeline the same reply is also at the call's index in `exec()`'s result.
+   *
+   * Throws, synchronously and having sent nothing, when `keys` has the wrong length: a caller filling a
+   * pipeline (`TurnPipeline`) then knows nothing was queued, so the replies of the others keep their places.
    */
   run(keys: readonly string[], args: readonly (string | number)[], host: ScriptHost = this.client): Promise<unknown> {
     if (keys.length !== this.numberOfKeys) {
-      return Promise.reject(new Error(`script takes ${this.numberOfKeys} keys, got ${keys.length}`));
+      throw new Error(`script takes ${this.numberOfKeys} keys, got ${keys.length}`);
     }
     const words = new Array<string>(2 + keys.length + args.length);
     words[0] = this.sha;
