@@ -54,6 +54,12 @@ describe('the adapter’s retry sleep on a CallAbort', () => {
     expect(call.listenerCount('abort')).toBe(0);
   });
 
+  it('rejects with the reason of a call aborted before it started waiting', async () => {
+    const call = new CallAbort();
+    call.abort(new Error('client left'));
+    await expect(defaultDeps.sleep(60_000, call)).rejects.toThrow('client left');
+  });
+
   it('rejects with the reason when the call aborts while it waits', async () => {
     const call = new CallAbort();
     const waiting = defaultDeps.sleep(60_000, call);

@@ -84,8 +84,10 @@ export interface UpstreamCall {
 export const defaultDeps: Omit<OpenAICompatibleDeps, 'transport'> = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      // Called at once when the signal already aborted: then no timer is started.
       const stop = onAbort(signal, () => (clearTimeout(timer), reject(asError(signal.reason))));
-      const timer = setTimeout(() => (stop(), resolve()), ms);
+      if (!signal.aborted) timer = setTimeout(() => (stop(), resolve()), ms);
     }),
   random: Math.random,
   retry: DEFAULT_RETRY_POLICY,
