@@ -74,6 +74,7 @@ export { type CrossSlotViolation, guardSlots, type SlotGuard } from './redis/slo
 export { DedicatedRedis } from './redis/dedicated-redis';
 export { DedicatedSentinel } from './redis/dedicated-sentinel';
 export { DedicatedCluster } from './redis/dedicated-cluster';
+export { DelayingProxy } from './redis/delaying-proxy';
 
 export { type McpTestServer, startMcpTestServer } from './mcp/mcp-test-server';
 
