@@ -46,6 +46,18 @@ export interface WriteOptions {
    * that never reads cannot pin the provider call, its quota slot and its buffers.
    */
   readonly maxSilenceMs?: number;
+  /**
+   * Runs once, after every piece the client gets is written and before the write that ends the response
+   * (the body's end; for events, the in-band error), with how it ended; not when the client left. The
+   * doors free the request's stream slot here (`StreamLeaseKeeper.release`). Must not throw.
+   */
+  readonly beforeEnd?: (end: Exclude<AudioStreamEnd, 'client_disconnected'>) => Promise<void>;
+}
+
+/** `end`, once `beforeEnd` ran for it (not for a client that left). */
+async function ending(end: AudioStreamEnd, options: WriteOptions): Promise<AudioStreamEnd> {
+  if (end !== 'client_disconnected') await options.beforeEnd?.(end);
+  return end;
 }
 
 /** Waits for the socket to drain, at most `ms` (0: unbounded); false when it did not and was destroyed. */
@@ -86,16 +98,18 @@ export async function writeBinary(
     return !options.signal.aborted && !raw.destroyed;
   };
   try {
-    if (first && !(await write(first))) return { end: endOf(options.signal), error: null };
+    if (first && !(await write(first))) return { end: await ending(endOf(options.signal), options), error: null };
     for (;;) {
       const next = await rest.next();
       if (next.done) break;
-      if (!(await write(next.value))) return { end: endOf(options.signal), error: null };
+      if (!(await write(next.value))) return { end: await ending(endOf(options.signal), options), error: null };
     }
+    await ending('completed', options);
     raw.end();
     return { end: 'completed', error: null };
   } catch (error) {
-    if (options.signal.aborted) return { end: endOf(options.signal), error: null };
+    if (options.signal.aborted) return { end: await ending(endOf(options.signal), options), error: null };
+    await ending('upstream_error', options);
     raw.destroy();
     return { end: 'upstream_error', error: error instanceof UpstreamStreamError ? error.error : null };
   } finally {
@@ -134,20 +148,24 @@ export async function writeEvents<T>(
     return !options.signal.aborted && !raw.destroyed;
   };
   try {
-    if (first !== null && !(await send(toEvent(first)))) return { end: endOf(options.signal), error: null };
+    if (first !== null && !(await send(toEvent(first))))
+      return { end: await ending(endOf(options.signal), options), error: null };
     for (;;) {
       const next = await rest.next();
       if (next.done) break;
-      if (!(await send(toEvent(next.value)))) return { end: endOf(options.signal), error: null };
+      if (!(await send(toEvent(next.value)))) return { end: await ending(endOf(options.signal), options), error: null };
     }
-    for (const event of await closing()) if (!(await send(event))) return { end: endOf(options.signal), error: null };
+    for (const event of await closing())
+      if (!(await send(event))) return { end: await ending(endOf(options.signal), options), error: null };
+    await ending('completed', options);
     raw.end();
     return { end: 'completed', error: null };
   } catch (error) {
     if (options.signal.aborted) {
-      if (options.signal.reason instanceof GatewayError)
-        raw.end(encodeSseData(JSON.stringify(options.signal.reason.toJSON())));
-      return { end: endOf(options.signal), error: null };
+      const reason: unknown = options.signal.reason;
+      const end = await ending(endOf(options.signal), options);
+      if (reason instanceof GatewayError) raw.end(encodeSseData(JSON.stringify(reason.toJSON())));
+      return { end, error: null };
     }
     const openAIError: OpenAIError =
       error instanceof UpstreamStreamError
@@ -155,6 +173,7 @@ export async function writeEvents<T>(
         : error instanceof GatewayError
           ? error.toOpenAIError()
           : { message: 'The server had an error while streaming.', type: 'server_error', param: null, code: null };
+    await ending('upstream_error', options);
     raw.end(encodeSseData(JSON.stringify({ error: openAIError })));
     return { end: 'upstream_error', error: openAIError };
   } finally {

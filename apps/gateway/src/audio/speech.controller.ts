@@ -100,6 +100,8 @@ export class SpeechController {
           };
           const { first, rest } = await firstOf(synthesis.chunks);
           const maxSilenceMs = this.config.server.sseMaxSilenceMs;
+          // The stream's slot is free, on every replica, before the client sees its end.
+          const beforeEnd = () => lease.release();
           const written = sse
             ? await writeEvents(
                 reply,
@@ -109,12 +111,13 @@ export class SpeechController {
                 () => [
                   { type: 'speech.audio.done', usage: synthesis.summary.usage ?? estimatedUsage(estimate.tokens) },
                 ],
-                { headers, signal: abort.signal, maxSilenceMs },
+                { headers, signal: abort.signal, maxSilenceMs, beforeEnd },
               )
             : await writeBinary(reply, first, rest, synthesis.mimeType, {
                 headers,
                 signal: abort.signal,
                 maxSilenceMs,
+                beforeEnd,
               });
           end = written.end;
           usage = synthesis.summary.usage;

@@ -156,7 +156,13 @@ abstract class AudioTextController {
           return event;
         },
         () => [],
-        { headers, signal: abort.signal, maxSilenceMs: this.config.server.sseMaxSilenceMs },
+        {
+          headers,
+          signal: abort.signal,
+          maxSilenceMs: this.config.server.sseMaxSilenceMs,
+          // The stream's slot is free, on every replica, before the client sees its end.
+          beforeEnd: () => lease.release(),
+        },
       );
       if (written.error) span.fail(written.error);
       span.set({ [ATTR_OUTCOME]: STATUS[written.end] });

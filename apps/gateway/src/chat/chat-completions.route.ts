@@ -89,13 +89,13 @@ export class ChatCompletionsRoute {
         },
         json: (headers) => void reply.headers(headers),
         // The stream's head is written on the raw response: it takes the admission's headers too.
-        stream: (events, { headers, beforeDone }) =>
+        stream: (events, { headers, beforeEnd }) =>
           writeSse(reply, events, {
             headers: Object.assign(admittedHeaders, headers),
             abort,
             keepAliveMs: this.keepAliveMs,
             maxSilenceMs: this.maxSilenceMs,
-            beforeDone,
+            beforeEnd,
           }),
         elapsedSeconds: () => reply.elapsedTime / 1000,
         log: (route, entry) => this.accessLog.completion(httpRequest, reply, route, entry),

@@ -65,10 +65,11 @@ function setUp(
 ) {
   const create = { execute: jest.fn(execute ?? (() => Promise.resolve(streamResult()))) };
   const admission = { reservation: { headers: { 'x-ratelimit-limit-requests': '10' }, leaseId: null } };
+  const lease = { stop: jest.fn(), release: jest.fn(() => Promise.resolve()) };
   const metered = {
     begin: jest.fn(() => (pending ? pending(admission) : { admission: Promise.resolve(admission), overlap: false })),
     finish: jest.fn(),
-    keepLease: jest.fn(() => ({ stop: jest.fn() })),
+    keepLease: jest.fn(() => lease),
   };
   const turns = {
     audioIds: {},
@@ -96,7 +97,7 @@ function setUp(
     shutdown as unknown as GracefulShutdown,
     metrics as unknown as GatewayMetrics,
   );
-  return { pipeline, metered, turns, untrack, shutdown, create, metrics };
+  return { pipeline, metered, turns, untrack, shutdown, create, metrics, lease };
 }
 
 function input(overrides: Partial<CompletionInput> = {}): CompletionInput {
@@ -113,16 +114,19 @@ function input(overrides: Partial<CompletionInput> = {}): CompletionInput {
   };
 }
 
-/** A door whose stream ends as `end`, reading every event first and running `beforeDone` when it completes. */
+/** A door whose stream ends as `end`, reading every event first and running `beforeEnd` unless the client left. */
 function door(end: StreamEnd | Error) {
   const log = jest.fn();
   const stream = jest.fn(
-    async (events: AsyncIterable<RelayEvent>, options: { beforeDone: () => Promise<void> }): Promise<StreamEnd> => {
+    async (
+      events: AsyncIterable<RelayEvent>,
+      options: { beforeEnd: (end: Exclude<StreamEnd, 'client_disconnected'>) => Promise<void> },
+    ): Promise<StreamEnd> => {
       for await (const _event of events) {
         // consumed
       }
       if (end instanceof Error) throw end;
-      if (end === 'completed') await options.beforeDone();
+      if (end !== 'client_disconnected') await options.beforeEnd(end);
       return end;
     },
   );
@@ -158,9 +162,13 @@ describe('CompletionPipeline: a stream is settled exactly once, whichever way it
     expect(untrack).toHaveBeenCalledTimes(1);
   });
 
-  it('a completed stream is settled before the door ends it (beforeDone), not again after', async () => {
-    const { pipeline, metered } = setUp();
+  it('a completed stream frees its slot, then is settled, before the door ends it (beforeEnd), not again after', async () => {
+    const { pipeline, metered, lease } = setUp();
     const order: string[] = [];
+    lease.release.mockImplementation(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      order.push('release');
+    });
     metered.finish.mockImplementation(() => order.push('finish'));
     const { door: d } = door('completed');
     const stream = d.stream.bind(d);
@@ -170,8 +178,30 @@ describe('CompletionPipeline: a stream is settled exactly once, whichever way it
       return end;
     };
     await pipeline.execute(input(), d);
-    expect(order).toEqual(['finish', 'door-ended']);
+    expect(order).toEqual(['release', 'finish', 'door-ended']);
   });
+
+  it.each<StreamEnd>(['upstream_error', 'interrupted'])(
+    'a stream ending as %s frees its slot before the door ends it, and is settled after',
+    async (end) => {
+      const { pipeline, metered, lease } = setUp();
+      const order: string[] = [];
+      lease.release.mockImplementation(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        order.push('release');
+      });
+      metered.finish.mockImplementation(() => order.push('finish'));
+      const { door: d } = door(end);
+      const stream = d.stream.bind(d);
+      d.stream = async (events, options) => {
+        const ended = await stream(events, options);
+        order.push('door-ended');
+        return ended;
+      };
+      await pipeline.execute(input(), d);
+      expect(order).toEqual(['release', 'door-ended', 'finish']);
+    },
+  );
 
   it('a door that throws while writing still settles the request once, as failed, and the error reaches the caller', async () => {
     const { pipeline, metered } = setUp();

@@ -99,14 +99,19 @@ export interface CompletionDoor {
    */
   json(headers: Record<string, string>): void;
   /**
-   * Writes a stream as its events come and resolves with how it ended. `beforeDone` must run once every
-   * event was delivered and before the door tells the client the stream is over (`[DONE]`), only when it
-   * completed; it settles the request, so a client starting its next turn at once finds it stored.
+   * Writes a stream as its events come and resolves with how it ended. `beforeEnd` must run once every
+   * event was delivered and before the door tells the client the stream is over (`[DONE]`, an in-band
+   * error), with how it ended, unless the client left: it frees the request's stream slot and, for a
+   * completed stream, settles it, so a client starting its next turn at once, on any replica, finds the
+   * turn stored and the slot free.
    * `headers` are those added since `admitted` (route, audio speed): the stream's response carries both.
    */
   stream(
     events: AsyncIterable<RelayEvent>,
-    options: { readonly headers: Record<string, string>; readonly beforeDone: () => Promise<void> },
+    options: {
+      readonly headers: Record<string, string>;
+      readonly beforeEnd: (end: Exclude<StreamEnd, 'client_disconnected'>) => Promise<void>;
+    },
   ): Promise<StreamEnd>;
   /** Seconds since the request arrived at the door (first-byte and first-audio metrics). */
   elapsedSeconds(): number;
@@ -299,9 +304,10 @@ export class CompletionPipeline {
     const lease = this.metered.keepLease(admission);
     let end: StreamEnd;
     try {
-      // A complete stream is stored, and its settle and usage issued to Redis, before `[DONE]`: a client that
-      // starts its next turn at once finds the turn in its session, and its stream slot freed and its usage
-      // recorded by commands Redis received before that turn's (MeteredChat.finish).
+      // A stream's slot is freed, and Redis has answered, before the client is told the stream is over, so
+      // its next stream finds the slot free on any replica (StreamLeaseKeeper.release). A complete stream is
+      // also stored, and its settle and usage queued, before `[DONE]`: its next turn on this replica finds
+      // the turn in its session, and its usage recorded by commands Redis received before that turn's.
       const timing = this.metrics.completion(result.route.model, true);
       const events = timedFirstEvents(result.events, {
         elapsedSeconds: () => door.elapsedSeconds(),
@@ -310,9 +316,9 @@ export class CompletionPipeline {
       });
       end = await door.stream(events, {
         headers,
-        beforeDone: async () => {
-          lease.stop();
-          await settle('completed');
+        beforeEnd: async (ending) => {
+          await lease.release();
+          if (ending === 'completed') await settle('completed');
         },
       });
     } catch (error) {

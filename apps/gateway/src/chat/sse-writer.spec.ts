@@ -109,26 +109,30 @@ describe('writeSse', () => {
     expect(wire).toHaveLength(2);
   });
 
-  it('runs beforeDone after the last chunk and before [DONE] reaches the client', async () => {
+  it('runs beforeEnd after the last chunk and before [DONE] reaches the client', async () => {
     const { reply, wire } = fakeReply();
-    let seenAtBeforeDone: string[] = [];
+    let seenAtBeforeEnd: string[] = [];
+    const ends: string[] = [];
     const end = await writeSse(reply, events(chunk), {
       headers: {},
       abort: new AbortController(),
-      beforeDone: async () => {
+      beforeEnd: async (ending) => {
+        ends.push(ending);
         await new Promise((resolve) => setTimeout(resolve, 20));
-        seenAtBeforeDone = [...wire];
+        seenAtBeforeEnd = [...wire];
       },
     });
     expect(end).toBe('completed');
-    expect(seenAtBeforeDone).toHaveLength(1);
-    expect(seenAtBeforeDone[0]).toContain('"id":"c"');
+    expect(ends).toEqual(['completed']);
+    expect(seenAtBeforeEnd).toHaveLength(1);
+    expect(seenAtBeforeEnd[0]).toContain('"id":"c"');
     expect(wire.at(-1)).toBe('data: [DONE]\n\n');
   });
 
-  it('does not run beforeDone when the stream ends in an error', async () => {
+  it('runs beforeEnd before the in-band upstream error, after the chunks before it', async () => {
     const { reply, wire } = fakeReply();
-    let called = false;
+    let seenAtBeforeEnd: string[] = [];
+    const ends: string[] = [];
     const error: RelayEvent = {
       type: 'error',
       error: { message: 'boom', type: 'server_error', param: null, code: null },
@@ -136,14 +140,51 @@ describe('writeSse', () => {
     const end = await writeSse(reply, events(chunk, error), {
       headers: {},
       abort: new AbortController(),
-      beforeDone: () => {
-        called = true;
-        return Promise.resolve();
+      beforeEnd: async (ending) => {
+        ends.push(ending);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        seenAtBeforeEnd = [...wire];
       },
     });
     expect(end).toBe('upstream_error');
-    expect(called).toBe(false);
+    expect(ends).toEqual(['upstream_error']);
+    expect(seenAtBeforeEnd.join('')).toContain('"id":"c"');
+    expect(seenAtBeforeEnd.join('')).not.toContain('boom');
+    expect(wire.join('')).toContain('boom');
     expect(wire.join('')).not.toContain('[DONE]');
+  });
+
+  it("runs beforeEnd before the gateway's in-band error, and not at all when the client left", async () => {
+    const interruptedBy = async (reason: unknown) => {
+      const { reply, wire } = fakeReply();
+      const abort = new AbortController();
+      const ends: string[] = [];
+      let seenAtBeforeEnd = '';
+      async function* stalled(): AsyncGenerator<RelayEvent> {
+        yield chunk;
+        abort.abort(reason);
+        await new Promise(() => undefined);
+      }
+      const end = await writeSse(reply, stalled(), {
+        headers: {},
+        abort,
+        beforeEnd: (ending) => {
+          ends.push(ending);
+          seenAtBeforeEnd = wire.join('');
+          return Promise.resolve();
+        },
+      });
+      return { end, ends, seenAtBeforeEnd, wire: wire.join('') };
+    };
+    const shutdown = await interruptedBy(Errors.streamSilent(1));
+    expect(shutdown.end).toBe('interrupted');
+    expect(shutdown.ends).toEqual(['interrupted']);
+    expect(shutdown.seenAtBeforeEnd).toContain('"id":"c"');
+    expect(shutdown.seenAtBeforeEnd).not.toContain('stream_timeout');
+    expect(shutdown.wire).toContain('stream_timeout');
+    const left = await interruptedBy(new ClientDisconnectedError());
+    expect(left.end).toBe('client_disconnected');
+    expect(left.ends).toEqual([]);
   });
 
   it('listens to the abort signal once per stream, not once per event, and stops listening at the end', async () => {

@@ -40,8 +40,12 @@ export interface SseOptions {
    * aborted with `Errors.streamSilent`, written in-band. Keep-alives never outlive it. 0: no bound.
    */
   readonly maxSilenceMs?: number;
-  /** Runs once every event is written and before `data: [DONE]`, when the stream completed. Must not throw. */
-  readonly beforeDone?: () => Promise<void>;
+  /**
+   * Runs once, after every event the client gets is written and before the last write that tells it the
+   * stream is over: `data: [DONE]` (`completed`), the upstream's in-band error (`upstream_error`), the
+   * gateway's in-band error (`interrupted`); not when the client left. Must not throw.
+   */
+  readonly beforeEnd?: (end: Exclude<StreamEnd, 'client_disconnected'>) => Promise<void>;
 }
 
 /**
@@ -113,10 +117,19 @@ export async function writeSse(
   const turnText = new TurnText(raw);
   const chunkJson = new ChunkJson();
   let end: StreamEnd | null = null;
+  /** Ends the wire for an aborted stream: the gateway's reason in-band, or nothing when the client left. */
+  const interrupted = async (): Promise<StreamEnd> => {
+    const reason: unknown = signal.reason;
+    if (!(reason instanceof GatewayError)) return 'client_disconnected';
+    turnText.flush();
+    await options.beforeEnd?.('interrupted');
+    raw.end(encodeSseData(JSON.stringify(reason.toJSON())));
+    return 'interrupted';
+  };
   try {
     for (;;) {
       const next = await race.until(iterator.next());
-      if (next === ABORTED) return (end = interruptedBy(signal.reason, raw, turnText.take()));
+      if (next === ABORTED) return (end = await interrupted());
       if (next.done) break;
       // Timers read the event loop's clock, the same for every event of one turn: once per turn is enough.
       if (turnText.idle) quiet();
@@ -124,8 +137,10 @@ export async function writeSse(
       for (const event of next.value) {
         if (event.type === 'error') {
           // The upstream failing because the gateway aborted it is the gateway's interruption, not its error.
-          if (signal.aborted) return (end = interruptedBy(signal.reason, raw, turnText.take()));
-          raw.end(turnText.take() + encodeSseData(JSON.stringify({ error: event.error })));
+          if (signal.aborted) return (end = await interrupted());
+          turnText.flush();
+          await options.beforeEnd?.('upstream_error');
+          raw.end(encodeSseData(JSON.stringify({ error: event.error })));
           return (end = 'upstream_error');
         }
         wrote = true;
@@ -135,14 +150,14 @@ export async function writeSse(
       }
       if (!accepted) {
         if ((await race.until(drained(raw))) === ABORTED) {
-          return (end = interruptedBy(signal.reason, raw, turnText.take()));
+          return (end = await interrupted());
         }
         silence?.refresh();
       }
     }
-    // Every event is written before `beforeDone` (which may wait on Redis), as without the batching.
+    // Every event is written before `beforeEnd` (which may wait on Redis), as without the batching.
     turnText.flush();
-    await options.beforeDone?.();
+    await options.beforeEnd?.('completed');
     raw.end(turnText.take() + encodeSseData(SSE_DONE));
     return (end = 'completed');
   } finally {
@@ -160,16 +175,6 @@ export async function writeSse(
     const silent = signal.reason instanceof GatewayError && signal.reason.code === 'stream_timeout';
     destroyUnlessFlushed(raw, silent ? WIND_DOWN_MS : maxSilenceMs);
   }
-}
-
-/**
- * Ends the wire for an aborted stream: what was still to be written and the gateway's reason in-band, or
- * nothing when the client left.
- */
-function interruptedBy(reason: unknown, raw: FastifyReply['raw'], unwritten: string): StreamEnd {
-  if (!(reason instanceof GatewayError)) return 'client_disconnected';
-  raw.end(unwritten + encodeSseData(JSON.stringify(reason.toJSON())));
-  return 'interrupted';
 }
 
 /**

@@ -57,7 +57,7 @@ export class PipelineTurnRunner implements TurnRunner {
         if (limits.length > 0) turn.onRateLimits?.(limits);
       },
       json: () => undefined,
-      stream: (events, { beforeDone }) => this.relay(events, handoff, abort, beforeDone),
+      stream: (events, { beforeEnd }) => this.relay(events, handoff, abort, beforeEnd),
       elapsedSeconds: () => (performance.now() - started) / 1000,
       log: (route, entry) =>
         this.options.logger.event('info', 'chat.completion', {
@@ -120,7 +120,7 @@ export class PipelineTurnRunner implements TurnRunner {
     events: AsyncIterable<RelayEvent>,
     handoff: Handoff<ChatCompletionChunk>,
     abort: AbortController,
-    beforeDone: () => Promise<void>,
+    beforeEnd: (end: Exclude<StreamEnd, 'client_disconnected'>) => Promise<void>,
   ): Promise<StreamEnd> {
     const { signal } = abort;
     const iterator = events[Symbol.asyncIterator]();
@@ -129,27 +129,30 @@ export class PipelineTurnRunner implements TurnRunner {
       silenceMs > 0
         ? setTimeout(() => abort.abort(Errors.streamSilent(Math.round(silenceMs / 1000))), silenceMs)
         : null;
-    const endOf = (): StreamEnd => {
-      if (!(signal.reason instanceof GatewayError)) return 'client_disconnected';
-      handoff.end(signal.reason);
+    const endOf = async (): Promise<StreamEnd> => {
+      const reason: unknown = signal.reason;
+      if (!(reason instanceof GatewayError)) return 'client_disconnected';
+      await beforeEnd('interrupted');
+      handoff.end(reason);
       return 'interrupted';
     };
     try {
       for (;;) {
         const next = await untilAborted(iterator.next(), signal);
-        if (next === ABORTED) return endOf();
+        if (next === ABORTED) return await endOf();
         if (next.done) break;
         silence?.refresh();
         const event = next.value;
         if (event.type === 'error') {
-          if (signal.aborted) return endOf();
+          if (signal.aborted) return await endOf();
           const { error } = event;
+          await beforeEnd('upstream_error');
           handoff.end(new GatewayError(502, error.type, error.code, error.message, error.param));
           return 'upstream_error';
         }
-        if (!(await handoff.push(event.chunk)) || signal.aborted) return endOf();
+        if (!(await handoff.push(event.chunk)) || signal.aborted) return await endOf();
       }
-      await beforeDone();
+      await beforeEnd('completed');
       return 'completed';
     } finally {
       if (silence) clearTimeout(silence);

@@ -9,6 +9,7 @@ const outcome = (refusal: Refusal | null): ReserveOutcome => ({
   refusal,
   requests: { limit: -1, remaining: -1, resetMs: -1 },
   tokens: { limit: -1, remaining: -1, resetMs: -1 },
+  streamsLimited: false,
 });
 
 const refused = (overrides: Partial<Refusal> = {}): ReserveOutcome =>

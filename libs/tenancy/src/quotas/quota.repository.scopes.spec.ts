@@ -65,6 +65,7 @@ describe('QuotaRepository: scopes, refusals and keys (real Redis)', () => {
         refusal: null,
         requests: { limit: -1, remaining: -1, resetMs: -1 },
         tokens: { limit: -1, remaining: -1, resetMs: -1 },
+        streamsLimited: false,
       });
     }
   });

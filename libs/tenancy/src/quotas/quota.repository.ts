@@ -51,6 +51,8 @@ export interface ReserveOutcome {
   readonly refusal: { scope: 'tenant' | 'key'; limit: LimitName; max: number; used: number; resetMs: number } | null;
   readonly requests: { limit: number; remaining: number; resetMs: number };
   readonly tokens: { limit: number; remaining: number; resetMs: number };
+  /** A `concurrent_streams` limit applies to the tenant or the key: a stream's lease counts against it. */
+  readonly streamsLimited: boolean;
 }
 
 /**
@@ -146,6 +148,7 @@ export class QuotaRepository {
             },
       requests: { limit: n(6), remaining: n(7), resetMs: n(8) },
       tokens: { limit: n(9), remaining: n(10), resetMs: n(11) },
+      streamsLimited: n(12) === 1,
     };
   }
 
@@ -188,6 +191,19 @@ export class QuotaRepository {
       multi.pexpireat(`${base(scope)}:streams`, expiresAtMs + 60_000);
     }
     await multi.exec();
+  }
+
+  /**
+   * Ends a stream's lease at once, in both scopes (the settle script ends it too, idempotently): what a
+   * stream door awaits before the client can see the stream's end, so the client's next stream, on any
+   * replica, finds the slot free. Rejects with Redis' error (the settle still frees the slot later).
+   */
+  async releaseLease(principal: Principal, leaseId: string): Promise<void> {
+    const [tenant, key] = scopesOf(principal);
+    await Promise.all([
+      this.redis.zrem(`${base(tenant)}:streams`, leaseId),
+      this.redis.zrem(`${base(key)}:streams`, leaseId),
+    ]);
   }
 }
 

@@ -25,7 +25,8 @@
 -- ARGV[11] 1 for dry run: decide and report, but admit and reserve regardless
 --
 -- Returns { admitted (1|0), refused scope (0|1|-1), refused limit name or '', limit, used, ms until reset,
---           then for requests and tokens of the tightest scope: limit, remaining, ms until reset (-1 = unlimited) }
+--           then for requests and tokens of the tightest scope: limit, remaining, ms until reset (-1 = unlimited),
+--           then 1 if a concurrent_streams limit applies to this request's scopes (its lease counts), else 0 }
 local now = tonumber(ARGV[1])
 local deltas = { 1, tonumber(ARGV[2]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]) }
 local names = { 'requests_per_minute', 'tokens_per_minute', 'tokens_per_day', 'spend_per_month_usd_micros', 'audio_seconds_per_day' }
@@ -34,6 +35,7 @@ local stream = ARGV[5] == '1'
 local dry = ARGV[11] == '1'
 
 local refusal = nil
+local streamsLimited = 0
 local header = { -1, -1, -1, -1, -1, -1 }
 -- { header slot, limit, used, this request's amount, reset } of the requests and tokens windows of both scopes
 local windows = {}
@@ -58,6 +60,7 @@ for s = 0, 1 do
   end
   local streamLimit = tonumber(limits[5])
   if streamLimit then
+    streamsLimited = 1
     redis.call('ZREMRANGEBYSCORE', KEYS[base + 7], '-inf', now)
     if stream and refusal == nil and redis.call('ZCARD', KEYS[base + 7]) + 1 > streamLimit then
       refusal = { s, 'concurrent_streams', streamLimit, redis.call('ZCARD', KEYS[base + 7]), 1000 }
@@ -78,7 +81,7 @@ end
 
 if refusal ~= nil and not dry then
   return { 0, refusal[1], refusal[2], refusal[3], refusal[4], refusal[5],
-           header[1], header[2], header[3], header[4], header[5], header[6] }
+           header[1], header[2], header[3], header[4], header[5], header[6], streamsLimited }
 end
 
 for s = 0, 1 do
@@ -101,6 +104,6 @@ end
 
 if refusal ~= nil then
   return { 1, refusal[1], refusal[2], refusal[3], refusal[4], refusal[5],
-           header[1], header[2], header[3], header[4], header[5], header[6] }
+           header[1], header[2], header[3], header[4], header[5], header[6], streamsLimited }
 end
-return { 1, -1, '', 0, 0, 0, header[1], header[2], header[3], header[4], header[5], header[6] }
+return { 1, -1, '', 0, 0, 0, header[1], header[2], header[3], header[4], header[5], header[6], streamsLimited }

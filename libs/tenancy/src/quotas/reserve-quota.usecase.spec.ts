@@ -48,6 +48,7 @@ describe('ReserveQuota (real Redis, injected clock)', () => {
       windows: W0,
       estimate,
       leaseId: null,
+      streamsLimited: false,
       wouldRefuse: null,
       headers: {
         'x-ratelimit-limit-requests': '3',

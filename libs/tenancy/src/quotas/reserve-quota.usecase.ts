@@ -31,6 +31,12 @@ export interface Reservation {
   readonly windows: QuotaWindows;
   readonly estimate: QuotaAmounts;
   readonly leaseId: string | null;
+  /**
+   * The lease counts against a `concurrent_streams` limit of the tenant or the key: a stream door releases
+   * it (`StreamLeaseKeeper.release`) before the client can see the stream end. Absent in entries an
+   * older version spilled to the outbox, read as false.
+   */
+  readonly streamsLimited?: boolean;
   /** `x-ratelimit-{limit,remaining,reset}-{requests,tokens}` for limits that exist. */
   readonly headers: Readonly<Record<string, string>>;
   /** Set when a dry run would have refused: which limit, for the log. */
@@ -90,6 +96,7 @@ export class ReserveQuota {
       windows,
       estimate,
       leaseId,
+      streamsLimited: outcome.streamsLimited,
       headers,
       wouldRefuse: outcome.refusal ? outcome.refusal.limit : null,
       remaining: {

@@ -30,11 +30,19 @@ function settleDelta(reservation: Reservation, actual: QuotaAmounts): QuotaAmoun
   };
 }
 
-/** Keeps a long stream's lease alive until `stop()`; a crashed replica simply stops renewing. */
+/**
+ * A stream's lease while the stream runs: renewed every third of its life (a crashed replica simply stops
+ * renewing, and its leases expire), until `stop()` or `release()`.
+ */
 export class StreamLeaseKeeper {
   private readonly timer: NodeJS.Timeout | null;
 
-  constructor(quotas: QuotaRepository, reservation: Reservation, leaseMs: number, now: () => number = Date.now) {
+  constructor(
+    private readonly quotas: QuotaRepository,
+    private readonly reservation: Reservation,
+    leaseMs: number,
+    now: () => number = Date.now,
+  ) {
     const { leaseId, principal } = reservation;
     this.timer = leaseId
       ? setInterval(
@@ -45,7 +53,24 @@ export class StreamLeaseKeeper {
     this.timer?.unref();
   }
 
+  /** Stops renewing; the lease ends with the request's settle (or expires). */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Stops renewing and, when the lease counts against a `concurrent_streams` limit, ends it in Redis and
+   * resolves once Redis answered: awaited before the stream's last write (`[DONE]`, the closing event, an
+   * in-band error), so a client that starts its next stream on any replica as soon as it sees this one end
+   * finds the slot free. The settle that follows cannot promise that: it is written behind the response.
+   * Resolves at once when there is no limit to free room in; never rejects (Redis failing leaves the slot
+   * to the settle and its outbox, or to the lease's expiry). Takes one round trip, bounded by the client's
+   * command timeout.
+   */
+  async release(): Promise<void> {
+    this.stop();
+    const { leaseId, principal, streamsLimited } = this.reservation;
+    if (!leaseId || streamsLimited !== true) return;
+    await this.quotas.releaseLease(principal, leaseId).catch(() => undefined);
   }
 }

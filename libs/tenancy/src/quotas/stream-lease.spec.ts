@@ -60,6 +60,52 @@ describe('stream leases (real Redis)', () => {
     expect((await quotas.reserve(streamAt(T0 + 2 * LEASE_MS, 'later'))).admitted).toBe(true);
   });
 
+  it('the reserve answer says whether a concurrent_streams limit applies, in either scope', async () => {
+    expect((await (await build(null)).reserve(streamAt(T0, 'free'))).streamsLimited).toBe(false);
+    expect((await (await build(3)).reserve(streamAt(T0, 'tenant'))).streamsLimited).toBe(true);
+    expect((await (await build(null, 2)).reserve(streamAt(T0, 'key'))).streamsLimited).toBe(true);
+    const refused = await (await build(0)).reserve(streamAt(T0, 'none'));
+    expect(refused).toMatchObject({ admitted: false, streamsLimited: true });
+  });
+
+  it('releaseLease frees the slot at once, in both scopes; a settle after it changes nothing more', async () => {
+    const quotas = await build(1, 1);
+    expect((await quotas.reserve(streamAt(T0, 'first'))).admitted).toBe(true);
+    expect((await quotas.reserve(streamAt(T0 + 1, 'second'))).admitted).toBe(false);
+    await quotas.releaseLease(PRINCIPAL, 'first');
+    const { redis } = testRedis();
+    expect(await redis.zscore('quota:{t:ten_1}:streams', 'first')).toBeNull();
+    expect(await redis.zscore('quota:{t:ten_1}:key:key_a:streams', 'first')).toBeNull();
+    expect((await quotas.reserve(streamAt(T0 + 2, 'third'))).admitted).toBe(true);
+    expect(await quotas.settle(PRINCIPAL, windowsAt(T0), NOTHING, 'first', 'res_first')).toBe(true);
+    expect(await redis.zrange('quota:{t:ten_1}:streams', '0', '-1')).toEqual(['third']);
+  });
+
+  it("StreamLeaseKeeper.release frees a limited stream's slot before it resolves, and sends nothing when no limit applies", async () => {
+    const limited = await build(1);
+    const { redis } = testRedis();
+    const reservationOf = (leaseId: string, streamsLimited: boolean): Reservation => ({
+      id: `res_${leaseId}`,
+      principal: PRINCIPAL,
+      windows: windowsAt(T0),
+      estimate: NOTHING,
+      leaseId,
+      streamsLimited,
+      headers: {},
+      wouldRefuse: null,
+      remaining: { requests: Infinity, tokens: Infinity },
+    });
+    expect((await limited.reserve(streamAt(T0, 'held'))).admitted).toBe(true);
+    await new StreamLeaseKeeper(limited, reservationOf('held', true), LEASE_MS).release();
+    expect(await redis.zscore('quota:{t:ten_1}:streams', 'held')).toBeNull();
+
+    const releaseLease = jest.spyOn(limited, 'releaseLease');
+    expect((await limited.reserve(streamAt(T0, 'unlimited'))).admitted).toBe(true);
+    await new StreamLeaseKeeper(limited, reservationOf('unlimited', false), LEASE_MS).release();
+    expect(releaseLease).not.toHaveBeenCalled();
+    expect(await redis.zscore('quota:{t:ten_1}:streams', 'unlimited')).not.toBeNull();
+  });
+
   it('renewing a lease that was already settled does not bring it back', async () => {
     const quotas = await build(1);
     await quotas.reserve(streamAt(T0, 'done'));
@@ -126,6 +172,17 @@ describe('StreamLeaseKeeper (fake timers, mocked repository)', () => {
     jest.advanceTimersByTime(10 * LEASE_MS);
     expect(renewLease).not.toHaveBeenCalled();
     expect(() => keeper.stop()).not.toThrow();
+  });
+
+  it('release stops renewing, and resolves although Redis fails (the settle frees the slot later)', async () => {
+    const { renewLease, quotas } = mockQuotas();
+    const releaseLease = jest.fn(() => Promise.reject(new Error('connection reset')));
+    Object.assign(quotas, { releaseLease });
+    const keeper = new StreamLeaseKeeper(quotas, { ...reservation('lease-1'), streamsLimited: true }, LEASE_MS);
+    await expect(keeper.release()).resolves.toBeUndefined();
+    expect(releaseLease).toHaveBeenCalledWith(PRINCIPAL, 'lease-1');
+    jest.advanceTimersByTime(10 * LEASE_MS);
+    expect(renewLease).not.toHaveBeenCalled();
   });
 
   it('survives a failing renewal (Redis blip) and keeps trying', async () => {
