@@ -136,7 +136,7 @@ export class MeteredAudio {
         audioMs: event.audio_in_ms + event.audio_out_ms,
       };
       const { reservation, requestId } = admission;
-      this.pending.settleAndRecord(requestId, { reservation, actual, event });
+      void this.pending.settleAndRecord(requestId, { reservation, actual, event });
     } catch (error) {
       this.logger.event('error', 'metering.failed', {
         requestId: admission.requestId,

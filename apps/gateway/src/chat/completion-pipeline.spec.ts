@@ -162,14 +162,14 @@ describe('CompletionPipeline: a stream is settled exactly once, whichever way it
     expect(untrack).toHaveBeenCalledTimes(1);
   });
 
-  it('a completed stream frees its slot, then is settled, before the door ends it (beforeEnd), not again after', async () => {
+  it('a completed stream is settled, and the settle answered, before the door ends it (beforeEnd), not again after', async () => {
     const { pipeline, metered, lease } = setUp();
     const order: string[] = [];
-    lease.release.mockImplementation(async () => {
+    metered.finish.mockImplementation(async () => {
+      order.push('finish');
       await new Promise((resolve) => setTimeout(resolve, 5));
-      order.push('release');
+      order.push('settle answered');
     });
-    metered.finish.mockImplementation(() => order.push('finish'));
     const { door: d } = door('completed');
     const stream = d.stream.bind(d);
     d.stream = async (events, options) => {
@@ -178,7 +178,9 @@ describe('CompletionPipeline: a stream is settled exactly once, whichever way it
       return end;
     };
     await pipeline.execute(input(), d);
-    expect(order).toEqual(['release', 'finish', 'door-ended']);
+    expect(order).toEqual(['finish', 'settle answered', 'door-ended']);
+    expect(metered.finish).toHaveBeenCalledTimes(1);
+    expect(lease.release).not.toHaveBeenCalled();
   });
 
   it.each<StreamEnd>(['upstream_error', 'interrupted'])(

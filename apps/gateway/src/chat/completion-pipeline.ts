@@ -228,7 +228,7 @@ export class CompletionPipeline {
     } catch (error) {
       // Overlapped: a refusal is the answer (thrown from here), whatever the aborted call threw.
       decided ??= await admitted!;
-      this.metered.finish(decided, { status: MeteredChat.statusOf(error), usage: null });
+      void this.metered.finish(decided, { status: MeteredChat.statusOf(error), usage: null });
       throw error;
     }
     const admission = decided;
@@ -255,7 +255,7 @@ export class CompletionPipeline {
         audioIds: result.audioIds,
         audio: message?.audio ? { data: message.audio.data, format: request.audio?.format ?? 'wav' } : null,
       });
-      this.metered.finish(admission, {
+      void this.metered.finish(admission, {
         status: 'completed',
         provider: result.route.provider,
         upstreamModel: result.route.upstreamModel,
@@ -276,6 +276,8 @@ export class CompletionPipeline {
 
     const { summary } = result;
     let settled = false;
+    /** When the client may be told the stream is over (`MeteredChat.finish`); set by `settle`. */
+    let slotFreed: Promise<void> | undefined;
     const settle = async (end: StreamEnd): Promise<void> => {
       if (settled) return;
       settled = true;
@@ -290,7 +292,7 @@ export class CompletionPipeline {
             : null,
         });
       }
-      this.metered.finish(admission, {
+      slotFreed = this.metered.finish(admission, {
         status: STREAM_STATUS[end],
         provider: result.route.provider,
         upstreamModel: result.route.upstreamModel,
@@ -304,10 +306,11 @@ export class CompletionPipeline {
     const lease = this.metered.keepLease(admission);
     let end: StreamEnd;
     try {
-      // A stream's slot is freed, and Redis has answered, before the client is told the stream is over, so
-      // its next stream finds the slot free on any replica (StreamLeaseKeeper.release). A complete stream is
-      // also stored, and its settle and usage queued, before `[DONE]`: its next turn on this replica finds
-      // the turn in its session, and its usage recorded by commands Redis received before that turn's.
+      // A complete stream is stored, and its settle and usage queued, before `[DONE]`: its next turn finds
+      // the turn in its session, and, on this replica, its usage recorded by commands Redis received before
+      // that turn's. A stream slot counted against a limit is free in Redis, which has answered, before the
+      // client is told the stream is over, so its next stream is admitted on any replica: by the settle
+      // (completed), else by releasing the lease alone (the settle waits for the pipeline's final summary).
       const timing = this.metrics.completion(result.route.model, true);
       const events = timedFirstEvents(result.events, {
         elapsedSeconds: () => door.elapsedSeconds(),
@@ -317,8 +320,10 @@ export class CompletionPipeline {
       end = await door.stream(events, {
         headers,
         beforeEnd: async (ending) => {
-          await lease.release();
-          if (ending === 'completed') await settle('completed');
+          if (ending !== 'completed') return lease.release();
+          lease.stop();
+          await settle('completed');
+          await slotFreed;
         },
       });
     } catch (error) {

@@ -46,6 +46,9 @@ export interface Admission {
 /** Keys whose last admission's room a replica remembers (about 100 bytes each). */
 const MAX_ROOMS = 50_000;
 
+/** What `finish` answers when the client need not wait for Redis. */
+const SETTLED: Promise<void> = Promise.resolve();
+
 /** An admission under way (`MeteredChat.begin`). */
 export interface PendingAdmission {
   /** The admission, or the 429 (or a Redis failure the fail policy did not absorb). */
@@ -186,8 +189,13 @@ export class MeteredChat {
    * is free for the client's next turn); its answer is not awaited. Never throws (a metering outage must
    * not turn a delivered answer into an error). What Redis could not take goes to the outbox and is
    * written, once, when Redis is back; graceful shutdown waits for every write in flight.
+   *
+   * Resolves when the client may be told the request is over: at once, unless the request holds a stream
+   * slot counted against a `concurrent_streams` limit; then once Redis answered the settle that frees it
+   * (or the settle went to the outbox), so the client's next stream finds the slot free on any replica.
+   * Never rejects.
    */
-  finish(admission: Admission, ending: Ending): void {
+  finish(admission: Admission, ending: Ending): Promise<void> {
     // A stream that started and ended without usage (cancelled, broken) consumed its prompt and what it
     // generated; a request that failed before starting consumed nothing billable.
     const estimated =
@@ -216,13 +224,15 @@ export class MeteredChat {
         event.input_text_tokens + event.input_audio_tokens + event.output_text_tokens + event.output_audio_tokens;
       const actual = { tokens, spendMicros: event.cost_micros, audioMs: event.audio_in_ms + event.audio_out_ms };
       const { reservation, requestId } = admission;
-      this.pending.settleAndRecord(requestId, { reservation, actual, event });
+      const written = this.pending.settleAndRecord(requestId, { reservation, actual, event });
+      return reservation.leaseId !== null && reservation.streamsLimited === true ? written : SETTLED;
     } catch (error) {
       this.logger.event('error', 'metering.failed', {
         requestId: admission.requestId,
         tenantId: admission.principal.tenantId,
         error: error instanceof Error ? error.message : String(error),
       });
+      return SETTLED;
     }
   }
 

@@ -120,12 +120,18 @@ export class PendingWrites implements OnModuleInit {
    * last round.
    */
   writeBehind(entry: PendingWrite, write: () => Promise<unknown>): void {
+    void this.behindOf(entry, write);
+  }
+
+  /** `writeBehind`, resolving once the write landed, joined the outbox, or failed (logged); never rejects. */
+  private behindOf(entry: PendingWrite, write: () => Promise<unknown>): Promise<void> {
     const done: Promise<void> = this.attempt(entry, write)
       .catch((error: unknown) =>
         this.logger.event('error', 'metering.failed', { ...describe(entry), error: messageOf(error) }),
       )
       .finally(() => this.behind.delete(done));
     this.behind.add(done);
+    return done;
   }
 
   /**
@@ -133,11 +139,14 @@ export class PendingWrites implements OnModuleInit {
    * one script (`SettlementRepository`), queued in this turn's pipeline (`RedisTickBatch`): written to
    * Redis at the end of the current event-loop turn together with the other requests that ended in it,
    * so before any later request of this process reaches Redis (a client's next turn finds its stream slot
-   * free). Nothing is awaited; an outage keeps the whole settlement in the outbox (`settle-and-record`),
+   * free). Nothing need be awaited; an outage keeps the whole settlement in the outbox (`settle-and-record`),
    * written once when Redis is back. The usage metrics count the event when this write recorded it.
+   *
+   * Resolves once Redis answered the write, or it joined the outbox, or failed (logged); never rejects.
+   * A stream door that must know the slot is free on every replica before it ends the stream awaits it.
    */
-  settleAndRecord(requestId: string, settlement: Settlement): void {
-    this.writeBehind({ kind: 'settle-and-record', requestId, ...settlement }, async () => {
+  settleAndRecord(requestId: string, settlement: Settlement): Promise<void> {
+    return this.behindOf({ kind: 'settle-and-record', requestId, ...settlement }, async () => {
       const reply = await this.batch.add(SettlementRepository.slotOf(settlement), (pipeline) =>
         this.settlements.queue(pipeline, settlement),
       );
