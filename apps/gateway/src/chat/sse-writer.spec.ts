@@ -56,9 +56,26 @@ describe('writeSse', () => {
   it('writes the events that come in one turn as one write (a socket with a high-water mark)', async () => {
     const { reply, wire } = fakeReply({ highWaterMark: 16_384 });
     await writeSse(reply, events(chunk, chunk, chunk, chunk, chunk), { headers: {}, abort: new AbortController() });
-    expect(wire).toHaveLength(2);
-    expect(wire[0]!.match(/^data: /gm)).toHaveLength(5);
-    expect(wire[1]).toBe('data: [DONE]\n\n');
+    // The source ended in the same turn, and nothing waits before `[DONE]`: it leaves with them.
+    expect(wire).toHaveLength(1);
+    expect(wire[0]!.match(/^data: /gm)).toHaveLength(6);
+    expect(wire[0]!.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it("writes the last turn's events before beforeEnd waits on I/O, and [DONE] after it", async () => {
+    const { reply, wire } = fakeReply({ highWaterMark: 16_384 });
+    let seenWhileWaiting: string[] = [];
+    await writeSse(reply, events(chunk, chunk, chunk), {
+      headers: {},
+      abort: new AbortController(),
+      beforeEnd: async () => {
+        await delay(10);
+        seenWhileWaiting = [...wire];
+      },
+    });
+    expect(seenWhileWaiting).toHaveLength(1);
+    expect(seenWhileWaiting[0]!.match(/^data: /gm)).toHaveLength(3);
+    expect(wire).toEqual([...seenWhileWaiting, 'data: [DONE]\n\n']);
   });
 
   it('writes at once, and pulls nothing more until drain, when the queued events may reach the high-water mark', async () => {

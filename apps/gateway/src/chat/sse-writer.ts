@@ -121,9 +121,8 @@ export async function writeSse(
   const interrupted = async (): Promise<StreamEnd> => {
     const reason: unknown = signal.reason;
     if (!(reason instanceof GatewayError)) return 'client_disconnected';
-    turnText.flush();
     await options.beforeEnd?.('interrupted');
-    raw.end(encodeSseData(JSON.stringify(reason.toJSON())));
+    raw.end(turnText.take() + encodeSseData(JSON.stringify(reason.toJSON())));
     return 'interrupted';
   };
   try {
@@ -138,9 +137,8 @@ export async function writeSse(
         if (event.type === 'error') {
           // The upstream failing because the gateway aborted it is the gateway's interruption, not its error.
           if (signal.aborted) return (end = await interrupted());
-          turnText.flush();
           await options.beforeEnd?.('upstream_error');
-          raw.end(encodeSseData(JSON.stringify({ error: event.error })));
+          raw.end(turnText.take() + encodeSseData(JSON.stringify({ error: event.error })));
           return (end = 'upstream_error');
         }
         wrote = true;
@@ -155,8 +153,10 @@ export async function writeSse(
         silence?.refresh();
       }
     }
-    // Every event is written before `beforeEnd` (which may wait on Redis), as without the batching.
-    turnText.flush();
+    // Every event is written before `beforeEnd` waits on anything (Redis): the turn's events leave at
+    // the end of the turn (`TurnText`), which comes first. A `beforeEnd` that waits on nothing (no slot to
+    // free: microtasks only) finishes before that, and the turn's last events, `[DONE]` and the end of the
+    // body leave in one write.
     await options.beforeEnd?.('completed');
     raw.end(turnText.take() + encodeSseData(SSE_DONE));
     return (end = 'completed');
