@@ -2,6 +2,7 @@ export * from './audio';
 export * from './batches';
 export * from './chat-completions.chunk';
 export * from './chat-completions.request';
+export { fastChatRequest, parseChatCompletionRequest } from './chat-request.fast';
 export * from './chat-completions.response';
 export * from './chat-messages.request';
 export * from './chat-tools.request';

@@ -7,7 +7,7 @@ import {
   SUPPORTED_BATCH_ENDPOINT,
 } from '@voxgate/batch';
 import type { SecretRedactor } from '@voxgate/config';
-import { ChatCompletionRequestSchema, Errors, GatewayError, parseInbound } from '@voxgate/openai-wire';
+import { Errors, GatewayError, parseChatCompletionRequest } from '@voxgate/openai-wire';
 import type { AuthenticateKeyId, Principal } from '@voxgate/tenancy';
 import type { CompletionDoor, CompletionPipeline } from '../chat/completion-pipeline';
 import { requestIdFor } from '../http/request-id';
@@ -53,7 +53,7 @@ export class PipelineLineExecutor implements BatchLineExecutor {
       if (Buffer.byteLength(JSON.stringify(line.body)) > this.options.bodyLimitBytes)
         throw Errors.bodyTooLarge(this.options.bodyLimitBytes);
       const principal = clientScoped(await this.options.authenticateKeyId.execute(context.keyId));
-      const request = parseInbound(ChatCompletionRequestSchema, line.body);
+      const request = parseChatCompletionRequest(line.body);
       if (request.stream === true) throw streamingRefused();
       const body = await this.options.pipeline.execute(
         {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { GatewayConfig } from '@voxgate/config';
-import { type ChatCompletionRequest, ChatCompletionRequestSchema, parseInbound } from '@voxgate/openai-wire';
+import { type ChatCompletionRequest, parseChatCompletionRequest } from '@voxgate/openai-wire';
 import type { Principal } from '@voxgate/tenancy';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard, type RouteRules } from '../auth/api-key.guard';
@@ -58,7 +58,7 @@ export class ChatCompletionsRoute {
 
   private async handle(httpRequest: FastifyRequest, reply: FastifyReply): Promise<void> {
     const principal = await this.guard.authorize(httpRequest, RULES);
-    const request = parseInbound(ChatCompletionRequestSchema, httpRequest.body);
+    const request = parseChatCompletionRequest(httpRequest.body);
     await this.create(request, principal, httpRequest, reply);
   }
 

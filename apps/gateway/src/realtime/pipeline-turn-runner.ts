@@ -1,11 +1,5 @@
 import type { RelayEvent } from '@voxgate/conversation';
-import {
-  type ChatCompletionChunk,
-  ChatCompletionRequestSchema,
-  Errors,
-  GatewayError,
-  parseInbound,
-} from '@voxgate/openai-wire';
+import { type ChatCompletionChunk, Errors, GatewayError, parseChatCompletionRequest } from '@voxgate/openai-wire';
 import type { TurnRequest, TurnRunner } from '@voxgate/realtime';
 import type { AuthenticateKeyId } from '@voxgate/tenancy';
 import { ClientDisconnectedError } from '../http/client-abort';
@@ -43,7 +37,7 @@ export class PipelineTurnRunner implements TurnRunner {
 
   async *run(turn: TurnRequest): AsyncIterable<ChatCompletionChunk> {
     const principal = await this.options.authenticateKeyId.execute(turn.keyId);
-    const request = parseInbound(ChatCompletionRequestSchema, chatBody(turn));
+    const request = parseChatCompletionRequest(chatBody(turn));
     const requestId = requestIdFor();
     const abort = new AbortController();
     const onAbort = () => abort.abort(new ClientDisconnectedError());
