@@ -76,6 +76,17 @@ describe('a stream slot is free on every replica once the client saw the stream 
     expect(await chatStream(nearClient)).toBeGreaterThan(1);
   });
 
+  it('chat completions refused by the provider before the first byte: the retry, on another replica, is admitted', async () => {
+    const { farClient, nearClient } = await oneStreamAtATime('chat-refused');
+    upstream.enqueue({
+      kind: 'json',
+      status: 400,
+      body: { error: { message: 'Bad input.', type: 'invalid_request_error', param: null, code: null } },
+    });
+    await expect(chatStream(farClient)).rejects.toBeInstanceOf(OpenAI.BadRequestError);
+    expect(await chatStream(nearClient)).toBeGreaterThan(1);
+  });
+
   it('speech as events: the next stream, on another replica, is admitted', async () => {
     const { farClient, nearClient } = await oneStreamAtATime('speech');
     const speak = async (client: OpenAI): Promise<string[]> => {
@@ -89,6 +100,14 @@ describe('a stream slot is free on every replica once the client saw the stream 
       return [...text.matchAll(/"type":"([a-z._]+)"/g)].map((match) => match[1]!);
     };
     expect(await speak(farClient)).toContain('speech.audio.done');
+    expect(await speak(nearClient)).toContain('speech.audio.done');
+    // Refused by the provider before its first byte: the retry, on another replica, is admitted.
+    upstream.enqueue({
+      kind: 'json',
+      status: 400,
+      body: { error: { message: 'Bad input.', type: 'invalid_request_error', param: null, code: null } },
+    });
+    await expect(speak(farClient)).rejects.toBeInstanceOf(OpenAI.BadRequestError);
     expect(await speak(nearClient)).toContain('speech.audio.done');
   });
 

@@ -134,6 +134,8 @@ export class SpeechController {
             audioInMs: 0,
             audioOutMs: 0,
           });
+          // A stream refused before its first byte frees its slot before the client sees the error.
+          await lease.release();
           throw error;
         } finally {
           lease.stop();

@@ -102,8 +102,10 @@ abstract class AudioTextController {
     try {
       const { outcome, route } = await this.transcription
         .start(model, form, audio, httpRequest.id, abort.signal)
-        .catch((error: unknown) => {
+        .catch(async (error: unknown) => {
           finish(MeteredChat.statusOf(error), undefined, undefined);
+          // A stream refused before its first byte frees its slot before the client sees the error.
+          await lease.release();
           throw error;
         });
       span.set({ [ATTR_PROVIDER]: route.provider });
@@ -129,6 +131,8 @@ abstract class AudioTextController {
       if (outcome.kind === 'text' || (outcome.kind === 'json' && !form.stream)) {
         const usage = outcome.kind === 'json' ? (outcome.body.usage ?? null) : null;
         finish('completed', route.provider, usage);
+        // A stream asked for and answered whole (text formats) holds a slot too: free before answering.
+        await lease.release();
         span.set({ [ATTR_OUTCOME]: 'completed' });
         log('completed', usage);
         void reply.headers(headers);
@@ -143,8 +147,9 @@ abstract class AudioTextController {
       const events: AsyncIterable<TranscriptStreamEvent> =
         outcome.kind === 'events' ? outcome.events : asEvents(outcome.body);
       let usage: TranscriptUsage | null = null;
-      const { first, rest } = await firstOf(events).catch((error: unknown) => {
+      const { first, rest } = await firstOf(events).catch(async (error: unknown) => {
         finish('upstream_error', route.provider, undefined);
+        await lease.release();
         throw error;
       });
       const written = await writeEvents(

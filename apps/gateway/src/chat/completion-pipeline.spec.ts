@@ -183,27 +183,46 @@ describe('CompletionPipeline: a stream is settled exactly once, whichever way it
     expect(lease.release).not.toHaveBeenCalled();
   });
 
-  it.each<StreamEnd>(['upstream_error', 'interrupted'])(
-    'a stream ending as %s frees its slot before the door ends it, and is settled after',
-    async (end) => {
-      const { pipeline, metered, lease } = setUp();
-      const order: string[] = [];
-      lease.release.mockImplementation(async () => {
+  it.each<[StreamEnd, string[]]>([
+    ['upstream_error', ['release', 'door-ended', 'finish']],
+    ['interrupted', ['finish', 'settle answered', 'door-ended']],
+  ])('a stream ending as %s frees its slot before the door ends it: %j', async (end, expected) => {
+    const { pipeline, metered, lease } = setUp();
+    const order: string[] = [];
+    lease.release.mockImplementation(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      order.push('release');
+    });
+    metered.finish.mockImplementation(async () => {
+      order.push('finish');
+      if (end === 'interrupted') {
         await new Promise((resolve) => setTimeout(resolve, 5));
-        order.push('release');
-      });
-      metered.finish.mockImplementation(() => order.push('finish'));
-      const { door: d } = door(end);
-      const stream = d.stream.bind(d);
-      d.stream = async (events, options) => {
-        const ended = await stream(events, options);
-        order.push('door-ended');
-        return ended;
-      };
-      await pipeline.execute(input(), d);
-      expect(order).toEqual(['release', 'door-ended', 'finish']);
-    },
-  );
+        order.push('settle answered');
+      }
+    });
+    const { door: d } = door(end);
+    const stream = d.stream.bind(d);
+    d.stream = async (events, options) => {
+      const ended = await stream(events, options);
+      order.push('door-ended');
+      return ended;
+    };
+    await pipeline.execute(input(), d);
+    expect(order).toEqual(expected);
+    expect(metered.finish).toHaveBeenCalledTimes(1);
+  });
+
+  it('a stream refused before its first byte is settled, and the settle answered, before the error is thrown', async () => {
+    const { pipeline, metered } = setUp(() => Promise.reject(Errors.internal()));
+    const order: string[] = [];
+    metered.finish.mockImplementation(async () => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      order.push('settle answered');
+    });
+    const { door: d } = door('completed');
+    await pipeline.execute(input(), d).catch(() => order.push('thrown'));
+    expect(order).toEqual(['settle answered', 'thrown']);
+  });
 
   it('a door that throws while writing still settles the request once, as failed, and the error reaches the caller', async () => {
     const { pipeline, metered } = setUp();

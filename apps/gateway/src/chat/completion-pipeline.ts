@@ -100,10 +100,11 @@ export interface CompletionDoor {
   json(headers: Record<string, string>): void;
   /**
    * Writes a stream as its events come and resolves with how it ended. `beforeEnd` must run once every
-   * event was delivered and before the door tells the client the stream is over (`[DONE]`, an in-band
-   * error), with how it ended, unless the client left: it frees the request's stream slot and, for a
-   * completed stream, settles it, so a client starting its next turn at once, on any replica, finds the
-   * turn stored and the slot free.
+   * event was delivered (for an interrupted stream, once the events' pipeline wound down, so its summary
+   * is final) and before the door tells the client the stream is over (`[DONE]`, an in-band error), with
+   * how it ended, unless the client left: it frees the request's stream slot and, for a completed or
+   * interrupted stream, stores and settles it, so a client starting its next turn at once, on any
+   * replica, finds the turn stored and the slot free.
    * `headers` are those added since `admitted` (route, audio speed): the stream's response carries both.
    */
   stream(
@@ -228,7 +229,8 @@ export class CompletionPipeline {
     } catch (error) {
       // Overlapped: a refusal is the answer (thrown from here), whatever the aborted call threw.
       decided ??= await admitted!;
-      void this.metered.finish(decided, { status: MeteredChat.statusOf(error), usage: null });
+      // A stream refused before its first byte frees its slot before the client sees the error.
+      await this.metered.finish(decided, { status: MeteredChat.statusOf(error), usage: null });
       throw error;
     }
     const admission = decided;
@@ -306,11 +308,12 @@ export class CompletionPipeline {
     const lease = this.metered.keepLease(admission);
     let end: StreamEnd;
     try {
-      // A complete stream is stored, and its settle and usage queued, before `[DONE]`: its next turn finds
-      // the turn in its session, and, on this replica, its usage recorded by commands Redis received before
-      // that turn's. A stream slot counted against a limit is free in Redis, which has answered, before the
-      // client is told the stream is over, so its next stream is admitted on any replica: by the settle
-      // (completed), else by releasing the lease alone (the settle waits for the pipeline's final summary).
+      // A complete stream, or one the gateway interrupted (its pipeline wound down by then), is stored, and
+      // its settle and usage queued, before the client is told it is over: its next turn finds the turn in
+      // its session, and, on this replica, its usage recorded by commands Redis received before that
+      // turn's. A stream slot counted against a limit is free in Redis, which has answered, by then too, so
+      // the next stream is admitted on any replica: by the settle, or, after an upstream error (settled
+      // once the pipeline ends), by releasing the lease alone.
       const timing = this.metrics.completion(result.route.model, true);
       const events = timedFirstEvents(result.events, {
         elapsedSeconds: () => door.elapsedSeconds(),
@@ -320,9 +323,9 @@ export class CompletionPipeline {
       end = await door.stream(events, {
         headers,
         beforeEnd: async (ending) => {
-          if (ending !== 'completed') return lease.release();
+          if (ending === 'upstream_error') return lease.release();
           lease.stop();
-          await settle('completed');
+          await settle(ending);
           await slotFreed;
         },
       });

@@ -171,34 +171,43 @@ describe('writeSse', () => {
     expect(wire.join('')).not.toContain('[DONE]');
   });
 
-  it("runs beforeEnd before the gateway's in-band error, and not at all when the client left", async () => {
+  it("runs beforeEnd, once the pipeline wound down, before the gateway's in-band error; not when the client left", async () => {
     const interruptedBy = async (reason: unknown) => {
       const { reply, wire } = fakeReply();
       const abort = new AbortController();
       const ends: string[] = [];
       let seenAtBeforeEnd = '';
-      async function* stalled(): AsyncGenerator<RelayEvent> {
-        yield chunk;
-        abort.abort(reason);
-        await new Promise(() => undefined);
+      let wound = false;
+      let woundAtBeforeEnd = false;
+      async function* windingDown(): AsyncGenerator<RelayEvent> {
+        try {
+          yield chunk;
+          abort.abort(reason);
+          await delay(20); // the pipeline takes a moment to stop
+          yield chunk;
+        } finally {
+          wound = true;
+        }
       }
-      const end = await writeSse(reply, stalled(), {
+      const end = await writeSse(reply, windingDown(), {
         headers: {},
         abort,
         beforeEnd: (ending) => {
           ends.push(ending);
           seenAtBeforeEnd = wire.join('');
+          woundAtBeforeEnd = wound;
           return Promise.resolve();
         },
       });
-      return { end, ends, seenAtBeforeEnd, wire: wire.join('') };
+      return { end, ends, seenAtBeforeEnd, woundAtBeforeEnd, wire: wire.join('') };
     };
-    const shutdown = await interruptedBy(Errors.streamSilent(1));
-    expect(shutdown.end).toBe('interrupted');
-    expect(shutdown.ends).toEqual(['interrupted']);
-    expect(shutdown.seenAtBeforeEnd).toContain('"id":"c"');
-    expect(shutdown.seenAtBeforeEnd).not.toContain('stream_timeout');
-    expect(shutdown.wire).toContain('stream_timeout');
+    const timedOut = await interruptedBy(Errors.streamSilent(1));
+    expect(timedOut.end).toBe('interrupted');
+    expect(timedOut.ends).toEqual(['interrupted']);
+    expect(timedOut.woundAtBeforeEnd).toBe(true);
+    expect(timedOut.seenAtBeforeEnd).toContain('"id":"c"');
+    expect(timedOut.seenAtBeforeEnd).not.toContain('stream_timeout');
+    expect(timedOut.wire).toContain('stream_timeout');
     const left = await interruptedBy(new ClientDisconnectedError());
     expect(left.end).toBe('client_disconnected');
     expect(left.ends).toEqual([]);

@@ -75,8 +75,9 @@ export interface SseOptions {
  * flushed within `maxSilenceMs` (within `WIND_DOWN_MS` when the stream ended for silence: its client is
  * known not to read) the socket is destroyed, so a client that never reads cannot pin it forever.
  *
- * An interrupted stream resolves only once its pipeline wound down (at most `WIND_DOWN_MS`), so the
- * relay's summary holds what was generated when the caller meters and stores it.
+ * An interrupted stream's in-band error is written, after `beforeEnd`, only once its pipeline wound down
+ * (at most `WIND_DOWN_MS`), so the relay's summary holds what was generated when the caller stores and
+ * meters it there.
  */
 export async function writeSse(
   reply: FastifyReply,
@@ -117,10 +118,18 @@ export async function writeSse(
   const turnText = new TurnText(raw);
   const chunkJson = new ChunkJson();
   let end: StreamEnd | null = null;
-  /** Ends the wire for an aborted stream: the gateway's reason in-band, or nothing when the client left. */
+  // Closing the iterator runs the provider stream's cleanup, which cancels the upstream body. A generator
+  // waiting on a stalled upstream only runs it once the abort reached that wait, hence the signal first.
+  let closing: Promise<unknown> | null = null;
+  const close = () => (closing ??= Promise.resolve(iterator.return?.(undefined)).catch(() => undefined));
+  /**
+   * Ends the wire for an aborted stream: the gateway's reason in-band, once the pipeline wound down (at
+   * most `WIND_DOWN_MS`: `beforeEnd` then sees its final summary), or nothing when the client left.
+   */
   const interrupted = async (): Promise<StreamEnd> => {
     const reason: unknown = signal.reason;
     if (!(reason instanceof GatewayError)) return 'client_disconnected';
+    await Promise.race([close(), delay(WIND_DOWN_MS)]);
     await options.beforeEnd?.('interrupted');
     raw.end(turnText.take() + encodeSseData(JSON.stringify(reason.toJSON())));
     return 'interrupted';
@@ -167,10 +176,7 @@ export async function writeSse(
     race.close();
     if (keepAlive) clearInterval(keepAlive);
     if (silence) clearTimeout(silence);
-    // Closing the iterator runs the provider stream's cleanup, which cancels the upstream body. A generator
-    // waiting on a stalled upstream only runs it once the abort reached that wait, hence the signal first.
-    const closing = Promise.resolve(iterator.return?.(undefined)).catch(() => undefined);
-    if (end === 'interrupted') await Promise.race([closing, delay(WIND_DOWN_MS)]);
+    void close();
     if (!raw.writableEnded) raw.end();
     const silent = signal.reason instanceof GatewayError && signal.reason.code === 'stream_timeout';
     destroyUnlessFlushed(raw, silent ? WIND_DOWN_MS : maxSilenceMs);

@@ -126,6 +126,8 @@ export class PipelineTurnRunner implements TurnRunner {
     const endOf = async (): Promise<StreamEnd> => {
       const reason: unknown = signal.reason;
       if (!(reason instanceof GatewayError)) return 'client_disconnected';
+      // The pipeline winds down first, so what `beforeEnd` stores and meters is final.
+      await Promise.resolve(iterator.return?.(undefined)).catch(() => undefined);
       await beforeEnd('interrupted');
       handoff.end(reason);
       return 'interrupted';
