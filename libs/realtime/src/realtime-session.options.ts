@@ -32,9 +32,11 @@ export interface RealtimeSessionOptions {
   /**
    * Told when the client truncated an answer this socket had stored (`conversation.item.truncate` after its
    * turn was stored): the transcript it keeps, what the user heard, so the stored turn can be made to say
-   * the same and a resumed conversation holds only that. Must not throw.
+   * the same and a resumed conversation holds only that. The session waits for what it returns before it
+   * answers `conversation.item.truncated` (and before the client's next events), so a conversation resumed
+   * once the client saw that event, on any replica, holds only what was heard. Must not throw or reject.
    */
-  readonly onStoredAnswerTruncated?: (storedTurnId: string, transcript: string) => void;
+  readonly onStoredAnswerTruncated?: (storedTurnId: string, transcript: string) => Promise<void> | void;
   /** Told about a response's end (metrics, logs); must not throw. */
   readonly onResponseDone?: (response: ResponseObject) => void;
   /** The session-store id of the conversation (see `TurnRequest.sessionId`); default null. */

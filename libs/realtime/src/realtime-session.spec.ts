@@ -285,7 +285,13 @@ describe('RealtimeSession', () => {
 
   it('tells which stored turn an answer truncated after storing belongs to, and what the user heard of it', async () => {
     const heard: Array<[string, string]> = [];
-    const onStoredAnswerTruncated = (turnId: string, transcript: string) => heard.push([turnId, transcript]);
+    let truncatedBeforeStored = false;
+    const onStoredAnswerTruncated = async (turnId: string, transcript: string) => {
+      // The store answers later: `truncated` must wait for it (a resumed conversation holds what was heard).
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      truncatedBeforeStored = stored.find('conversation.item.truncated').length > 0;
+      heard.push([turnId, transcript]);
+    };
     const stored = open(new ScriptedRunner(ANSWER, { storeAs: 'req_stored' }), { onStoredAnswerTruncated });
     await stored.send({
       type: 'session.update',
@@ -308,6 +314,8 @@ describe('RealtimeSession', () => {
     expect(part).toMatchObject({ type: 'output_audio', transcript: expect.any(String) });
     expect(part?.type === 'output_audio' ? part.transcript : null).not.toBe('Hello there friend.');
     expect(heard).toEqual([['req_stored', part?.type === 'output_audio' ? part.transcript : '']]);
+    expect(truncatedBeforeStored).toBe(false);
+    expect(stored.find('conversation.item.truncated')).toHaveLength(1);
 
     // A turn the runner did not store: nothing to correct in the store.
     heard.length = 0;

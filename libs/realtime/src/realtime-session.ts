@@ -200,7 +200,7 @@ export class RealtimeSession {
         return;
       case 'conversation.item.truncate':
         this.conversation.truncate(event.item_id, event.content_index, event.audio_end_ms);
-        this.reportStoredTruncation(event.item_id, event.content_index);
+        await this.reportStoredTruncation(event.item_id, event.content_index);
         this.send({
           type: 'conversation.item.truncated',
           item_id: event.item_id,
@@ -475,12 +475,12 @@ export class RealtimeSession {
   }
 
   /** After a truncation: the stored turn holding the item is told what the user heard (its transcript). */
-  private reportStoredTruncation(itemId: string, contentIndex: number): void {
+  private async reportStoredTruncation(itemId: string, contentIndex: number): Promise<void> {
     const turnId = this.conversation.storedTurnOf(itemId);
     const item = this.conversation.get(itemId);
     const part = item.type === 'message' ? item.content[contentIndex] : undefined;
     if (turnId === undefined || part?.type !== 'output_audio') return;
-    this.options.onStoredAnswerTruncated?.(turnId, part.transcript);
+    await this.options.onStoredAnswerTruncated?.(turnId, part.transcript);
   }
 
   private send(event: ServerEvent): void {

@@ -215,7 +215,7 @@ export function registerRealtime(app: NestFastifyApplication, config: GatewayCon
                 ...(sessionId
                   ? {
                       onStoredAnswerTruncated: (turnId: string, transcript: string) =>
-                        void deps.sessions
+                        deps.sessions
                           .recordHeardAnswer(principal.tenantId, sessionId, turnId, transcript)
                           .catch((error: unknown) =>
                             logger.event('warn', 'realtime: could not record a truncated answer in the session', {
