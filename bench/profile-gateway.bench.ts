@@ -6,8 +6,9 @@
  *
  * 1. the Redis commands of one JSON request and of one streamed request, in order, as MONITOR shows them
  *    (`[lua]` marks a command run inside a script; each other line is one command the gateway sent);
- * 2. for each load window — sequential JSON (one connection), saturated JSON, saturated streams
- *    (autocannon, CONNECTIONS connections, SECONDS s) — the gateway's CPU profile restricted to that window:
+ * 2. for each load window — sequential JSON and sequential streams (one request at a time), saturated JSON,
+ *    saturated streams (autocannon, CONNECTIONS connections, SECONDS s) — the gateway's CPU profile
+ *    restricted to that window (`BENCH_PROFILE_INTERVAL_US`, default 1000, sets V8's sampling interval):
  *    self time by package and by function, and inclusive time of the project's own functions.
  *
  * `BENCH_STREAM_PACE_MS` > 0 has the upstream send a stream's events that many ms apart (each a read of its
@@ -27,6 +28,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SEQUENTIAL = Number(process.env.BENCH_ROUNDS ?? 2000);
 const STREAM_PACE_MS = Number(process.env.BENCH_STREAM_PACE_MS ?? 0);
+/** V8's sampling interval (µs); finer than its default 1000 to see one sequential request's phases. */
+const INTERVAL_US = Number(process.env.BENCH_PROFILE_INTERVAL_US ?? 1000);
 
 /** V8's profile clock (monotonic, microseconds), as every process on the machine reads it. */
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
@@ -71,7 +74,13 @@ async function main(): Promise<void> {
   const { startBenchGateway, REDIS_URL } = await import('./bench-gateway.js');
   const upstream = await startUpstream(20, STREAM_PACE_MS);
   const profileDir = mkdtempSync(path.join(tmpdir(), 'voxgate-profile-'));
-  const gateway = await startBenchGateway(upstream.url, {}, { args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] });
+  const gateway = await startBenchGateway(
+    upstream.url,
+    {},
+    {
+      args: ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-interval=${INTERVAL_US}`],
+    },
+  );
   const windows: { title: string; from: number; to: number }[] = [];
   try {
     await setGenerousQuotas(gateway);
@@ -98,14 +107,18 @@ async function main(): Promise<void> {
       const system = (now.system - before.system) / requests;
       return `CPU/request ${(user + system).toFixed(3)} ms = user ${user.toFixed(3)} + system ${system.toFixed(3)}`;
     };
-    let from = nowUs();
+    let from = 0;
     let cpu = cpuTimes(gateway.pid);
-    for (let i = 0; i < SEQUENTIAL; i++) await call(false);
-    windows.push({
-      title: `sequential JSON, ${SEQUENTIAL} requests on one connection (${perRequest(cpu, SEQUENTIAL)})`,
-      from,
-      to: nowUs(),
-    });
+    for (const stream of [false, true]) {
+      from = nowUs();
+      cpu = cpuTimes(gateway.pid);
+      for (let i = 0; i < SEQUENTIAL; i++) await call(stream);
+      windows.push({
+        title: `sequential ${stream ? 'streams' : 'JSON'}, ${SEQUENTIAL} requests (${perRequest(cpu, SEQUENTIAL)})`,
+        from,
+        to: nowUs(),
+      });
+    }
     for (const stream of [false, true]) {
       from = nowUs();
       cpu = cpuTimes(gateway.pid);
