@@ -5,6 +5,7 @@ import type { Principal } from '@voxgate/tenancy';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard, type RouteRules } from '../auth/api-key.guard';
 import { requestAbortController } from '../http/client-abort';
+import { EventLoopLoad } from '../http/event-loop-load';
 import type { OpenAIExceptionFilter } from '../http/openai-exception.filter';
 import { AccessLog } from '../infra/access-log';
 import { GATEWAY_CONFIG } from '../infra/tokens';
@@ -41,6 +42,8 @@ export class ChatCompletionsRoute {
 
   private readonly keepAliveMs: number;
   private readonly maxSilenceMs: number;
+  /** A stream's first events leave at once while the process has CPU to spare. */
+  private readonly load = new EventLoopLoad();
 
   /**
    * Registers the route; `errors` answers every failure, before the handler (an unparsable or oversized
@@ -96,6 +99,7 @@ export class ChatCompletionsRoute {
             keepAliveMs: this.keepAliveMs,
             maxSilenceMs: this.maxSilenceMs,
             beforeEnd,
+            firstEventsAtOnce: this.load.spare(),
           }),
         elapsedSeconds: () => reply.elapsedTime / 1000,
         log: (route, entry) => this.accessLog.completion(httpRequest, reply, route, entry),

@@ -14,12 +14,15 @@ function fakeReply(options: { stuck?: boolean; highWaterMark?: number } = {}) {
   const wire: string[] = [];
   /** How many events were on the wire each time the headers were flushed alone. */
   const headerFlushes: number[] = [];
+  /** How many writes were on the wire each time the socket was uncorked (sent before the next tick). */
+  const uncorks: number[] = [];
   const raw = Object.assign(new EventEmitter(), {
     writableEnded: false,
     writableFinished: false,
     writableLength: 0,
     writableHighWaterMark: options.highWaterMark,
     destroyed: false,
+    socket: { uncork: () => uncorks.push(wire.length) },
     writeHead: () => undefined,
     flushHeaders: () => headerFlushes.push(wire.length),
     write: (data: string) => {
@@ -38,7 +41,7 @@ function fakeReply(options: { stuck?: boolean; highWaterMark?: number } = {}) {
     },
   });
   const reply = { hijack: () => undefined, raw, request: { id: 'req_1', headers: {} }, elapsedTime: 1 };
-  return { reply: reply as unknown as FastifyReply, wire, raw, headerFlushes };
+  return { reply: reply as unknown as FastifyReply, wire, raw, headerFlushes, uncorks };
 }
 
 async function* events(...items: RelayEvent[]): AsyncGenerator<RelayEvent> {
@@ -54,12 +57,54 @@ const chunk: RelayEvent = {
 
 describe('writeSse', () => {
   it('writes the events that come in one turn as one write (a socket with a high-water mark)', async () => {
-    const { reply, wire } = fakeReply({ highWaterMark: 16_384 });
+    const { reply, wire, uncorks } = fakeReply({ highWaterMark: 16_384 });
     await writeSse(reply, events(chunk, chunk, chunk, chunk, chunk), { headers: {}, abort: new AbortController() });
     // The source ended in the same turn, and nothing waits before `[DONE]`: it leaves with them.
     expect(wire).toHaveLength(1);
+    expect(uncorks).toEqual([]);
     expect(wire[0]!.match(/^data: /gm)).toHaveLength(6);
     expect(wire[0]!.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('with firstEventsAtOnce, sends the first events at once and those that follow in their turn as one write', async () => {
+    const { reply, wire, uncorks } = fakeReply({ highWaterMark: 16_384 });
+    const written = await writeSse(reply, events(chunk, chunk, chunk, chunk, chunk), {
+      headers: {},
+      abort: new AbortController(),
+      firstEventsAtOnce: true,
+    });
+    expect(written).toBe('completed');
+    // The first event is written and the socket uncorked before the next event is pulled.
+    expect(uncorks).toEqual([1]);
+    expect(wire[0]!.match(/^data: /gm)).toHaveLength(1);
+    expect(wire).toHaveLength(2);
+    expect(wire[1]!.match(/^data: /gm)).toHaveLength(5);
+    expect(wire[1]!.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('with firstEventsAtOnce, waits for drain after the first events when the socket refuses them', async () => {
+    const { reply, wire, raw } = fakeReply({ stuck: true, highWaterMark: 1_000 });
+    let pulled = 0;
+    async function* counted(): AsyncGenerator<RelayEvent> {
+      for (let i = 0; i < 20; i++) {
+        pulled++;
+        yield await Promise.resolve(chunk);
+      }
+    }
+    const abort = new AbortController();
+    const written = writeSse(reply, counted(), { headers: {}, abort, firstEventsAtOnce: true });
+    await delay(20);
+    expect(pulled).toBe(1);
+    expect(wire).toHaveLength(1);
+    raw.writableLength = 0;
+    raw.emit('drain');
+    await delay(20);
+    // Then batched as without the option: four events reach the high-water mark (as in 'writes at once…').
+    expect(pulled).toBe(5);
+    expect(wire).toHaveLength(2);
+    expect(wire[1]!.match(/^data: /gm)).toHaveLength(4);
+    abort.abort(new ClientDisconnectedError());
+    await expect(written).resolves.toBe('client_disconnected');
   });
 
   it("writes the last turn's events before beforeEnd waits on I/O, and [DONE] after it", async () => {

@@ -172,9 +172,11 @@ describe('OpenAICompatibleAdapter: stream batches', () => {
     } catch (thrown) {
       error = thrown;
     }
-    // The body's reads may be joined (a Readable gives what it buffered): at most one batch per read.
+    // The body's reads may be joined (a Readable gives what it buffered): at most one batch per read, but
+    // the stream's first chunk alone.
     expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(3);
-    expect(sizes.length).toBeLessThanOrEqual(2);
+    expect(sizes[0]).toBe(1);
+    expect(sizes.length).toBeLessThanOrEqual(3);
     expect(sizes.every((size) => size > 0)).toBe(true);
     expect((error as UpstreamStreamError).error.message).toBe(
       "The provider 'openai' failed: it sent a stream event that is not a chat completion chunk.",
@@ -193,9 +195,22 @@ describe('OpenAICompatibleAdapter: stream batches', () => {
     const batches = batchesOf(chunks);
     const read: ChatCompletionChunk[][] = [];
     for (let next = await batches.next(); !next.done; next = await batches.next()) read.push([...next.value]);
-    expect(read).toHaveLength(1);
-    expect(read[0]).toEqual(items);
+    // One read: the stream's first chunk alone (it is not held while the others are parsed), then the rest.
+    expect(read).toEqual([items.slice(0, 1), items.slice(1)]);
     expect(items).toHaveLength(3);
+  });
+
+  it('yields only the first chunk alone: a later read holding several is one batch', async () => {
+    const reads = [`${fixtureEvents[0]}\n\n`, `${fixtureEvents.slice(1, 3).join('\n\n')}\n\ndata: [DONE]\n\n`];
+    const { chunks } = await harness([sseBody(reads).response]).adapter.streamChatCompletion(
+      streamRequest(),
+      callContext(),
+    );
+    const batches = batchesOf(chunks);
+    const sizes: number[] = [];
+    for (let next = await batches.next(); !next.done; next = await batches.next()) sizes.push(next.value.length);
+    // [1, 2] whether or not the Readable joined the two reads.
+    expect(sizes).toEqual([1, 2]);
   });
 });
 

@@ -187,12 +187,26 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     const reads = new DeadlineReads(body, deadline);
     try {
       const decoder = new SseDecoder();
+      let started = false;
       for (;;) {
         const bytes = await reads.next();
-        const { chunks, ended, failure } = this.chunksOf(bytes === null ? decoder.end() : decoder.push(bytes));
-        if (chunks.length > 0) yield chunks;
-        if (failure) throw failure.error;
-        if (ended) return;
+        const events = bytes === null ? decoder.end() : decoder.push(bytes);
+        // The stream's first chunk is yielded alone: in a read holding several (a provider's first burst)
+        // it would otherwise wait for all of them to be parsed and relayed, time added to the first token.
+        let from = 0;
+        let to = started ? events.length : Math.min(1, events.length);
+        for (;;) {
+          const { chunks, ended, failure } = this.chunksOf(events, from, to);
+          if (chunks.length > 0) {
+            started = true;
+            yield chunks;
+          }
+          if (failure) throw failure.error;
+          if (ended) return;
+          if (to === events.length) break;
+          from = to;
+          to = events.length;
+        }
         if (bytes === null) throw streamFailure(this.id, 'it closed the stream before it was complete.');
       }
     } catch (error) {
@@ -210,16 +224,23 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
     }
   }
 
-  /** The chunks of `events` up to `[DONE]` (then `ended`) or to the first that fails (then `failure`). */
-  private chunksOf(events: readonly SseEvent[]): {
+  /**
+   * The chunks of `events[from..to)` up to `[DONE]` (then `ended`) or to the first that fails (then
+   * `failure`).
+   */
+  private chunksOf(
+    events: readonly SseEvent[],
+    from: number,
+    to: number,
+  ): {
     chunks: ChatCompletionChunk[];
     ended: boolean;
     failure: { error: unknown } | null;
   } {
     const chunks: ChatCompletionChunk[] = [];
-    for (const event of events) {
+    for (let at = from; at < to; at++) {
       try {
-        const chunk = this.chunkOf(event);
+        const chunk = this.chunkOf(events[at]!);
         if (chunk === null) return { chunks, ended: true, failure: null };
         chunks.push(chunk);
       } catch (error) {
