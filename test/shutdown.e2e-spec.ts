@@ -1,4 +1,7 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { FakeUpstream, readSseEvents, type SseEvent } from '@voxgate/testing';
 import { validator } from './support/e2e-env';
 import { GatewayProcess } from './support/gateway-process';
@@ -217,5 +220,30 @@ describe('graceful shutdown (SIGTERM)', () => {
         expect.objectContaining({ role: 'assistant', content: expect.stringMatching(/\S/) }),
       ]);
     }
+  });
+});
+
+describe('signals that are not a shutdown', () => {
+  it("leaves SIGUSR2 to Node's diagnostic report: the report is written and the gateway keeps serving", async () => {
+    const reports = mkdtempSync(path.join(tmpdir(), 'voxgate-report-'));
+    const gateway = await GatewayProcess.start({
+      env: { NODE_OPTIONS: `--report-on-signal --report-directory=${reports}` },
+    });
+    try {
+      gateway.kill('SIGUSR2');
+      const deadline = Date.now() + 10_000;
+      while (!readdirSync(reports).some((name) => name.endsWith('.json')) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(readdirSync(reports).filter((name) => name.endsWith('.json'))).toHaveLength(1);
+      // Still up, not draining: a shutdown would say so on /readyz, then exit.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await fetch(`${gateway.url}/readyz`)).status).toBe(200);
+      expect(gateway.output).not.toMatch(/shutdown\.draining/);
+    } finally {
+      await gateway.stop();
+      rmSync(reports, { recursive: true, force: true });
+    }
+    expect(await gateway.exitCode()).toBe(0);
   });
 });

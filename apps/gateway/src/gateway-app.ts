@@ -81,8 +81,12 @@ export async function createGatewayApp(config: GatewayConfig, logger: JsonLogger
   });
 
   warnAboutConfig(config, logger);
-  // SIGTERM/SIGINT: drain (GracefulShutdown), close Fastify, queues and Redis, then exit with code 0.
-  app.enableShutdownHooks([], { useProcessExit: true });
+  // SIGTERM/SIGINT: drain (GracefulShutdown), close Fastify, queues and Redis, then exit with code 0. Only
+  // those two, as the cluster primary and the exit backstop: Nest's default list also takes SIGUSR2 (Node's
+  // signal for a diagnostic report or heap snapshot, which must not stop the gateway), SIGQUIT (a core
+  // dump) and the fatal SIGSEGV, SIGBUS, SIGFPE, SIGILL, whose JavaScript listener can hang a crashed
+  // process instead of letting it die and be restarted.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   return app;
 }
 
