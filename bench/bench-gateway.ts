@@ -15,7 +15,10 @@ export interface BenchGateway {
   /** The tenant that owns `key`, and the admin key (e.g. to set the tenant's quotas). */
   readonly tenantId: string;
   readonly adminKey: string;
-  /** Stops the process, removes its config file and every Redis key under its prefix. */
+  /**
+   * Stops the process (SIGTERM, then waits until it exited), removes its config file and every Redis key
+   * under its prefix.
+   */
   stop(): Promise<void>;
 }
 
@@ -59,8 +62,16 @@ export async function startBenchGateway(
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {
-    child.kill('SIGTERM');
+    // Drained before its keys go and before the caller stops Redis: a gateway still settling when Redis
+    // went away would log its last usage as lost (`outbox.lost`) and write keys after they were deleted.
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const forced = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(forced);
+    }
     rmSync(configFile, { force: true });
     const redis = new Redis(REDIS_URL);
     const found = await redis.keys(`${prefix}*`);
