@@ -50,6 +50,20 @@ async function* events(...items: RelayEvent[]): AsyncGenerator<RelayEvent> {
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `count` chunks, one per microtask; `pulled` says how many the writer has taken so far. */
+function counted(count: number) {
+  const source = {
+    pulled: 0,
+    events: (async function* (): AsyncGenerator<RelayEvent> {
+      for (let i = 0; i < count; i++) {
+        source.pulled++;
+        yield await Promise.resolve(chunk);
+      }
+    })(),
+  };
+  return source;
+}
+
 const chunk: RelayEvent = {
   type: 'chunk',
   chunk: { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [] },
@@ -84,23 +98,17 @@ describe('writeSse', () => {
 
   it('with firstEventsAtOnce, waits for drain after the first events when the socket refuses them', async () => {
     const { reply, wire, raw } = fakeReply({ stuck: true, highWaterMark: 1_000 });
-    let pulled = 0;
-    async function* counted(): AsyncGenerator<RelayEvent> {
-      for (let i = 0; i < 20; i++) {
-        pulled++;
-        yield await Promise.resolve(chunk);
-      }
-    }
+    const source = counted(20);
     const abort = new AbortController();
-    const written = writeSse(reply, counted(), { headers: {}, abort, firstEventsAtOnce: true });
+    const written = writeSse(reply, source.events, { headers: {}, abort, firstEventsAtOnce: true });
     await delay(20);
-    expect(pulled).toBe(1);
+    expect(source.pulled).toBe(1);
     expect(wire).toHaveLength(1);
     raw.writableLength = 0;
     raw.emit('drain');
     await delay(20);
     // Then batched as without the option: four events reach the high-water mark (as in 'writes at once…').
-    expect(pulled).toBe(5);
+    expect(source.pulled).toBe(5);
     expect(wire).toHaveLength(2);
     expect(wire[1]!.match(/^data: /gm)).toHaveLength(4);
     abort.abort(new ClientDisconnectedError());
@@ -125,25 +133,19 @@ describe('writeSse', () => {
 
   it('writes at once, and pulls nothing more until drain, when the queued events may reach the high-water mark', async () => {
     const { reply, wire, raw } = fakeReply({ stuck: true, highWaterMark: 1_000 });
-    let pulled = 0;
-    async function* counted(): AsyncGenerator<RelayEvent> {
-      for (let i = 0; i < 20; i++) {
-        pulled++;
-        yield await Promise.resolve(chunk);
-      }
-    }
+    const source = counted(20);
     const abort = new AbortController();
-    const written = writeSse(reply, counted(), { headers: {}, abort });
+    const written = writeSse(reply, source.events, { headers: {}, abort });
     await delay(20);
     // An event is 88 bytes; counted at 3 bytes per character, the fourth brings the queue to 1,056 ≥ 1,000:
     // the four are written together, the socket refuses more, and the writer waits without pulling a fifth.
-    expect(pulled).toBe(4);
+    expect(source.pulled).toBe(4);
     expect(wire).toHaveLength(1);
     expect(wire[0]!.match(/^data: /gm)).toHaveLength(4);
     raw.writableLength = 0;
     raw.emit('drain');
     await delay(20);
-    expect(pulled).toBe(8);
+    expect(source.pulled).toBe(8);
     expect(wire).toHaveLength(2);
     abort.abort(new ClientDisconnectedError());
     await expect(written).resolves.toBe('client_disconnected');
