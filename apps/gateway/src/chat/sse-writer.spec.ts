@@ -51,17 +51,20 @@ async function* events(...items: RelayEvent[]): AsyncGenerator<RelayEvent> {
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `count` chunks, one per microtask; `pulled` says how many the writer has taken so far. */
-function counted(count: number) {
-  const source = {
-    pulled: 0,
-    events: (async function* (): AsyncGenerator<RelayEvent> {
-      for (let i = 0; i < count; i++) {
-        source.pulled++;
-        yield await Promise.resolve(chunk);
-      }
-    })(),
+function counted(count: number): { readonly events: AsyncGenerator<RelayEvent>; readonly pulled: number } {
+  let pulled = 0;
+  async function* events(): AsyncGenerator<RelayEvent> {
+    for (let i = 0; i < count; i++) {
+      pulled++;
+      yield await Promise.resolve(chunk);
+    }
+  }
+  return {
+    events: events(),
+    get pulled() {
+      return pulled;
+    },
   };
-  return source;
 }
 
 const chunk: RelayEvent = {
