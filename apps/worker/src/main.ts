@@ -1,3 +1,5 @@
+// First, for its effect: glibc's malloc arenas capped before anything else loads.
+import '../../gateway/src/infra/cap-malloc-arenas';
 import 'reflect-metadata';
 import path from 'node:path';
 import { serviceVersionOf, startTelemetry } from '@voxgate/telemetry';
