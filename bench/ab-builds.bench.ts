@@ -19,7 +19,8 @@
  *
  * The two roots may be the same build, to compare settings instead: `AB_NODE_ARGS_A` / `AB_NODE_ARGS_B`
  * (space-separated, e.g. `--max-semi-space-size=32`) go before each gateway's script, and `AB_CONFIG_A` /
- * `AB_CONFIG_B` (JSON) are merged over each gateway's bench config (e.g. `{"logging":{"level":"warn"}}`).
+ * `AB_CONFIG_B` (JSON) are merged over each gateway's bench config (e.g. `{"server":{"workers":2}}`), and
+ * `AB_ENV_A` / `AB_ENV_B` (JSON) are added to each gateway's environment (e.g. `{"MALLOC_ARENA_MAX":"2"}`).
  *
  * `AB_STREAM_PACE_MS` > 0 has the upstream send a stream's events that many ms apart, as a model sends its
  * tokens, so each event is a read of its own for the gateway (by default a stream arrives in one or a few
@@ -133,10 +134,11 @@ async function main(): Promise<void> {
   const settingsOf = (side: 'A' | 'B') => ({
     config: JSON.parse(process.env[`AB_CONFIG_${side}`] || '{}') as Record<string, unknown>,
     args: (process.env[`AB_NODE_ARGS_${side}`] ?? '').split(' ').filter(Boolean),
+    env: JSON.parse(process.env[`AB_ENV_${side}`] || '{}') as Record<string, string>,
   });
   const start = (side: 'A' | 'B', root: string) => {
-    const { config, args } = settingsOf(side);
-    return startBenchGateway(upstream.url, config, { main: mainOf(root), args });
+    const { config, args, env } = settingsOf(side);
+    return startBenchGateway(upstream.url, config, { main: mainOf(root), args, env });
   };
   const stopHelpers = () => {
     upstream.child.kill();
@@ -163,10 +165,10 @@ async function main(): Promise<void> {
       ['A', rootA],
       ['B', rootB],
     ] as const) {
-      const { config, args } = settingsOf(side);
-      console.log(
-        `${side}: ${root} ${args.join(' ')} ${Object.keys(config).length ? JSON.stringify(config) : ''}`.trimEnd(),
-      );
+      const { config, args, env } = settingsOf(side);
+      const variables = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+      const json = Object.keys(config).length ? JSON.stringify(config) : '';
+      console.log(`${side}: ${[...variables, root, ...args, json].join(' ')}`.trimEnd());
     }
     if (SEQUENTIAL > 0) await sequential(gateways);
     console.log(
