@@ -1,5 +1,3 @@
-// First, for its effect: glibc's malloc arenas capped before anything else loads.
-import './infra/cap-malloc-arenas';
 import cluster from 'node:cluster';
 import { createRequire } from 'node:module';
 import { failBoot, leaveWithPrimary } from './cluster/cluster-worker';

@@ -1,5 +1,3 @@
-// First, for its effect: glibc's malloc arenas capped before anything else loads.
-import '../../gateway/src/infra/cap-malloc-arenas';
 import 'reflect-metadata';
 import path from 'node:path';
 import { serviceVersionOf, startTelemetry } from '@voxgate/telemetry';
