@@ -45,14 +45,77 @@ describe('CachedApiKeys', () => {
     const store = source();
     const cache = cacheOf(store.lookup);
     await expect(cache.findBySecretHash('hash-a')).resolves.toEqual(alice);
-    now += 999;
+    now += 499;
     await expect(cache.findBySecretHash('hash-a')).resolves.toEqual(alice);
     expect(store.reads()).toBe(1);
 
     store.keys.delete('hash-a'); // revoked, and the message was lost
-    now += 1;
+    now += 501;
     await expect(cache.findBySecretHash('hash-a')).resolves.toBeNull();
     expect(store.reads()).toBe(2);
+  });
+
+  it('reads a key in use again in the background once half its max age passed, so no request waits for it', async () => {
+    const store = source();
+    const cache = cacheOf(store.lookup);
+    await cache.findBySecretHash('hash-a');
+    now += 600;
+    const release = store.holdNextRead();
+    // Answered from memory while the refresh is held, and one refresh at a time.
+    await expect(cache.findBySecretHash('hash-a')).resolves.toEqual(alice);
+    await expect(cache.findBySecretHash('hash-a')).resolves.toEqual(alice);
+    expect(store.reads()).toBe(2);
+    release();
+    await flushPromises();
+    // Past the first read's max age, the refresh (issued at +600) answers, without a read on the request's path.
+    now += 400;
+    await expect(cache.findBySecretHash('hash-a')).resolves.toEqual(alice);
+    expect(store.reads()).toBe(2);
+    // The refresh's own max age: read again (a key not used in the second half of its age is not refreshed).
+    now += 600;
+    await cache.findBySecretHash('hash-a');
+    expect(store.reads()).toBe(3);
+  });
+
+  it('drops an entry whose refresh found the key gone, and keeps one whose refresh failed until its max age', async () => {
+    const store = source();
+    const cache = cacheOf(store.lookup);
+    await cache.findBySecretHash('hash-a');
+    store.keys.delete('hash-a');
+    now += 500;
+    await expect(cache.findBySecretHash('hash-a')).resolves.toEqual(alice); // within its bound
+    await flushPromises();
+    await expect(cache.findBySecretHash('hash-a')).resolves.toBeNull();
+
+    store.keys.set('hash-a', alice);
+    await cache.findBySecretHash('hash-a');
+    // A source whose first read answers and every later one fails (Redis went away).
+    let reads = 0;
+    const failing: SecretHashLookup = { findBySecretHash: () => Promise.reject(new Error('redis down')) };
+    const flaky = cacheOf({
+      findBySecretHash: (hash) => (reads++ === 0 ? store.lookup : failing).findBySecretHash(hash),
+    });
+    await flaky.findBySecretHash('hash-a');
+    now += 700;
+    await expect(flaky.findBySecretHash('hash-a')).resolves.toEqual(alice);
+    await flushPromises();
+    await expect(flaky.findBySecretHash('hash-a')).resolves.toEqual(alice);
+    now += 300;
+    await expect(flaky.findBySecretHash('hash-a')).rejects.toThrow('redis down');
+  });
+
+  it('does not let a refresh in flight during a revocation put the key back', async () => {
+    const store = source();
+    const cache = cacheOf(store.lookup);
+    await cache.findBySecretHash('hash-a');
+    now += 600;
+    const release = store.holdNextRead();
+    await cache.findBySecretHash('hash-a'); // starts the refresh, which reads the key before the revocation
+    cache.evict('hash-a');
+    store.keys.delete('hash-a');
+    release();
+    await flushPromises();
+    await expect(cache.findBySecretHash('hash-a')).resolves.toBeNull();
   });
 
   it('evicts on a revocation message at once', async () => {
@@ -111,3 +174,8 @@ describe('CachedApiKeys', () => {
     );
   });
 });
+
+/** Lets promise callbacks queued so far (and those they queue) run. */
+async function flushPromises(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}

@@ -33,6 +33,11 @@ interface Entry {
  * Contract (what revocation relies on, docs/security.md):
  * - an entry is served for at most `maxAgeMs` after the read that produced it was issued, and only while
  *   `live()` says invalidations are arriving; otherwise Redis is read, as without the cache;
+ * - an entry served when more than half of `maxAgeMs` has passed is read again in the background (one
+ *   read at a time per key), and the new read replaces it: a key in steady use is never waited for when
+ *   its entry ages out (once per `maxAgeMs` a request would otherwise pay a Redis round trip, which shows
+ *   in the latency's tail). A refresh that finds no key drops the entry; one that fails leaves it to
+ *   expire at its own `maxAgeMs`;
  * - `evict(hash)` (a revocation message) removes the entry at once, and a read that was in flight when
  *   any eviction or `clear()` happened is returned to its caller but not stored, so a revocation that
  *   lands between a read and its caching cannot be undone by that read;
@@ -44,6 +49,8 @@ export class CachedApiKeys implements SecretHashLookup {
   private readonly now: () => number;
   /** Bumped by every eviction: a read that started under an older generation is not stored. */
   private generation = 0;
+  /** Keys whose entry is being read again in the background. */
+  private readonly refreshing = new Set<string>();
 
   constructor(
     private readonly source: SecretHashLookup,
@@ -57,8 +64,17 @@ export class CachedApiKeys implements SecretHashLookup {
     const live = this.options.live();
     if (live) {
       const entry = this.entries.get(secretHash);
-      if (entry && this.now() - entry.readAt < this.options.maxAgeMs) return entry.principal;
+      const age = entry ? this.now() - entry.readAt : Infinity;
+      if (entry && age < this.options.maxAgeMs) {
+        if (age * 2 >= this.options.maxAgeMs) this.refresh(secretHash);
+        return entry.principal;
+      }
     }
+    return this.read(secretHash, live);
+  }
+
+  /** Reads `secretHash` from the source and caches what it found, unless an eviction or an outage intervened. */
+  private async read(secretHash: string, live: boolean): Promise<Principal | null> {
     const generation = this.generation;
     const readAt = this.now();
     const principal = await this.source.findBySecretHash(secretHash);
@@ -66,6 +82,15 @@ export class CachedApiKeys implements SecretHashLookup {
       this.store(secretHash, { principal, readAt });
     else this.entries.delete(secretHash);
     return principal;
+  }
+
+  private refresh(secretHash: string): void {
+    if (this.refreshing.has(secretHash)) return;
+    this.refreshing.add(secretHash);
+    void this.read(secretHash, true)
+      // A failed refresh leaves the entry to expire at its own max age; the request then reads (and fails) itself.
+      .catch(() => undefined)
+      .finally(() => this.refreshing.delete(secretHash));
   }
 
   /** Forgets one key (its revocation message arrived). */

@@ -41,13 +41,54 @@ describe('CachedTenantTools', () => {
     const tools = source();
     const cache = cacheOf(tools.resolver);
     const first = await cache.execute('ten_1');
-    now += 999;
+    now += 499;
     expect(await cache.execute('ten_1')).toBe(first);
     await cache.execute('ten_2');
     expect(tools.reads()).toBe(2);
-    now += 1;
+    now += 501;
     expect(await cache.execute('ten_1')).not.toBe(first);
     expect(tools.reads()).toBe(3);
+  });
+
+  it('rebuilds a toolset in use in the background once half its max age passed, so no request waits for it', async () => {
+    const tools = source();
+    const cache = cacheOf(tools.resolver);
+    const first = await cache.execute('ten_1');
+    now += 600;
+    const release = tools.holdNextRead();
+    expect(await cache.execute('ten_1')).toBe(first);
+    expect(await cache.execute('ten_1')).toBe(first); // one rebuild at a time
+    expect(tools.reads()).toBe(2);
+    release();
+    await flushPromises();
+    now += 400; // past the first build's max age: the rebuild (started at +600) answers at once
+    const second = await cache.execute('ten_1');
+    expect(second).not.toBe(first);
+    expect(tools.reads()).toBe(2);
+    now += 600; // the rebuild's own max age
+    expect(await cache.execute('ten_1')).not.toBe(second);
+    expect(tools.reads()).toBe(3);
+  });
+
+  it('keeps a toolset whose background rebuild failed until its max age, and stores none an eviction overtook', async () => {
+    let builds = 0;
+    const tools = source();
+    const cache = cacheOf({
+      execute: (tenantId) =>
+        builds++ === 1 ? Promise.reject(new Error('redis down')) : tools.resolver.execute(tenantId),
+    });
+    const first = await cache.execute('ten_1');
+    now += 700;
+    expect(await cache.execute('ten_1')).toBe(first); // starts the rebuild, which fails
+    await flushPromises();
+    const release = tools.holdNextRead();
+    expect(await cache.execute('ten_1')).toBe(first); // starts another, held until after the eviction
+    cache.evict('ten_1');
+    release();
+    await flushPromises();
+    // The held rebuild was not stored: this request builds again.
+    expect(await cache.execute('ten_1')).not.toBe(first);
+    expect(builds).toBe(4);
   });
 
   it('rebuilds at once after evict (one tenant) and clear (every tenant)', async () => {
@@ -81,3 +122,8 @@ describe('CachedTenantTools', () => {
     expect(await cache.execute('ten_1')).not.toBe(stale);
   });
 });
+
+/** Lets promise callbacks queued so far (and those they queue) run. */
+async function flushPromises(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve();
+}
