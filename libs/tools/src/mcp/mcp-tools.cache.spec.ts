@@ -32,66 +32,71 @@ describe('McpToolsCache', () => {
     now = 100_000;
   });
 
+  /** A server, a cache with a 60 s ttl in front of it, and the cache's `list` for one registration. */
+  function setUp() {
+    const mcp = source();
+    const cache = new McpToolsCache(mcp.mcp, 60_000, () => now);
+    return { mcp, list: () => cache.list('k', server, 1_000) };
+  }
+
+  /** `setUp`, with the first listing answered and cached (`first`, the list `tool-0`). */
+  async function listedOnce() {
+    const { mcp, list } = setUp();
+    const pending = list();
+    mcp.answer(0);
+    return { mcp, list, first: await pending };
+  }
+
   it('shares one listing between concurrent requests and reuses it for its ttl', async () => {
-    const server_ = source();
-    const cache = new McpToolsCache(server_.mcp, 60_000, () => now);
-    const first = cache.list('k', server, 1_000);
-    const second = cache.list('k', server, 1_000);
-    server_.answer(0);
+    const { mcp, list } = setUp();
+    const first = list();
+    const second = list();
+    mcp.answer(0);
     expect(names(await first)).toEqual(['tool-0']);
     expect(await second).toBe(await first);
     now += 29_999;
-    await cache.list('k', server, 1_000);
-    expect(server_.listings()).toBe(1);
+    await list();
+    expect(mcp.listings()).toBe(1);
   });
 
   it('lists a server in use again in the background once half its ttl passed, so no request waits for it', async () => {
-    const server_ = source();
-    const cache = new McpToolsCache(server_.mcp, 60_000, () => now);
-    const first = cache.list('k', server, 1_000);
-    server_.answer(0);
-    await first;
+    const { mcp, list, first } = await listedOnce();
     now += 40_000;
-    expect(await cache.list('k', server, 1_000)).toBe(await first); // answered at once, listing behind
-    expect(await cache.list('k', server, 1_000)).toBe(await first); // one listing at a time
-    expect(server_.listings()).toBe(2);
-    server_.answer(1);
+    expect(await list()).toBe(first); // answered at once, listing behind
+    expect(await list()).toBe(first); // one listing at a time
+    expect(mcp.listings()).toBe(2);
+    mcp.answer(1);
     await settle();
     now += 20_000; // the first listing's ttl is over; the refresh (issued at +40 s) answers without waiting
-    expect(names(await cache.list('k', server, 1_000))).toEqual(['tool-1']);
-    expect(server_.listings()).toBe(2);
+    expect(names(await list())).toEqual(['tool-1']);
+    expect(mcp.listings()).toBe(2);
   });
 
   it('keeps the list when a background listing fails, and does not try again for 5 s', async () => {
-    const server_ = source();
-    const cache = new McpToolsCache(server_.mcp, 60_000, () => now);
-    const first = cache.list('k', server, 1_000);
-    server_.answer(0);
-    await first;
+    const { mcp, list, first } = await listedOnce();
     now += 40_000;
-    await cache.list('k', server, 1_000);
-    server_.fail(1);
+    await list();
+    mcp.fail(1);
     await settle();
     now += 4_999;
-    expect(await cache.list('k', server, 1_000)).toBe(await first);
-    expect(server_.listings()).toBe(2);
+    expect(await list()).toBe(first);
+    expect(mcp.listings()).toBe(2);
     now += 1;
-    await cache.list('k', server, 1_000);
-    expect(server_.listings()).toBe(3);
+    await list();
+    expect(mcp.listings()).toBe(3);
   });
 
   it('remembers a listing that failed on the request path for at most 5 s', async () => {
-    const server_ = source();
-    const cache = new McpToolsCache(server_.mcp, 60_000, () => now);
-    const failed = cache.list('k', server, 1_000);
-    server_.fail(0);
+    const { mcp, list } = setUp();
+    const failed = list();
+    mcp.fail(0);
     await expect(failed).rejects.toThrow('unreachable');
     now += 4_999;
-    await expect(cache.list('k', server, 1_000)).rejects.toThrow('unreachable');
-    expect(server_.listings()).toBe(1);
+    await expect(list()).rejects.toThrow('unreachable');
+    expect(mcp.listings()).toBe(1);
     now += 1;
-    const again = cache.list('k', server, 1_000);
-    server_.answer(1);
+    const again = list();
+    mcp.answer(1);
     expect(names(await again)).toEqual(['tool-1']);
   });
 });
