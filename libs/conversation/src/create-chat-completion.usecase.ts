@@ -5,6 +5,7 @@ import type {
   ProviderRoute,
   ProviderRouter,
   ProviderStream,
+  UpstreamSignal,
 } from '@voxgate/providers';
 import { type AudioLimits, DEFAULT_AUDIO_LIMITS } from '@voxgate/audio';
 import { prepareAudioInput, withoutExtensions } from './audio-input';
@@ -31,8 +32,8 @@ export interface CreateChatCompletionCommand {
   /** Body validated by `ChatCompletionRequestSchema`. */
   readonly request: ChatCompletionRequest;
   readonly requestId: string;
-  /** Aborted when the client disconnects: stops the upstream call. */
-  readonly signal: AbortSignal;
+  /** Aborted when the client disconnects: stops the upstream call (`ProviderCallContext.signal`). */
+  readonly signal: UpstreamSignal;
   /** Replace provider audio ids by Voxgate's (see `AudioIdPolicy`). */
   readonly audioIds?: AudioIdPolicy;
   /** Keep streamed audio bytes for storage (sessions). */

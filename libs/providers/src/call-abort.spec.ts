@@ -1,4 +1,4 @@
-import { CallAbort, onAbort } from './call-abort';
+import { CallAbort, onAbort, signalOf, whatwgSignal } from './call-abort';
 import { defaultDeps } from './openai-compatible/openai-compatible.adapter';
 
 describe('CallAbort: the abort of one provider call', () => {
@@ -14,6 +14,54 @@ describe('CallAbort: the abort of one provider call', () => {
 
     expect([call.aborted, call.reason]).toEqual([true, 'first']);
     expect(told).toEqual(['first', 'on']);
+  });
+});
+
+describe('CallAbort.signal: the WHATWG view, for APIs that take only an AbortSignal', () => {
+  it('is made once, on first use, and aborts with the same reason when the CallAbort does', () => {
+    const call = new CallAbort();
+    const { signal } = call;
+    const told: unknown[] = [];
+    signal.addEventListener('abort', () => told.push(signal.reason));
+    expect(call.signal).toBe(signal);
+    expect(signal.aborted).toBe(false);
+
+    const reason = new Error('client left');
+    call.abort(reason);
+    call.abort(new Error('later'));
+
+    expect([signal.aborted, signal.reason]).toEqual([true, reason]);
+    expect(told).toEqual([reason]);
+  });
+
+  it('made after the abort, is already aborted with its reason', () => {
+    const call = new CallAbort();
+    call.abort('gone');
+    expect([call.signal.aborted, call.signal.reason]).toEqual([true, 'gone']);
+  });
+
+  it('is what an API of WHATWG signals gets (AbortSignal.any follows it)', () => {
+    const call = new CallAbort();
+    const combined = AbortSignal.any([whatwgSignal(call), new AbortController().signal]);
+    call.abort('why');
+    expect([combined.aborted, combined.reason]).toEqual([true, 'why']);
+  });
+});
+
+describe('signalOf and whatwgSignal', () => {
+  it('follow a CallAbort as itself, making no WHATWG signal, and an AbortController by its signal', () => {
+    const made = jest.spyOn(CallAbort.prototype, 'signal', 'get');
+    try {
+      const call = new CallAbort();
+      expect(signalOf(call)).toBe(call);
+      expect(made).not.toHaveBeenCalled();
+      const controller = new AbortController();
+      expect(signalOf(controller)).toBe(controller.signal);
+      expect(whatwgSignal(controller.signal)).toBe(controller.signal);
+      expect(whatwgSignal(call)).toBe(call.signal);
+    } finally {
+      made.mockRestore();
+    }
   });
 });
 

@@ -4,6 +4,7 @@ export * from './provider-adapter';
 export * from './provider-registry';
 export * from './retry-policy';
 export * from './upstream-stream-error';
+export * from './call-abort';
 export * from './upstream-deadline';
 export * from './upstream-transport';
 export * from './circuit-breaker';

@@ -5,6 +5,7 @@ import type {
   InputAudioFormat,
   OutputAudioFormat,
 } from '@voxgate/openai-wire';
+import type { UpstreamSignal } from './call-abort';
 import type { SpeechBackend } from './speech-backend';
 
 /** What a provider can take and give; the pipeline converts or refuses around these. */
@@ -21,8 +22,11 @@ export interface ProviderCapabilities {
 export interface ProviderCallContext {
   /** The gateway's request id, forwarded upstream as `x-request-id` for cross-system tracing. */
   readonly requestId: string;
-  /** Aborted when the client goes away or the gateway shuts down; the upstream call must stop at once. */
-  readonly signal: AbortSignal;
+  /**
+   * Aborted when the client goes away or the gateway shuts down; the upstream call must stop at once.
+   * Listen with `onAbort`; an API that takes only a WHATWG `AbortSignal` gets `whatwgSignal(signal)`.
+   */
+  readonly signal: UpstreamSignal;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ProviderTimeouts } from '@voxgate/config';
 import type { UpstreamTimeoutPhase } from '@voxgate/openai-wire';
-import { CallAbort } from './call-abort';
+import { CallAbort, onAbort, type UpstreamSignal } from './call-abort';
 
 /** Schedules callbacks and reads the clock they run on. Injected so tests move time by hand instead of waiting. */
 export interface Timers {
@@ -67,16 +67,9 @@ export class UpstreamDeadline {
   constructor(
     private readonly timeouts: ProviderTimeouts,
     private readonly timers: Timers,
-    caller: AbortSignal,
+    caller: UpstreamSignal,
   ) {
-    if (caller.aborted) {
-      this.signal.abort(caller.reason);
-      this.unfollow = noop;
-    } else {
-      const onAbort = () => this.signal.abort(caller.reason);
-      caller.addEventListener('abort', onAbort, { once: true });
-      this.unfollow = () => caller.removeEventListener('abort', onAbort);
-    }
+    this.unfollow = onAbort(caller, () => this.signal.abort(caller.reason));
     this.cancelTotal = timers.schedule(timeouts.totalMs, () => this.expire('total', timeouts.totalMs));
   }
 

@@ -19,7 +19,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { MeteredChat } from '../chat/metered-chat';
-import { requestAbortController } from '../http/client-abort';
+import { requestAbort } from '../http/client-abort';
 import { ZodBody } from '../http/zod-body.pipe';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { JsonLogger } from '../infra/json-logger';
@@ -58,7 +58,7 @@ export class SpeechController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<undefined> {
     const sse = request.stream_format === 'sse';
-    const abort = requestAbortController(reply);
+    const abort = requestAbort(reply);
     const done = this.shutdown.track(abort);
     const attributes = {
       [ATTR_TENANT_ID]: principal.tenantId,

@@ -19,7 +19,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { MeteredChat } from '../chat/metered-chat';
-import { requestAbortController } from '../http/client-abort';
+import type { RequestAbort } from '@voxgate/providers';
+import { requestAbort } from '../http/client-abort';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
 import { JsonLogger } from '../infra/json-logger';
 import { GATEWAY_CONFIG } from '../infra/tokens';
@@ -55,7 +56,7 @@ abstract class AudioTextController {
     @Req() httpRequest: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TranscriptBody | string | undefined> {
-    const abort = requestAbortController(reply);
+    const abort = requestAbort(reply);
     const done = this.shutdown.track(abort);
     const attributes = {
       [ATTR_TENANT_ID]: principal.tenantId,
@@ -79,7 +80,7 @@ abstract class AudioTextController {
     httpRequest: FastifyRequest,
     reply: FastifyReply,
     span: CompletionSpan,
-    abort: AbortController,
+    abort: RequestAbort,
   ): Promise<TranscriptBody | string | undefined> {
     const started = performance.now();
     const form = await readTranscriptionForm(httpRequest, this.task, this.config.server.bodyLimitBytes);

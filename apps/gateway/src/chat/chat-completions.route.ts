@@ -4,7 +4,7 @@ import { type ChatCompletionRequest, parseChatCompletionRequest } from '@voxgate
 import type { Principal } from '@voxgate/tenancy';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiKeyGuard, type RouteRules } from '../auth/api-key.guard';
-import { requestAbortController } from '../http/client-abort';
+import { requestAbort } from '../http/client-abort';
 import { EventLoopLoad } from '../http/event-loop-load';
 import type { OpenAIExceptionFilter } from '../http/openai-exception.filter';
 import { AccessLog } from '../infra/access-log';
@@ -72,7 +72,7 @@ export class ChatCompletionsRoute {
     httpRequest: FastifyRequest,
     reply: FastifyReply,
   ): Promise<void> {
-    const abort = requestAbortController(reply);
+    const abort = requestAbort(reply);
     let admittedHeaders: Record<string, string> = {};
     // The access line is built and queued once the answer is written (about 20 µs off a JSON answer's path),
     // and before the response's `finish`, where the `onResponse` hook would write an `http.request` line

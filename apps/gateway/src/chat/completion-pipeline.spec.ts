@@ -1,5 +1,6 @@
 import type { CreateChatCompletion, RelayEvent, RelaySummary } from '@voxgate/conversation';
 import { type ChatCompletionChunk, type ChatCompletionRequest, Errors, GatewayError } from '@voxgate/openai-wire';
+import { CallAbort, onAbort, type UpstreamSignal } from '@voxgate/providers';
 import type { Principal } from '@voxgate/tenancy';
 import type { GracefulShutdown } from '../infra/graceful-shutdown';
 import type { GatewayMetrics } from '../metrics/gateway-metrics';
@@ -60,7 +61,7 @@ function streamResult() {
  * granted at once, not overlapped).
  */
 function setUp(
-  execute?: (command: { admitted?: Promise<unknown>; signal: AbortSignal }) => Promise<unknown>,
+  execute?: (command: { admitted?: Promise<unknown>; signal: UpstreamSignal }) => Promise<unknown>,
   pending?: (granted: unknown) => { admission: Promise<unknown>; overlap: boolean },
 ) {
   const create = { execute: jest.fn(execute ?? (() => Promise.resolve(streamResult()))) };
@@ -97,7 +98,7 @@ function setUp(
     shutdown as unknown as GracefulShutdown,
     metrics as unknown as GatewayMetrics,
   );
-  return { pipeline, metered, turns, untrack, shutdown, create, metrics, lease };
+  return { pipeline, metered, turns, untrack, shutdown, create, metrics, lease, tools };
 }
 
 function input(overrides: Partial<CompletionInput> = {}): CompletionInput {
@@ -252,6 +253,23 @@ describe('CompletionPipeline: a stream is settled exactly once, whichever way it
   });
 });
 
+describe("CompletionPipeline: the HTTP route's CallAbort", () => {
+  it('is what the use case follows and the tools get, and no WHATWG signal is made of it on the way', async () => {
+    const made = jest.spyOn(CallAbort.prototype, 'signal', 'get');
+    try {
+      const { pipeline, create, tools } = setUp();
+      const abort = new CallAbort();
+      const { door: d } = door('completed');
+      await expect(pipeline.execute(input({ abort }), d)).resolves.toBeUndefined();
+      expect(create.execute).toHaveBeenCalledWith(expect.objectContaining({ signal: abort }));
+      expect(tools.forRequest).toHaveBeenCalledWith(expect.objectContaining({ abort }));
+      expect(made).not.toHaveBeenCalled();
+    } finally {
+      made.mockRestore();
+    }
+  });
+});
+
 describe('CompletionPipeline: door options', () => {
   it('streamLeaseHeld admits without a lease; providedHistory stores the door’s messages; storeCancelled stores a cancelled turn', async () => {
     const { pipeline, metered, turns } = setUp();
@@ -330,7 +348,7 @@ describe('CompletionPipeline: admission overlapped with the provider call (quota
     const { pipeline, metered, metrics, untrack } = setUp(
       (command) =>
         new Promise((_resolve, reject) => {
-          command.signal.addEventListener('abort', () => {
+          onAbort(command.signal, () => {
             aborted = command.signal.reason;
             reject(command.signal.reason as Error);
           });
@@ -339,7 +357,13 @@ describe('CompletionPipeline: admission overlapped with the provider call (quota
       admission.overlapped,
     );
     const { door: d, stream } = door('completed');
-    await expect(pipeline.execute(input(), d)).rejects.toMatchObject({ status: 429 });
+    // The HTTP route's kind of abort; nothing on the way makes a WHATWG signal of it.
+    const made = jest.spyOn(CallAbort.prototype, 'signal', 'get');
+    const abort = new CallAbort();
+    await expect(pipeline.execute(input({ abort }), d)).rejects.toMatchObject({ status: 429 });
+    expect(made).not.toHaveBeenCalled();
+    made.mockRestore();
+    expect(abort.reason).toBeInstanceOf(AdmissionRefusedError);
     expect(aborted).toBeInstanceOf(AdmissionRefusedError);
     expect(aborted).not.toBeInstanceOf(GatewayError);
     expect(d.admitted).not.toHaveBeenCalled();

@@ -8,6 +8,7 @@ import {
   type OpenAIError,
   type Usage,
 } from '@voxgate/openai-wire';
+import { type RequestAbort, signalOf, type UpstreamSignal } from '@voxgate/providers';
 import type { Principal } from '@voxgate/tenancy';
 import { ATTR_OUTCOME, type CompletionSpan, traceChatCompletion } from '@voxgate/telemetry';
 import { GracefulShutdown } from '../infra/graceful-shutdown';
@@ -45,11 +46,11 @@ export interface CompletionInput {
   /** `X-Voxgate-Confirmation`: the token of a server tool call the user confirmed. */
   readonly confirmationToken: string | null;
   /**
-   * The request's controller. Aborted with a `ClientDisconnectedError` (the client left) the stream ends
+   * The request's abort: a `CallAbort` (the HTTP route's, the cheaper) or an `AbortController`. Aborted with a `ClientDisconnectedError` (the client left) the stream ends
    * `client_disconnected`; with a `GatewayError` (shutdown deadline, a silent stream) it ends
    * `interrupted`. The pipeline tracks it for graceful shutdown until the request is settled.
    */
-  readonly abort: AbortController;
+  readonly abort: RequestAbort;
   /** Where the span continues the caller's trace (`traceparent`); `{}` starts a new trace. */
   readonly traceHeaders: Readonly<Record<string, string | string[] | undefined>>;
   readonly options?: DoorOptions;
@@ -185,7 +186,8 @@ export class CompletionPipeline {
       door.admitted(Object.assign({}, granted.reservation.headers, sessionHeaders));
       return granted;
     };
-    const { signal } = input.abort;
+    // Not `abort.signal`: for a `CallAbort` that would make a WHATWG signal this path never needs.
+    const signal = signalOf(input.abort);
     // Overlapped: the provider call leaves now and the use case waits for `admitted` before anything else;
     // a refusal aborts the call (with a reason that is not a provider failure: no breaker, no fallback).
     const admitted = pending.overlap
@@ -213,7 +215,7 @@ export class CompletionPipeline {
         sessionId,
         requestId: idempotencyKey ?? requestId,
         confirmationToken: input.confirmationToken,
-        signal,
+        abort: input.abort,
       });
       result = await this.createChatCompletion.execute({
         ...(serverTools ? { serverTools } : {}),
@@ -365,6 +367,6 @@ export class AdmissionRefusedError extends Error {
 const ignore = (): void => undefined;
 
 /** The error the gateway ended a stream with (the request signal's reason). */
-function interruptionOf(signal: AbortSignal): OpenAIError | null {
+function interruptionOf(signal: UpstreamSignal): OpenAIError | null {
   return signal.reason instanceof GatewayError ? signal.reason.toOpenAIError() : null;
 }

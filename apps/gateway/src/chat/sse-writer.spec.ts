@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { RelayEvent } from '@voxgate/conversation';
 import type { FastifyReply } from 'fastify';
 import { Errors } from '@voxgate/openai-wire';
+import { CallAbort } from '@voxgate/providers';
 import { ClientDisconnectedError } from '../http/client-abort';
 import { writeSse } from './sse-writer';
 
@@ -272,6 +273,37 @@ describe('writeSse', () => {
     expect(end).toBe('completed');
     expect(added).toHaveBeenCalledTimes(1);
     expect(removed).toHaveBeenCalledTimes(1);
+  });
+
+  it("follows the route's CallAbort without making a WHATWG signal: one listener while it streams, none after; its abort interrupts", async () => {
+    const made = jest.spyOn(CallAbort.prototype, 'signal', 'get');
+    try {
+      const { reply } = fakeReply();
+      const abort = new CallAbort();
+      const listening: number[] = [];
+      async function* observed(): AsyncGenerator<RelayEvent> {
+        for (let i = 0; i < 5; i++) {
+          listening.push(abort.listenerCount('abort'));
+          yield await Promise.resolve(chunk);
+        }
+      }
+      await expect(writeSse(reply, observed(), { headers: {}, abort })).resolves.toBe('completed');
+      expect(listening).toEqual([1, 1, 1, 1, 1]);
+      expect(abort.listenerCount('abort')).toBe(0);
+
+      const { reply: second, wire } = fakeReply();
+      const interrupted = new CallAbort();
+      async function* stalling(): AsyncGenerator<RelayEvent> {
+        yield chunk;
+        await new Promise((resolve) => interrupted.once('abort', resolve));
+      }
+      setTimeout(() => interrupted.abort(Errors.serverShuttingDown()), 20);
+      await expect(writeSse(second, stalling(), { headers: {}, abort: interrupted })).resolves.toBe('interrupted');
+      expect(wire.join('')).toContain('server_shutting_down');
+      expect(made).not.toHaveBeenCalled();
+    } finally {
+      made.mockRestore();
+    }
   });
 
   describe('when the request is aborted mid-stream', () => {

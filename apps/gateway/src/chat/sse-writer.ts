@@ -1,5 +1,6 @@
 import { batchesOf, ChunkJson, encodeSseData, Errors, GatewayError, SSE_DONE } from '@voxgate/openai-wire';
 import type { RelayEvent } from '@voxgate/conversation';
+import { onAbort, type RequestAbort, signalOf, type UpstreamSignal } from '@voxgate/providers';
 import type { FastifyReply } from 'fastify';
 import { openaiHeaders } from '../http/response-headers';
 import { drained } from '../http/socket-drained';
@@ -30,9 +31,10 @@ export interface SseOptions {
   /**
    * The request's controller; the pipeline producing the events must stop when its signal aborts. Aborted
    * with a `ClientDisconnectedError` the stream just stops; aborted with a `GatewayError` (the shutdown
-   * deadline) that error is written in-band as the last event.
+   * deadline) that error is written in-band as the last event. Followed without making a WHATWG signal
+   * for a `CallAbort` (`signalOf`).
    */
-  readonly abort: AbortController;
+  readonly abort: RequestAbort;
   /** Write `: keep-alive` after this much silence; 0: never. */
   readonly keepAliveMs?: number;
   /**
@@ -91,7 +93,7 @@ export async function writeSse(
   events: AsyncIterable<RelayEvent>,
   options: SseOptions,
 ): Promise<StreamEnd> {
-  const { signal } = options.abort;
+  const signal = signalOf(options.abort);
   const keepAliveMs = options.keepAliveMs ?? 0;
   reply.hijack();
   const raw = reply.raw;
@@ -265,13 +267,13 @@ class TurnText {
  */
 class AbortRace {
   private settle: ((value: typeof ABORTED) => void) | null = null;
-  private readonly onAbort = (): void => {
-    this.settle?.(ABORTED);
-    this.settle = null;
-  };
+  private readonly unfollow: () => void;
 
-  constructor(private readonly signal: AbortSignal) {
-    signal.addEventListener('abort', this.onAbort, { once: true });
+  constructor(private readonly signal: UpstreamSignal) {
+    this.unfollow = onAbort(signal, () => {
+      this.settle?.(ABORTED);
+      this.settle = null;
+    });
   }
 
   until<T>(promise: Promise<T>): Promise<T | typeof ABORTED> {
@@ -286,7 +288,7 @@ class AbortRace {
   }
 
   close(): void {
-    this.signal.removeEventListener('abort', this.onAbort);
+    this.unfollow();
     this.settle = null;
   }
 }

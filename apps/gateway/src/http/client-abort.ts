@@ -1,17 +1,22 @@
+import { CallAbort } from '@voxgate/providers';
 import type { FastifyReply } from 'fastify';
 
 /**
- * A request's abort controller: aborted with a `ClientDisconnectedError` when the client goes away before
- * its response was fully written. Its signal is passed down to the provider call so an abandoned request
- * stops costing upstream tokens; the gateway may also abort it itself (shutdown deadline, a stream that
- * stopped moving) with a `GatewayError` as the reason, which then is what the client is told.
+ * A request's abort: aborted with a `ClientDisconnectedError` when the client goes away before its
+ * response was fully written. It is passed down to the provider call so an abandoned request stops
+ * costing upstream tokens; the gateway may also abort it itself (shutdown deadline, a stream that stopped
+ * moving) with a `GatewayError` as the reason, which then is what the client is told.
+ *
+ * A `CallAbort` rather than an `AbortController`: the request's path follows it without a WHATWG signal
+ * (about 4 µs and a long-lived object per request, 7–14 % of a saturated JSON request's CPU measured
+ * with it); one is made only when something asks for `signal` (a server tool's `fetch`, say).
  */
-export function requestAbortController(reply: FastifyReply): AbortController {
-  const controller = new AbortController();
+export function requestAbort(reply: FastifyReply): CallAbort {
+  const abort = new CallAbort();
   reply.raw.once('close', () => {
-    if (!reply.raw.writableFinished) controller.abort(new ClientDisconnectedError());
+    if (!reply.raw.writableFinished) abort.abort(new ClientDisconnectedError());
   });
-  return controller;
+  return abort;
 }
 
 export class ClientDisconnectedError extends Error {

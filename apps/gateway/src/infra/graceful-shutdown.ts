@@ -3,6 +3,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/comm
 import { HttpAdapterHost } from '@nestjs/core';
 import type { GatewayConfig } from '@voxgate/config';
 import { Errors } from '@voxgate/openai-wire';
+import type { RequestAbort } from '@voxgate/providers';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { openaiHeaders } from '../http/response-headers';
 import { JsonLogger } from './json-logger';
@@ -34,7 +35,7 @@ const POLL_MS = 50;
  */
 @Injectable()
 export class GracefulShutdown implements BeforeApplicationShutdown {
-  private readonly inFlight = new Set<AbortController>();
+  private readonly inFlight = new Set<RequestAbort>();
   private startedAt: number | null = null;
   private deadlinePassed = false;
 
@@ -54,7 +55,7 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
    * answered, metered, stored). If it still runs at the deadline, `abort` is aborted with
    * `Errors.serverShuttingDown()`; registered after the deadline, at once.
    */
-  track(abort: AbortController): () => void {
+  track(abort: RequestAbort): () => void {
     if (this.deadlinePassed) abort.abort(Errors.serverShuttingDown());
     this.inFlight.add(abort);
     return () => this.inFlight.delete(abort);

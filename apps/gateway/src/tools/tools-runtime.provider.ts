@@ -17,7 +17,8 @@ export interface ToolCallOrigin {
   readonly requestId: string;
   /** `X-Voxgate-Confirmation`: a token the client app got back from a charge that needed confirming. */
   readonly confirmationToken: string | null;
-  readonly signal: AbortSignal;
+  /** The request's abort; its WHATWG `signal` is only asked for when a tool runs (see `CallAbort`). */
+  readonly abort: { readonly signal: AbortSignal };
 }
 
 /** The tool library, wired once per process, and the per-request view the completion loop uses. */
@@ -66,7 +67,7 @@ export class GatewayTools implements OnApplicationShutdown {
           sessionId: origin.sessionId,
           requestId: origin.requestId,
           confirmationToken: origin.confirmationToken,
-          clientSignal: origin.signal,
+          clientSignal: origin.abort.signal,
         });
         recordToolRuns(toolset, executed, startedAt, this.metrics);
         return executed.map((run): ServerToolRun => ({

@@ -1,6 +1,7 @@
 import { decodeAudio } from '@voxgate/audio';
 import { type LocalVoice, LocalVoiceError, type PcmChunk, type Transcription } from '@voxgate/local-voice';
 import type { TranscriptStreamEvent } from '@voxgate/openai-wire';
+import { whatwgSignal } from '../call-abort';
 import type { ProviderCallContext } from '../provider-adapter';
 import type {
   SpeechAudio,
@@ -55,7 +56,7 @@ export class LocalSpeech implements SpeechBackend {
       text: request.input,
       voice: typeof request.voice === 'string' ? request.voice : request.voice.id,
       sampleRate: PCM_RATE,
-      signal: context.signal,
+      signal: whatwgSignal(context.signal),
     });
     const iterator = sentences[Symbol.asyncIterator]();
     // The first sentence is awaited here so an unknown voice or a missing engine is a clean 4xx/5xx.
@@ -95,7 +96,7 @@ export class LocalSpeech implements SpeechBackend {
         pcm16: pcm.samples,
         sampleRate: pcm.sampleRate,
         ...(request.language !== undefined ? { language: request.language } : {}),
-        signal: context.signal,
+        signal: whatwgSignal(context.signal),
         ...(onSegment ? { onSegment: (segment) => onSegment(segment.text) } : {}),
       });
     const fail = (error: unknown) => gatewayErrorOf(this.provider, LocalVoiceError.from(error), 'file');

@@ -171,7 +171,11 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
    * the next read is bounded by `idleMs` and the whole stream by `totalMs`; either running out ends the
    * stream with an `upstream_timeout` error event.
    */
-  private readChunks(body: Readable, deadline: UpstreamDeadline, signal: AbortSignal): Batchable<ChatCompletionChunk> {
+  private readChunks(
+    body: Readable,
+    deadline: UpstreamDeadline,
+    signal: UpstreamSignal,
+  ): Batchable<ChatCompletionChunk> {
     return batchable(() => this.readBatches(body, deadline, signal));
   }
 
@@ -182,7 +186,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   private async *readBatches(
     body: Readable,
     deadline: UpstreamDeadline,
-    signal: AbortSignal,
+    signal: UpstreamSignal,
   ): AsyncGenerator<readonly ChatCompletionChunk[]> {
     const reads = new DeadlineReads(body, deadline);
     try {
@@ -279,7 +283,7 @@ export class OpenAICompatibleAdapter implements ProviderAdapter {
   async *readBody<T>(
     body: Readable,
     deadline: UpstreamDeadline,
-    signal: AbortSignal,
+    signal: UpstreamSignal,
     parse: (bytes: AsyncIterable<Uint8Array>) => AsyncIterable<T>,
   ): AsyncGenerator<T> {
     try {

@@ -69,7 +69,7 @@ export class PassthroughSessions {
           sessionId: null,
           requestId,
           confirmationToken: null,
-          signal,
+          abort: { signal },
         }),
       logger: this.logger,
       onClosed: accept.onClosed,

@@ -7,6 +7,7 @@ import {
   GatewayError,
   type Usage,
 } from '@voxgate/openai-wire';
+import { onAbort, whatwgSignal } from '../../call-abort';
 import type { ProviderCallContext, ProviderStream } from '../../provider-adapter';
 import { UpstreamStreamError } from '../../upstream-stream-error';
 import type { LocalEngines } from '../local-speech';
@@ -57,18 +58,17 @@ export class LocalCascade {
     if (!textModel) throw textModelNotConfigured(this.provider, request.model);
     const voice = wantsAudio(request) ? voiceOf(request) : null;
     if (voice !== null) await this.checkVoice(voice);
-    const heard = await transcribeMessages(request.messages, this.engines, this.provider, context.signal);
+    const heard = await transcribeMessages(request.messages, this.engines, this.provider, whatwgSignal(context.signal));
     // Our own controller: the consumer stopping early must stop the text model and the engines too.
     const controller = new AbortController();
-    const onAbort = () => controller.abort(context.signal.reason);
-    context.signal.addEventListener('abort', onAbort, { once: true });
+    const unfollow = onAbort(context.signal, () => controller.abort(context.signal.reason));
     const answer = textModel.stream(textRequestOf(request, heard.messages), controller.signal);
     const upstream = answer[Symbol.asyncIterator]();
     let first: IteratorResult<ChatCompletionChunk>;
     try {
       first = await upstream.next();
     } catch (error) {
-      context.signal.removeEventListener('abort', onAbort);
+      unfollow();
       throw error instanceof UpstreamStreamError
         ? new GatewayError(502, 'upstream_error', error.error.code, error.message)
         : error;
@@ -82,7 +82,7 @@ export class LocalCascade {
       controller,
       this.clock,
     );
-    const chunks = run.chunks(first, upstream, () => context.signal.removeEventListener('abort', onAbort));
+    const chunks = run.chunks(first, upstream, unfollow);
     return { chunks, upstreamRequestId: null };
   }
 
