@@ -10,6 +10,7 @@ import { createGatewayApp } from './gateway-app';
 import { createLogger, logLevel } from './gateway-config';
 import { armExitBackstop } from './infra/graceful-shutdown';
 import { serverActivity, trimMemoryWhenIdle } from './infra/idle-memory-trim';
+import { processAllocator } from './infra/process-allocator';
 
 /**
  * Runs one complete gateway in this process until SIGTERM/SIGINT: the process serving alone
@@ -38,17 +39,31 @@ export async function serveGateway(config: GatewayConfig, worker: number | null)
   // With `batch.runWorkerInGateway` (the default) `npm start` alone also runs batches.
   if (config.batch.runWorkerInGateway && (worker ?? 0) === 0) app.get(BatchRuntime).startWorker();
   // Its timer is unref'd: it never holds up shutdown.
+  const allocator = processAllocator();
   trimMemoryWhenIdle({
     everyMs: config.server.idleTrimMs,
     busy: serverActivity(fastify.server),
-    onTrim: (before, after) => logger.event('debug', 'memory trimmed', { rssBefore: before, rssAfter: after }),
+    trim: allocator.release,
+    onTrim: (before, after) =>
+      logger.event('debug', 'memory trimmed', {
+        allocator: allocator.name,
+        // False where the allocator cannot be asked (musl, no koffi): only V8's collection ran.
+        released: allocator.release !== null,
+        rssBefore: before,
+        rssAfter: after,
+      }),
   });
   const scheme = config.server.tls ? 'https' : 'http';
   const url = `${scheme}://${config.server.host}:${port}`;
   if (worker === null) {
-    logger.event('info', 'listening', { url, models: config.models.length });
+    logger.event('info', 'listening', { url, models: config.models.length, allocator: allocator.name });
   } else {
-    logger.event('info', 'worker.listening', { url, pid: process.pid, models: config.models.length });
+    logger.event('info', 'worker.listening', {
+      url,
+      pid: process.pid,
+      models: config.models.length,
+      allocator: allocator.name,
+    });
     reportReady(url);
   }
 }

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { libcFunction } from './native-libc';
+import { processAllocator } from './process-allocator';
 import { v8Collector } from './v8-collect';
 
 /**
@@ -8,7 +8,8 @@ import { v8Collector } from './v8-collect';
  * Why: after a burst of streams V8's heap shrinks back (its garbage is collected), but RSS stays tens of
  * MB above idle: the native memory of the burst (socket reads, array buffers, zlib, …) was freed into
  * glibc's arenas, which keep freed pages that are not at the top of a heap. `malloc_trim(0)` returns
- * every free page of every arena to the kernel (`madvise`). And V8 keeps the young generation at the
+ * every free page of every arena to the kernel (`madvise`); with jemalloc preloaded, its purge of every
+ * arena does the same for its dirty pages (`processAllocator`). And V8 keeps the young generation at the
  * size the load grew it to (up to 32 MB) until a collection sees the allocation rate fall, which a quiet
  * process never triggers: each quiet window first runs a full collection (`v8Collector`), so the second
  * one shrinks it back to 1 MB. Measured with `npm run bench:slow-readers`:
@@ -27,7 +28,10 @@ export interface IdleMemoryTrimOptions {
   readonly everyMs: number;
   /** Whether the window that just ended was busy; each call starts a new window. */
   readonly busy: () => boolean;
-  /** Returns free memory to the system; default `malloc_trim(0)` (null: not available). */
+  /**
+   * Returns free memory to the system; default the process allocator's `release` (`processAllocator`:
+   * jemalloc's purge when it is preloaded, else glibc's `malloc_trim(0)`; null: not available).
+   */
   readonly trim?: (() => void) | null;
   /**
    * Runs before `trim` in each quiet window: a full V8 collection by default (`v8Collector`; null: none).
@@ -43,7 +47,7 @@ export const QUIET_TRIMS = 3;
 
 /** Starts the trim timer (unref'd: it never keeps the process alive); returns its stop. */
 export function trimMemoryWhenIdle(options: IdleMemoryTrimOptions): () => void {
-  const trim = options.trim === undefined ? mallocTrim() : options.trim;
+  const trim = options.trim === undefined ? processAllocator().release : options.trim;
   const collect = options.collect === undefined ? v8Collector() : options.collect;
   if (options.everyMs <= 0 || (!trim && !collect)) return () => undefined;
   /** Trims left before the next load. */
@@ -83,10 +87,4 @@ export function serverActivity(server: Server): () => boolean {
     startedInWindow = false;
     return busy;
   };
-}
-
-/** glibc's `malloc_trim(0)`, or null where there is none (not Linux, musl). */
-export function mallocTrim(): (() => void) | null {
-  const call = libcFunction('int malloc_trim(size_t)');
-  return call ? () => void call(0) : null;
 }
