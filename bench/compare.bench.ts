@@ -21,6 +21,8 @@
  * report, not a test. BENCH_ROUNDS, BENCH_CONNECTIONS, BENCH_SECONDS scale it down or up. BENCH_WORKERS runs
  * Voxgate with that many cluster workers (`server.workers`, default 1); CPU and RSS are then summed over
  * the primary and its workers (`treeCpuTimeMs`, `treeRssOf`; the same as the process alone for 1).
+ * BENCH_GATEWAY_ENV (JSON) is added to the environment of both gateways, Voxgate and Portkey alike, e.g.
+ * the Docker image's allocator: `{"LD_PRELOAD":"/usr/lib/x86_64-linux-gnu/libjemalloc.so.2","MALLOC_CONF":"narenas:1"}`.
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -54,6 +56,8 @@ const COMMAND_SAMPLE = 200;
  * burst left, not what an idle gateway holds. Portkey gets the same wait.
  */
 const QUIET_MS = Number(process.env.BENCH_QUIET_MS ?? 35_000);
+/** Added to both gateways' environment (see the header). */
+const GATEWAY_ENV = JSON.parse(process.env.BENCH_GATEWAY_ENV ?? '{}') as Record<string, string>;
 const MB = 1024 * 1024;
 
 const TARGETS = {
@@ -299,8 +303,8 @@ async function main(): Promise<void> {
   const { startBenchGateway, REDIS_URL } = await import('./bench-gateway.js');
   const upstream = await startUpstream(STREAM_DELTAS);
   const bare = await startBareProxy(upstream.url);
-  const gateway = await startBenchGateway(upstream.url, {}, { env: { VOXGATE_WORKERS: WORKERS } });
-  const portkey = await startPortkey(upstream.url).catch(async (error: unknown) => {
+  const gateway = await startBenchGateway(upstream.url, {}, { env: { ...GATEWAY_ENV, VOXGATE_WORKERS: WORKERS } });
+  const portkey = await startPortkey(upstream.url, GATEWAY_ENV).catch(async (error: unknown) => {
     await gateway.stop();
     throw error;
   });
@@ -339,7 +343,8 @@ async function main(): Promise<void> {
     const targets = [direct, floor, voxgate, peer] as const;
     await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
     const idle = { voxgate: treeRssOf(gateway.pid), portkey: treeRssOf(portkey.pid) };
-    console.log(`Redis: ${redisServer ? `private redis-server at ${REDIS_URL}` : REDIS_URL}\n`);
+    console.log(`Redis: ${redisServer ? `private redis-server at ${REDIS_URL}` : REDIS_URL}`);
+    console.log(`Both gateways' added environment (BENCH_GATEWAY_ENV): ${JSON.stringify(GATEWAY_ENV)}\n`);
 
     const json = await sequential(targets, false);
     const streams = await sequential(targets, true);

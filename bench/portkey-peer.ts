@@ -60,14 +60,20 @@ export function installPortkey(folder = path.join(tmpdir(), `voxgate-bench-portk
   return entry;
 }
 
-/** Starts Portkey (installing it first if needed) in front of `upstreamUrl` (an OpenAI base URL with `/v1`). */
-export async function startPortkey(upstreamUrl: string): Promise<PortkeyPeer> {
+/**
+ * Starts Portkey (installing it first if needed) in front of `upstreamUrl` (an OpenAI base URL with `/v1`),
+ * with `env` added to its environment.
+ */
+export async function startPortkey(
+  upstreamUrl: string,
+  env: Readonly<Record<string, string>> = {},
+): Promise<PortkeyPeer> {
   const entry = installPortkey();
   const launcher = path.join(path.dirname(entry), '../../../../voxgate-launch.mjs');
   writeFileSync(launcher, LAUNCHER);
   const port = await freePort();
   const child = spawn(process.execPath, [launcher, entry, String(port)], {
-    env: { ...process.env, NODE_ENV: 'production' },
+    env: { ...process.env, ...env, NODE_ENV: 'production' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let output = '';
