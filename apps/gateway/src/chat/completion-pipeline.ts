@@ -46,9 +46,10 @@ export interface CompletionInput {
   /** `X-Voxgate-Confirmation`: the token of a server tool call the user confirmed. */
   readonly confirmationToken: string | null;
   /**
-   * The request's abort: a `CallAbort` (the HTTP route's, the cheaper) or an `AbortController`. Aborted with a `ClientDisconnectedError` (the client left) the stream ends
-   * `client_disconnected`; with a `GatewayError` (shutdown deadline, a silent stream) it ends
-   * `interrupted`. The pipeline tracks it for graceful shutdown until the request is settled.
+   * The request's abort: a `CallAbort` (the HTTP route's, the cheaper) or an `AbortController`. Aborted
+   * with a `ClientDisconnectedError` (the client left) the stream ends `client_disconnected`; with a
+   * `GatewayError` (shutdown deadline, a silent stream) it ends `interrupted`. The pipeline tracks it for
+   * graceful shutdown until the request is settled.
    */
   readonly abort: RequestAbort;
   /** Where the span continues the caller's trace (`traceparent`); `{}` starts a new trace. */

@@ -8,8 +8,8 @@ import type { FastifyReply } from 'fastify';
  * moving) with a `GatewayError` as the reason, which then is what the client is told.
  *
  * A `CallAbort` rather than an `AbortController`: the request's path follows it without a WHATWG signal
- * (about 4 µs and a long-lived object per request, 7–14 % of a saturated JSON request's CPU measured
- * with it); one is made only when something asks for `signal` (a server tool's `fetch`, say).
+ * (about 4 µs and a long-lived object per request; about 10 % of a saturated JSON request's CPU went with
+ * it, docs/performance.md, tenth round); one is made only when something asks for `signal` (a server tool's `fetch`, say).
  */
 export function requestAbort(reply: FastifyReply): CallAbort {
   const abort = new CallAbort();
