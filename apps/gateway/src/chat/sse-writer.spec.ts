@@ -119,20 +119,61 @@ describe('writeSse', () => {
     await expect(written).resolves.toBe('client_disconnected');
   });
 
-  it("writes the last turn's events before beforeEnd waits on I/O, and [DONE] after it", async () => {
+  it("holds the last turn's events while beforeEnd waits on I/O, and writes them with [DONE] in one write", async () => {
     const { reply, wire } = fakeReply({ highWaterMark: 16_384 });
     let seenWhileWaiting: string[] = [];
     await writeSse(reply, events(chunk, chunk, chunk), {
       headers: {},
       abort: new AbortController(),
       beforeEnd: async () => {
-        await delay(10);
+        await delay(2);
+        seenWhileWaiting = [...wire];
+      },
+    });
+    expect(seenWhileWaiting).toEqual([]);
+    expect(wire).toHaveLength(1);
+    expect(wire[0]!.match(/^data: /gm)).toHaveLength(4);
+    expect(wire[0]!.endsWith('data: [DONE]\n\n')).toBe(true);
+  });
+
+  it('holds them 10 ms at most: a slower beforeEnd sees them written alone, and [DONE] follows it', async () => {
+    const { reply, wire } = fakeReply({ highWaterMark: 16_384 });
+    const seen: number[] = [];
+    await writeSse(reply, events(chunk, chunk, chunk), {
+      headers: {},
+      abort: new AbortController(),
+      beforeEnd: async () => {
+        await delay(4);
+        seen.push(wire.length);
+        await delay(26);
+        seen.push(wire.length);
+      },
+    });
+    expect(seen).toEqual([0, 1]);
+    expect(wire[0]!.match(/^data: /gm)).toHaveLength(3);
+    expect(wire).toEqual([wire[0], 'data: [DONE]\n\n']);
+  });
+
+  it("holds only the last turn's events: those of earlier turns leave in their turn", async () => {
+    const { reply, wire } = fakeReply({ highWaterMark: 16_384 });
+    async function* paced(): AsyncGenerator<RelayEvent> {
+      yield chunk;
+      await delay(5);
+      yield chunk;
+    }
+    let seenWhileWaiting: string[] = [];
+    await writeSse(reply, paced(), {
+      headers: {},
+      abort: new AbortController(),
+      beforeEnd: async () => {
+        await delay(2);
         seenWhileWaiting = [...wire];
       },
     });
     expect(seenWhileWaiting).toHaveLength(1);
-    expect(seenWhileWaiting[0]!.match(/^data: /gm)).toHaveLength(3);
-    expect(wire).toEqual([...seenWhileWaiting, 'data: [DONE]\n\n']);
+    expect(wire).toHaveLength(2);
+    expect(wire[1]!.match(/^data: /gm)).toHaveLength(2);
+    expect(wire[1]!.endsWith('data: [DONE]\n\n')).toBe(true);
   });
 
   it('writes at once, and pulls nothing more until drain, when the queued events may reach the high-water mark', async () => {

@@ -15,6 +15,11 @@ export type StreamEnd = 'completed' | 'upstream_error' | 'client_disconnected' |
 const KEEP_ALIVE = ': keep-alive\n\n';
 /** How long an interrupted stream waits for its pipeline to wind down (so its summary is final). */
 const WIND_DOWN_MS = 500;
+/**
+ * How long a stream's last events may wait for `beforeEnd` (a Redis round trip, normally well under a
+ * millisecond) so that they leave with the stream's end in one write; past it they are written alone.
+ */
+const TAIL_HOLD_MS = 10;
 /** What makes the response an event stream that proxies pass through unbuffered. */
 const SSE_HEADERS: Readonly<Record<string, string>> = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -43,9 +48,10 @@ export interface SseOptions {
    */
   readonly maxSilenceMs?: number;
   /**
-   * Runs once, after every event the client gets is written and before the last write that tells it the
-   * stream is over: `data: [DONE]` (`completed`), the upstream's in-band error (`upstream_error`), the
-   * gateway's in-band error (`interrupted`); not when the client left. Must not throw.
+   * Runs once, after every event the client gets was taken from `events` and before the write that tells
+   * it the stream is over: `data: [DONE]` (`completed`), the upstream's in-band error (`upstream_error`),
+   * the gateway's in-band error (`interrupted`); not when the client left. Must not throw. The events of
+   * the last turn that are still queued wait for it (`TAIL_HOLD_MS` at most) and leave with that write.
    */
   readonly beforeEnd?: (end: Exclude<StreamEnd, 'client_disconnected'>) => Promise<void>;
   /**
@@ -139,7 +145,7 @@ export async function writeSse(
     const reason: unknown = signal.reason;
     if (!(reason instanceof GatewayError)) return 'client_disconnected';
     await Promise.race([close(), delay(WIND_DOWN_MS)]);
-    await options.beforeEnd?.('interrupted');
+    await turnText.holdDuring(options.beforeEnd?.('interrupted'));
     raw.end(turnText.take() + encodeSseData(JSON.stringify(reason.toJSON())));
     return 'interrupted';
   };
@@ -156,7 +162,7 @@ export async function writeSse(
         if (event.type === 'error') {
           // The upstream failing because the gateway aborted it is the gateway's interruption, not its error.
           if (signal.aborted) return (end = await interrupted());
-          await options.beforeEnd?.('upstream_error');
+          await turnText.holdDuring(options.beforeEnd?.('upstream_error'));
           raw.end(turnText.take() + encodeSseData(JSON.stringify({ error: event.error })));
           return (end = 'upstream_error');
         }
@@ -178,11 +184,10 @@ export async function writeSse(
         silence?.refresh();
       }
     }
-    // Every event is written before `beforeEnd` waits on anything (Redis): the turn's events leave at
-    // the end of the turn (`TurnText`), which comes first. A `beforeEnd` that waits on nothing (no slot to
-    // free: microtasks only) finishes before that, and the turn's last events, `[DONE]` and the end of the
-    // body leave in one write.
-    await options.beforeEnd?.('completed');
+    // The last turn's events, `[DONE]` and the end of the body leave in one write: at once when
+    // `beforeEnd` waits on nothing (no slot to free: microtasks only), else once it is done, within
+    // `TAIL_HOLD_MS` (a write and a TCP segment less per stream under a `concurrent_streams` limit).
+    await turnText.holdDuring(options.beforeEnd?.('completed'));
     raw.end(turnText.take() + encodeSseData(SSE_DONE));
     return (end = 'completed');
   } finally {
@@ -213,8 +218,18 @@ export async function writeSse(
 class TurnText {
   private text = '';
   private scheduled = false;
+  /** Set while the stream's end waits (`holdDuring`): the queued events wait with it. */
+  private holding = false;
+  /** Bounds that wait once it is known to be more than microtasks (no timer for an end that waits on nothing). */
+  private holdTimer: NodeJS.Timeout | null = null;
   private readonly flushLater = (): void => {
     this.scheduled = false;
+    if (!this.holding) this.flush();
+    else this.holdTimer = setTimeout(this.stopHolding, TAIL_HOLD_MS);
+  };
+  private readonly stopHolding = (): void => {
+    this.holding = false;
+    this.holdTimer = null;
     this.flush();
   };
 
@@ -238,6 +253,24 @@ class TurnText {
       return true;
     }
     return this.flush();
+  }
+
+  /**
+   * Keeps what is queued from being written until `ending` settles, or for `TAIL_HOLD_MS` at most: the
+   * caller then ends the response with it (one write for the stream's last events and its end, rather
+   * than one before the wait and one after). Rejects as `ending` does.
+   */
+  async holdDuring(ending: Promise<void> | undefined): Promise<void> {
+    // Something queued is always due at the end of this turn (`add`): `flushLater` starts the bound.
+    if (ending === undefined || this.text === '') return ending;
+    this.holding = true;
+    try {
+      await ending;
+    } finally {
+      this.holding = false;
+      if (this.holdTimer) clearTimeout(this.holdTimer);
+      this.holdTimer = null;
+    }
   }
 
   /** Writes what is queued now; `write`'s answer (true when nothing was queued). */
