@@ -44,9 +44,10 @@ export async function serveGateway(config: GatewayConfig, worker: number | null)
     everyMs: config.server.idleTrimMs,
     busy: serverActivity(fastify.server),
     trim: allocator.release,
-    onTrim: (before, after) =>
+    onTrim: (before, after, collection) =>
       logger.event('debug', 'memory trimmed', {
         allocator: allocator.name,
+        collection,
         // False where the allocator cannot be asked (musl, no koffi): only V8's collection ran.
         released: allocator.release !== null,
         rssBefore: before,

@@ -1,6 +1,6 @@
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { QUIET_TRIMS, serverActivity, trimMemoryWhenIdle } from './idle-memory-trim';
+import { FULL_COLLECTION_QUIET_MS, QUIET_TRIMS, serverActivity, trimMemoryWhenIdle } from './idle-memory-trim';
 
 describe('trimMemoryWhenIdle', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -24,22 +24,41 @@ describe('trimMemoryWhenIdle', () => {
   const busy = true;
   const quiet = false;
 
-  it('trims in the first quiet windows after boot, then not again while it stays quiet', () => {
+  it('trims in the first quiet windows after boot, then not again while it stays quiet (up to the full collection)', () => {
     expect(QUIET_TRIMS).toBe(3);
     expect(run([quiet, quiet, quiet, quiet, quiet, quiet])).toBe(3);
   });
 
-  it('runs a full collection before each trim, so what it frees is trimmed too', () => {
-    const calls: string[] = [];
+  /** The collections and trims of `windows` one-second windows, in order. */
+  function calls(windows: boolean[]): string[] {
+    const seen: string[] = [];
+    const queue = [...windows];
     const stop = trimMemoryWhenIdle({
       everyMs: 1_000,
-      busy: () => false,
-      trim: () => calls.push('trim'),
-      collect: () => calls.push('collect'),
+      busy: () => queue.shift() ?? false,
+      trim: () => seen.push('trim'),
+      collect: { young: () => seen.push('young'), full: () => seen.push('full') },
     });
-    jest.advanceTimersByTime(2_000);
+    jest.advanceTimersByTime(windows.length * 1_000);
     stop();
-    expect(calls).toEqual(['collect', 'trim', 'collect', 'trim']);
+    return seen;
+  }
+
+  it('runs a young collection before each trim, so what it frees is trimmed too', () => {
+    expect(calls([quiet, quiet])).toEqual(['young', 'trim', 'young', 'trim']);
+  });
+
+  it('runs the full collection, and one more trim, once after FULL_COLLECTION_QUIET_MS of quiet windows in a row', () => {
+    const windows = FULL_COLLECTION_QUIET_MS / 1_000;
+    const quietFor = (count: number) => Array.from({ length: count }, () => quiet);
+    const young = ['young', 'trim', 'young', 'trim', 'young', 'trim'];
+    expect(calls(quietFor(windows - 1))).toEqual(young);
+    expect(calls(quietFor(windows))).toEqual([...young, 'full', 'trim']);
+    expect(calls(quietFor(3 * windows))).toEqual([...young, 'full', 'trim']);
+    // A busy window restarts the count: traffic that only pauses never gets a full collection.
+    const pausing = [...quietFor(windows - 1), busy, ...quietFor(windows - 1)];
+    expect(calls(pausing)).toEqual([...young, ...young]);
+    expect(calls([...pausing, quiet])).toEqual([...young, ...young, 'full', 'trim']);
   });
 
   it('never trims while the gateway is busy', () => {
@@ -52,7 +71,8 @@ describe('trimMemoryWhenIdle', () => {
 
   it('does nothing when disabled (everyMs 0) or when there is no trim', () => {
     let trims = 0;
-    trimMemoryWhenIdle({ everyMs: 0, busy: () => false, trim: () => trims++, collect: () => trims++ });
+    const collect = { young: () => trims++, full: () => trims++ };
+    trimMemoryWhenIdle({ everyMs: 0, busy: () => false, trim: () => trims++, collect });
     trimMemoryWhenIdle({ everyMs: 1_000, busy: () => false, trim: null, collect: null });
     jest.advanceTimersByTime(5_000);
     expect(trims).toBe(0);

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { processAllocator } from './process-allocator';
-import { v8Collector } from './v8-collect';
+import { type V8Collector, v8Collector } from './v8-collect';
 
 /**
  * Gives memory back to the system once the gateway goes quiet after load.
@@ -11,9 +11,8 @@ import { v8Collector } from './v8-collect';
  * every free page of every arena to the kernel (`madvise`); with jemalloc preloaded, its purge of every
  * arena does the same for its dirty pages (`processAllocator`). And V8 keeps the young generation at the
  * size the load grew it to (up to 32 MB) until a collection sees the allocation rate fall, which a quiet
- * process never triggers: each quiet window first runs a full collection (`v8Collector`), so the second
- * one shrinks it back to 1 MB. Measured with `npm run bench:slow-readers`:
- * 30 s after the load RSS is back at or under its idle level with it, 1.5× idle without it
+ * process never triggers: each quiet window first runs a young collection (`V8Collector.young`), which
+ * shrinks it back to 1–2 MB. Measured with `npm run bench:slow-readers` and `bench:compare`
  * (docs/performance.md, "Memory").
  *
  * When: every `everyMs` it asks whether the window was busy (by default: a request or WebSocket was open
@@ -22,6 +21,12 @@ import { v8Collector } from './v8-collect';
  * held it (array buffers): a collection that runs after the first trim leaves its memory to the next.
  * A trim walks every arena (about 10 ms on a quiet gateway, hundreds of ms on a big fragmented heap
  * under load), so it never runs while the gateway is busy, and not again until load came and went.
+ *
+ * The old generation's garbage (what a burst promoted) goes only in a full collection, which also makes V8
+ * throw away much of the optimized code (`V8Collector`: the next thousand requests about 1 ms slower each
+ * on this project's bench machine). So the full collection, with one more trim, waits for
+ * `FULL_COLLECTION_QUIET_MS` of silence in a row: a gateway whose traffic merely pauses keeps its
+ * compiled code, and one that went silent gives that memory back too.
  */
 export interface IdleMemoryTrimOptions {
   /** Window length; 0 disables the trim. */
@@ -34,35 +39,42 @@ export interface IdleMemoryTrimOptions {
    */
   readonly trim?: (() => void) | null;
   /**
-   * Runs before `trim` in each quiet window: a full V8 collection by default (`v8Collector`; null: none).
-   * With neither a trim nor a collection nothing is started.
+   * V8's collections, run before `trim`: young in each trimming window, full once after a long silence
+   * (default `v8Collector()`; null: none). With neither a trim nor a collector nothing is started.
    */
-  readonly collect?: (() => void) | null;
-  /** Called after each trim, e.g. to log it. */
-  readonly onTrim?: (rssBefore: number, rssAfter: number) => void;
+  readonly collect?: V8Collector | null;
+  /** Called after each trim, e.g. to log it; `collection` says which V8 collection ran before it. */
+  readonly onTrim?: (rssBefore: number, rssAfter: number, collection: 'young' | 'full') => void;
 }
 
 /** How many quiet windows in a row trim after load. */
 export const QUIET_TRIMS = 3;
+
+/** How long the gateway must have been quiet (whole windows in a row) before the full collection runs. */
+export const FULL_COLLECTION_QUIET_MS = 120_000;
 
 /** Starts the trim timer (unref'd: it never keeps the process alive); returns its stop. */
 export function trimMemoryWhenIdle(options: IdleMemoryTrimOptions): () => void {
   const trim = options.trim === undefined ? processAllocator().release : options.trim;
   const collect = options.collect === undefined ? v8Collector() : options.collect;
   if (options.everyMs <= 0 || (!trim && !collect)) return () => undefined;
-  /** Trims left before the next load. */
-  let trimsLeft = QUIET_TRIMS;
+  const fullAfterWindows = Math.max(QUIET_TRIMS + 1, Math.ceil(FULL_COLLECTION_QUIET_MS / options.everyMs));
+  /** Quiet windows in a row since the last busy one (or boot). */
+  let quiet = 0;
+  const run = (collection: 'young' | 'full') => {
+    const before = process.memoryUsage.rss();
+    collect?.[collection]();
+    trim?.();
+    options.onTrim?.(before, process.memoryUsage.rss(), collection);
+  };
   const timer = setInterval(() => {
     if (options.busy()) {
-      trimsLeft = QUIET_TRIMS;
+      quiet = 0;
       return;
     }
-    if (trimsLeft === 0) return;
-    trimsLeft--;
-    const before = process.memoryUsage.rss();
-    collect?.();
-    trim?.();
-    options.onTrim?.(before, process.memoryUsage.rss());
+    quiet++;
+    if (quiet <= QUIET_TRIMS) run('young');
+    else if (quiet === fullAfterWindows) run('full');
   }, options.everyMs);
   timer.unref();
   return () => clearInterval(timer);
