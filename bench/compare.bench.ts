@@ -535,7 +535,13 @@ async function main(): Promise<void> {
       [`RSS ${QUIET_MS / 1000} s after load / idle`, after],
       ...(silent ? ([[`RSS ${SILENT_MS / 1000} s after load / idle`, silent]] as const) : []),
     ] as const) {
-      line(label, `${f(rss.voxgate / idle.voxgate)}×`, '≈ 1×', rss.voxgate / idle.voxgate, rss.voxgate / idle.voxgate <= 1.2);
+      line(
+        label,
+        `${f(rss.voxgate / idle.voxgate)}×`,
+        '≈ 1×',
+        rss.voxgate / idle.voxgate,
+        rss.voxgate / idle.voxgate <= 1.2,
+      );
     }
     const floorJsonP50 = percentile(json.total.floor, 0.5) - percentile(json.total.direct, 0.5);
     const floorFirstByte = percentile(streams.firstByte.floor, 0.5) - percentile(streams.firstByte.direct, 0.5);
