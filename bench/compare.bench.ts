@@ -224,14 +224,7 @@ async function saturate(
   const ownCpu = process.cpuUsage();
   const started = performance.now();
   try {
-    const result = await autocannon({
-      url: `${target.url}/chat/completions`,
-      method: 'POST',
-      headers: { ...target.headers, 'content-type': 'application/json' },
-      body: stream ? streamBody : jsonBody,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-    });
+    const result = await load(target, stream, SECONDS);
     return {
       requests: result.requests.average,
       p50: result.latency.p50,
@@ -251,15 +244,15 @@ async function saturate(
   }
 }
 
-/** WARMUP_SECONDS of saturated load on `target`, nothing measured. */
-async function warmUp(target: Target, stream: boolean): Promise<void> {
-  await autocannon({
+/** `seconds` of saturated load of one kind on `target` (autocannon, CONNECTIONS connections). */
+function load(target: Target, stream: boolean, seconds: number): Promise<autocannon.Result> {
+  return autocannon({
     url: `${target.url}/chat/completions`,
     method: 'POST',
     headers: { ...target.headers, 'content-type': 'application/json' },
     body: stream ? streamBody : jsonBody,
     connections: CONNECTIONS,
-    duration: WARMUP_SECONDS,
+    duration: seconds,
   });
 }
 
@@ -375,7 +368,7 @@ async function main(): Promise<void> {
     console.log(`Both gateways' added environment (BENCH_GATEWAY_ENV): ${JSON.stringify(GATEWAY_ENV)}\n`);
 
     if (WARMUP_SECONDS > 0) {
-      for (const target of targets) for (const stream of [false, true]) await warmUp(target, stream);
+      for (const target of targets) for (const stream of [false, true]) await load(target, stream, WARMUP_SECONDS);
     }
     const json = await sequential(targets, false);
     const streams = await sequential(targets, true);
