@@ -29,9 +29,15 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import type { BenchGateway } from './bench-gateway';
-import { benchRequestBody, cpuTimeMs, setGenerousQuotas, startRedis, startUpstream } from './bench-processes';
+import {
+  benchRequestBody,
+  cpuTimeMs,
+  saturatedLoad,
+  setGenerousQuotas,
+  startRedis,
+  startUpstream,
+} from './bench-processes';
 
 const SECONDS = Number(process.env.AB_SECONDS ?? 3);
 const ROUNDS = Number(process.env.AB_ROUNDS ?? 10);
@@ -44,14 +50,13 @@ type Kind = (typeof KINDS)[number];
 
 async function saturate(gateway: BenchGateway, kind: Kind, seconds: number) {
   const before = cpuTimeMs(gateway.pid);
-  const result = await autocannon({
-    url: `${gateway.url}/v1/chat/completions`,
-    method: 'POST',
-    connections: CONNECTIONS,
-    duration: seconds,
-    headers: { authorization: `Bearer ${gateway.key}`, 'content-type': 'application/json' },
-    body: benchRequestBody(kind === 'stream'),
-  });
+  const result = await saturatedLoad(
+    `${gateway.url}/v1/chat/completions`,
+    { authorization: `Bearer ${gateway.key}` },
+    kind === 'stream',
+    seconds,
+    CONNECTIONS,
+  );
   const served = result['2xx'];
   return { cpuMs: (cpuTimeMs(gateway.pid) - before) / served, perSecond: served / seconds, failed: result.non2xx };
 }

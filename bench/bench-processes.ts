@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 
 /** Children started here; killed when the bench exits, also when it fails half-way through its setup. */
@@ -105,6 +106,27 @@ export function benchRequestBody(stream: boolean): string {
     messages: [{ role: 'user', content: 'hi' }],
     max_completion_tokens: 64,
     ...(stream ? { stream: true } : {}),
+  });
+}
+
+/**
+ * `seconds` of saturated load (autocannon, `connections` keep-alive connections) of the bench's chat
+ * completion (`benchRequestBody`) on `url` (the full route), with `headers` (e.g. the key) added.
+ */
+export function saturatedLoad(
+  url: string,
+  headers: Readonly<Record<string, string>>,
+  stream: boolean,
+  seconds: number,
+  connections: number,
+): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: benchRequestBody(stream),
+    connections,
+    duration: seconds,
   });
 }
 

@@ -28,11 +28,12 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import autocannon from 'autocannon';
+import type autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import {
   benchRequestBody,
   cpuTimeMs,
+  saturatedLoad,
   setGenerousQuotas,
   startBareProxy,
   startRedis,
@@ -246,14 +247,7 @@ async function saturate(
 
 /** `seconds` of saturated load of one kind on `target` (autocannon, CONNECTIONS connections). */
 function load(target: Target, stream: boolean, seconds: number): Promise<autocannon.Result> {
-  return autocannon({
-    url: `${target.url}/chat/completions`,
-    method: 'POST',
-    headers: { ...target.headers, 'content-type': 'application/json' },
-    body: stream ? streamBody : jsonBody,
-    connections: CONNECTIONS,
-    duration: seconds,
-  });
+  return saturatedLoad(`${target.url}/chat/completions`, target.headers, stream, seconds, CONNECTIONS);
 }
 
 /** `0.85 + 0.66 + 0.16 + 0.08 = 1.75` (Redis `n/a` when the bench uses a shared one). */

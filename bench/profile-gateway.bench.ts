@@ -19,9 +19,15 @@
 import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { benchRequestBody, cpuTimes, setGenerousQuotas, startRedis, startUpstream } from './bench-processes';
+import {
+  benchRequestBody,
+  cpuTimes,
+  saturatedLoad,
+  setGenerousQuotas,
+  startRedis,
+  startUpstream,
+} from './bench-processes';
 import { printSummary, summariseProfile } from './cpu-profile-summary';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
@@ -122,14 +128,13 @@ async function main(): Promise<void> {
     for (const stream of [false, true]) {
       from = nowUs();
       cpu = cpuTimes(gateway.pid);
-      const result = await autocannon({
-        url: `${gateway.url}/v1/chat/completions`,
-        method: 'POST',
-        headers: { authorization: `Bearer ${gateway.key}`, 'content-type': 'application/json' },
-        body: benchRequestBody(stream),
-        connections: CONNECTIONS,
-        duration: SECONDS,
-      });
+      const result = await saturatedLoad(
+        `${gateway.url}/v1/chat/completions`,
+        { authorization: `Bearer ${gateway.key}` },
+        stream,
+        SECONDS,
+        CONNECTIONS,
+      );
       windows.push({
         title:
           `saturated ${stream ? 'streams' : 'JSON'}, ${CONNECTIONS} connections × ${SECONDS} s ` +

@@ -23,10 +23,24 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { PhaseRow } from './phase-probe';
-import { benchRequestBody, setGenerousQuotas, startBareProxy, startRedis, startUpstream } from './bench-processes';
+import {
+  benchRequestBody,
+  saturatedLoad,
+  setGenerousQuotas,
+  startBareProxy,
+  startRedis,
+  startUpstream,
+} from './bench-processes';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1500);
 const GAP_MS = Number(process.env.BENCH_GAP_MS ?? 5);
+/**
+ * Seconds of saturated load of each kind (32 connections) the floor and the gateway get first, as in
+ * `compare.bench.ts`: V8 compiles the gateway's path over its first few thousand requests, and without it
+ * the warm regime would time a process still compiling (the first 100 requests of each series are also
+ * left out). 0: none.
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const KINDS = ['json', 'stream'] as const;
 type Kind = (typeof KINDS)[number];
 const REGIMES = [
@@ -105,6 +119,22 @@ async function main(): Promise<void> {
   );
   try {
     await setGenerousQuotas(gateway);
+    const auth = { authorization: `Bearer ${gateway.key}` };
+    if (WARMUP_SECONDS > 0) {
+      for (const stream of [false, true]) {
+        await saturatedLoad(
+          `${proxy.url}/chat/completions`,
+          { authorization: 'Bearer sk-floor' },
+          stream,
+          WARMUP_SECONDS,
+          32,
+        );
+        await saturatedLoad(`${gateway.url}/v1/chat/completions`, auth, stream, WARMUP_SECONDS, 32);
+      }
+      // The probe's records of the warm-up (concurrent requests, not phases of one) are dropped.
+      process.kill(gateway.pid, 'SIGUSR2');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
     const [cpu] = loadavg();
     console.log(`${ROUNDS} requests per kind, target and regime, one at a time; load average ${cpu?.toFixed(2)}`);
     for (const kind of KINDS) {
@@ -120,7 +150,6 @@ async function main(): Promise<void> {
           gapMs,
         );
         const floor = await series(`${proxy.url}/chat/completions`, { authorization: 'Bearer sk-floor' }, kind, gapMs);
-        const auth = { authorization: `Bearer ${gateway.key}` };
         const voxgate = await series(`${gateway.url}/v1/chat/completions`, auth, kind, gapMs);
         process.kill(gateway.pid, 'SIGUSR2');
         await new Promise((resolve) => setTimeout(resolve, 300));
