@@ -75,6 +75,18 @@ export function startBareProxy(upstreamUrl: string): Promise<{ url: string; chil
   return startScript('bare-proxy.js', [upstreamUrl]);
 }
 
+/**
+ * `layered-proxy.js` (compiled next to this file) as a child process in front of `upstreamUrl`, with
+ * `layers` switched on (`fastify`, `parse`, `redis`, `log`; none: the floor), its admission on `redisUrl`.
+ */
+export function startLayeredProxy(
+  upstreamUrl: string,
+  layers: readonly string[],
+  redisUrl: string,
+): Promise<{ url: string; child: ChildProcess }> {
+  return startScript('layered-proxy.js', [upstreamUrl, layers.join(','), redisUrl]);
+}
+
 /** A script of this folder as a child process that prints `{"url":…}` once it listens. */
 async function startScript(file: string, args: readonly string[]): Promise<{ url: string; child: ChildProcess }> {
   const child = track(
